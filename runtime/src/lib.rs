@@ -1,0 +1,191 @@
+//! The povc runtime.
+//!
+//! A FRAME runtime for a solochain whose blocks are produced by BABE and finalized by
+//! GRANDPA. Later the povc pallets (jobs, workers, compute scores) are added here and
+//! weight BABE's authorities by verified compute; see `docs/ARCHITECTURE.md`.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+// `construct_runtime` needs a large recursion limit.
+#![recursion_limit = "256"]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+extern crate alloc;
+
+mod apis;
+pub mod configs;
+pub mod constants;
+pub mod genesis_config_presets;
+
+use sp_runtime::{
+	generic, impl_opaque_keys,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
+	MultiAddress, MultiSignature,
+};
+#[cfg(feature = "std")]
+use sp_version::NativeVersion;
+use sp_version::{runtime_version, RuntimeVersion};
+
+pub use constants::{currency::*, time::*};
+pub use frame_system::Call as SystemCall;
+pub use pallet_balances::Call as BalancesCall;
+pub use pallet_timestamp::Call as TimestampCall;
+
+/// An index to a block.
+pub type BlockNumber = u32;
+
+/// The signature scheme of transactions: sr25519, ed25519 or ecdsa, so any Substrate wallet works.
+pub type Signature = MultiSignature;
+
+/// An account is identified by the public key of its signing scheme.
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+
+/// A balance, in the smallest unit (1 POVC = 10^12 units).
+pub type Balance = u128;
+
+/// The number of transactions an account has sent.
+pub type Nonce = u32;
+
+/// A hash of some data used by the chain.
+pub type Hash = sp_core::H256;
+
+/// Opaque types, so the node can sync blocks without knowing the runtime's call types.
+pub mod opaque {
+	use super::*;
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+	/// Opaque block header type.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Opaque block type.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// Opaque block hash type.
+	pub type Hash = <BlakeTwo256 as sp_runtime::traits::Hash>::Output;
+}
+
+impl_opaque_keys! {
+	/// The keys a validator registers with `session.set_keys`.
+	pub struct SessionKeys {
+		pub babe: Babe,
+		pub grandpa: Grandpa,
+	}
+}
+
+#[runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("povc"),
+	impl_name: alloc::borrow::Cow::Borrowed("povc-node"),
+	authoring_version: 1,
+	// Bump on every change of runtime logic; nodes refuse to import blocks of an unknown spec.
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The version of this runtime when compiled natively.
+#[cfg(feature = "std")]
+pub fn native_version() -> NativeVersion {
+	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
+}
+
+/// The address format for describing accounts.
+pub type Address = MultiAddress<AccountId, ()>;
+
+/// Block header type as expected by this runtime.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+
+/// Block type as expected by this runtime.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+
+/// The transaction extensions every signed transaction carries (replay protection,
+/// mortality, fees, optional metadata hash for offline signers).
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+);
+
+/// Unchecked extrinsic type as expected by this runtime.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+
+/// The payload being signed in transactions.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Migrations to apply on runtime upgrade, besides the pallets' own.
+type Migrations = ();
+
+/// Executive: dispatches calls to the pallets.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	// BABE must come before Timestamp: it checks the slot against the timestamp inherent.
+	#[runtime::pallet_index(1)]
+	pub type Babe = pallet_babe;
+
+	#[runtime::pallet_index(2)]
+	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(3)]
+	pub type Authorship = pallet_authorship;
+
+	#[runtime::pallet_index(4)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(5)]
+	pub type TransactionPayment = pallet_transaction_payment;
+
+	#[runtime::pallet_index(6)]
+	pub type Session = pallet_session;
+
+	#[runtime::pallet_index(7)]
+	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(8)]
+	pub type Sudo = pallet_sudo;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benches {
+	frame_benchmarking::define_benchmarks!(
+		[frame_benchmarking, BaselineBench::<Runtime>]
+		[frame_system, SystemBench::<Runtime>]
+		[pallet_balances, Balances]
+		[pallet_timestamp, Timestamp]
+		[pallet_sudo, Sudo]
+	);
+}

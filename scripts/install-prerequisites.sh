@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install what building povc needs and the machine lacks; does nothing when all is there.
+#   Debian packages: clang, libclang-dev, protobuf-compiler, make, pkg-config, libssl-dev, curl
+#   Rust: targets wasm32v1-none (preferred by substrate-wasm-builder on Rust >= 1.84) and
+#         wasm32-unknown-unknown, component rust-src.
+set -euo pipefail
+
+packages=(clang libclang-dev protobuf-compiler make pkg-config libssl-dev curl)
+missing=()
+for package in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+	echo "install-prerequisites: installing ${missing[*]}"
+	sudo_cmd=()
+	[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+	"${sudo_cmd[@]}" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
+fi
+
+if ! command -v rustup >/dev/null; then
+	echo "install-prerequisites: rustup not found; install Rust with rustup first" >&2
+	exit 1
+fi
+installed_targets="$(rustup target list --installed)"
+for target in wasm32v1-none wasm32-unknown-unknown; do
+	grep -qx "$target" <<<"$installed_targets" || rustup target add "$target"
+done
+rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+echo "install-prerequisites: all present"

@@ -1,0 +1,222 @@
+//! Starting and stopping `povc-node` processes.
+
+use std::{
+	fs::File,
+	net::TcpListener,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+use jsonrpsee::ws_client::{WsClient, WsClientBuilder};
+
+use crate::Result;
+
+/// Path of the `povc-node` binary under test.
+///
+/// `POVC_NODE_BIN` wins; otherwise the binary built with the same profile as this test,
+/// i.e. `<target>/<profile>/povc-node` beside `<target>/<profile>/deps/<test>`.
+pub fn node_binary() -> PathBuf {
+	if let Some(path) = std::env::var_os("POVC_NODE_BIN") {
+		return PathBuf::from(path);
+	}
+	let exe = std::env::current_exe().expect("test executable path");
+	let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps");
+	let binary = profile_dir.join("povc-node");
+	assert!(
+		binary.exists(),
+		"{} not found: build it first (`cargo build --release -p povc-node`) or set POVC_NODE_BIN",
+		binary.display()
+	);
+	binary
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on right now.
+pub fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0")
+		.and_then(|listener| listener.local_addr())
+		.map(|addr| addr.port())
+		.expect("a free port on 127.0.0.1")
+}
+
+/// How to start one node.
+#[derive(Clone, Debug)]
+pub struct NodeConfig {
+	/// `dev`, `local` or a chain spec file.
+	pub chain: String,
+	/// A dev identity whose keys the node uses to author (`alice`, `bob`, ...), if any.
+	pub validator: Option<String>,
+	/// Where the node keeps its database and keystore; reused across restarts.
+	pub base_path: PathBuf,
+	pub rpc_port: u16,
+	pub p2p_port: u16,
+	/// Multiaddresses of nodes to connect to.
+	pub bootnodes: Vec<String>,
+}
+
+impl NodeConfig {
+	/// A node of `chain` with fresh ports in its own directory under `dir`.
+	pub fn new(chain: &str, validator: Option<&str>, dir: &Path) -> Self {
+		let name = validator.unwrap_or("full");
+		Self {
+			chain: chain.into(),
+			validator: validator.map(str::to_string),
+			base_path: dir.join(name),
+			rpc_port: free_port(),
+			p2p_port: free_port(),
+			bootnodes: Vec::new(),
+		}
+	}
+}
+
+/// A running `povc-node`. Dropping it stops exactly this process (by PID).
+pub struct Node {
+	pub config: NodeConfig,
+	child: Option<Child>,
+	log_path: PathBuf,
+}
+
+impl Node {
+	/// Start a node and wait until its RPC answers.
+	pub async fn start(config: NodeConfig) -> Result<Self> {
+		std::fs::create_dir_all(&config.base_path)?;
+		let log_path = next_log_path(&config.base_path);
+		let log = File::create(&log_path)?;
+
+		let mut cmd = Command::new(node_binary());
+		cmd.arg("--chain")
+			.arg(&config.chain)
+			.arg("--base-path")
+			.arg(&config.base_path)
+			.arg("--rpc-port")
+			.arg(config.rpc_port.to_string())
+			.arg("--port")
+			.arg(config.p2p_port.to_string())
+			.arg("--listen-addr")
+			.arg(format!("/ip4/127.0.0.1/tcp/{}", config.p2p_port))
+			// Tests must never find each other's nodes, nor a developer's.
+			.arg("--no-mdns")
+			.arg("--no-telemetry")
+			.arg("--no-prometheus")
+			.arg("--no-hardware-benchmarks")
+			.arg("--rpc-methods=unsafe")
+			.arg("--state-pruning=archive");
+		if let Some(who) = &config.validator {
+			cmd.arg("--validator").arg(format!("--{who}"));
+		}
+		for bootnode in &config.bootnodes {
+			cmd.arg("--bootnodes").arg(bootnode);
+		}
+		let child = cmd.stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log).spawn()?;
+
+		let node = Self { config, child: Some(child), log_path };
+		node.wait_for_rpc(Duration::from_secs(60)).await?;
+		Ok(node)
+	}
+
+	/// The process id of this node.
+	pub fn pid(&self) -> Option<u32> {
+		self.child.as_ref().map(Child::id)
+	}
+
+	/// `ws://127.0.0.1:<rpc port>`.
+	pub fn ws_url(&self) -> String {
+		format!("ws://127.0.0.1:{}", self.config.rpc_port)
+	}
+
+	/// A fresh RPC client for this node.
+	pub async fn client(&self) -> Result<WsClient> {
+		Ok(WsClientBuilder::default()
+			.request_timeout(Duration::from_secs(30))
+			.build(self.ws_url())
+			.await?)
+	}
+
+	/// The multiaddress other nodes use to reach this one.
+	pub async fn multiaddr(&self) -> Result<String> {
+		let peer_id: String = crate::chain::request(&self.client().await?, "system_localPeerId", jsonrpsee::rpc_params![]).await?;
+		Ok(format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.config.p2p_port, peer_id))
+	}
+
+	async fn wait_for_rpc(&self, timeout: Duration) -> Result<()> {
+		let deadline = Instant::now() + timeout;
+		loop {
+			if let Ok(client) = self.client().await {
+				let health: Result<serde_json::Value> =
+					crate::chain::request(&client, "system_health", jsonrpsee::rpc_params![]).await;
+				if health.is_ok() {
+					return Ok(());
+				}
+			}
+			if Instant::now() > deadline {
+				return Err(format!("node RPC not up after {timeout:?}; log:\n{}", self.log_tail()).into());
+			}
+			tokio::time::sleep(Duration::from_millis(250)).await;
+		}
+	}
+
+	/// Stop gracefully: SIGTERM to this PID, then SIGKILL if it has not exited in 30 s.
+	pub fn stop(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+			let deadline = Instant::now() + Duration::from_secs(30);
+			while Instant::now() < deadline {
+				if let Ok(Some(_)) = child.try_wait() {
+					return;
+				}
+				std::thread::sleep(Duration::from_millis(100));
+			}
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+
+	/// Crash: SIGKILL to this PID, no chance to flush anything.
+	pub fn kill(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+
+	/// Start this node again with the same configuration and base path.
+	pub async fn restart(mut self) -> Result<Self> {
+		self.stop();
+		Node::start(self.config.clone()).await
+	}
+
+	/// The last lines of this node's log, for failure messages.
+	pub fn log_tail(&self) -> String {
+		let log = std::fs::read_to_string(&self.log_path).unwrap_or_default();
+		let lines: Vec<&str> = log.lines().collect();
+		lines[lines.len().saturating_sub(40)..].join("\n")
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		self.stop();
+	}
+}
+
+/// `node-<n>.log` in `dir` for the first unused `n`: each start keeps its own log.
+fn next_log_path(dir: &Path) -> PathBuf {
+	(0u32..)
+		.map(|i| dir.join(format!("node-{i}.log")))
+		.find(|path| !path.exists())
+		.expect("a free log file name")
+}
+
+/// Run `povc-node` with `args` to completion and return its stdout.
+pub fn run_node_command(args: &[&str]) -> Result<Vec<u8>> {
+	let output = Command::new(node_binary()).args(args).stdin(Stdio::null()).output()?;
+	if !output.status.success() {
+		return Err(format!(
+			"povc-node {args:?} failed with {}: {}",
+			output.status,
+			String::from_utf8_lossy(&output.stderr)
+		)
+		.into());
+	}
+	Ok(output.stdout)
+}
