@@ -17,6 +17,8 @@ mod apis;
 pub mod configs;
 pub mod constants;
 pub mod genesis_config_presets;
+#[cfg(test)]
+mod tests;
 
 use sp_runtime::{
 	generic, impl_opaque_keys,
