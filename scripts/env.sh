@@ -6,7 +6,9 @@ export POVC_ROOT
 POVC_NODE="$CARGO_TARGET_DIR/release/povc-node"
 export POVC_NODE
 
-# Build the release node (incremental: seconds when nothing changed).
+# Build the release node (incremental: seconds when nothing changed). The whole workspace
+# is selected, as `cargo test --workspace` does, so both resolve the same dependency
+# features and share every compiled crate instead of rebuilding half of them.
 build_node() {
-	(cd "$POVC_ROOT" && cargo build --locked --release -p povc-node)
+	(cd "$POVC_ROOT" && cargo build --locked --release --workspace)
 }

@@ -88,7 +88,8 @@ pub async fn free_balance(client: &WsClient, who: &AccountId, at: Option<Hash>) 
 
 /// The events emitted in block `at`.
 pub async fn events(client: &WsClient, at: Hash) -> Result<EventRecords> {
-	let key = frame_system::Events::<Runtime>::hashed_key();
+	// `System::Events` is private to FRAME; its key is the standard storage-value key.
+	let key = [sp_crypto_hashing::twox_128(b"System"), sp_crypto_hashing::twox_128(b"Events")].concat();
 	Ok(match storage(client, &key, Some(at)).await? {
 		Some(bytes) => Decode::decode(&mut &bytes[..])?,
 		None => Vec::new(),
