@@ -43,7 +43,7 @@ start() {
 		[[ $name == alice ]] && extra=(--node-key-file "$dir/alice/node-key")
 		"$POVC_NODE" --chain local --"$name" --validator \
 			--base-path "$dir/$name" \
-			--port $((30333 + i)) --rpc-port $((9944 + i)) \
+			--rpc-port $((9944 + i)) \
 			--listen-addr "/ip4/127.0.0.1/tcp/$((30333 + i))" \
 			--no-mdns "${extra[@]}" >>"$dir/$name/node.log" 2>&1 &
 		echo $! >"$dir/$name/pid"

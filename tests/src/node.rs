@@ -42,9 +42,10 @@ pub fn free_port() -> u16 {
 /// How to start one node.
 #[derive(Clone, Debug)]
 pub struct NodeConfig {
-	/// `dev`, `local` or a chain spec file.
+	/// `dev` (runs `--dev`), `local` or a chain spec file.
 	pub chain: String,
 	/// A dev identity whose keys the node uses to author (`alice`, `bob`, ...), if any.
+	/// Ignored for `dev`, where Alice always authors.
 	pub validator: Option<String>,
 	/// Where the node keeps its database and keystore; reused across restarts.
 	pub base_path: PathBuf,
@@ -84,32 +85,38 @@ impl Node {
 		let log = File::create(&log_path)?;
 
 		let mut cmd = Command::new(node_binary());
-		cmd.arg("--chain")
-			.arg(&config.chain)
-			.arg("--base-path")
+		if config.chain == "dev" {
+			// `--dev`: chain `dev`, Alice's keys, force authoring, a generated network key.
+			cmd.arg("--dev");
+		} else {
+			cmd.arg("--chain").arg(&config.chain);
+			if let Some(who) = &config.validator {
+				// A validator must have its network key on disk; keep one per base path.
+				let key_file = config.base_path.join("node-key");
+				if !key_file.exists() {
+					run_node_command(&["key", "generate-node-key", "--file", key_file.to_str().unwrap()])?;
+				}
+				cmd.arg("--validator").arg(format!("--{who}")).arg("--node-key-file").arg(key_file);
+			}
+		}
+		cmd.arg("--base-path")
 			.arg(&config.base_path)
 			.arg("--rpc-port")
 			.arg(config.rpc_port.to_string())
-			.arg("--port")
-			.arg(config.p2p_port.to_string())
 			.arg("--listen-addr")
 			.arg(format!("/ip4/127.0.0.1/tcp/{}", config.p2p_port))
 			// Tests must never find each other's nodes, nor a developer's.
 			.arg("--no-mdns")
 			.arg("--no-telemetry")
 			.arg("--no-prometheus")
-			.arg("--no-hardware-benchmarks")
 			.arg("--rpc-methods=unsafe")
 			.arg("--state-pruning=archive");
-		if let Some(who) = &config.validator {
-			cmd.arg("--validator").arg(format!("--{who}"));
-		}
 		for bootnode in &config.bootnodes {
 			cmd.arg("--bootnodes").arg(bootnode);
 		}
 		let child = cmd.stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log).spawn()?;
 
-		let node = Self { config, child: Some(child), log_path };
+		let mut node = Self { config, child: Some(child), log_path };
 		node.wait_for_rpc(Duration::from_secs(60)).await?;
 		Ok(node)
 	}
@@ -138,9 +145,12 @@ impl Node {
 		Ok(format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.config.p2p_port, peer_id))
 	}
 
-	async fn wait_for_rpc(&self, timeout: Duration) -> Result<()> {
+	async fn wait_for_rpc(&mut self, timeout: Duration) -> Result<()> {
 		let deadline = Instant::now() + timeout;
 		loop {
+			if let Some(status) = self.child.as_mut().and_then(|child| child.try_wait().ok().flatten()) {
+				return Err(format!("node exited with {status} before its RPC was up; log:\n{}", self.log_tail()).into());
+			}
 			if let Ok(client) = self.client().await {
 				let health: Result<serde_json::Value> =
 					crate::chain::request(&client, "system_health", jsonrpsee::rpc_params![]).await;
@@ -158,7 +168,14 @@ impl Node {
 	/// Stop gracefully: SIGTERM to this PID, then SIGKILL if it has not exited in 30 s.
 	pub fn stop(&mut self) {
 		if let Some(mut child) = self.child.take() {
-			let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+			if let Ok(Some(_)) = child.try_wait() {
+				return;
+			}
+			let _ = Command::new("kill")
+				.arg("-TERM")
+				.arg(child.id().to_string())
+				.stderr(Stdio::null())
+				.status();
 			let deadline = Instant::now() + Duration::from_secs(30);
 			while Instant::now() < deadline {
 				if let Ok(Some(_)) = child.try_wait() {
