@@ -8,7 +8,8 @@
 fn main() {
 	use std::path::PathBuf;
 
-	let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+	// Read at run time: the same compiled build script may serve another checkout path.
+	let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
 	let workspace = manifest_dir.parent().expect("runtime/ lives in the workspace");
 	let cargo_home = std::env::var_os("CARGO_HOME")
 		.map(PathBuf::from)

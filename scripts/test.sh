@@ -9,4 +9,4 @@ cd "$POVC_ROOT"
 scripts/install-prerequisites.sh
 build_node
 # Release profile, like the node: the tests share its compiled dependencies.
-POVC_NODE_BIN="$POVC_NODE" cargo test --locked --release --workspace "$@"
+POVC_NODE_BIN="$POVC_NODE" povc_cargo test --locked --release --workspace "$@"

@@ -53,6 +53,8 @@ pub struct NodeConfig {
 	pub p2p_port: u16,
 	/// Multiaddresses of nodes to connect to.
 	pub bootnodes: Vec<String>,
+	/// More command line arguments.
+	pub extra_args: Vec<String>,
 }
 
 impl NodeConfig {
@@ -66,6 +68,7 @@ impl NodeConfig {
 			rpc_port: free_port(),
 			p2p_port: free_port(),
 			bootnodes: Vec::new(),
+			extra_args: Vec::new(),
 		}
 	}
 }
@@ -114,6 +117,7 @@ impl Node {
 		for bootnode in &config.bootnodes {
 			cmd.arg("--bootnodes").arg(bootnode);
 		}
+		cmd.args(&config.extra_args);
 		let child = cmd.stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log).spawn()?;
 
 		let mut node = Self { config, child: Some(child), log_path };

@@ -1,5 +1,9 @@
 //! The committed chain specs in `chain-spec/` are exactly what the node builds.
 //! Regenerate them with `scripts/regenerate-chain-specs.sh` after a runtime change.
+//!
+//! The Wasm runtime in a spec is reproducible only when built from the same source path,
+//! which is why the scripts build through `$POVC_BUILD_SRC` (see `scripts/env.sh`): run
+//! these through `scripts/test.sh`.
 
 use std::path::PathBuf;
 
@@ -18,7 +22,9 @@ fn check(chain: &str, raw: bool, file: &str) {
 	let built = run_node_command(&args).unwrap();
 	assert!(
 		built == committed(file),
-		"chain-spec/{file} differs from `povc-node {}`: run scripts/regenerate-chain-specs.sh",
+		"chain-spec/{file} differs from `povc-node {}`: after a runtime change run \
+		 scripts/regenerate-chain-specs.sh; otherwise build and test through scripts/test.sh, \
+		 which builds the runtime from the fixed path that makes it reproducible",
 		args.join(" ")
 	);
 }

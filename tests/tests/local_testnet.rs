@@ -35,6 +35,10 @@ async fn four_validators_author_finalize_and_survive_one_restart() {
 	for who in &VALIDATORS[1..] {
 		let mut config = NodeConfig::new("local", Some(who), dir.path());
 		config.bootnodes = vec![bootnode.clone()];
+		if *who == "charlie" {
+			// The default backend is litep2p; Charlie runs rust-libp2p to prove they interoperate.
+			config.extra_args = vec!["--network-backend".into(), "libp2p".into()];
+		}
 		nodes.push(Node::start(config).await.unwrap());
 	}
 	let client = nodes[0].client().await.unwrap();
