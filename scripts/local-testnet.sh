@@ -23,12 +23,11 @@ rpc() { # rpc PORT METHOD -> JSON result
 start() {
 	"$POVC_ROOT/scripts/install-prerequisites.sh" >/dev/null
 	build_node
-	mkdir -p "$dir"
-	# Alice's fixed node key gives the others a known boot node address.
-	if [[ ! -f $dir/alice/node-key ]]; then
-		mkdir -p "$dir/alice"
-		"$POVC_NODE" key generate-node-key --file "$dir/alice/node-key" 2>/dev/null
-	fi
+	# A validator keeps its network key on disk; Alice's gives the others a known boot node.
+	for name in "${names[@]}"; do
+		mkdir -p "$dir/$name"
+		[[ -f $dir/$name/node-key ]] || "$POVC_NODE" key generate-node-key --file "$dir/$name/node-key" 2>/dev/null
+	done
 	local alice_peer_id bootnode
 	alice_peer_id="$("$POVC_NODE" key inspect-node-key --file "$dir/alice/node-key")"
 	bootnode="/ip4/127.0.0.1/tcp/30333/p2p/$alice_peer_id"
@@ -38,17 +37,26 @@ start() {
 			echo "$name already running (pid $(pid_of "$name"))"
 			continue
 		fi
-		mkdir -p "$dir/$name"
 		local extra=(--bootnodes "$bootnode")
-		[[ $name == alice ]] && extra=(--node-key-file "$dir/alice/node-key")
+		[[ $name == alice ]] && extra=()
 		"$POVC_NODE" --chain local --"$name" --validator \
-			--base-path "$dir/$name" \
+			--base-path "$dir/$name" --node-key-file "$dir/$name/node-key" \
 			--rpc-port $((9944 + i)) \
 			--listen-addr "/ip4/127.0.0.1/tcp/$((30333 + i))" \
 			--no-mdns "${extra[@]}" >>"$dir/$name/node.log" 2>&1 &
 		echo $! >"$dir/$name/pid"
 		echo "$name started: pid $!, rpc ws://127.0.0.1:$((9944 + i)), log $dir/$name/node.log"
 	done
+	sleep 3
+	local failed=0
+	for name in "${names[@]}"; do
+		if ! running "$name"; then
+			echo "$name exited at start; last lines of $dir/$name/node.log:" >&2
+			tail -5 "$dir/$name/node.log" >&2
+			failed=1
+		fi
+	done
+	return "$failed"
 }
 
 status() {
