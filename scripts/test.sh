@@ -10,11 +10,13 @@ scripts/install-prerequisites.sh
 build_node
 
 # Release profile, like the node: the tests share its compiled dependencies.
-# `--lib --bins --tests`: every test target; there are no doc tests to run.
+# Without arguments: every test target (`--lib --bins --tests`; there are no doc tests).
+targets=(--lib --bins --tests)
+(($#)) && targets=()
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
-POVC_NODE_BIN="$POVC_NODE" povc_cargo test --locked --release --workspace --lib --bins --tests "$@" 2>&1 | tee "$log"
+POVC_NODE_BIN="$POVC_NODE" povc_cargo test --locked --release --workspace "${targets[@]}" "$@" 2>&1 | tee "$log"
 status="${PIPESTATUS[0]}"
 set -e
 awk '/^test result:/ { passed += $4; failed += $6 } END { printf "povc: %d passed, %d failed\n", passed, failed }' "$log"
