@@ -24,26 +24,39 @@ fn wasm_binary() -> Result<&'static [u8], String> {
 	})
 }
 
-/// Single-authority development chain: Alice authors and finalizes every block.
-pub fn development_chain_spec() -> Result<ChainSpec, String> {
+/// A chain spec named `name` (id `id`) whose genesis is the runtime preset `preset`.
+fn from_preset(
+	name: &str,
+	id: &str,
+	chain_type: ChainType,
+	preset: &str,
+) -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm_binary()?, None)
-		.with_name("povc Development")
-		.with_id("povc_dev")
-		.with_chain_type(ChainType::Development)
+		.with_name(name)
+		.with_id(id)
+		.with_chain_type(chain_type)
 		.with_protocol_id(PROTOCOL_ID)
-		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.with_genesis_config_preset_name(preset)
 		.with_properties(properties())
 		.build())
 }
 
+/// Single-authority development chain: Alice authors and finalizes every block.
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	from_preset(
+		"povc Development",
+		"povc_dev",
+		ChainType::Development,
+		sp_genesis_builder::DEV_RUNTIME_PRESET,
+	)
+}
+
 /// Local testnet: Alice, Bob, Charlie and Dave are the authorities.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm_binary()?, None)
-		.with_name("povc Local Testnet")
-		.with_id("povc_local")
-		.with_chain_type(ChainType::Local)
-		.with_protocol_id(PROTOCOL_ID)
-		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
-		.with_properties(properties())
-		.build())
+	from_preset(
+		"povc Local Testnet",
+		"povc_local",
+		ChainType::Local,
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+	)
 }

@@ -40,8 +40,10 @@ impl SubstrateCli for Cli {
 		Ok(match id {
 			"dev" => Box::new(chain_spec::development_chain_spec()?),
 			"" | "local" => Box::new(chain_spec::local_chain_spec()?),
-			path => Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))
-				.map_err(|e| format!("cannot load chain spec {path:?}: {e}"))?),
+			path => Box::new(
+				chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))
+					.map_err(|e| format!("cannot load chain spec {path:?}: {e}"))?,
+			),
 		})
 	}
 }
@@ -149,10 +151,9 @@ mod benchmark {
 	pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 		let runner = cli.create_runner(cmd)?;
 		runner.sync_run(|config| match cmd {
-			BenchmarkCmd::Pallet(cmd) => cmd
-				.run_with_spec::<sp_runtime::traits::HashingFor<povc_runtime::opaque::Block>, ()>(
-					Some(config.chain_spec),
-				),
+			BenchmarkCmd::Pallet(cmd) => cmd.run_with_spec::<sp_runtime::traits::HashingFor<
+				povc_runtime::opaque::Block,
+			>, ()>(Some(config.chain_spec)),
 			_ => Err("Only `benchmark pallet` is supported by povc-node.".into()),
 		})
 	}

@@ -28,7 +28,8 @@ pub struct BabeDeps {
 /// What the GRANDPA RPC needs.
 pub struct GrandpaDeps<B> {
 	pub shared_voter_state: SharedVoterState,
-	pub shared_authority_set: SharedAuthoritySet<povc_runtime::opaque::Hash, povc_runtime::BlockNumber>,
+	pub shared_authority_set:
+		SharedAuthoritySet<povc_runtime::opaque::Hash, povc_runtime::BlockNumber>,
 	pub justification_stream: GrandpaJustificationStream<Block>,
 	pub subscription_executor: SubscriptionTaskExecutor,
 	pub finality_provider: Arc<FinalityProofProvider<B, Block>>,
@@ -73,9 +74,7 @@ where
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(
-		Babe::new(client, babe.worker_handle, babe.keystore, select_chain).into_rpc(),
-	)?;
+	module.merge(Babe::new(client, babe.worker_handle, babe.keystore, select_chain).into_rpc())?;
 	module.merge(
 		Grandpa::new(
 			grandpa.subscription_executor,

@@ -29,8 +29,9 @@ type FullPool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
 /// What BABE needs from each new block's inherents: the slot, then the timestamp.
 type BabeInherentDataProviders =
 	(sp_consensus_babe::inherents::InherentDataProvider, sp_timestamp::InherentDataProvider);
-type BabeCreateInherentDataProviders =
-	Arc<dyn CreateInherentDataProviders<Block, (), InherentDataProviders = BabeInherentDataProviders>>;
+type BabeCreateInherentDataProviders = Arc<
+	dyn CreateInherentDataProviders<Block, (), InherentDataProviders = BabeInherentDataProviders>,
+>;
 type FullBabeBlockImport = sc_consensus_babe::BabeBlockImport<
 	Block,
 	FullClient,

@@ -44,7 +44,10 @@ fn development_preset_has_alice_as_only_authority_and_funds_dev_accounts() {
 	preset_storage(DEV_RUNTIME_PRESET).execute_with(|| {
 		assert_eq!(Babe::authorities().len(), 1);
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
-		assert_eq!(pallet_session::Validators::<Runtime>::get(), vec![Sr25519Keyring::Alice.to_account_id()]);
+		assert_eq!(
+			pallet_session::Validators::<Runtime>::get(),
+			vec![Sr25519Keyring::Alice.to_account_id()]
+		);
 		for account in Sr25519Keyring::well_known() {
 			assert_eq!(
 				Balances::balance(&account.to_account_id()),

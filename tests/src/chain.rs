@@ -64,7 +64,8 @@ pub async fn block_hash(client: &WsClient, number: u32) -> Result<Option<Hash>> 
 
 /// Raw storage at `key` in block `at` (best if `None`).
 pub async fn storage(client: &WsClient, key: &[u8], at: Option<Hash>) -> Result<Option<Vec<u8>>> {
-	let value: Option<String> = request(client, "state_getStorage", rpc_params![to_hex(key), at]).await?;
+	let value: Option<String> =
+		request(client, "state_getStorage", rpc_params![to_hex(key), at]).await?;
 	value.map(|hex| from_hex(&hex)).transpose()
 }
 
@@ -89,7 +90,8 @@ pub async fn free_balance(client: &WsClient, who: &AccountId, at: Option<Hash>) 
 /// The events emitted in block `at`.
 pub async fn events(client: &WsClient, at: Hash) -> Result<EventRecords> {
 	// `System::Events` is private to FRAME; its key is the standard storage-value key.
-	let key = [sp_crypto_hashing::twox_128(b"System"), sp_crypto_hashing::twox_128(b"Events")].concat();
+	let key =
+		[sp_crypto_hashing::twox_128(b"System"), sp_crypto_hashing::twox_128(b"Events")].concat();
 	Ok(match storage(client, &key, Some(at)).await? {
 		Some(bytes) => Decode::decode(&mut &bytes[..])?,
 		None => Vec::new(),

@@ -97,7 +97,12 @@ impl Node {
 				// A validator must have its network key on disk; keep one per base path.
 				let key_file = config.base_path.join("node-key");
 				if !key_file.exists() {
-					run_node_command(&["key", "generate-node-key", "--file", key_file.to_str().unwrap()])?;
+					run_node_command(&[
+						"key",
+						"generate-node-key",
+						"--file",
+						key_file.to_str().unwrap(),
+					])?;
 				}
 				cmd.arg("--validator").arg(format!("--{who}")).arg("--node-key-file").arg(key_file);
 			}
@@ -145,15 +150,26 @@ impl Node {
 
 	/// The multiaddress other nodes use to reach this one.
 	pub async fn multiaddr(&self) -> Result<String> {
-		let peer_id: String = crate::chain::request(&self.client().await?, "system_localPeerId", jsonrpsee::rpc_params![]).await?;
+		let peer_id: String = crate::chain::request(
+			&self.client().await?,
+			"system_localPeerId",
+			jsonrpsee::rpc_params![],
+		)
+		.await?;
 		Ok(format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.config.p2p_port, peer_id))
 	}
 
 	async fn wait_for_rpc(&mut self, timeout: Duration) -> Result<()> {
 		let deadline = Instant::now() + timeout;
 		loop {
-			if let Some(status) = self.child.as_mut().and_then(|child| child.try_wait().ok().flatten()) {
-				return Err(format!("node exited with {status} before its RPC was up; log:\n{}", self.log_tail()).into());
+			if let Some(status) =
+				self.child.as_mut().and_then(|child| child.try_wait().ok().flatten())
+			{
+				return Err(format!(
+					"node exited with {status} before its RPC was up; log:\n{}",
+					self.log_tail()
+				)
+				.into());
 			}
 			if let Ok(client) = self.client().await {
 				let health: Result<serde_json::Value> =
@@ -163,7 +179,11 @@ impl Node {
 				}
 			}
 			if Instant::now() > deadline {
-				return Err(format!("node RPC not up after {timeout:?}; log:\n{}", self.log_tail()).into());
+				return Err(format!(
+					"node RPC not up after {timeout:?}; log:\n{}",
+					self.log_tail()
+				)
+				.into());
 			}
 			tokio::time::sleep(Duration::from_millis(250)).await;
 		}

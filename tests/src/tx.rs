@@ -26,9 +26,13 @@ impl ChainContext {
 	/// Read the context from a running node.
 	pub async fn fetch(client: &WsClient) -> Result<Self> {
 		let genesis_hash: Hash = request(client, "chain_getBlockHash", rpc_params![0]).await?;
-		let version: serde_json::Value = request(client, "state_getRuntimeVersion", rpc_params![]).await?;
+		let version: serde_json::Value =
+			request(client, "state_getRuntimeVersion", rpc_params![]).await?;
 		let field = |name: &str| {
-			version[name].as_u64().map(|v| v as u32).ok_or_else(|| format!("runtime version lacks {name}"))
+			version[name]
+				.as_u64()
+				.map(|v| v as u32)
+				.ok_or_else(|| format!("runtime version lacks {name}"))
 		};
 		Ok(Self {
 			genesis_hash,

@@ -59,7 +59,8 @@ fn specs_carry_token_properties_for_wallets() {
 #[test]
 fn a_spec_file_loads_and_a_missing_one_is_a_clear_error() {
 	let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../chain-spec/local-raw.json");
-	let from_file = run_node_command(&["build-spec", "--chain", path.to_str().unwrap(), "--raw"]).unwrap();
+	let from_file =
+		run_node_command(&["build-spec", "--chain", path.to_str().unwrap(), "--raw"]).unwrap();
 	assert_eq!(from_file, committed("local-raw.json"));
 
 	let error = run_node_command(&["build-spec", "--chain", "/nonexistent/spec.json"]).unwrap_err();

@@ -24,8 +24,12 @@ async fn dev_chain_authors_and_finalizes_blocks() {
 	let node = dev_node(dir.path()).await;
 	let client = node.client().await.unwrap();
 
-	let best = wait_for_best(&client, 3, 2 * MINUTE).await.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail()));
-	let finalized = wait_for_finalized(&client, 2, 2 * MINUTE).await.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail()));
+	let best = wait_for_best(&client, 3, 2 * MINUTE)
+		.await
+		.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail()));
+	let finalized = wait_for_finalized(&client, 2, 2 * MINUTE)
+		.await
+		.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail()));
 	assert!(best >= 3 && finalized >= 2);
 
 	// Every block carries a BABE pre-digest of Alice, the only authority (index 0).
@@ -87,7 +91,11 @@ async fn transfer_signed_by_alice_lands_with_matching_event_and_balances() {
 	assert_eq!(bob_after, bob_before + amount, "Bob receives exactly the amount");
 	// Alice pays amount + fee; as the only authority she authored the block and the fee
 	// went back to her, so her net change is exactly the amount.
-	assert_eq!(alice_after, alice_before - amount, "Alice pays the amount; the fee goes to the author");
+	assert_eq!(
+		alice_after,
+		alice_before - amount,
+		"Alice pays the amount; the fee goes to the author"
+	);
 	let issuance = |at| {
 		let client = &client;
 		async move {
@@ -122,14 +130,22 @@ async fn badly_signed_and_malformed_extrinsics_are_rejected_and_change_nothing()
 		before.nonce,
 		0,
 	);
-	let error = tx::submit_raw(&client, &forged.encode()).await.expect_err("forged signature is rejected");
+	let error =
+		tx::submit_raw(&client, &forged.encode()).await.expect_err("forged signature is rejected");
 	assert!(error.to_string().to_lowercase().contains("bad signature"), "clear error: {error}");
 
 	// Signed for another chain (wrong genesis): the signature does not verify either.
 	let other_chain = ChainContext { genesis_hash: [7u8; 32].into(), ..context };
-	let wrong_chain =
-		tx::signed_extrinsic(&other_chain, tx::transfer_call(&charlie, UNIT), &alice, &Alice.pair(), before.nonce, 0);
-	let error = tx::submit_raw(&client, &wrong_chain.encode()).await.expect_err("wrong chain is rejected");
+	let wrong_chain = tx::signed_extrinsic(
+		&other_chain,
+		tx::transfer_call(&charlie, UNIT),
+		&alice,
+		&Alice.pair(),
+		before.nonce,
+		0,
+	);
+	let error =
+		tx::submit_raw(&client, &wrong_chain.encode()).await.expect_err("wrong chain is rejected");
 	assert!(error.to_string().to_lowercase().contains("bad signature"), "clear error: {error}");
 
 	// Not an extrinsic at all.
@@ -138,7 +154,14 @@ async fn badly_signed_and_malformed_extrinsics_are_rejected_and_change_nothing()
 		assert!(!error.to_string().is_empty());
 	}
 	// A valid extrinsic cut short.
-	let good = tx::signed_extrinsic(&context, tx::transfer_call(&charlie, UNIT), &alice, &Alice.pair(), before.nonce, 0);
+	let good = tx::signed_extrinsic(
+		&context,
+		tx::transfer_call(&charlie, UNIT),
+		&alice,
+		&Alice.pair(),
+		before.nonce,
+		0,
+	);
 	let mut truncated = good.encode();
 	truncated.truncate(truncated.len() / 2);
 	tx::submit_raw(&client, &truncated).await.expect_err("truncated extrinsic is rejected");
@@ -170,15 +193,22 @@ async fn dev_node_killed_with_sigkill_resumes_from_its_database() {
 	assert_eq!(chain::block_hash(&client, finalized).await.unwrap(), Some(finalized_hash));
 	assert!(chain::finalized_number(&client).await.unwrap() >= finalized);
 	let best = chain::best_number(&client).await.unwrap();
-	wait_for_best(&client, best + 2, 2 * MINUTE).await.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail()));
+	wait_for_best(&client, best + 2, 2 * MINUTE)
+		.await
+		.unwrap_or_else(|e| panic!("{e}\n{}", node.log_tail()));
 	wait_for_finalized(&client, finalized + 2, 2 * MINUTE).await.unwrap();
 }
 
 /// `chain-info` of the database at `base_path`: (best, finalized) block numbers.
 fn chain_info(base_path: &std::path::Path) -> (u64, u64) {
-	let output =
-		run_node_command(&["chain-info", "--chain", "dev", "--base-path", base_path.to_str().unwrap()])
-			.unwrap();
+	let output = run_node_command(&[
+		"chain-info",
+		"--chain",
+		"dev",
+		"--base-path",
+		base_path.to_str().unwrap(),
+	])
+	.unwrap();
 	let info: serde_json::Value = serde_json::from_slice(&output).unwrap();
 	(info["best_number"].as_u64().unwrap(), info["finalized_number"].as_u64().unwrap())
 }
@@ -197,14 +227,26 @@ async fn blocks_exported_from_one_database_import_into_another() {
 	let file = dir.path().join("blocks.bin");
 	let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
 	run_node_command(&[
-		"export-blocks", "--chain", "dev", "--base-path", &path(&source), "--binary", &path(&file),
+		"export-blocks",
+		"--chain",
+		"dev",
+		"--base-path",
+		&path(&source),
+		"--binary",
+		&path(&file),
 	])
 	.unwrap();
 	assert!(std::fs::metadata(&file).unwrap().len() > 0);
 
 	let target = dir.path().join("imported");
 	run_node_command(&[
-		"import-blocks", "--chain", "dev", "--base-path", &path(&target), "--binary", &path(&file),
+		"import-blocks",
+		"--chain",
+		"dev",
+		"--base-path",
+		&path(&target),
+		"--binary",
+		&path(&file),
 	])
 	.unwrap();
 	let (imported_best, _) = chain_info(&target);
@@ -214,7 +256,13 @@ async fn blocks_exported_from_one_database_import_into_another() {
 	let garbage = dir.path().join("garbage.bin");
 	std::fs::write(&garbage, [0xde, 0xad, 0xbe, 0xef]).unwrap();
 	let result = run_node_command(&[
-		"import-blocks", "--chain", "dev", "--base-path", &path(&target), "--binary", &path(&garbage),
+		"import-blocks",
+		"--chain",
+		"dev",
+		"--base-path",
+		&path(&target),
+		"--binary",
+		&path(&garbage),
 	]);
 	assert!(result.is_err(), "importing garbage fails");
 	assert_eq!(chain_info(&target).0, best);

@@ -43,7 +43,11 @@ async fn four_validators_author_finalize_and_survive_one_restart() {
 	}
 	let client = nodes[0].client().await.unwrap();
 	let dump_logs = |nodes: &[Node]| {
-		nodes.iter().map(|n| format!("--- {:?}\n{}", n.config.validator, n.log_tail())).collect::<Vec<_>>().join("\n")
+		nodes
+			.iter()
+			.map(|n| format!("--- {:?}\n{}", n.config.validator, n.log_tail()))
+			.collect::<Vec<_>>()
+			.join("\n")
 	};
 
 	// Each of the four authors blocks, and GRANDPA finalizes.
@@ -61,7 +65,8 @@ async fn four_validators_author_finalize_and_survive_one_restart() {
 	let mut dave = nodes.pop().unwrap();
 	let dave_client = dave.client().await.unwrap();
 	let dave_best_before = chain::best_number(&dave_client).await.unwrap();
-	let dave_hash_before = chain::block_hash(&dave_client, dave_best_before).await.unwrap().unwrap();
+	let dave_hash_before =
+		chain::block_hash(&dave_client, dave_best_before).await.unwrap().unwrap();
 	drop(dave_client);
 	dave.stop();
 	let stopped_at = chain::best_number(&client).await.unwrap();
@@ -80,7 +85,10 @@ async fn four_validators_author_finalize_and_survive_one_restart() {
 	.unwrap();
 	let info: serde_json::Value = serde_json::from_slice(&info).unwrap();
 	let best_on_disk = info["best_number"].as_u64().expect("chain-info best_number") as u32;
-	assert!(best_on_disk >= dave_best_before, "Dave's database kept block #{dave_best_before}: {info}");
+	assert!(
+		best_on_disk >= dave_best_before,
+		"Dave's database kept block #{dave_best_before}: {info}"
+	);
 
 	// Restart Dave on the same base path: it catches up and authors again.
 	let dave = Node::start(dave.config.clone()).await.unwrap();
@@ -91,7 +99,9 @@ async fn four_validators_author_finalize_and_survive_one_restart() {
 		"Dave still has the blocks it had before the restart"
 	);
 	let restarted_at = chain::best_number(&client).await.unwrap();
-	wait_for_best(&dave_client, restarted_at, 2 * MINUTE).await.unwrap_or_else(|e| panic!("Dave catches up: {e}\n{}", dave.log_tail()));
+	wait_for_best(&dave_client, restarted_at, 2 * MINUTE)
+		.await
+		.unwrap_or_else(|e| panic!("Dave catches up: {e}\n{}", dave.log_tail()));
 	let dave_index = 3;
 	wait_for("a block authored by Dave after restart", 4 * MINUTE, || async {
 		let best = chain::best_number(&client).await?;
