@@ -117,7 +117,6 @@ impl Node {
 			.arg("--no-mdns")
 			.arg("--no-telemetry")
 			.arg("--no-prometheus")
-			.arg("--rpc-methods=unsafe")
 			.arg("--state-pruning=archive");
 		for bootnode in &config.bootnodes {
 			cmd.arg("--bootnodes").arg(bootnode);
