@@ -16,7 +16,7 @@ targets=(--lib --bins --tests)
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
-POVC_NODE_BIN="$POVC_NODE" povc_cargo test --locked --release --workspace "${targets[@]}" "$@" 2>&1 | tee "$log"
+POVC_NODE_BIN="$POVC_NODE" povc_cargo test --locked --release --workspace --no-fail-fast "${targets[@]}" "$@" 2>&1 | tee "$log"
 status="${PIPESTATUS[0]}"
 set -e
 awk '/^test result:/ { passed += $4; failed += $6 } END { printf "povc: %d passed, %d failed\n", passed, failed }' "$log"
