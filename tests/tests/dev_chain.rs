@@ -121,32 +121,27 @@ async fn badly_signed_and_malformed_extrinsics_are_rejected_and_change_nothing()
 	let before = chain::account(&client, &alice, None).await.unwrap();
 	let charlie_before = free_balance(&client, &charlie, None).await.unwrap();
 
-	// Claims to be Alice but is signed with Bob's key.
-	let forged = tx::signed_extrinsic(
-		&context,
-		tx::transfer_call(&charlie, UNIT),
-		&alice,
-		&Bob.pair(),
-		before.nonce,
-		0,
-	);
-	let error =
-		tx::submit_raw(&client, &forged.encode()).await.expect_err("forged signature is rejected");
-	assert!(error.to_string().to_lowercase().contains("bad signature"), "clear error: {error}");
-
-	// Signed for another chain (wrong genesis): the signature does not verify either.
+	// A transfer of 1 POVC to Charlie that claims Alice as its signer.
+	let transfer_from_alice = |context: &ChainContext, key: &sp_core::sr25519::Pair| {
+		tx::signed_extrinsic(
+			context,
+			tx::transfer_call(&charlie, UNIT),
+			&alice,
+			key,
+			before.nonce,
+			0,
+		)
+	};
 	let other_chain = ChainContext { genesis_hash: [7u8; 32].into(), ..context };
-	let wrong_chain = tx::signed_extrinsic(
-		&other_chain,
-		tx::transfer_call(&charlie, UNIT),
-		&alice,
-		&Alice.pair(),
-		before.nonce,
-		0,
-	);
-	let error =
-		tx::submit_raw(&client, &wrong_chain.encode()).await.expect_err("wrong chain is rejected");
-	assert!(error.to_string().to_lowercase().contains("bad signature"), "clear error: {error}");
+	for (what, forged) in [
+		("signed with Bob's key", transfer_from_alice(&context, &Bob.pair())),
+		("signed for another chain", transfer_from_alice(&other_chain, &Alice.pair())),
+	] {
+		let error = tx::submit_raw(&client, &forged.encode())
+			.await
+			.expect_err(&format!("a transfer {what} is rejected"));
+		assert!(error.to_string().to_lowercase().contains("bad signature"), "{what}: {error}");
+	}
 
 	// Not an extrinsic at all.
 	for garbage in [&b""[..], &[0x12, 0x34][..], &[0xff; 64][..]] {
@@ -154,15 +149,7 @@ async fn badly_signed_and_malformed_extrinsics_are_rejected_and_change_nothing()
 		assert!(!error.to_string().is_empty());
 	}
 	// A valid extrinsic cut short.
-	let good = tx::signed_extrinsic(
-		&context,
-		tx::transfer_call(&charlie, UNIT),
-		&alice,
-		&Alice.pair(),
-		before.nonce,
-		0,
-	);
-	let mut truncated = good.encode();
+	let mut truncated = transfer_from_alice(&context, &Alice.pair()).encode();
 	truncated.truncate(truncated.len() / 2);
 	tx::submit_raw(&client, &truncated).await.expect_err("truncated extrinsic is rejected");
 
