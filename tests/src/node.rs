@@ -260,3 +260,25 @@ pub fn run_node_command(args: &[&str]) -> Result<Vec<u8>> {
 	}
 	Ok(output.stdout)
 }
+
+/// Run a `povc-node` subcommand that works on a stopped node's database
+/// (`chain-info`, `export-blocks`, `import-blocks`, ...) of `chain` at `base_path`.
+pub fn run_database_command(
+	subcommand: &str,
+	chain: &str,
+	base_path: &Path,
+	args: &[&str],
+) -> Result<Vec<u8>> {
+	let base_path = base_path.to_str().ok_or("base path is not UTF-8")?;
+	let mut all = vec![subcommand, "--chain", chain, "--base-path", base_path];
+	all.extend_from_slice(args);
+	run_node_command(&all)
+}
+
+/// The best block number recorded in the database of `chain` at `base_path`.
+pub fn best_block_on_disk(chain: &str, base_path: &Path) -> Result<u32> {
+	let output = run_database_command("chain-info", chain, base_path, &[])?;
+	let info: serde_json::Value = serde_json::from_slice(&output)?;
+	let best = info["best_number"].as_u64().ok_or_else(|| format!("chain-info: {info}"))?;
+	Ok(u32::try_from(best)?)
+}

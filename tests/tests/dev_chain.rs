@@ -6,7 +6,7 @@ use std::time::Duration;
 use codec::Encode;
 use povc_e2e::{
 	chain::{self, free_balance, wait_for_best, wait_for_finalized},
-	node::{run_node_command, Node, NodeConfig},
+	node::{best_block_on_disk, run_database_command, Node, NodeConfig},
 	tx::{self, ChainContext},
 };
 use povc_runtime::{RuntimeEvent, UNIT};
@@ -186,20 +186,6 @@ async fn dev_node_killed_with_sigkill_resumes_from_its_database() {
 	wait_for_finalized(&client, finalized + 2, 2 * MINUTE).await.unwrap();
 }
 
-/// `chain-info` of the database at `base_path`: (best, finalized) block numbers.
-fn chain_info(base_path: &std::path::Path) -> (u64, u64) {
-	let output = run_node_command(&[
-		"chain-info",
-		"--chain",
-		"dev",
-		"--base-path",
-		base_path.to_str().unwrap(),
-	])
-	.unwrap();
-	let info: serde_json::Value = serde_json::from_slice(&output).unwrap();
-	(info["best_number"].as_u64().unwrap(), info["finalized_number"].as_u64().unwrap())
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn blocks_exported_from_one_database_import_into_another() {
 	let dir = tempfile::tempdir().unwrap();
@@ -210,47 +196,29 @@ async fn blocks_exported_from_one_database_import_into_another() {
 	node.stop();
 
 	let source = node.config.base_path.clone();
-	let (best, _) = chain_info(&source);
+	let best = best_block_on_disk("dev", &source).unwrap();
 	let file = dir.path().join("blocks.bin");
-	let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
-	run_node_command(&[
-		"export-blocks",
-		"--chain",
-		"dev",
-		"--base-path",
-		&path(&source),
-		"--binary",
-		&path(&file),
-	])
-	.unwrap();
+	let file_arg = file.to_str().unwrap();
+	run_database_command("export-blocks", "dev", &source, &["--binary", file_arg]).unwrap();
 	assert!(std::fs::metadata(&file).unwrap().len() > 0);
 
 	let target = dir.path().join("imported");
-	run_node_command(&[
-		"import-blocks",
-		"--chain",
-		"dev",
-		"--base-path",
-		&path(&target),
-		"--binary",
-		&path(&file),
-	])
-	.unwrap();
-	let (imported_best, _) = chain_info(&target);
-	assert_eq!(imported_best, best, "every exported block was imported and verified");
+	run_database_command("import-blocks", "dev", &target, &["--binary", file_arg]).unwrap();
+	assert_eq!(
+		best_block_on_disk("dev", &target).unwrap(),
+		best,
+		"every exported block was imported and verified"
+	);
 
 	// Garbage is refused with an error, not a crash, and the database keeps its blocks.
 	let garbage = dir.path().join("garbage.bin");
 	std::fs::write(&garbage, [0xde, 0xad, 0xbe, 0xef]).unwrap();
-	let result = run_node_command(&[
+	let result = run_database_command(
 		"import-blocks",
-		"--chain",
 		"dev",
-		"--base-path",
-		&path(&target),
-		"--binary",
-		&path(&garbage),
-	]);
+		&target,
+		&["--binary", garbage.to_str().unwrap()],
+	);
 	assert!(result.is_err(), "importing garbage fails");
-	assert_eq!(chain_info(&target).0, best);
+	assert_eq!(best_block_on_disk("dev", &target).unwrap(), best);
 }

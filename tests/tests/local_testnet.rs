@@ -6,7 +6,7 @@ use std::{collections::BTreeMap, time::Duration};
 use jsonrpsee::ws_client::WsClient;
 use povc_e2e::{
 	chain::{self, wait_for, wait_for_best, wait_for_finalized},
-	node::{run_node_command, Node, NodeConfig},
+	node::{best_block_on_disk, Node, NodeConfig},
 };
 
 const MINUTE: Duration = Duration::from_secs(60);
@@ -75,19 +75,10 @@ async fn four_validators_author_finalize_and_survive_one_restart() {
 		.unwrap_or_else(|e| panic!("finality with 3 of 4: {e}\n{}", dump_logs(&nodes)));
 
 	// Dave's database is intact on disk while it is down.
-	let info = run_node_command(&[
-		"chain-info",
-		"--chain",
-		"local",
-		"--base-path",
-		dave.config.base_path.to_str().unwrap(),
-	])
-	.unwrap();
-	let info: serde_json::Value = serde_json::from_slice(&info).unwrap();
-	let best_on_disk = info["best_number"].as_u64().expect("chain-info best_number") as u32;
+	let best_on_disk = best_block_on_disk("local", &dave.config.base_path).unwrap();
 	assert!(
 		best_on_disk >= dave_best_before,
-		"Dave's database kept block #{dave_best_before}: {info}"
+		"Dave's database kept block #{dave_best_before}, has #{best_on_disk}"
 	);
 
 	// Restart Dave on the same base path: it catches up and authors again.
