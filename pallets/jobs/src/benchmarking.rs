@@ -1,0 +1,329 @@
+//! Benchmarks of the job market (frame-benchmarking v2), each at its worst case.
+
+use super::*;
+use alloc::{vec, vec::Vec};
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, Hooks},
+	BoundedVec,
+};
+use frame_system::RawOrigin;
+use povc_primitives::{result_commitment, ExecutionStatus, JobId, WorkerRegistry};
+use sp_runtime::{traits::Bounded, Permill, Saturating};
+
+/// What the benchmarks need from the worker registry, which is another pallet.
+pub trait BenchmarkHelper<AccountId> {
+	/// Registers `who` (funded) as a worker of `class` with the minimum bond and room for
+	/// many assignments.
+	fn register_worker(who: &AccountId, class: &[u8]);
+}
+
+const CLASS: &[u8] = b"bench/class";
+
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1_000_000u32.into());
+	who
+}
+
+/// A valid WASI command of about `size` bytes whose one function is `size` bytes of
+/// `nop`s, so that validation works through all of it.
+fn program_of_size(size: u32) -> Vec<u8> {
+	fn leb(mut value: u32, out: &mut Vec<u8>) {
+		loop {
+			let byte = (value & 0x7f) as u8;
+			value >>= 7;
+			if value == 0 {
+				out.push(byte);
+				return;
+			}
+			out.push(byte | 0x80);
+		}
+	}
+	fn section(id: u8, body: Vec<u8>, out: &mut Vec<u8>) {
+		out.push(id);
+		leb(body.len() as u32, out);
+		out.extend(body);
+	}
+	let nops = size.saturating_sub(64) as usize;
+	let mut code = b"\0asm\x01\0\0\0".to_vec();
+	section(1, vec![1, 0x60, 0, 0], &mut code); // one type: [] -> []
+	section(3, vec![1, 0], &mut code); // one function of type 0
+	section(5, vec![1, 0, 1], &mut code); // one memory, min 1 page
+	let mut exports = vec![2];
+	exports.extend([6, b'_', b's', b't', b'a', b'r', b't', 0, 0]);
+	exports.extend([6, b'm', b'e', b'm', b'o', b'r', b'y', 2, 0]);
+	section(7, exports, &mut code);
+	let mut body = vec![0]; // no locals
+	body.extend(core::iter::repeat_n(0x01, nops));
+	body.push(0x0b);
+	let mut entry = Vec::new();
+	leb(body.len() as u32, &mut entry);
+	entry.extend(body);
+	let mut codes = vec![1];
+	codes.extend(entry);
+	section(10, codes, &mut code);
+	code
+}
+
+fn upload_program<T: Config>(owner: &T::AccountId) -> H256 {
+	let code = program_of_size(1_000);
+	let hash = H256(sp_crypto_hashing::blake2_256(&code));
+	Pallet::<T>::upload_program(RawOrigin::Signed(owner.clone()).into(), code).expect("valid program");
+	hash
+}
+
+/// The largest worker registry, so that every draw looks at every candidate.
+fn fill_registry<T: Config>() -> Vec<T::AccountId> {
+	(0..T::Workers::max_candidates())
+		.map(|i| {
+			let who = funded::<T>("worker", i);
+			T::BenchmarkHelper::register_worker(&who, CLASS);
+			who
+		})
+		.collect()
+}
+
+fn max_spec<T: Config>(program: H256) -> JobSpecOf<T> {
+	let now = frame_system::Pallet::<T>::block_number();
+	JobSpec {
+		program,
+		input: JobInput::Inline(BoundedVec::truncate_from(vec![7; T::MaxInlineInput::get() as usize])),
+		fuel_limit: 1_000_000,
+		replicas: T::MaxReplicas::get() as u8,
+		price_per_fuel: 1_000u32.into(),
+		deadline: now.saturating_add(T::MaxJobLifetime::get()),
+		min_reputation: Permill::zero(),
+		max_output_len: T::MaxOutputLen::get(),
+		cross_class: false,
+	}
+}
+
+/// A submitted job with all its replicas assigned.
+fn assigned_job<T: Config>() -> (T::AccountId, JobId) {
+	fill_registry::<T>();
+	let requester = funded::<T>("requester", 0);
+	let program = upload_program::<T>(&requester);
+	let job = Pallet::<T>::do_submit(requester.clone(), max_spec::<T>(program)).expect("submit");
+	(requester, job)
+}
+
+fn replicas<T: Config>(job: JobId) -> Vec<T::AccountId> {
+	Assignments::<T>::get(job)
+		.iter()
+		.filter(|a| a.role == Role::Replica)
+		.map(|a| a.worker.clone())
+		.collect()
+}
+
+fn result_with(output: &[u8]) -> ExecutionResult {
+	ExecutionResult {
+		output_hash: H256(sp_crypto_hashing::blake2_256(output)),
+		fuel_used: 500_000,
+		status: ExecutionStatus::Exited(0),
+	}
+}
+
+fn do_commit<T: Config>(job: JobId, who: &T::AccountId, result: &ExecutionResult) {
+	let commitment =
+		result_commitment(job, who, &result.output_hash, result.fuel_used, &result.status, &[1; 32]);
+	Pallet::<T>::do_commit(who.clone(), job, commitment).expect("commit");
+}
+
+fn do_reveal<T: Config>(job: JobId, who: &T::AccountId, output: &[u8]) {
+	let bounded = BoundedVec::truncate_from(output.to_vec());
+	Pallet::<T>::do_reveal(who.clone(), job, result_with(output), [1; 32], bounded).expect("reveal");
+}
+
+/// A job in dispute whose referees have all committed: `wrong` replicas revealed a wrong
+/// output, the others the right one.
+fn disputed_job<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::AccountId>) {
+	let (_, job) = assigned_job::<T>();
+	let referees: Vec<T::AccountId> = (0..T::MaxReferees::get())
+		.map(|i| {
+			let who = funded::<T>("referee", i);
+			T::BenchmarkHelper::register_worker(&who, CLASS);
+			who
+		})
+		.collect();
+	ManagedReferees::<T>::put(BoundedVec::truncate_from(referees));
+	let workers = replicas::<T>(job);
+	let wrong_output: Vec<u8> = output.iter().map(|b| b.wrapping_add(1)).chain([0]).collect();
+	let outputs: Vec<&[u8]> =
+		(0..workers.len()).map(|i| if i < wrong { &wrong_output[..] } else { output }).collect();
+	for (w, o) in workers.iter().zip(&outputs) {
+		do_commit::<T>(job, w, &result_with(o));
+	}
+	for (w, o) in workers.iter().zip(&outputs) {
+		do_reveal::<T>(job, w, o);
+	}
+	let referees: Vec<T::AccountId> = Assignments::<T>::get(job)
+		.iter()
+		.filter(|a| a.role == Role::Referee)
+		.map(|a| a.worker.clone())
+		.collect();
+	assert!(!referees.is_empty(), "dispute opened");
+	for r in &referees {
+		do_commit::<T>(job, r, &result_with(output));
+	}
+	(job, referees)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn upload_program(n: Linear<1_000, { T::MaxProgramSize::get() }>) {
+		let caller = funded::<T>("caller", 0);
+		let code = program_of_size(n);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), code);
+		assert_eq!(Blobs::<T>::iter().count(), 1);
+	}
+
+	#[benchmark]
+	fn upload_blob(n: Linear<0, { T::MaxBlobSize::get() }>) {
+		let caller = funded::<T>("caller", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), vec![1u8; n as usize]);
+		assert_eq!(Blobs::<T>::iter().count(), 1);
+	}
+
+	#[benchmark]
+	fn remove_blob() {
+		let caller = funded::<T>("caller", 0);
+		let program = super::upload_program::<T>(&caller);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), BlobKind::Program, program);
+		assert!(Programs::<T>::get(program).is_none());
+	}
+
+	#[benchmark]
+	fn submit_job() {
+		fill_registry::<T>();
+		let requester = funded::<T>("requester", 0);
+		let program = super::upload_program::<T>(&requester);
+		let spec = max_spec::<T>(program);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), spec);
+		assert_eq!(replicas::<T>(0).len(), T::MaxReplicas::get() as usize);
+	}
+
+	#[benchmark]
+	fn cancel_job() {
+		let (requester, job) = assigned_job::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), job);
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Cancelled));
+	}
+
+	/// The last commit, which starts the reveal phase.
+	#[benchmark]
+	fn commit() {
+		let (_, job) = assigned_job::<T>();
+		let workers = replicas::<T>(job);
+		let (last, others) = workers.split_last().expect("replicas");
+		for w in others {
+			do_commit::<T>(job, w, &result_with(b"out"));
+		}
+		let result = result_with(b"out");
+		let commitment =
+			result_commitment(job, last, &result.output_hash, result.fuel_used, &result.status, &[1; 32]);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last.clone()), job, commitment);
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Revealing));
+	}
+
+	/// The last reveal, which settles the job: every replica paid, the output stored.
+	#[benchmark]
+	fn reveal(n: Linear<0, { T::MaxOutputLen::get() }>) {
+		let (_, job) = assigned_job::<T>();
+		let output = vec![3u8; n as usize];
+		let workers = replicas::<T>(job);
+		for w in &workers {
+			do_commit::<T>(job, w, &result_with(&output));
+		}
+		let (last, others) = workers.split_last().expect("replicas");
+		for w in others {
+			do_reveal::<T>(job, w, &output);
+		}
+		let result = result_with(&output);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last.clone()), job, result, [1; 32], BoundedVec::truncate_from(output));
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Verified));
+	}
+
+	#[benchmark]
+	fn clear_result() {
+		let (requester, job) = assigned_job::<T>();
+		let output = vec![3u8; T::MaxOutputLen::get() as usize];
+		let workers = replicas::<T>(job);
+		for w in &workers {
+			do_commit::<T>(job, w, &result_with(&output));
+		}
+		for w in &workers {
+			do_reveal::<T>(job, w, &output);
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), job);
+		assert!(Pallet::<T>::result_of(job).is_none());
+	}
+
+	#[benchmark]
+	fn set_referees(n: Linear<0, { T::MaxReferees::get() }>) {
+		let referees: Vec<T::AccountId> = (0..n).map(|i| account("referee", i, 0)).collect();
+		#[extrinsic_call]
+		_(RawOrigin::Root, referees);
+		assert_eq!(ManagedReferees::<T>::get().len(), n as usize);
+	}
+
+	/// `on_initialize` of a block with nothing to do.
+	#[benchmark]
+	fn on_initialize_base() {
+		let now = frame_system::Pallet::<T>::block_number();
+		#[block]
+		{
+			Pallet::<T>::on_initialize(now);
+		}
+	}
+
+	/// The most expensive timeout: the referees' reveal phase ends; half the replicas
+	/// were wrong (slashed to the referees), the others are paid.
+	#[benchmark]
+	fn process_timeout() {
+		let output = vec![5u8; T::MaxOutputLen::get() as usize];
+		let wrong = (T::MaxReplicas::get() as usize).div_ceil(2).saturating_sub(1).max(1);
+		let (job, referees) = disputed_job::<T>(&output, wrong);
+		// All but one referee reveal; the last one stays silent and is slashed.
+		for r in referees.iter().skip(1) {
+			do_reveal::<T>(job, r, &output);
+		}
+		let at = Jobs::<T>::get(job).expect("job").timeout_at;
+		frame_system::Pallet::<T>::set_block_number(at);
+		#[block]
+		{
+			Pallet::<T>::process_timeouts(at);
+		}
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Verified));
+	}
+
+	/// Assigning one queued job from a full registry.
+	#[benchmark]
+	fn assign_queued() {
+		let requester = funded::<T>("requester", 0);
+		let program = super::upload_program::<T>(&requester);
+		let job = Pallet::<T>::do_submit(requester, max_spec::<T>(program)).expect("submit");
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Queued));
+		fill_registry::<T>();
+		let now = frame_system::Pallet::<T>::block_number();
+		#[block]
+		{
+			Pallet::<T>::assign_from_queue(now);
+		}
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Committing));
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}
+

@@ -1,0 +1,95 @@
+//! Content-addressed blobs: programs and input data, with deposits and reference counts.
+
+use crate::{
+	program::{self, ProgramError, ProgramLimits},
+	BalanceOf, BlobInfo, BlobKind, Blobs, Config, DataBlobs, Error, Event, HoldReason, Pallet,
+	Programs,
+};
+use alloc::vec::Vec;
+use frame_support::{
+	ensure,
+	pallet_prelude::DispatchResult,
+	traits::{fungible::MutateHold, tokens::Precision},
+	BoundedVec,
+};
+use sp_core::{Get, H256};
+use sp_runtime::{traits::Saturating, DispatchError};
+
+impl<T: Config> Pallet<T> {
+	/// The deposit held for `len` stored bytes.
+	pub fn blob_deposit(len: u32) -> BalanceOf<T> {
+		T::BlobDepositBase::get()
+			.saturating_add(T::BlobDepositPerByte::get().saturating_mul(len.into()))
+	}
+
+	pub(crate) fn do_upload(who: T::AccountId, kind: BlobKind, bytes: Vec<u8>) -> DispatchResult {
+		let len = bytes.len() as u32;
+		let hash = H256(sp_crypto_hashing::blake2_256(&bytes));
+		ensure!(!Blobs::<T>::contains_key(kind, hash), Error::<T>::AlreadyUploaded);
+		match kind {
+			BlobKind::Program => {
+				let code: BoundedVec<u8, T::MaxProgramSize> =
+					bytes.try_into().map_err(|_| Error::<T>::ProgramTooLarge)?;
+				program::validate(&code, &ProgramLimits::DEFAULT).map_err(program_error::<T>)?;
+				Programs::<T>::insert(hash, code);
+			},
+			BlobKind::Data => {
+				let data: BoundedVec<u8, T::MaxBlobSize> =
+					bytes.try_into().map_err(|_| Error::<T>::BlobTooLarge)?;
+				DataBlobs::<T>::insert(hash, data);
+			},
+		}
+		let deposit = Self::blob_deposit(len);
+		T::Currency::hold(&HoldReason::BlobDeposit.into(), &who, deposit)
+			.map_err(|_| Error::<T>::InsufficientBalance)?;
+		Blobs::<T>::insert(kind, hash, BlobInfo { owner: who.clone(), deposit, len, refs: 0 });
+		Self::deposit_event(Event::BlobUploaded { kind, hash, owner: who, len, deposit });
+		Ok(())
+	}
+
+	pub(crate) fn do_remove_blob(who: T::AccountId, kind: BlobKind, hash: H256) -> DispatchResult {
+		let info = Blobs::<T>::get(kind, hash).ok_or(Error::<T>::UnknownBlob)?;
+		ensure!(info.owner == who, Error::<T>::NotBlobOwner);
+		ensure!(info.refs == 0, Error::<T>::BlobInUse);
+		T::Currency::release(&HoldReason::BlobDeposit.into(), &who, info.deposit, Precision::BestEffort)?;
+		Blobs::<T>::remove(kind, hash);
+		match kind {
+			BlobKind::Program => Programs::<T>::remove(hash),
+			BlobKind::Data => DataBlobs::<T>::remove(hash),
+		}
+		Self::deposit_event(Event::BlobRemoved { kind, hash, owner: who, deposit: info.deposit });
+		Ok(())
+	}
+
+	/// One more unfinished job uses the blob.
+	pub(crate) fn acquire_blob(kind: BlobKind, hash: H256) -> Result<(), DispatchError> {
+		Blobs::<T>::try_mutate(kind, hash, |info| {
+			let info = info.as_mut().ok_or(match kind {
+				BlobKind::Program => Error::<T>::UnknownProgram,
+				BlobKind::Data => Error::<T>::UnknownBlob,
+			})?;
+			info.refs = info.refs.saturating_add(1);
+			Ok(())
+		})
+	}
+
+	/// An unfinished job that used the blob finished.
+	pub(crate) fn release_blob(kind: BlobKind, hash: H256) {
+		Blobs::<T>::mutate(kind, hash, |info| {
+			if let Some(info) = info {
+				info.refs = info.refs.saturating_sub(1);
+			}
+		});
+	}
+}
+
+fn program_error<T: Config>(error: ProgramError) -> DispatchError {
+	match error {
+		ProgramError::InvalidWasm => Error::<T>::InvalidWasm,
+		ProgramError::DisallowedImport => Error::<T>::DisallowedImport,
+		ProgramError::NotACommand => Error::<T>::NotACommand,
+		ProgramError::DisallowedMemory => Error::<T>::DisallowedMemory,
+		ProgramError::LimitExceeded => Error::<T>::ProgramLimitExceeded,
+	}
+	.into()
+}

@@ -1,0 +1,132 @@
+//! The requester's escrow: what a job costs, payments to workers, burns and refunds.
+//!
+//! Everything a job can still spend stays held from the requester under
+//! [`HoldReason::Escrow`] and `job.escrow` tracks it, so that the sum of `escrow` over
+//! open jobs always equals the funds held for escrow (checked by `try_state`).
+
+use crate::{
+	BalanceOf, Config, CostEstimate, Error, Event, HoldReason, JobOf, JobSpecOf, Outputs, Pallet,
+};
+use frame_support::traits::{
+	fungible::MutateHold,
+	tokens::{Fortitude, Precision, Restriction},
+};
+use povc_primitives::{Fuel, JobId};
+use sp_core::{Get, H256};
+use sp_runtime::{
+	traits::{CheckedAdd, CheckedMul, Saturating, Zero},
+	SaturatedConversion,
+	DispatchError,
+};
+
+impl<T: Config> Pallet<T> {
+	/// What `spec` would hold and can spend at most.
+	pub fn estimate_cost(spec: &JobSpecOf<T>) -> Result<CostEstimate<BalanceOf<T>>, DispatchError> {
+		Self::cost_of(spec.fuel_limit, spec.replicas, spec.price_per_fuel, spec.max_output_len)
+	}
+
+	/// What a job with these parameters would hold and can spend at most.
+	pub fn cost_of(
+		fuel_limit: Fuel,
+		replicas: u8,
+		price_per_fuel: BalanceOf<T>,
+		max_output_len: u32,
+	) -> Result<CostEstimate<BalanceOf<T>>, DispatchError> {
+		let fuel: BalanceOf<T> = fuel_limit.saturated_into();
+		let replicas: BalanceOf<T> = u32::from(replicas).into();
+		let max_payment = fuel
+			.checked_mul(&price_per_fuel)
+			.and_then(|per_replica| per_replica.checked_mul(&replicas))
+			.ok_or(Error::<T>::Overflow)?;
+		let max_result_deposit = Self::result_deposit(max_output_len);
+		let escrow = max_payment.checked_add(&max_result_deposit).ok_or(Error::<T>::Overflow)?;
+		let max_burn = T::BurnShare::get() * max_payment;
+		Ok(CostEstimate { max_payment, max_burn, max_result_deposit, escrow })
+	}
+
+	/// The deposit for storing a result of `len` bytes.
+	pub fn result_deposit(len: u32) -> BalanceOf<T> {
+		T::ResultDepositBase::get()
+			.saturating_add(T::ResultDepositPerByte::get().saturating_mul(len.into()))
+	}
+
+	/// Pays `worker` for `fuel` of the job from its escrow, burning the protocol fee.
+	/// Returns the burned amount (zero if nothing could be paid).
+	pub(crate) fn pay_worker(
+		job_id: JobId,
+		job: &mut JobOf<T>,
+		worker: &T::AccountId,
+		fuel: Fuel,
+	) -> BalanceOf<T> {
+		let fuel: BalanceOf<T> = fuel.saturated_into();
+		let amount = fuel.saturating_mul(job.spec.price_per_fuel).min(job.escrow);
+		let burned = T::BurnShare::get() * amount;
+		let to_worker = amount.saturating_sub(burned);
+		let reason = HoldReason::Escrow.into();
+		let paid = T::Currency::transfer_on_hold(
+			&reason,
+			&job.requester,
+			worker,
+			to_worker,
+			Precision::Exact,
+			Restriction::Free,
+			Fortitude::Force,
+		);
+		if paid.is_err() {
+			// Cannot happen while the escrow invariant holds; the funds then stay escrowed
+			// and are refunded at the end of the job.
+			log::error!(target: "runtime::jobs", "job {job_id}: paying {worker:?} failed: {paid:?}");
+			return Zero::zero();
+		}
+		let burned =
+			T::Currency::burn_held(&reason, &job.requester, burned, Precision::BestEffort, Fortitude::Force)
+				.unwrap_or_else(|_| Zero::zero());
+		job.escrow = job.escrow.saturating_sub(to_worker.saturating_add(burned));
+		Self::deposit_event(Event::WorkerPaid { job: job_id, worker: worker.clone(), amount, burned });
+		burned
+	}
+
+	/// Turns part of the escrow into the deposit of the stored output, then refunds the
+	/// rest of the escrow to the requester. Without a verified output the whole escrow is
+	/// refunded.
+	pub(crate) fn close_escrow(job_id: JobId, job: &mut JobOf<T>, output: Option<H256>) {
+		let escrow_reason = HoldReason::Escrow.into();
+		let released = T::Currency::release(&escrow_reason, &job.requester, job.escrow, Precision::BestEffort)
+			.unwrap_or_else(|_| Zero::zero());
+		job.escrow = Zero::zero();
+		let mut refunded = released;
+		if let Some(hash) = output {
+			let len = Outputs::<T>::decode_len(job_id, hash).unwrap_or(0) as u32;
+			let deposit = Self::result_deposit(len);
+			let held = T::Currency::hold(&HoldReason::ResultDeposit.into(), &job.requester, deposit);
+			if held.is_ok() {
+				job.result_deposit = deposit;
+				refunded = refunded.saturating_sub(deposit);
+			} else {
+				// The deposit was part of the escrow just released, so this cannot fail;
+				// if it did, the output is not kept rather than kept for free.
+				Outputs::<T>::remove(job_id, hash);
+			}
+		}
+		if !refunded.is_zero() {
+			Self::deposit_event(Event::EscrowRefunded {
+				job: job_id,
+				requester: job.requester.clone(),
+				amount: refunded,
+			});
+		}
+	}
+
+	/// Releases the stored result's deposit.
+	pub(crate) fn release_result_deposit(job: &mut JobOf<T>) {
+		if !job.result_deposit.is_zero() {
+			let _ = T::Currency::release(
+				&HoldReason::ResultDeposit.into(),
+				&job.requester,
+				job.result_deposit,
+				Precision::BestEffort,
+			);
+			job.result_deposit = Zero::zero();
+		}
+	}
+}

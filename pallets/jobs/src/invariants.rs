@@ -1,0 +1,108 @@
+//! Invariants of the job market, checked by `try_state` and after every unit test.
+
+use crate::{
+	Assignments, BlobKind, Blobs, Config, DataBlobs, HoldReason, JobInput, JobState, Jobs,
+	Outputs, Pallet, Programs, Queue, Role, Timeouts,
+};
+use alloc::collections::btree_map::BTreeMap;
+use frame_support::traits::fungible::InspectHold;
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_core::H256;
+use sp_runtime::{traits::Zero, TryRuntimeError};
+
+impl<T: Config> Pallet<T> {
+	/// Checks every invariant at the end of block `now`.
+	pub fn do_try_state(now: BlockNumberFor<T>) -> Result<(), TryRuntimeError> {
+		let mut escrow = BTreeMap::<T::AccountId, crate::BalanceOf<T>>::new();
+		let mut result_deposits = BTreeMap::<T::AccountId, crate::BalanceOf<T>>::new();
+		let mut refs = BTreeMap::<(BlobKind, H256), u32>::new();
+		let queue = Queue::<T>::get();
+
+		for (job_id, job) in Jobs::<T>::iter() {
+			escrow.entry(job.requester.clone()).or_default();
+			*result_deposits.entry(job.requester.clone()).or_default() += job.result_deposit;
+			ensure(
+				Timeouts::<T>::get(job.timeout_at).contains(&job_id),
+				"every job has its timeout entry",
+			)?;
+			ensure(job.timeout_at > now, "timeouts are in the future")?;
+			ensure(
+				(job.state == JobState::Queued) == queue.contains(&job_id),
+				"the queue holds exactly the queued jobs",
+			)?;
+			let assignments = Assignments::<T>::get(job_id);
+			if !job.state.is_open() {
+				ensure(job.escrow.is_zero(), "finished jobs hold no escrow")?;
+				let stored = job.result.is_some_and(|r| Outputs::<T>::contains_key(job_id, r.output_hash));
+				ensure(stored == !job.result_deposit.is_zero(), "a stored result has a deposit")?;
+				continue;
+			}
+			*escrow.entry(job.requester.clone()).or_default() += job.escrow;
+			ensure(job.timeout_at <= job.spec.deadline, "no open job outlives its deadline")?;
+			ensure(job.result_deposit.is_zero(), "open jobs have no result deposit")?;
+			*refs.entry((BlobKind::Program, job.spec.program)).or_default() += 1;
+			if let JobInput::Blob(hash) = job.spec.input {
+				*refs.entry((BlobKind::Data, hash)).or_default() += 1;
+			}
+			let replicas = assignments.iter().filter(|a| a.role == Role::Replica).count();
+			if matches!(job.state, JobState::Committing | JobState::Revealing) {
+				ensure(replicas == usize::from(job.spec.replicas), "a running job has all its replicas")?;
+			}
+			if job.state == JobState::Queued {
+				ensure(assignments.is_empty(), "queued jobs have no workers")?;
+			}
+		}
+
+		let escrow_reason = HoldReason::Escrow.into();
+		let deposit_reason = HoldReason::ResultDeposit.into();
+		for (who, expected) in &escrow {
+			ensure(
+				T::Currency::balance_on_hold(&escrow_reason, who) == *expected,
+				"escrow held equals the escrow of the requester's open jobs",
+			)?;
+			let deposits = result_deposits.get(who).copied().unwrap_or_default();
+			ensure(
+				T::Currency::balance_on_hold(&deposit_reason, who) == deposits,
+				"result deposits held equal those of the requester's jobs",
+			)?;
+		}
+
+		let mut blob_deposits = BTreeMap::<T::AccountId, crate::BalanceOf<T>>::new();
+		for (kind, hash, info) in Blobs::<T>::iter() {
+			ensure(
+				info.refs == refs.get(&(kind, hash)).copied().unwrap_or(0),
+				"blob reference counts match the open jobs using them",
+			)?;
+			let len = match kind {
+				BlobKind::Program => Programs::<T>::decode_len(hash),
+				BlobKind::Data => DataBlobs::<T>::decode_len(hash),
+			};
+			ensure(len == Some(info.len as usize), "every blob has its content")?;
+			*blob_deposits.entry(info.owner).or_default() += info.deposit;
+		}
+		for ((kind, hash), _) in refs {
+			ensure(Blobs::<T>::contains_key(kind, hash), "open jobs use stored blobs")?;
+		}
+		let blob_reason = HoldReason::BlobDeposit.into();
+		for (who, expected) in blob_deposits {
+			ensure(
+				T::Currency::balance_on_hold(&blob_reason, &who) == expected,
+				"blob deposits held equal the owner's blobs' deposits",
+			)?;
+		}
+		ensure(
+			Programs::<T>::iter_keys().count() + DataBlobs::<T>::iter_keys().count() ==
+				Blobs::<T>::iter_keys().count(),
+			"no blob content without metadata",
+		)?;
+		Ok(())
+	}
+}
+
+fn ensure(condition: bool, invariant: &'static str) -> Result<(), TryRuntimeError> {
+	if condition {
+		Ok(())
+	} else {
+		Err(TryRuntimeError::Other(invariant))
+	}
+}

@@ -1,0 +1,596 @@
+//! # Jobs pallet
+//!
+//! The job market of povc: requesters upload WebAssembly programs and input data
+//! (content-addressed blobs), submit jobs with escrowed payment, and get back results
+//! that independent, randomly drawn workers agreed on.
+//!
+//! ## Life of a job
+//! 1. [`Pallet::submit_job`] holds the escrow (`fuel_limit × price × replicas` plus the
+//!    largest result deposit) and draws `replicas` workers from `pallet-workers`, with
+//!    probability proportional to bond, all of one determinism class. Without enough
+//!    eligible workers the job waits in a bounded queue.
+//! 2. Each worker runs the program and [`Pallet::commit`]s to
+//!    [`povc_primitives::result_commitment`], which binds its own account.
+//! 3. Once all have committed, each [`Pallet::reveal`]s its result and output.
+//! 4. Unanimous replicas make the result *verified*: each is paid `fuel_used × price`
+//!    less the burned `BurnShare`, its fuel counts as verified compute, the rest of the
+//!    escrow is refunded. Any disagreement (or a missing reveal) opens a dispute: a
+//!    referee committee re-runs the job with the same commit-reveal; its strict majority
+//!    decides, replicas on the wrong side are slashed and their slash pays the
+//!    referees. No majority: the job fails and is refunded, nobody is slashed.
+//! 5. Workers that do not commit (or reveal) in time are slashed and replaced while the
+//!    deadline and `MaxReplacements` allow; otherwise the job fails and is refunded.
+//!
+//! Plain majority voting is not used on purpose: with 20 % of the bonded stake
+//! colluding, majority-of-3 accepts 10.4 % wrong results, while unanimity plus referees
+//! accepts only jobs where every replica is an attacker (0.8 % at 3 replicas).
+//!
+//! All timeouts, queue entries and per-job data are bounded; `on_initialize` handles at
+//! most `MaxTimeoutsPerBlock` timeouts and `MaxAssignmentsPerBlock` queued jobs.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use weights::WeightInfo;
+
+mod blobs;
+mod escrow;
+mod lifecycle;
+pub mod program;
+pub mod runtime_api;
+mod settlement;
+mod timeouts;
+pub mod types;
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
+mod invariants;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+use frame_support::traits::fungible;
+use sp_core::{Get, H256};
+
+pub use types::*;
+
+/// Balance type of the configured currency.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// The job record type of a runtime.
+pub type JobOf<T> = Job<
+	<T as frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	frame_system::pallet_prelude::BlockNumberFor<T>,
+	<T as Config>::MaxInlineInput,
+>;
+
+/// The job spec type of a runtime.
+pub type JobSpecOf<T> = JobSpec<
+	BalanceOf<T>,
+	frame_system::pallet_prelude::BlockNumberFor<T>,
+	<T as Config>::MaxInlineInput,
+>;
+
+/// Most workers one job can have at a time: its replicas plus a referee committee.
+pub struct MaxAssigneesOf<T>(core::marker::PhantomData<T>);
+impl<T: Config> Get<u32> for MaxAssigneesOf<T> {
+	fn get() -> u32 {
+		T::MaxReplicas::get().saturating_add(T::RefereeCount::get())
+	}
+}
+
+// The pallet macros expand to paths that the workspace lint finds over-qualified.
+#[allow(unused_qualifications)]
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, Mutate, MutateHold},
+			Randomness,
+		},
+	};
+	use frame_system::pallet_prelude::*;
+	use povc_primitives::{
+		ExecutionStatus, Fuel, JobId, RefereePool, VerifiedComputeSink, WorkerRegistry,
+	};
+	use sp_runtime::Perbill;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Why funds of an account are held by this pallet.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// Escrow of the requester's open jobs.
+		Escrow,
+		/// Refundable deposit of an uploaded blob.
+		BlobDeposit,
+		/// Refundable deposit of a stored job result.
+		ResultDeposit,
+	}
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The currency escrow, payments and deposits are made in (held with
+		/// [`HoldReason`]s).
+		type Currency: Inspect<Self::AccountId>
+			+ Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The worker registry: selection, capacity, reputation and slashing.
+		type Workers: WorkerRegistry<Self::AccountId, Balance = BalanceOf<Self>>;
+
+		/// The workers referee committees are drawn from. `Pallet<T>` itself is a
+		/// root-managed pool ([`Pallet::set_referees`]) until consensus provides one.
+		type RefereePool: RefereePool<Self::AccountId>;
+
+		/// Receives the verified compute of settled jobs (compute scores).
+		type ComputeSink: VerifiedComputeSink<Self::AccountId>;
+
+		/// On-chain randomness for drawing workers and referees.
+		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+
+		/// Largest program, in bytes.
+		#[pallet::constant]
+		type MaxProgramSize: Get<u32>;
+
+		/// Largest data blob, in bytes.
+		#[pallet::constant]
+		type MaxBlobSize: Get<u32>;
+
+		/// Largest input given inline in a job, in bytes.
+		#[pallet::constant]
+		type MaxInlineInput: Get<u32>;
+
+		/// Largest output a job may ask for, in bytes.
+		#[pallet::constant]
+		type MaxOutputLen: Get<u32>;
+
+		/// Most replicas a job may ask for.
+		#[pallet::constant]
+		type MaxReplicas: Get<u32>;
+
+		/// Size of the referee committee of a disputed job.
+		#[pallet::constant]
+		type RefereeCount: Get<u32>;
+
+		/// Most workers of the root-managed referee pool.
+		#[pallet::constant]
+		type MaxReferees: Get<u32>;
+
+		/// How many no-show (or no-reveal) workers one job may replace in its life.
+		#[pallet::constant]
+		type MaxReplacements: Get<u32>;
+
+		/// Largest fuel limit a job may set.
+		#[pallet::constant]
+		type MaxFuelLimit: Get<Fuel>;
+
+		/// Deposit per stored blob, plus [`Config::BlobDepositPerByte`] per byte.
+		#[pallet::constant]
+		type BlobDepositBase: Get<BalanceOf<Self>>;
+
+		/// Deposit per byte of a stored blob.
+		#[pallet::constant]
+		type BlobDepositPerByte: Get<BalanceOf<Self>>;
+
+		/// Deposit per stored result, plus [`Config::ResultDepositPerByte`] per byte.
+		#[pallet::constant]
+		type ResultDepositBase: Get<BalanceOf<Self>>;
+
+		/// Deposit per byte of a stored result.
+		#[pallet::constant]
+		type ResultDepositPerByte: Get<BalanceOf<Self>>;
+
+		/// Share of every payment to workers that is burned as protocol fee. Only fuel on
+		/// which a fee was burned counts as verified compute, so that a requester paying
+		/// its own workers cannot farm compute score for free.
+		#[pallet::constant]
+		type BurnShare: Get<Perbill>;
+
+		/// Blocks an assigned worker has to commit.
+		#[pallet::constant]
+		type CommitPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Blocks a committed worker has to reveal.
+		#[pallet::constant]
+		type RevealPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Furthest deadline a job may set, in blocks from submission.
+		#[pallet::constant]
+		type MaxJobLifetime: Get<BlockNumberFor<Self>>;
+
+		/// Blocks a finished job (and its stored result) is kept before it is pruned.
+		#[pallet::constant]
+		type JobRetention: Get<BlockNumberFor<Self>>;
+
+		/// Most jobs waiting for workers.
+		#[pallet::constant]
+		type MaxQueueLen: Get<u32>;
+
+		/// Most timeouts handled in one block (later ones are scheduled earlier).
+		#[pallet::constant]
+		type MaxTimeoutsPerBlock: Get<u32>;
+
+		/// Most queued jobs `on_initialize` tries to assign per block.
+		#[pallet::constant]
+		type MaxAssignmentsPerBlock: Get<u32>;
+
+		/// Weights of this pallet's calls and hooks.
+		type WeightInfo: WeightInfo;
+
+		/// Sets up workers for the benchmarks (the registry is another pallet).
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Metadata of stored blobs, by kind and blake2-256 hash.
+	#[pallet::storage]
+	pub type Blobs<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		BlobKind,
+		Blake2_128Concat,
+		H256,
+		BlobInfo<T::AccountId, BalanceOf<T>>,
+	>;
+
+	/// Code of stored programs.
+	#[pallet::storage]
+	pub type Programs<T: Config> =
+		StorageMap<_, Blake2_128Concat, H256, BoundedVec<u8, T::MaxProgramSize>>;
+
+	/// Content of stored data blobs.
+	#[pallet::storage]
+	pub type DataBlobs<T: Config> =
+		StorageMap<_, Blake2_128Concat, H256, BoundedVec<u8, T::MaxBlobSize>>;
+
+	/// The id the next job gets.
+	#[pallet::storage]
+	pub type NextJobId<T> = StorageValue<_, JobId, ValueQuery>;
+
+	/// Jobs, open and finished (until pruned).
+	#[pallet::storage]
+	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, JobId, JobOf<T>>;
+
+	/// The workers (replicas, then referees) currently assigned to a job.
+	#[pallet::storage]
+	pub type Assignments<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		JobId,
+		BoundedVec<Assignment<T::AccountId>, MaxAssigneesOf<T>>,
+		ValueQuery,
+	>;
+
+	/// Workers that were replaced on a job; never drawn for it again.
+	#[pallet::storage]
+	pub type Replaced<T: Config> =
+		StorageMap<_, Twox64Concat, JobId, BoundedVec<T::AccountId, T::MaxReplacements>, ValueQuery>;
+
+	/// Outputs revealed for a job, by hash. After settlement only the verified one stays,
+	/// until the requester clears it or the job is pruned.
+	#[pallet::storage]
+	pub type Outputs<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		JobId,
+		Identity,
+		H256,
+		BoundedVec<u8, T::MaxOutputLen>,
+	>;
+
+	/// Jobs waiting for enough eligible workers, oldest first.
+	#[pallet::storage]
+	pub type Queue<T: Config> = StorageValue<_, BoundedVec<JobId, T::MaxQueueLen>, ValueQuery>;
+
+	/// Jobs whose current phase times out at a block (each job is in at most one entry).
+	#[pallet::storage]
+	pub type Timeouts<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<JobId, T::MaxTimeoutsPerBlock>,
+		ValueQuery,
+	>;
+
+	/// Jobs by requester, until pruned.
+	#[pallet::storage]
+	pub type JobsByRequester<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, JobId, ()>;
+
+	/// Jobs a worker was assigned to (as replica or referee), until pruned.
+	#[pallet::storage]
+	pub type JobsByWorker<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, JobId, Role>;
+
+	/// The root-managed referee pool (used while `Config::RefereePool` is this pallet).
+	#[pallet::storage]
+	pub type ManagedReferees<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxReferees>, ValueQuery>;
+
+	/// Genesis: the initial referee pool.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// The initial members of the root-managed referee pool.
+		pub referees: Vec<T::AccountId>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			let referees: BoundedVec<_, T::MaxReferees> =
+				self.referees.clone().try_into().expect("genesis referee pool too large");
+			ManagedReferees::<T>::put(referees);
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A blob was stored.
+		BlobUploaded { kind: BlobKind, hash: H256, owner: T::AccountId, len: u32, deposit: BalanceOf<T> },
+		/// A blob was removed and its deposit refunded.
+		BlobRemoved { kind: BlobKind, hash: H256, owner: T::AccountId, deposit: BalanceOf<T> },
+		/// A job was submitted and its escrow held.
+		JobSubmitted { job: JobId, requester: T::AccountId, escrow: BalanceOf<T> },
+		/// Not enough eligible workers: the job waits in the queue.
+		JobQueued { job: JobId },
+		/// A worker was assigned to a job; it must commit by `commit_by`.
+		WorkerAssigned { job: JobId, worker: T::AccountId, role: Role, commit_by: BlockNumberFor<T> },
+		/// A worker committed to its result.
+		Committed { job: JobId, worker: T::AccountId },
+		/// All assigned workers committed; they must reveal by `reveal_by`.
+		RevealStarted { job: JobId, reveal_by: BlockNumberFor<T> },
+		/// A worker revealed its result.
+		Revealed {
+			job: JobId,
+			worker: T::AccountId,
+			output_hash: H256,
+			fuel_used: Fuel,
+			status: ExecutionStatus,
+		},
+		/// A worker missed its commit or reveal deadline and was slashed.
+		WorkerMissedDeadline { job: JobId, worker: T::AccountId, slashed: BalanceOf<T> },
+		/// Replicas disagreed (or some did not reveal): a referee committee re-runs the job.
+		DisputeOpened { job: JobId, referees: Vec<T::AccountId> },
+		/// A replica's result contradicted the referee majority; its slash went to them.
+		WrongResultSlashed { job: JobId, worker: T::AccountId, slashed: BalanceOf<T> },
+		/// A worker was paid for a result; `burned` of the payment was burned as fee.
+		WorkerPaid { job: JobId, worker: T::AccountId, amount: BalanceOf<T>, burned: BalanceOf<T> },
+		/// The job settled with a result all replicas (or the referee majority) agreed on.
+		JobVerified { job: JobId, output_hash: H256, fuel_used: Fuel, status: ExecutionStatus },
+		/// The job settled with the result of its single replica.
+		JobUnverified { job: JobId, output_hash: H256, fuel_used: Fuel, status: ExecutionStatus },
+		/// The job ended without a result.
+		JobFailed { job: JobId, reason: FailureReason },
+		/// The requester cancelled the job.
+		JobCancelled { job: JobId },
+		/// Unspent escrow went back to the requester.
+		EscrowRefunded { job: JobId, requester: T::AccountId, amount: BalanceOf<T> },
+		/// The stored result was removed and its deposit refunded.
+		ResultCleared { job: JobId, deposit: BalanceOf<T> },
+		/// A finished job was removed from storage.
+		JobPruned { job: JobId },
+		/// Root replaced the referee pool.
+		RefereesSet { count: u32 },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The program is larger than `MaxProgramSize`.
+		ProgramTooLarge,
+		/// The data blob is larger than `MaxBlobSize`.
+		BlobTooLarge,
+		/// Not a valid WebAssembly module with the allowed features.
+		InvalidWasm,
+		/// The program imports something other than a WASI preview 1 function.
+		DisallowedImport,
+		/// The program does not export `_start` and `memory` (it is not a WASI command).
+		NotACommand,
+		/// The program declares a shared or 64-bit memory, or several memories.
+		DisallowedMemory,
+		/// The program has too many functions, locals, globals, tables or initial memory.
+		ProgramLimitExceeded,
+		/// A blob with this content is already stored.
+		AlreadyUploaded,
+		/// No such blob.
+		UnknownBlob,
+		/// No such program.
+		UnknownProgram,
+		/// Only the uploader can remove a blob.
+		NotBlobOwner,
+		/// The blob is used by jobs that have not finished.
+		BlobInUse,
+		/// The free balance cannot cover the deposit or escrow.
+		InsufficientBalance,
+		/// `replicas` must be between 1 and `MaxReplicas`.
+		InvalidReplicas,
+		/// `fuel_limit` must be between 1 and `MaxFuelLimit`.
+		InvalidFuelLimit,
+		/// `max_output_len` exceeds `MaxOutputLen`.
+		OutputLimitTooLarge,
+		/// The deadline leaves too little time for a round and a dispute.
+		DeadlineTooSoon,
+		/// The deadline is further than `MaxJobLifetime`.
+		DeadlineTooFar,
+		/// The price is zero.
+		ZeroPrice,
+		/// The escrow does not fit in a balance.
+		Overflow,
+		/// The queue of jobs waiting for workers is full.
+		QueueFull,
+		/// Too many timeouts are scheduled in the blocks before the job's deadline.
+		TimeoutsFull,
+		/// No such job.
+		UnknownJob,
+		/// Only the requester can do this.
+		NotRequester,
+		/// A worker has already committed: the job can no longer be cancelled.
+		AlreadyCommitted,
+		/// The job is not in the phase this call belongs to.
+		WrongPhase,
+		/// The caller is not assigned to the job (in the current phase's role).
+		NotAssigned,
+		/// Another worker of the job submitted the same commitment.
+		DuplicateCommitment,
+		/// The caller has not committed.
+		NotCommitted,
+		/// The caller has already revealed.
+		AlreadyRevealed,
+		/// The revealed values do not hash to the caller's commitment.
+		CommitmentMismatch,
+		/// The output does not hash to `output_hash`.
+		OutputHashMismatch,
+		/// The output is longer than the job's `max_output_len`.
+		OutputTooLong,
+		/// `fuel_used` exceeds the job's fuel limit.
+		FuelAboveLimit,
+		/// The job has no stored result.
+		NoResult,
+		/// The job has not finished.
+		JobNotFinished,
+		/// More referees than `MaxReferees`.
+		TooManyReferees,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let timeouts = Self::process_timeouts(now);
+			let assignments = Self::assign_from_queue(now);
+			T::WeightInfo::on_initialize_base()
+				.saturating_add(T::WeightInfo::process_timeout().saturating_mul(timeouts.into()))
+				.saturating_add(T::WeightInfo::assign_queued().saturating_mul(assignments.into()))
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxReplicas::get() >= 1, "MaxReplicas must be at least 1");
+			assert!(T::MaxReplicas::get() <= u8::MAX as u32, "replicas are counted in a u8");
+			assert!(T::MaxReplacements::get() <= u8::MAX as u32, "replacements are a u8");
+			assert!(T::RefereeCount::get() >= 1, "disputes need referees");
+			assert!(!T::CommitPeriod::get().is_zero() && !T::RevealPeriod::get().is_zero());
+			assert!(T::MaxOutputLen::get() <= T::MaxBlobSize::get().max(T::MaxOutputLen::get()));
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state(now)
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Stores a job program, content-addressed by its blake2-256 hash, after checking
+		/// that it is a valid WASI preview 1 command within the program limits. Holds a
+		/// refundable deposit per byte. Invalid code fails with a precise error.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::upload_program(code.len() as u32))]
+		pub fn upload_program(origin: OriginFor<T>, code: Vec<u8>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_upload(who, BlobKind::Program, code)
+		}
+
+		/// Stores a data blob (job input), content-addressed by its blake2-256 hash, with a
+		/// refundable deposit per byte.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::upload_blob(data.len() as u32))]
+		pub fn upload_blob(origin: OriginFor<T>, data: Vec<u8>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_upload(who, BlobKind::Data, data)
+		}
+
+		/// Removes a blob that no unfinished job uses and refunds its deposit. Only the
+		/// uploader can.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::remove_blob())]
+		pub fn remove_blob(origin: OriginFor<T>, kind: BlobKind, hash: H256) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_remove_blob(who, kind, hash)
+		}
+
+		/// Submits a job: holds its escrow and assigns workers, or queues it.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::submit_job())]
+		pub fn submit_job(origin: OriginFor<T>, spec: JobSpecOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_submit(who, spec).map(|_| ())
+		}
+
+		/// Cancels a job no worker has committed to yet, refunding its whole escrow.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::cancel_job())]
+		pub fn cancel_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_cancel(who, job)
+		}
+
+		/// Commits an assigned worker to its result:
+		/// `blake2_256(SCALE(job, worker, output_hash, fuel_used, status, salt))`.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::commit())]
+		pub fn commit(origin: OriginFor<T>, job: JobId, commitment: H256) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_commit(who, job, commitment)
+		}
+
+		/// Reveals a committed result with its output. Settles the job (or opens a
+		/// dispute) when it is the last reveal.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::reveal(output.len() as u32))]
+		pub fn reveal(
+			origin: OriginFor<T>,
+			job: JobId,
+			result: ExecutionResult,
+			salt: [u8; 32],
+			output: BoundedVec<u8, T::MaxOutputLen>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_reveal(who, job, result, salt, output)
+		}
+
+		/// Removes the stored result of a finished job and refunds its deposit.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::clear_result())]
+		pub fn clear_result(origin: OriginFor<T>, job: JobId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_clear_result(who, job)
+		}
+
+		/// Replaces the root-managed referee pool.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::set_referees(referees.len() as u32))]
+		pub fn set_referees(origin: OriginFor<T>, referees: Vec<T::AccountId>) -> DispatchResult {
+			ensure_root(origin)?;
+			let count = referees.len() as u32;
+			let referees: BoundedVec<_, T::MaxReferees> =
+				referees.try_into().map_err(|_| Error::<T>::TooManyReferees)?;
+			ManagedReferees::<T>::put(referees);
+			Self::deposit_event(Event::RefereesSet { count });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> RefereePool<T::AccountId> for Pallet<T> {
+		fn referees() -> Vec<T::AccountId> {
+			ManagedReferees::<T>::get().into_inner()
+		}
+	}
+}

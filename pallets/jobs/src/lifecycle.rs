@@ -1,0 +1,377 @@
+//! Submitting, assigning, committing, revealing, cancelling and finishing jobs.
+
+use crate::{
+	Assignment, Assignments, BalanceOf, BlobKind, Config, Error, Event, ExecutionResult,
+	FailureReason, HoldReason, Job, JobInput, JobOf, JobSpecOf, JobState, Jobs, JobsByRequester,
+	JobsByWorker, MaxAssigneesOf, NextJobId, Outputs, Pallet, Queue, Replaced, Role,
+};
+use alloc::vec::Vec;
+use codec::Encode;
+use frame_support::{
+	ensure,
+	pallet_prelude::DispatchResult,
+	traits::{fungible::MutateHold, Randomness},
+	BoundedVec,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use povc_primitives::{result_commitment, ClassFilter, JobId, SelectionRequest, WorkerRegistry};
+use sp_core::{Get, H256};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	DispatchError,
+};
+
+/// The assignments of one job.
+pub(crate) type AssignmentsOf<T> =
+	BoundedVec<Assignment<<T as frame_system::Config>::AccountId>, MaxAssigneesOf<T>>;
+
+impl<T: Config> Pallet<T> {
+	/// Blocks of one commit-reveal round.
+	pub(crate) fn round_length() -> BlockNumberFor<T> {
+		T::CommitPeriod::get().saturating_add(T::RevealPeriod::get())
+	}
+
+	/// Whether a replica round starting `now` leaves time for a referee round before the
+	/// deadline, so that every phase of the job ends by its deadline.
+	pub(crate) fn round_fits(job: &JobOf<T>, now: BlockNumberFor<T>) -> bool {
+		now.saturating_add(Self::round_length().saturating_mul(2u32.into())) <= job.spec.deadline
+	}
+
+	pub(crate) fn do_submit(who: T::AccountId, spec: JobSpecOf<T>) -> Result<JobId, DispatchError> {
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(
+			spec.replicas >= 1 && u32::from(spec.replicas) <= T::MaxReplicas::get(),
+			Error::<T>::InvalidReplicas
+		);
+		ensure!(
+			spec.fuel_limit >= 1 && spec.fuel_limit <= T::MaxFuelLimit::get(),
+			Error::<T>::InvalidFuelLimit
+		);
+		ensure!(spec.max_output_len <= T::MaxOutputLen::get(), Error::<T>::OutputLimitTooLarge);
+		ensure!(!spec.price_per_fuel.is_zero(), Error::<T>::ZeroPrice);
+		let earliest = now.saturating_add(Self::round_length().saturating_mul(2u32.into()));
+		ensure!(spec.deadline > earliest, Error::<T>::DeadlineTooSoon);
+		ensure!(
+			spec.deadline <= now.saturating_add(T::MaxJobLifetime::get()),
+			Error::<T>::DeadlineTooFar
+		);
+		let cost = Self::estimate_cost(&spec)?;
+
+		Self::acquire_blob(BlobKind::Program, spec.program)?;
+		if let JobInput::Blob(hash) = &spec.input {
+			Self::acquire_blob(BlobKind::Data, *hash)?;
+		}
+		T::Currency::hold(&HoldReason::Escrow.into(), &who, cost.escrow)
+			.map_err(|_| Error::<T>::InsufficientBalance)?;
+
+		let job_id = NextJobId::<T>::mutate(|next| {
+			let id = *next;
+			*next = next.saturating_add(1);
+			id
+		});
+		let mut job = Job {
+			requester: who.clone(),
+			spec,
+			state: JobState::Queued,
+			escrow: cost.escrow,
+			submitted_at: now,
+			timeout_at: Zero::zero(),
+			class: None,
+			replacements_left: T::MaxReplacements::get().min(u8::MAX.into()) as u8,
+			draws: 0,
+			result: None,
+			result_deposit: Zero::zero(),
+		};
+		JobsByRequester::<T>::insert(&who, job_id, ());
+		Self::deposit_event(Event::JobSubmitted { job: job_id, requester: who, escrow: cost.escrow });
+
+		if !Self::try_assign(job_id, &mut job, now)? {
+			Queue::<T>::try_append(job_id).map_err(|_| Error::<T>::QueueFull)?;
+			let latest_start =
+				job.spec.deadline.saturating_sub(Self::round_length().saturating_mul(2u32.into()));
+			Self::schedule_timeout(job_id, &mut job, now, latest_start)?;
+			Self::deposit_event(Event::JobQueued { job: job_id });
+		}
+		Jobs::<T>::insert(job_id, job);
+		Ok(job_id)
+	}
+
+	/// Draws and assigns a full set of replicas if enough workers are eligible. Returns
+	/// whether it did; on error nothing must be kept (callers run it transactionally).
+	pub(crate) fn try_assign(
+		job_id: JobId,
+		job: &mut JobOf<T>,
+		now: BlockNumberFor<T>,
+	) -> Result<bool, DispatchError> {
+		let mut assignments = Assignments::<T>::get(job_id);
+		let Some(workers) =
+			Self::draw_workers(job_id, job, &assignments, u32::from(job.spec.replicas))
+		else {
+			return Ok(false);
+		};
+		if !job.spec.cross_class {
+			job.class = workers.first().and_then(T::Workers::class_of);
+		}
+		let commit_by = now.saturating_add(T::CommitPeriod::get());
+		let commit_by = Self::schedule_timeout(job_id, job, now, commit_by)?;
+		Self::add_assignees(job_id, &mut assignments, workers, Role::Replica, commit_by)?;
+		Assignments::<T>::insert(job_id, assignments);
+		job.state = JobState::Committing;
+		Ok(true)
+	}
+
+	/// Draws `count` workers for the job, never one it had before.
+	pub(crate) fn draw_workers(
+		job_id: JobId,
+		job: &mut JobOf<T>,
+		assignments: &AssignmentsOf<T>,
+		count: u32,
+	) -> Option<Vec<T::AccountId>> {
+		let mut exclude: Vec<T::AccountId> =
+			assignments.iter().map(|a| a.worker.clone()).collect();
+		exclude.extend(Replaced::<T>::get(job_id));
+		let class = match (job.spec.cross_class, job.class) {
+			(true, _) => ClassFilter::AnyClass,
+			(false, Some(class)) => ClassFilter::Exactly(class),
+			(false, None) => ClassFilter::AnySingleClass,
+		};
+		let seed = Self::random_seed(b"assign", job_id, job.draws);
+		job.draws = job.draws.saturating_add(1);
+		T::Workers::select(&SelectionRequest {
+			count,
+			min_reputation: job.spec.min_reputation,
+			class,
+			exclude: &exclude,
+			seed,
+		})
+	}
+
+	/// Randomness for the `draw`-th draw of `purpose` for a job.
+	pub(crate) fn random_seed(purpose: &[u8], job_id: JobId, draw: u8) -> H256 {
+		let subject = (b"povc/jobs", purpose, job_id, draw).encode();
+		let (random, _) = T::Randomness::random(&subject);
+		H256(sp_crypto_hashing::blake2_256(&random.encode()))
+	}
+
+	/// Records new assignees (replicas take one of their capacity slots).
+	pub(crate) fn add_assignees(
+		job_id: JobId,
+		assignments: &mut AssignmentsOf<T>,
+		workers: Vec<T::AccountId>,
+		role: Role,
+		commit_by: BlockNumberFor<T>,
+	) -> DispatchResult {
+		for worker in workers {
+			if role == Role::Replica {
+				T::Workers::assign(&worker)?;
+			}
+			assignments
+				.try_push(Assignment { worker: worker.clone(), role, commitment: None, result: None })
+				.map_err(|_| Error::<T>::InvalidReplicas)?;
+			JobsByWorker::<T>::insert(&worker, job_id, role);
+			Self::deposit_event(Event::WorkerAssigned { job: job_id, worker, role, commit_by });
+		}
+		Ok(())
+	}
+
+	pub(crate) fn do_cancel(who: T::AccountId, job_id: JobId) -> DispatchResult {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(job.requester == who, Error::<T>::NotRequester);
+		let assignments = Assignments::<T>::get(job_id);
+		match job.state {
+			JobState::Queued => {},
+			JobState::Committing => ensure!(
+				assignments.iter().all(|a| a.commitment.is_none()),
+				Error::<T>::AlreadyCommitted
+			),
+			_ => return Err(Error::<T>::AlreadyCommitted.into()),
+		}
+		Self::finish(job_id, &mut job, &assignments, JobState::Cancelled);
+		Jobs::<T>::insert(job_id, job);
+		Ok(())
+	}
+
+	pub(crate) fn do_commit(who: T::AccountId, job_id: JobId, commitment: H256) -> DispatchResult {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		let role = match job.state {
+			JobState::Committing => Role::Replica,
+			JobState::RefereesCommitting => Role::Referee,
+			_ => return Err(Error::<T>::WrongPhase.into()),
+		};
+		let mut assignments = Assignments::<T>::get(job_id);
+		ensure!(
+			assignments.iter().all(|a| a.commitment != Some(commitment)),
+			Error::<T>::DuplicateCommitment
+		);
+		let mine = assignments
+			.iter_mut()
+			.find(|a| a.worker == who && a.role == role)
+			.ok_or(Error::<T>::NotAssigned)?;
+		ensure!(mine.commitment.is_none(), Error::<T>::AlreadyCommitted);
+		mine.commitment = Some(commitment);
+		Self::deposit_event(Event::Committed { job: job_id, worker: who });
+
+		if assignments.iter().filter(|a| a.role == role).all(|a| a.commitment.is_some()) {
+			Self::start_reveal(job_id, &mut job, role)?;
+		}
+		Assignments::<T>::insert(job_id, assignments);
+		Jobs::<T>::insert(job_id, job);
+		Ok(())
+	}
+
+	/// All workers of `role` committed (or the commit phase ended): they reveal now.
+	pub(crate) fn start_reveal(job_id: JobId, job: &mut JobOf<T>, role: Role) -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
+		let reveal_by = Self::schedule_timeout(
+			job_id,
+			job,
+			now,
+			now.saturating_add(T::RevealPeriod::get()),
+		)?;
+		job.state = match role {
+			Role::Replica => JobState::Revealing,
+			Role::Referee => JobState::RefereesRevealing,
+		};
+		Self::deposit_event(Event::RevealStarted { job: job_id, reveal_by });
+		Ok(())
+	}
+
+	pub(crate) fn do_reveal(
+		who: T::AccountId,
+		job_id: JobId,
+		result: ExecutionResult,
+		salt: [u8; 32],
+		output: BoundedVec<u8, T::MaxOutputLen>,
+	) -> DispatchResult {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		let role = match job.state {
+			JobState::Revealing => Role::Replica,
+			JobState::RefereesRevealing => Role::Referee,
+			_ => return Err(Error::<T>::WrongPhase.into()),
+		};
+		ensure!(result.fuel_used <= job.spec.fuel_limit, Error::<T>::FuelAboveLimit);
+		ensure!(output.len() as u32 <= job.spec.max_output_len, Error::<T>::OutputTooLong);
+		ensure!(
+			H256(sp_crypto_hashing::blake2_256(&output)) == result.output_hash,
+			Error::<T>::OutputHashMismatch
+		);
+		let mut assignments = Assignments::<T>::get(job_id);
+		let mine = assignments
+			.iter_mut()
+			.find(|a| a.worker == who && a.role == role)
+			.ok_or(Error::<T>::NotAssigned)?;
+		let commitment = mine.commitment.ok_or(Error::<T>::NotCommitted)?;
+		ensure!(mine.result.is_none(), Error::<T>::AlreadyRevealed);
+		let expected = result_commitment(
+			job_id,
+			&who,
+			&result.output_hash,
+			result.fuel_used,
+			&result.status,
+			&salt,
+		);
+		ensure!(expected == commitment, Error::<T>::CommitmentMismatch);
+		mine.result = Some(result);
+		if !Outputs::<T>::contains_key(job_id, result.output_hash) {
+			Outputs::<T>::insert(job_id, result.output_hash, output);
+		}
+		Self::deposit_event(Event::Revealed {
+			job: job_id,
+			worker: who,
+			output_hash: result.output_hash,
+			fuel_used: result.fuel_used,
+			status: result.status,
+		});
+
+		let all_revealed = assignments
+			.iter()
+			.filter(|a| a.role == role && a.commitment.is_some())
+			.all(|a| a.result.is_some());
+		if all_revealed {
+			match role {
+				Role::Replica => Self::settle_replicas(job_id, &mut job, &mut assignments)?,
+				Role::Referee => Self::decide_dispute(job_id, &mut job, &assignments),
+			}
+		}
+		Assignments::<T>::insert(job_id, assignments);
+		Jobs::<T>::insert(job_id, job);
+		Ok(())
+	}
+
+	pub(crate) fn do_clear_result(who: T::AccountId, job_id: JobId) -> DispatchResult {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(job.requester == who, Error::<T>::NotRequester);
+		ensure!(!job.state.is_open(), Error::<T>::JobNotFinished);
+		let result = job.result.ok_or(Error::<T>::NoResult)?;
+		ensure!(Outputs::<T>::contains_key(job_id, result.output_hash), Error::<T>::NoResult);
+		Outputs::<T>::remove(job_id, result.output_hash);
+		let deposit = job.result_deposit;
+		Self::release_result_deposit(&mut job);
+		Jobs::<T>::insert(job_id, job);
+		Self::deposit_event(Event::ResultCleared { job: job_id, deposit });
+		Ok(())
+	}
+
+	/// Ends a job in `state`: keeps the output of its result (if any) under a deposit,
+	/// refunds the rest of the escrow, releases its blobs and its replicas' capacity, and
+	/// schedules its pruning. The caller stores `job`.
+	pub(crate) fn finish(
+		job_id: JobId,
+		job: &mut JobOf<T>,
+		assignments: &AssignmentsOf<T>,
+		state: JobState,
+	) {
+		let kept = job.result.map(|r| r.output_hash);
+		for hash in assignments.iter().filter_map(|a| a.result.map(|r| r.output_hash)) {
+			if Some(hash) != kept {
+				Outputs::<T>::remove(job_id, hash);
+			}
+		}
+		Self::close_escrow(job_id, job, kept);
+		Self::release_blob(BlobKind::Program, job.spec.program);
+		if let JobInput::Blob(hash) = &job.spec.input {
+			Self::release_blob(BlobKind::Data, *hash);
+		}
+		for assignment in assignments.iter().filter(|a| a.role == Role::Replica) {
+			T::Workers::release(&assignment.worker);
+		}
+		if job.state == JobState::Queued {
+			Queue::<T>::mutate(|queue| queue.retain(|id| *id != job_id));
+		}
+		job.state = state;
+		let event = match (state, job.result) {
+			(JobState::Verified, Some(r)) => Event::JobVerified {
+				job: job_id,
+				output_hash: r.output_hash,
+				fuel_used: r.fuel_used,
+				status: r.status,
+			},
+			(JobState::Unverified, Some(r)) => Event::JobUnverified {
+				job: job_id,
+				output_hash: r.output_hash,
+				fuel_used: r.fuel_used,
+				status: r.status,
+			},
+			(JobState::Failed(reason), _) => Event::JobFailed { job: job_id, reason },
+			_ => Event::JobCancelled { job: job_id },
+		};
+		Self::deposit_event(event);
+		Self::schedule_pruning(job_id, job);
+	}
+
+	/// Ends a job without a result, refunding it.
+	pub(crate) fn fail(
+		job_id: JobId,
+		job: &mut JobOf<T>,
+		assignments: &AssignmentsOf<T>,
+		reason: FailureReason,
+	) {
+		job.result = None;
+		Self::finish(job_id, job, assignments, JobState::Failed(reason));
+	}
+
+	/// Escrow still held for the job (for the runtime API's views).
+	pub fn escrow_of(job_id: JobId) -> BalanceOf<T> {
+		Jobs::<T>::get(job_id).map(|job| job.escrow).unwrap_or_else(Zero::zero)
+	}
+}

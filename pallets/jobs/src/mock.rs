@@ -1,0 +1,334 @@
+//! A test runtime: frame-system, pallet-balances, the real pallet-workers and this pallet.
+
+use crate::{self as pallet_jobs, ExecutionResult, JobInput, JobSpecOf};
+use core::cell::RefCell;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU64, Hooks, Randomness},
+	BoundedVec,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use povc_primitives::{result_commitment, ExecutionStatus, Fuel, JobId, VerifiedComputeSink};
+use sp_core::H256;
+use sp_runtime::{BuildStorage, Perbill, Permill};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+pub type Balance = u64;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Workers: pallet_workers,
+		Jobs: pallet_jobs,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type ExistentialDeposit = ConstU64<1>;
+	type MaxFreezes = ConstU32<0>;
+}
+
+/// Receives slashes that have no beneficiary, so that the issuance only changes by the
+/// protocol fees burned (which the tests sum up from events).
+pub const SLASH_POT: AccountId = 999;
+pub const MIN_BOND: Balance = 100;
+pub const INITIAL_BALANCE: Balance = 1_000_000;
+
+parameter_types! {
+	pub const SlashPot: AccountId = SLASH_POT;
+	pub const WrongResultSlash: Perbill = Perbill::from_percent(10);
+	pub const NoShowSlash: Perbill = Perbill::from_percent(1);
+	pub const NoRevealSlash: Perbill = Perbill::from_percent(2);
+	pub const BurnShare: Perbill = Perbill::from_percent(10);
+}
+
+impl pallet_workers::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type MinBond = ConstU64<MIN_BOND>;
+	type UnbondingDelay = ConstU64<10>;
+	type MaxUnlockingChunks = ConstU32<4>;
+	type MaxWorkers = ConstU32<64>;
+	type MaxCapacity = ConstU32<16>;
+	type MaxClassLen = ConstU32<64>;
+	type WrongResultSlash = WrongResultSlash;
+	type NoShowSlash = NoShowSlash;
+	type NoRevealSlash = NoRevealSlash;
+	type OnSlash = ResolveTo<SlashPot, Balances>;
+	type WeightInfo = ();
+}
+
+thread_local! {
+	/// Verified compute reported to the sink: (worker, beneficiary, fuel).
+	pub static COMPUTE: RefCell<Vec<(AccountId, AccountId, Fuel)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Records verified compute, as pallet-povc will consume it.
+pub struct RecordCompute;
+impl VerifiedComputeSink<AccountId> for RecordCompute {
+	fn note_verified_compute(worker: &AccountId, beneficiary: &AccountId, fuel: Fuel) {
+		COMPUTE.with(|c| c.borrow_mut().push((*worker, *beneficiary, fuel)));
+	}
+}
+
+/// Deterministic stand-in for BABE's randomness: a hash of the subject and the block.
+pub struct TestRandomness;
+impl Randomness<H256, BlockNumberFor<Test>> for TestRandomness {
+	fn random(subject: &[u8]) -> (H256, BlockNumberFor<Test>) {
+		let block = System::block_number();
+		(H256(sp_crypto_hashing::blake2_256(&(subject, block).encode())), block)
+	}
+}
+use codec::Encode;
+
+pub const COMMIT_PERIOD: u64 = 5;
+pub const REVEAL_PERIOD: u64 = 5;
+pub const JOB_RETENTION: u64 = 50;
+pub const MAX_OUTPUT: u32 = 1024;
+
+impl pallet_jobs::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Workers = Workers;
+	type RefereePool = Jobs;
+	type ComputeSink = RecordCompute;
+	type Randomness = TestRandomness;
+	type MaxProgramSize = ConstU32<65_536>;
+	type MaxBlobSize = ConstU32<4_096>;
+	type MaxInlineInput = ConstU32<64>;
+	type MaxOutputLen = ConstU32<MAX_OUTPUT>;
+	type MaxReplicas = ConstU32<5>;
+	type RefereeCount = ConstU32<3>;
+	type MaxReferees = ConstU32<10>;
+	type MaxReplacements = ConstU32<3>;
+	type MaxFuelLimit = ConstU64<1_000_000_000>;
+	type BlobDepositBase = ConstU64<10>;
+	type BlobDepositPerByte = ConstU64<1>;
+	type ResultDepositBase = ConstU64<5>;
+	type ResultDepositPerByte = ConstU64<1>;
+	type BurnShare = BurnShare;
+	type CommitPeriod = ConstU64<COMMIT_PERIOD>;
+	type RevealPeriod = ConstU64<REVEAL_PERIOD>;
+	type MaxJobLifetime = ConstU64<1_000>;
+	type JobRetention = ConstU64<JOB_RETENTION>;
+	type MaxQueueLen = ConstU32<4>;
+	type MaxTimeoutsPerBlock = ConstU32<8>;
+	type MaxAssignmentsPerBlock = ConstU32<2>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = RegisterWorkers;
+}
+
+/// Registers benchmark workers in the real worker registry.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct RegisterWorkers;
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::benchmarking::BenchmarkHelper<AccountId> for RegisterWorkers {
+	fn register_worker(who: &AccountId, class: &[u8]) {
+		Workers::register(RuntimeOrigin::signed(*who), MIN_BOND, 16, class.to_vec().try_into().unwrap())
+			.expect("register");
+	}
+}
+
+/// Accounts 1..=40 are funded; workers and requesters are picked from them.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut balances: Vec<(AccountId, Balance)> = (1..=40).map(|a| (a, INITIAL_BALANCE)).collect();
+	balances.push((SLASH_POT, 1));
+	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		COMPUTE.with(|c| c.borrow_mut().clear());
+	});
+	ext
+}
+
+/// Runs `test`, then checks every invariant, and that the total issuance changed by
+/// exactly the burned protocol fees.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		let issuance = pallet_balances::TotalIssuance::<Test>::get();
+		test();
+		check_invariants();
+		assert_eq!(
+			pallet_balances::TotalIssuance::<Test>::get(),
+			issuance - burned(),
+			"total issuance changes only by the burned fees"
+		);
+	});
+}
+
+pub fn check_invariants() {
+	Jobs::do_try_state(System::block_number()).expect("jobs invariants");
+	Workers::do_try_state().expect("workers invariants");
+}
+
+/// Everything burned as protocol fee so far (events are never reset in these tests).
+pub fn burned() -> Balance {
+	jobs_events()
+		.into_iter()
+		.filter_map(|e| match e {
+			pallet_jobs::Event::WorkerPaid { burned, .. } => Some(burned),
+			_ => None,
+		})
+		.sum()
+}
+
+pub fn jobs_events() -> Vec<pallet_jobs::Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Jobs(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+pub fn workers_events() -> Vec<pallet_workers::Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Workers(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+/// Advances to block `n`, running the hooks and checking the invariants at every block.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Jobs::on_initialize(next);
+		check_invariants();
+	}
+}
+
+pub const CLASS: &[u8] = b"x86_64/wasmtime-48/povc-1";
+
+pub fn register_worker(who: AccountId, bond: Balance) {
+	register_worker_in(who, bond, CLASS);
+}
+
+pub fn register_worker_in(who: AccountId, bond: Balance, class: &[u8]) {
+	Workers::register(RuntimeOrigin::signed(who), bond, 4, class.to_vec().try_into().unwrap())
+		.expect("register");
+}
+
+/// The smallest WASI command: writes nothing and exits 0.
+pub fn hello_wat() -> &'static str {
+	r#"(module
+		(import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+		(import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+		(memory (export "memory") 1)
+		(func (export "_start")))"#
+}
+
+pub fn wasm(wat: &str) -> Vec<u8> {
+	wat::parse_str(wat).expect("valid wat")
+}
+
+/// Uploads the test program as `who` and returns its hash.
+pub fn upload_program(who: AccountId) -> H256 {
+	let code = wasm(hello_wat());
+	Jobs::upload_program(RuntimeOrigin::signed(who), code.clone()).expect("upload");
+	H256(sp_crypto_hashing::blake2_256(&code))
+}
+
+pub const PRICE: Balance = 2;
+pub const FUEL_LIMIT: Fuel = 1_000;
+
+/// A job spec for `program` with `replicas` and a deadline 100 blocks away.
+pub fn spec(program: H256, replicas: u8) -> JobSpecOf<Test> {
+	crate::JobSpec {
+		program,
+		input: JobInput::Inline(BoundedVec::truncate_from(b"input".to_vec())),
+		fuel_limit: FUEL_LIMIT,
+		replicas,
+		price_per_fuel: PRICE,
+		deadline: System::block_number() + 100,
+		min_reputation: Permill::zero(),
+		max_output_len: 100,
+		cross_class: false,
+	}
+}
+
+pub fn submit(requester: AccountId, spec: JobSpecOf<Test>) -> JobId {
+	let id = pallet_jobs::NextJobId::<Test>::get();
+	Jobs::submit_job(RuntimeOrigin::signed(requester), spec).expect("submit");
+	id
+}
+
+/// The workers assigned to a job with a role, in assignment order.
+pub fn assigned(job: JobId, role: crate::Role) -> Vec<AccountId> {
+	pallet_jobs::Assignments::<Test>::get(job)
+		.iter()
+		.filter(|a| a.role == role)
+		.map(|a| a.worker)
+		.collect()
+}
+
+/// A worker's result: `output` with `fuel` and exit code 0.
+pub fn result_of(output: &[u8], fuel: Fuel) -> (ExecutionResult, Vec<u8>) {
+	let result = ExecutionResult {
+		output_hash: H256(sp_crypto_hashing::blake2_256(output)),
+		fuel_used: fuel,
+		status: ExecutionStatus::Exited(0),
+	};
+	(result, output.to_vec())
+}
+
+/// The salt a test worker uses.
+pub fn salt_of(who: AccountId) -> [u8; 32] {
+	[who as u8; 32]
+}
+
+pub fn commit(who: AccountId, job: JobId, output: &[u8], fuel: Fuel) {
+	let (result, _) = result_of(output, fuel);
+	let commitment = result_commitment(
+		job,
+		&who,
+		&result.output_hash,
+		result.fuel_used,
+		&result.status,
+		&salt_of(who),
+	);
+	Jobs::commit(RuntimeOrigin::signed(who), job, commitment).expect("commit");
+}
+
+pub fn reveal(who: AccountId, job: JobId, output: &[u8], fuel: Fuel) {
+	let (result, output) = result_of(output, fuel);
+	Jobs::reveal(RuntimeOrigin::signed(who), job, result, salt_of(who), output.try_into().unwrap())
+		.expect("reveal");
+}
+
+/// Free balance.
+pub fn free(who: AccountId) -> Balance {
+	pallet_balances::Pallet::<Test>::free_balance(who)
+}
+
+/// Funds held under the jobs pallet's escrow.
+pub fn escrow_held(who: AccountId) -> Balance {
+	use frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&crate::HoldReason::Escrow.into(), &who)
+}
+
+/// Funds held as a worker's bond.
+pub fn bond_held(who: AccountId) -> Balance {
+	use frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&pallet_workers::HoldReason::Bond.into(), &who)
+}

@@ -1,0 +1,162 @@
+//! Settlement: unanimity pays the replicas; anything else goes to a referee committee
+//! whose strict majority decides who is paid and who is slashed.
+
+use crate::{
+	lifecycle::AssignmentsOf, Assignment, Config, Event, ExecutionResult, FailureReason, JobOf,
+	JobState, Pallet, Replaced, Role,
+};
+use alloc::vec::Vec;
+use codec::Encode;
+use frame_support::pallet_prelude::DispatchResult;
+use povc_primitives::{JobId, Offence, RefereePool, VerifiedComputeSink, WorkerRegistry};
+use sp_core::Get;
+use sp_runtime::traits::{Saturating, Zero};
+
+impl<T: Config> Pallet<T> {
+	/// Every replica revealed (or the reveal phase ended with at least one reveal):
+	/// settle if they all agree, else open a dispute.
+	pub(crate) fn settle_replicas(
+		job_id: JobId,
+		job: &mut JobOf<T>,
+		assignments: &mut AssignmentsOf<T>,
+	) -> DispatchResult {
+		let replicas: Vec<&Assignment<T::AccountId>> =
+			assignments.iter().filter(|a| a.role == Role::Replica).collect();
+		let first = replicas.first().and_then(|a| a.result);
+		let unanimous = first.is_some() && replicas.iter().all(|a| a.result == first);
+		match first {
+			Some(result) if unanimous => {
+				let workers: Vec<T::AccountId> = replicas.iter().map(|a| a.worker.clone()).collect();
+				let verified = workers.len() > 1;
+				for worker in &workers {
+					Self::reward(job_id, job, worker, &result, verified);
+				}
+				job.result = Some(result);
+				let state = if verified { JobState::Verified } else { JobState::Unverified };
+				Self::finish(job_id, job, assignments, state);
+				Ok(())
+			},
+			_ => Self::open_dispute(job_id, job, assignments),
+		}
+	}
+
+	/// Pays a worker whose result stands; a verified result also raises its reputation
+	/// and, if a fee was burned on it, counts as its verified compute.
+	fn reward(
+		job_id: JobId,
+		job: &mut JobOf<T>,
+		worker: &T::AccountId,
+		result: &ExecutionResult,
+		verified: bool,
+	) {
+		let burned = Self::pay_worker(job_id, job, worker, result.fuel_used);
+		if verified {
+			T::Workers::note_verified(worker);
+			if !burned.is_zero() {
+				let beneficiary = T::Workers::compute_beneficiary(worker);
+				T::ComputeSink::note_verified_compute(worker, &beneficiary, result.fuel_used);
+			}
+		}
+	}
+
+	/// Draws a referee committee from the pool (of the job's class, never one of its
+	/// workers). Without enough referees nobody can be proven wrong: the job fails and is
+	/// refunded.
+	pub(crate) fn open_dispute(
+		job_id: JobId,
+		job: &mut JobOf<T>,
+		assignments: &mut AssignmentsOf<T>,
+	) -> DispatchResult {
+		let replaced = Replaced::<T>::get(job_id);
+		let mut pool: Vec<T::AccountId> = T::RefereePool::referees()
+			.into_iter()
+			.filter(|r| !assignments.iter().any(|a| &a.worker == r) && !replaced.contains(r))
+			.filter(|r| match (T::Workers::class_of(r), job.class) {
+				(None, _) => false,
+				(Some(_), None) => true,
+				(Some(class), Some(required)) => class == required,
+			})
+			.collect();
+		let count = T::RefereeCount::get() as usize;
+		if pool.len() < count {
+			Self::fail(job_id, job, assignments, FailureReason::NotEnoughWorkers);
+			return Ok(());
+		}
+		// Partial Fisher–Yates shuffle: the first `count` entries are a uniform draw.
+		let seed = Self::random_seed(b"referees", job_id, job.draws);
+		job.draws = job.draws.saturating_add(1);
+		for i in 0..count {
+			let mut bytes = [0u8; 8];
+			let digest = sp_crypto_hashing::blake2_256(&(seed, i as u32).encode());
+			bytes.copy_from_slice(&digest[..8]);
+			let j = i + (u64::from_le_bytes(bytes) % (pool.len() - i) as u64) as usize;
+			pool.swap(i, j);
+		}
+		pool.truncate(count);
+
+		let now = frame_system::Pallet::<T>::block_number();
+		let commit_by = Self::schedule_timeout(
+			job_id,
+			job,
+			now,
+			now.saturating_add(T::CommitPeriod::get()),
+		)?;
+		Self::add_assignees(job_id, assignments, pool.clone(), Role::Referee, commit_by)?;
+		job.state = JobState::RefereesCommitting;
+		Self::deposit_event(Event::DisputeOpened { job: job_id, referees: pool });
+		Ok(())
+	}
+
+	/// The referee committee has revealed (or its reveal phase ended). A strict majority
+	/// of the whole committee decides; without one the job fails and nobody is slashed.
+	pub(crate) fn decide_dispute(
+		job_id: JobId,
+		job: &mut JobOf<T>,
+		assignments: &AssignmentsOf<T>,
+	) {
+		let referees: Vec<&Assignment<T::AccountId>> =
+			assignments.iter().filter(|a| a.role == Role::Referee).collect();
+		let committee = referees.len();
+		let majority = referees.iter().filter_map(|a| a.result).find(|candidate| {
+			referees.iter().filter(|a| a.result.as_ref() == Some(candidate)).count() * 2 > committee
+		});
+		let Some(verdict) = majority else {
+			Self::fail(job_id, job, assignments, FailureReason::NoRefereeMajority);
+			return;
+		};
+
+		let upheld: Vec<T::AccountId> = referees
+			.iter()
+			.filter(|a| a.result == Some(verdict))
+			.map(|a| a.worker.clone())
+			.collect();
+		for assignment in assignments.iter() {
+			match (assignment.role, assignment.result) {
+				(Role::Replica, Some(result)) if result == verdict =>
+					Self::reward(job_id, job, &assignment.worker, &result, true),
+				(Role::Replica, Some(_)) => {
+					let slashed = T::Workers::slash(&assignment.worker, Offence::WrongResult, &upheld);
+					Self::deposit_event(Event::WrongResultSlashed {
+						job: job_id,
+						worker: assignment.worker.clone(),
+						slashed,
+					});
+				},
+				(Role::Referee, Some(result)) if result == verdict =>
+					T::Workers::note_verified(&assignment.worker),
+				(Role::Referee, Some(_)) => {
+					let slashed = T::Workers::slash(&assignment.worker, Offence::WrongResult, &[]);
+					Self::deposit_event(Event::WrongResultSlashed {
+						job: job_id,
+						worker: assignment.worker.clone(),
+						slashed,
+					});
+				},
+				// Those that did not reveal were slashed when their deadline passed.
+				(_, None) => {},
+			}
+		}
+		job.result = Some(verdict);
+		Self::finish(job_id, job, assignments, JobState::Verified);
+	}
+}

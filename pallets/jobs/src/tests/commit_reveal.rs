@@ -1,0 +1,151 @@
+//! Commit-reveal: phases, bound commitments, mismatches, bad reveals.
+
+use crate::{mock::*, Error, ExecutionResult, JobState, Jobs as JobsStorage, Role};
+use frame_support::{assert_noop, assert_ok};
+use povc_primitives::{result_commitment, ExecutionStatus};
+use sp_core::H256;
+
+fn job_with_replicas() -> (u64, Vec<u64>) {
+	for w in [11, 12, 13] {
+		register_worker(w, 1_000);
+	}
+	let program = upload_program(1);
+	let job = submit(2, spec(program, 3));
+	(job, assigned(job, Role::Replica))
+}
+
+#[test]
+fn only_assigned_workers_commit_once_each() {
+	build_and_execute(|| {
+		let (job, w) = job_with_replicas();
+		assert_noop!(
+			Jobs::commit(RuntimeOrigin::signed(20), job, H256::repeat_byte(1)),
+			Error::<Test>::NotAssigned
+		);
+		assert_noop!(
+			Jobs::commit(RuntimeOrigin::signed(w[0]), 99, H256::repeat_byte(1)),
+			Error::<Test>::UnknownJob
+		);
+		commit(w[0], job, b"a", 1);
+		assert_noop!(
+			Jobs::commit(RuntimeOrigin::signed(w[0]), job, H256::repeat_byte(2)),
+			Error::<Test>::AlreadyCommitted
+		);
+	});
+}
+
+#[test]
+fn a_copied_commitment_is_refused_and_could_never_be_revealed() {
+	build_and_execute(|| {
+		let (job, w) = job_with_replicas();
+		let (result, output) = result_of(b"a", 1);
+		let honest = result_commitment(job, &w[0], &result.output_hash, 1, &result.status, &salt_of(w[0]));
+		assert_ok!(Jobs::commit(RuntimeOrigin::signed(w[0]), job, honest));
+		// The copier submits the very same commitment.
+		assert_noop!(
+			Jobs::commit(RuntimeOrigin::signed(w[1]), job, honest),
+			Error::<Test>::DuplicateCommitment
+		);
+		// Even when it is accepted for another job, revealing it needs the copier's own
+		// account in the preimage: the commitment binds the worker.
+		let copied = result_commitment(job, &w[0], &result.output_hash, 1, &result.status, &salt_of(w[1]));
+		assert_ok!(Jobs::commit(RuntimeOrigin::signed(w[1]), job, copied));
+		commit(w[2], job, b"a", 1);
+		assert_noop!(
+			Jobs::reveal(RuntimeOrigin::signed(w[1]), job, result, salt_of(w[1]), output.try_into().unwrap()),
+			Error::<Test>::CommitmentMismatch
+		);
+	});
+}
+
+#[test]
+fn reveal_waits_for_all_commits() {
+	build_and_execute(|| {
+		let (job, w) = job_with_replicas();
+		commit(w[0], job, b"a", 1);
+		let (result, output) = result_of(b"a", 1);
+		assert_noop!(
+			Jobs::reveal(RuntimeOrigin::signed(w[0]), job, result, salt_of(w[0]), output.try_into().unwrap()),
+			Error::<Test>::WrongPhase
+		);
+	});
+}
+
+#[test]
+fn bad_reveals_get_precise_errors_and_change_nothing() {
+	build_and_execute(|| {
+		let (job, w) = job_with_replicas();
+		for x in &w {
+			commit(*x, job, b"a", 1);
+		}
+		let who = RuntimeOrigin::signed(w[0]);
+		let (result, output) = result_of(b"a", 1);
+		let bounded = |o: &[u8]| o.to_vec().try_into().unwrap();
+		// A different salt, fuel or status than committed.
+		assert_noop!(
+			Jobs::reveal(who.clone(), job, result, [0; 32], bounded(&output)),
+			Error::<Test>::CommitmentMismatch
+		);
+		let other_fuel = ExecutionResult { fuel_used: 2, ..result };
+		assert_noop!(
+			Jobs::reveal(who.clone(), job, other_fuel, salt_of(w[0]), bounded(&output)),
+			Error::<Test>::CommitmentMismatch
+		);
+		let trapped = ExecutionResult { status: ExecutionStatus::Trapped, ..result };
+		assert_noop!(
+			Jobs::reveal(who.clone(), job, trapped, salt_of(w[0]), bounded(&output)),
+			Error::<Test>::CommitmentMismatch
+		);
+		assert_noop!(
+			Jobs::reveal(who.clone(), job, result, salt_of(w[0]), bounded(b"b")),
+			Error::<Test>::OutputHashMismatch
+		);
+		let too_much_fuel = ExecutionResult { fuel_used: FUEL_LIMIT + 1, ..result };
+		assert_noop!(
+			Jobs::reveal(who.clone(), job, too_much_fuel, salt_of(w[0]), bounded(&output)),
+			Error::<Test>::FuelAboveLimit
+		);
+		let long = vec![0u8; 101];
+		let (long_result, _) = result_of(&long, 1);
+		assert_noop!(
+			Jobs::reveal(who.clone(), job, long_result, salt_of(w[0]), bounded(&long)),
+			Error::<Test>::OutputTooLong
+		);
+		assert_noop!(
+			Jobs::reveal(RuntimeOrigin::signed(20), job, result, salt_of(20), bounded(&output)),
+			Error::<Test>::NotAssigned
+		);
+		reveal(w[0], job, b"a", 1);
+		assert_noop!(
+			Jobs::reveal(who, job, result, salt_of(w[0]), bounded(&output)),
+			Error::<Test>::AlreadyRevealed
+		);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Revealing);
+	});
+}
+
+#[test]
+fn traps_and_out_of_fuel_are_results_too() {
+	build_and_execute(|| {
+		register_worker(11, 1_000);
+		register_worker(12, 1_000);
+		let program = upload_program(1);
+		let job = submit(2, spec(program, 2));
+		let result = ExecutionResult {
+			output_hash: H256(sp_crypto_hashing::blake2_256(b"")),
+			fuel_used: FUEL_LIMIT,
+			status: ExecutionStatus::OutOfFuel,
+		};
+		for w in [11, 12] {
+			let c = result_commitment(job, &w, &result.output_hash, FUEL_LIMIT, &result.status, &salt_of(w));
+			assert_ok!(Jobs::commit(RuntimeOrigin::signed(w), job, c));
+		}
+		for w in [11, 12] {
+			assert_ok!(Jobs::reveal(RuntimeOrigin::signed(w), job, result, salt_of(w), Default::default()));
+		}
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::Verified);
+		assert_eq!(record.result.unwrap().status, ExecutionStatus::OutOfFuel);
+		assert_eq!(record.escrow, 0);
+	});
+}

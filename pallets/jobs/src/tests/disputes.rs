@@ -1,0 +1,152 @@
+//! Disputes: a referee committee's strict majority decides who is paid and who slashed.
+
+use crate::{mock::*, Event, FailureReason, JobState, Jobs as JobsStorage, Role};
+use frame_support::assert_ok;
+
+/// A job of three replicas (11, 12, 13) and a referee pool of `referees`.
+fn job_with_referee_pool(referees: &[u64]) -> u64 {
+	for w in [11, 12, 13] {
+		register_worker(w, 1_000);
+	}
+	let program = upload_program(1);
+	let job = submit(2, spec(program, 3));
+	for r in referees {
+		register_worker(*r, 1_000);
+	}
+	assert_ok!(Jobs::set_referees(RuntimeOrigin::root(), referees.to_vec()));
+	job
+}
+
+/// 11 and 12 reveal "42", 13 reveals "41".
+fn disagree(job: u64) {
+	commit(11, job, b"42", 600);
+	commit(12, job, b"42", 600);
+	commit(13, job, b"41", 600);
+	reveal(11, job, b"42", 600);
+	reveal(12, job, b"42", 600);
+	reveal(13, job, b"41", 600);
+}
+
+#[test]
+fn two_of_three_opens_a_dispute_and_the_committee_decides() {
+	build_and_execute(|| {
+		let job = job_with_referee_pool(&[21, 22, 23]);
+		disagree(job);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::RefereesCommitting);
+		let mut referees = assigned(job, Role::Referee);
+		referees.sort();
+		assert_eq!(referees, vec![21, 22, 23]);
+		assert!(jobs_events().iter().any(|e| matches!(e, Event::DisputeOpened { .. })));
+
+		let before: Vec<u64> = [11, 12, 13, 21, 22, 23].iter().map(|a| free(*a)).collect();
+		let pot_before = free(SLASH_POT);
+		for r in &referees {
+			commit(*r, job, b"42", 600);
+		}
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::RefereesRevealing);
+		for r in &referees {
+			reveal(*r, job, b"42", 600);
+		}
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::Verified);
+		assert_eq!(Jobs::result_of(job).unwrap(), b"42".to_vec());
+		// The agreeing replicas are paid 1200 less the 10 % fee.
+		assert_eq!(free(11), before[0] + 1_080);
+		assert_eq!(free(12), before[1] + 1_080);
+		// The wrong replica loses 10 % of its bond, shared by the referees (dust to the pot).
+		assert_eq!(free(13), before[2]);
+		assert_eq!(bond_held(13), 900);
+		for (i, r) in [21, 22, 23].iter().enumerate() {
+			assert_eq!(free(*r), before[3 + i] + 33);
+		}
+		assert_eq!(free(SLASH_POT), pot_before + 1);
+		assert!(jobs_events().contains(&Event::WrongResultSlashed { job, worker: 13, slashed: 100 }));
+		// Only the replicas on the right side count verified compute; 13's reputation fell.
+		let mut credited: Vec<u64> =
+			COMPUTE.with(|c| c.borrow().iter().map(|(w, _, _)| *w).collect());
+		credited.sort();
+		assert_eq!(credited, vec![11, 12]);
+		let rep = |w| pallet_workers::Pallet::<Test>::reputation_of(&w).unwrap();
+		assert!(rep(13) < rep(11));
+		// Escrow: 2 × 1200 paid, the rest refunded but the result deposit.
+		assert_eq!(escrow_held(2), 0);
+	});
+}
+
+#[test]
+fn a_split_committee_fails_the_job_refunds_and_slashes_nobody() {
+	build_and_execute(|| {
+		let job = job_with_referee_pool(&[21, 22, 23]);
+		let requester_before = free(2) + JobsStorage::<Test>::get(job).unwrap().escrow;
+		disagree(job);
+		let outputs: [&[u8]; 3] = [b"42", b"41", b"40"];
+		let referees = assigned(job, Role::Referee);
+		for (r, out) in referees.iter().zip(outputs) {
+			commit(*r, job, out, 600);
+		}
+		for (r, out) in referees.iter().zip(outputs) {
+			reveal(*r, job, out, 600);
+		}
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::Failed(FailureReason::NoRefereeMajority));
+		assert_eq!(free(2), requester_before);
+		for w in [11, 12, 13, 21, 22, 23] {
+			assert_eq!(bond_held(w), 1_000);
+		}
+		assert!(Jobs::result_of(job).is_none());
+	});
+}
+
+#[test]
+fn without_enough_referees_the_job_fails_and_is_refunded() {
+	build_and_execute(|| {
+		let job = job_with_referee_pool(&[21, 22]);
+		let requester_before = free(2) + JobsStorage::<Test>::get(job).unwrap().escrow;
+		disagree(job);
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::Failed(FailureReason::NotEnoughWorkers));
+		assert_eq!(free(2), requester_before);
+		assert_eq!(bond_held(13), 1_000);
+	});
+}
+
+#[test]
+fn referees_of_another_class_are_not_drawn() {
+	build_and_execute(|| {
+		for w in [11, 12, 13] {
+			register_worker(w, 1_000);
+		}
+		let program = upload_program(1);
+		let job = submit(2, spec(program, 3));
+		for r in [21, 22, 23] {
+			register_worker_in(r, 1_000, b"riscv64/other");
+		}
+		assert_ok!(Jobs::set_referees(RuntimeOrigin::root(), vec![21, 22, 23]));
+		disagree(job);
+		assert_eq!(
+			JobsStorage::<Test>::get(job).unwrap().state,
+			JobState::Failed(FailureReason::NotEnoughWorkers)
+		);
+	});
+}
+
+#[test]
+fn a_minority_referee_is_slashed_too() {
+	build_and_execute(|| {
+		let job = job_with_referee_pool(&[21, 22, 23]);
+		disagree(job);
+		let referees = assigned(job, Role::Referee);
+		let outputs: [&[u8]; 3] = [b"42", b"42", b"41"];
+		for (r, out) in referees.iter().zip(outputs) {
+			commit(*r, job, out, 600);
+		}
+		for (r, out) in referees.iter().zip(outputs) {
+			reveal(*r, job, out, 600);
+		}
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
+		assert_eq!(bond_held(referees[2]), 900);
+		assert_eq!(bond_held(13), 900);
+		// 13's slash is shared by the two referees of the majority.
+		assert!(jobs_events().contains(&Event::WrongResultSlashed { job, worker: 13, slashed: 100 }));
+	});
+}

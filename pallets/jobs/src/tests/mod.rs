@@ -1,0 +1,11 @@
+//! Unit tests of the job market against the real pallet-balances and pallet-workers.
+//! Every test runs through `mock::build_and_execute`, which checks all invariants and
+//! the conservation of the total issuance afterwards.
+
+mod commit_reveal;
+mod disputes;
+mod programs;
+mod property;
+mod settlement;
+mod submission;
+mod timeouts;

@@ -1,0 +1,186 @@
+//! Blobs: program validation, deposits, reference counts, removal.
+
+use crate::{mock::*, BlobKind, Blobs, Error, JobState, Jobs as JobsStorage};
+use frame_support::{assert_noop, assert_ok};
+use sp_core::H256;
+
+fn upload(code: Vec<u8>) -> sp_runtime::DispatchResult {
+	Jobs::upload_program(RuntimeOrigin::signed(1), code)
+}
+
+#[test]
+fn valid_program_is_stored_with_a_deposit() {
+	build_and_execute(|| {
+		let code = wasm(hello_wat());
+		let before = free(1);
+		assert_ok!(upload(code.clone()));
+		let hash = H256(sp_crypto_hashing::blake2_256(&code));
+		let info = Blobs::<Test>::get(BlobKind::Program, hash).unwrap();
+		assert_eq!(info.deposit, 10 + code.len() as u64);
+		assert_eq!(free(1), before - info.deposit);
+		assert_eq!(crate::Programs::<Test>::get(hash).unwrap().into_inner(), code);
+		assert_noop!(upload(code), Error::<Test>::AlreadyUploaded);
+	});
+}
+
+#[test]
+fn garbage_is_not_wasm() {
+	build_and_execute(|| {
+		assert_noop!(upload(b"definitely not wasm".to_vec()), Error::<Test>::InvalidWasm);
+		assert_noop!(upload(Vec::new()), Error::<Test>::InvalidWasm);
+		// Valid header, truncated body.
+		let mut code = wasm(hello_wat());
+		code.truncate(code.len() - 3);
+		assert_noop!(upload(code), Error::<Test>::InvalidWasm);
+	});
+}
+
+#[test]
+fn type_errors_are_invalid_wasm() {
+	build_and_execute(|| {
+		let code = wasm(
+			r#"(module (memory (export "memory") 1)
+				(func (export "_start") (result i32) f32.const 1))"#,
+		);
+		assert_noop!(upload(code), Error::<Test>::InvalidWasm);
+	});
+}
+
+#[test]
+fn oversized_program_is_refused() {
+	build_and_execute(|| {
+		let mut code = wasm(hello_wat());
+		code.resize(65_537, 0);
+		assert_noop!(upload(code), Error::<Test>::ProgramTooLarge);
+	});
+}
+
+#[test]
+fn imports_outside_wasi_are_refused() {
+	build_and_execute(|| {
+		for import in [
+			r#"(import "env" "now" (func))"#,
+			r#"(import "wasi_snapshot_preview1" "no_such_function" (func))"#,
+			r#"(import "wasi_snapshot_preview1" "memory" (memory 1))"#,
+			r#"(import "wasi_snapshot_preview1" "fd_write" (global i32))"#,
+		] {
+			let code = wasm(&format!(
+				r#"(module {import} (memory (export "memory") 1) (func (export "_start")))"#
+			));
+			assert_noop!(upload(code), Error::<Test>::DisallowedImport);
+		}
+	});
+}
+
+#[test]
+fn a_program_must_be_a_wasi_command() {
+	build_and_execute(|| {
+		let no_start = wasm(r#"(module (memory (export "memory") 1) (func (export "main")))"#);
+		assert_noop!(upload(no_start), Error::<Test>::NotACommand);
+		let no_memory = wasm(r#"(module (memory 1) (func (export "_start")))"#);
+		assert_noop!(upload(no_memory), Error::<Test>::NotACommand);
+	});
+}
+
+#[test]
+fn threads_and_memory64_are_refused() {
+	build_and_execute(|| {
+		let shared = wasm(r#"(module (memory (export "memory") 1 1 shared) (func (export "_start")))"#);
+		assert_noop!(upload(shared), Error::<Test>::DisallowedMemory);
+		let memory64 = wasm(r#"(module (memory (export "memory") i64 1) (func (export "_start")))"#);
+		assert_noop!(upload(memory64), Error::<Test>::DisallowedMemory);
+		let two = wasm(r#"(module (memory 1) (memory (export "memory") 1) (func (export "_start")))"#);
+		assert_noop!(upload(two), Error::<Test>::DisallowedMemory);
+	});
+}
+
+#[test]
+fn structural_limits_are_enforced() {
+	build_and_execute(|| {
+		let many_locals = wasm(
+			r#"(module (memory (export "memory") 1)
+				(func (export "_start") (local i64) (local i32) (local f64))
+				(func (local i32 i32) (local i64) (local f32)))"#,
+		);
+		// Within limits: fine.
+		assert_ok!(upload(many_locals));
+		let huge_memory = wasm(r#"(module (memory (export "memory") 16385) (func (export "_start")))"#);
+		assert_noop!(upload(huge_memory), Error::<Test>::ProgramLimitExceeded);
+		let big_table = wasm(
+			r#"(module (memory (export "memory") 1) (table 100001 funcref) (func (export "_start")))"#,
+		);
+		assert_noop!(upload(big_table), Error::<Test>::ProgramLimitExceeded);
+	});
+}
+
+#[test]
+fn too_many_locals_are_refused() {
+	build_and_execute(|| {
+		let locals = |n: usize| {
+			wasm(&format!(
+				r#"(module (memory (export "memory") 1) (func (export "_start") {}))"#,
+				"(local i32) ".repeat(n)
+			))
+		};
+		assert_ok!(upload(locals(10_000)));
+		assert_noop!(upload(locals(10_001)), Error::<Test>::ProgramLimitExceeded);
+	});
+}
+
+#[test]
+fn data_blobs_have_their_own_size_limit() {
+	build_and_execute(|| {
+		assert_ok!(Jobs::upload_blob(RuntimeOrigin::signed(2), vec![7; 4_096]));
+		assert_noop!(
+			Jobs::upload_blob(RuntimeOrigin::signed(2), vec![7; 4_097]),
+			Error::<Test>::BlobTooLarge
+		);
+	});
+}
+
+#[test]
+fn insufficient_balance_for_the_deposit() {
+	build_and_execute(|| {
+		// Account 50 has no funds at all.
+		assert_noop!(
+			Jobs::upload_program(RuntimeOrigin::signed(50), wasm(hello_wat())),
+			Error::<Test>::InsufficientBalance
+		);
+	});
+}
+
+#[test]
+fn blobs_in_use_cannot_be_removed_and_refund_when_unused() {
+	build_and_execute(|| {
+		let program = upload_program(1);
+		let data = vec![1u8; 100];
+		assert_ok!(Jobs::upload_blob(RuntimeOrigin::signed(1), data.clone()));
+		let input = H256(sp_crypto_hashing::blake2_256(&data));
+		let mut job_spec = spec(program, 1);
+		job_spec.input = crate::JobInput::Blob(input);
+		let job = submit(2, job_spec);
+		assert_eq!(Blobs::<Test>::get(BlobKind::Program, program).unwrap().refs, 1);
+		assert_eq!(Blobs::<Test>::get(BlobKind::Data, input).unwrap().refs, 1);
+		assert_noop!(
+			Jobs::remove_blob(RuntimeOrigin::signed(1), BlobKind::Program, program),
+			Error::<Test>::BlobInUse
+		);
+		assert_noop!(
+			Jobs::remove_blob(RuntimeOrigin::signed(2), BlobKind::Data, input),
+			Error::<Test>::NotBlobOwner
+		);
+		assert_ok!(Jobs::cancel_job(RuntimeOrigin::signed(2), job));
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Cancelled);
+		assert_eq!(Blobs::<Test>::get(BlobKind::Program, program).unwrap().refs, 0);
+
+		let before = free(1);
+		assert_ok!(Jobs::remove_blob(RuntimeOrigin::signed(1), BlobKind::Data, input));
+		assert_ok!(Jobs::remove_blob(RuntimeOrigin::signed(1), BlobKind::Program, program));
+		assert_eq!(free(1), before + 110 + 10 + wasm(hello_wat()).len() as u64);
+		assert!(crate::Programs::<Test>::get(program).is_none());
+		assert_noop!(
+			Jobs::remove_blob(RuntimeOrigin::signed(1), BlobKind::Program, program),
+			Error::<Test>::UnknownBlob
+		);
+	});
+}

@@ -1,0 +1,198 @@
+//! Submitting, queueing, assigning and cancelling jobs.
+
+use crate::{mock::*, Error, Event, JobState, Jobs as JobsStorage, Queue, Role};
+use frame_support::{assert_noop, assert_ok};
+use sp_core::H256;
+
+#[test]
+fn submit_holds_the_estimated_escrow_and_assigns_replicas() {
+	build_and_execute(|| {
+		for w in [11, 12, 13] {
+			register_worker(w, 1_000);
+		}
+		let program = upload_program(1);
+		let job_spec = spec(program, 3);
+		let cost = Jobs::estimate_cost(&job_spec).unwrap();
+		assert_eq!(cost.max_payment, FUEL_LIMIT * PRICE * 3);
+		assert_eq!(cost.max_result_deposit, 5 + 100);
+		assert_eq!(cost.escrow, cost.max_payment + cost.max_result_deposit);
+		assert_eq!(cost.max_burn, cost.max_payment / 10);
+
+		let before = free(2);
+		let job = submit(2, job_spec);
+		assert_eq!(free(2), before - cost.escrow);
+		assert_eq!(escrow_held(2), cost.escrow);
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::Committing);
+		assert_eq!(record.timeout_at, 1 + COMMIT_PERIOD);
+		let mut workers = assigned(job, Role::Replica);
+		workers.sort();
+		assert_eq!(workers, vec![11, 12, 13]);
+		assert!(jobs_events().contains(&Event::JobSubmitted { job, requester: 2, escrow: cost.escrow }));
+	});
+}
+
+#[test]
+fn bad_specs_get_precise_errors() {
+	build_and_execute(|| {
+		let program = upload_program(1);
+		let try_submit = |f: &dyn Fn(&mut crate::JobSpecOf<Test>)| {
+			let mut s = spec(program, 3);
+			f(&mut s);
+			Jobs::submit_job(RuntimeOrigin::signed(2), s)
+		};
+		assert_noop!(try_submit(&|s| s.replicas = 0), Error::<Test>::InvalidReplicas);
+		assert_noop!(try_submit(&|s| s.replicas = 6), Error::<Test>::InvalidReplicas);
+		assert_noop!(try_submit(&|s| s.fuel_limit = 0), Error::<Test>::InvalidFuelLimit);
+		assert_noop!(try_submit(&|s| s.fuel_limit = 1_000_000_001), Error::<Test>::InvalidFuelLimit);
+		assert_noop!(try_submit(&|s| s.max_output_len = MAX_OUTPUT + 1), Error::<Test>::OutputLimitTooLarge);
+		assert_noop!(try_submit(&|s| s.price_per_fuel = 0), Error::<Test>::ZeroPrice);
+		assert_noop!(try_submit(&|s| s.price_per_fuel = u64::MAX), Error::<Test>::Overflow);
+		assert_noop!(try_submit(&|s| s.deadline = 1), Error::<Test>::DeadlineTooSoon);
+		assert_noop!(
+			try_submit(&|s| s.deadline = 1 + 2 * (COMMIT_PERIOD + REVEAL_PERIOD)),
+			Error::<Test>::DeadlineTooSoon
+		);
+		assert_noop!(try_submit(&|s| s.deadline = 1_002), Error::<Test>::DeadlineTooFar);
+		assert_noop!(try_submit(&|s| s.program = H256::repeat_byte(9)), Error::<Test>::UnknownProgram);
+		assert_noop!(
+			try_submit(&|s| s.input = crate::JobInput::Blob(H256::repeat_byte(9))),
+			Error::<Test>::UnknownBlob
+		);
+	});
+}
+
+#[test]
+fn insufficient_funds_leave_nothing_behind() {
+	build_and_execute(|| {
+		let program = upload_program(1);
+		let mut job_spec = spec(program, 3);
+		job_spec.price_per_fuel = INITIAL_BALANCE; // far more than account 2 has
+		assert_noop!(
+			Jobs::submit_job(RuntimeOrigin::signed(2), job_spec),
+			Error::<Test>::InsufficientBalance
+		);
+		assert_eq!(free(2), INITIAL_BALANCE);
+	});
+}
+
+#[test]
+fn without_workers_the_job_queues_and_is_assigned_later() {
+	build_and_execute(|| {
+		let program = upload_program(1);
+		register_worker(11, 1_000);
+		let job = submit(2, spec(program, 2));
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Queued);
+		assert_eq!(Queue::<Test>::get().into_inner(), vec![job]);
+		assert!(jobs_events().contains(&Event::JobQueued { job }));
+
+		register_worker(12, 1_000);
+		run_to_block(2);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Committing);
+		assert!(Queue::<Test>::get().is_empty());
+		assert_eq!(assigned(job, Role::Replica).len(), 2);
+	});
+}
+
+#[test]
+fn the_queue_is_bounded() {
+	build_and_execute(|| {
+		let program = upload_program(1);
+		for _ in 0..4 {
+			submit(2, spec(program, 1));
+		}
+		assert_noop!(Jobs::submit_job(RuntimeOrigin::signed(2), spec(program, 1)), Error::<Test>::QueueFull);
+	});
+}
+
+#[test]
+fn a_job_that_never_finds_workers_fails_and_is_refunded() {
+	build_and_execute(|| {
+		let program = upload_program(1);
+		let job = submit(2, spec(program, 3));
+		let latest_start = 101 - 2 * (COMMIT_PERIOD + REVEAL_PERIOD);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().timeout_at, latest_start);
+		run_to_block(latest_start);
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::Failed(crate::FailureReason::NotEnoughWorkers));
+		assert_eq!(free(2), INITIAL_BALANCE);
+		assert_eq!(escrow_held(2), 0);
+		assert!(Queue::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn workers_are_all_of_one_class_unless_cross_class() {
+	build_and_execute(|| {
+		register_worker_in(11, 1_000, b"x86_64/a");
+		register_worker_in(12, 1_000, b"aarch64/a");
+		let program = upload_program(1);
+		let job = submit(2, spec(program, 2));
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Queued);
+
+		let mut cross = spec(program, 2);
+		cross.cross_class = true;
+		let cross_job = submit(3, cross);
+		assert_eq!(JobsStorage::<Test>::get(cross_job).unwrap().state, JobState::Committing);
+		assert_eq!(JobsStorage::<Test>::get(cross_job).unwrap().class, None);
+	});
+}
+
+#[test]
+fn min_reputation_filters_workers() {
+	build_and_execute(|| {
+		register_worker(11, 1_000);
+		let program = upload_program(1);
+		let mut picky = spec(program, 1);
+		picky.min_reputation = sp_runtime::Permill::from_percent(90);
+		let job = submit(2, picky);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Queued);
+	});
+}
+
+#[test]
+fn cancel_refunds_while_nothing_is_committed() {
+	build_and_execute(|| {
+		for w in [11, 12, 13] {
+			register_worker(w, 1_000);
+		}
+		let program = upload_program(1);
+		let job = submit(2, spec(program, 3));
+		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(3), job), Error::<Test>::NotRequester);
+		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(2), 99), Error::<Test>::UnknownJob);
+		assert_ok!(Jobs::cancel_job(RuntimeOrigin::signed(2), job));
+		assert_eq!(free(2), INITIAL_BALANCE);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Cancelled);
+		// The workers' capacity is free again: they can unbond.
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(11), 1_000));
+	});
+}
+
+#[test]
+fn cancel_is_refused_once_a_worker_committed() {
+	build_and_execute(|| {
+		for w in [11, 12, 13] {
+			register_worker(w, 1_000);
+		}
+		let program = upload_program(1);
+		let job = submit(2, spec(program, 3));
+		commit(11, job, b"out", 10);
+		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(2), job), Error::<Test>::AlreadyCommitted);
+	});
+}
+
+#[test]
+fn unbond_is_blocked_while_assigned() {
+	build_and_execute(|| {
+		register_worker(11, 1_000);
+		let program = upload_program(1);
+		let job = submit(2, spec(program, 1));
+		assert_noop!(
+			Workers::unbond(RuntimeOrigin::signed(11), 1_000),
+			pallet_workers::Error::<Test>::HasOpenAssignments
+		);
+		commit(11, job, b"out", 10);
+		reveal(11, job, b"out", 10);
+		assert_ok!(Workers::unbond(RuntimeOrigin::signed(11), 1_000));
+	});
+}

@@ -1,0 +1,230 @@
+//! The records the job market stores, and the parameters its calls take.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use povc_primitives::{ClassId, ExecutionStatus, Fuel};
+use scale_info::TypeInfo;
+use sp_core::{Get, H256};
+use sp_runtime::Permill;
+use core::fmt::Debug;
+
+/// What a content-addressed blob is used as. Programs are validated WebAssembly; data
+/// blobs are job inputs. The two live in separate namespaces.
+#[derive(
+	Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug,
+)]
+pub enum BlobKind {
+	/// A validated WASI command module.
+	Program,
+	/// Job input data.
+	Data,
+}
+
+/// Book-keeping of a stored blob.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct BlobInfo<AccountId, Balance> {
+	/// Who uploaded it and has its deposit on hold.
+	pub owner: AccountId,
+	/// The refundable deposit held from `owner`.
+	pub deposit: Balance,
+	/// Length in bytes.
+	pub len: u32,
+	/// Jobs not yet finished that use it. It can be removed only at zero.
+	pub refs: u32,
+}
+
+/// A job's input: a stored data blob, or a few bytes inline in the job itself.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, DecodeWithMemTracking,
+	MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(MaxInline))]
+pub enum JobInput<MaxInline: Get<u32>> {
+	/// The data blob with this blake2-256 hash.
+	Blob(H256),
+	/// These bytes.
+	Inline(BoundedVec<u8, MaxInline>),
+}
+
+/// What a requester asks for in `submit_job`.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, DecodeWithMemTracking,
+	MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(MaxInline))]
+pub struct JobSpec<Balance, BlockNumber, MaxInline: Get<u32>>
+where
+	Balance: Clone + PartialEq + Eq + Debug,
+	BlockNumber: Clone + PartialEq + Eq + Debug,
+{
+	/// blake2-256 of an uploaded program.
+	pub program: H256,
+	/// The program's stdin.
+	pub input: JobInput<MaxInline>,
+	/// Fuel each replica may use.
+	pub fuel_limit: Fuel,
+	/// How many independent workers run it (1 = unverified).
+	pub replicas: u8,
+	/// What the requester pays per unit of fuel a verified replica used.
+	pub price_per_fuel: Balance,
+	/// Block by which the job must be settled; whatever was not earned is refunded then.
+	pub deadline: BlockNumber,
+	/// Lowest reputation a worker must have to be assigned.
+	pub min_reputation: Permill,
+	/// Most bytes of stdout the program may produce.
+	pub max_output_len: u32,
+	/// Allow replicas of different determinism classes (results may then differ on NaN
+	/// payloads, so the program must avoid them or workers canonicalise).
+	pub cross_class: bool,
+}
+
+/// Where a job is in its life.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum JobState {
+	/// Waiting in the queue for enough eligible workers.
+	Queued,
+	/// Assigned workers are committing to their results.
+	Committing,
+	/// All assigned workers committed; they are revealing.
+	Revealing,
+	/// Replicas disagreed (or some did not reveal): the referee committee is committing.
+	RefereesCommitting,
+	/// The referee committee is revealing.
+	RefereesRevealing,
+	/// Settled with a result that all replicas (or the referee majority) agreed on.
+	Verified,
+	/// Settled with the result of a single replica (`replicas = 1`).
+	Unverified,
+	/// Ended without a result; the escrow was refunded.
+	Failed(FailureReason),
+	/// Cancelled by the requester before any commitment.
+	Cancelled,
+}
+
+impl JobState {
+	/// Whether the job still holds escrow and may change.
+	pub fn is_open(&self) -> bool {
+		matches!(
+			self,
+			Self::Queued |
+				Self::Committing | Self::Revealing |
+				Self::RefereesCommitting |
+				Self::RefereesRevealing
+		)
+	}
+}
+
+/// Why a job ended without a result.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum FailureReason {
+	/// The deadline passed before a result was settled.
+	DeadlineExpired,
+	/// Not enough eligible workers or referees to (re)fill the job in time.
+	NotEnoughWorkers,
+	/// The referee committee reached no strict majority.
+	NoRefereeMajority,
+	/// No block before the deadline had room for the job's next timeout.
+	Congested,
+}
+
+/// Whether an assigned worker runs the job as one of its replicas or as a referee.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub enum Role {
+	/// One of the job's `replicas` independent workers.
+	Replica,
+	/// A member of the referee committee of a disputed job.
+	Referee,
+}
+
+/// A result as replicas must agree on it: two reveals agree iff these are equal.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct ExecutionResult {
+	/// blake2-256 of the program's stdout.
+	pub output_hash: H256,
+	/// Fuel the run consumed.
+	pub fuel_used: Fuel,
+	/// How the run ended.
+	pub status: ExecutionStatus,
+}
+
+/// One worker's part in a job.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+pub struct Assignment<AccountId> {
+	/// The worker.
+	pub worker: AccountId,
+	/// Replica or referee.
+	pub role: Role,
+	/// Its commitment, once committed.
+	pub commitment: Option<H256>,
+	/// Its result, once revealed.
+	pub result: Option<ExecutionResult>,
+}
+
+/// A job and everything needed to settle it. Its assignments are stored beside it.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(MaxInline))]
+pub struct Job<AccountId, Balance, BlockNumber, MaxInline: Get<u32>>
+where
+	AccountId: Clone + PartialEq + Eq + Debug,
+	Balance: Clone + PartialEq + Eq + Debug,
+	BlockNumber: Clone + PartialEq + Eq + Debug,
+{
+	/// Who submitted and pays.
+	pub requester: AccountId,
+	/// What was asked for.
+	pub spec: JobSpec<Balance, BlockNumber, MaxInline>,
+	/// Where it is in its life.
+	pub state: JobState,
+	/// Funds still held from the requester for this job (while open).
+	pub escrow: Balance,
+	/// Block the job was submitted in.
+	pub submitted_at: BlockNumber,
+	/// Block at which the current phase times out (the next timeout entry).
+	pub timeout_at: BlockNumber,
+	/// Determinism class of the replicas (None until assigned, or for cross-class jobs).
+	pub class: Option<ClassId>,
+	/// Replacements of no-show replicas still allowed.
+	pub replacements_left: u8,
+	/// How many assignment rounds happened (part of each draw's randomness subject).
+	pub draws: u8,
+	/// The settled result, once settled.
+	pub result: Option<ExecutionResult>,
+	/// Deposit held from the requester while the verified output is stored.
+	pub result_deposit: Balance,
+}
+
+/// What a job would cost, as `estimate_cost` and `submit_job` compute it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct CostEstimate<Balance> {
+	/// Most the replicas can earn: fuel_limit × price_per_fuel × replicas.
+	pub max_payment: Balance,
+	/// Most of that which is burned as protocol fee (BurnShare).
+	pub max_burn: Balance,
+	/// Most the stored result's deposit can be (refunded when it is cleared).
+	pub max_result_deposit: Balance,
+	/// Everything held at submission: max_payment + max_result_deposit.
+	pub escrow: Balance,
+}

@@ -1,0 +1,150 @@
+//! [`WorkerRegistry`]: the registry as the job market sees it.
+
+use crate::{
+	selection::{self, Candidate},
+	BalanceOf, Config, CreditOf, Error, Event, HoldReason, Pallet, Registry, Workers,
+};
+use alloc::vec::Vec;
+use frame_support::traits::{
+	fungible::{hold::Balanced as BalancedHold, MutateHold},
+	tokens::{Fortitude, Precision, Restriction},
+	Get, Imbalance, OnUnbalanced,
+};
+use povc_primitives::{ClassId, Offence, SelectionRequest, WorkerRegistry};
+use sp_runtime::{
+	traits::{CheckedDiv, Saturating, Zero},
+	DispatchError, SaturatedConversion,
+};
+
+impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
+	type Balance = BalanceOf<T>;
+
+	/// One pass over [`Registry`] (at most [`Config::MaxWorkers`] reads of [`Workers`]),
+	/// then [`selection::select`].
+	fn select(request: &SelectionRequest<'_, T::AccountId>) -> Option<Vec<T::AccountId>> {
+		if request.count == 0 {
+			return Some(Vec::new());
+		}
+		let min_bond = T::MinBond::get();
+		let mut candidates = Vec::new();
+		for who in Registry::<T>::get() {
+			// Before the read of `Workers`: an excluded worker costs nothing.
+			if request.exclude.contains(&who) {
+				continue;
+			}
+			let Some(info) = Workers::<T>::get(&who) else { continue };
+			let eligible = info.bond >= min_bond &&
+				!info.paused && info.open_assignments < info.capacity &&
+				info.reputation() >= request.min_reputation;
+			if eligible {
+				// At least 1, so that a zero bond (only possible with `MinBond` = 0) can be
+				// drawn too.
+				let weight = info.bond.saturated_into::<u128>().max(1);
+				candidates.push(Candidate { who, weight, class_id: info.class_id });
+			}
+		}
+		selection::select(candidates, request.count, request.class, request.seed)
+	}
+
+	fn max_candidates() -> u32 {
+		T::MaxWorkers::get()
+	}
+
+	fn assign(who: &T::AccountId) -> Result<(), DispatchError> {
+		Workers::<T>::try_mutate(who, |maybe| {
+			let info = maybe.as_mut().ok_or(Error::<T>::NotRegistered)?;
+			frame_support::ensure!(!info.paused, Error::<T>::WorkerPaused);
+			frame_support::ensure!(info.open_assignments < info.capacity, Error::<T>::AtCapacity);
+			info.open_assignments = info.open_assignments.saturating_add(1);
+			Ok(())
+		})
+	}
+
+	fn release(who: &T::AccountId) {
+		if let Some(mut info) = Workers::<T>::get(who) {
+			info.open_assignments = info.open_assignments.saturating_sub(1);
+			Workers::<T>::insert(who, info);
+		}
+	}
+
+	fn note_verified(who: &T::AccountId) {
+		if let Some(mut info) = Workers::<T>::get(who) {
+			info.verified = info.verified.saturating_add(1);
+			Workers::<T>::insert(who, info);
+		}
+	}
+
+	fn slash(who: &T::AccountId, offence: Offence, beneficiaries: &[T::AccountId]) -> BalanceOf<T> {
+		let Some(mut info) = Workers::<T>::get(who) else { return Zero::zero() };
+		let amount = Self::slash_share(offence).mul_floor(info.bond);
+		let taken = Self::take_slash(who, amount, beneficiaries);
+
+		info.bond = info.bond.saturating_sub(taken);
+		info.faults = info.faults.saturating_add(1);
+		Self::deposit_event(Event::Slashed { who: who.clone(), offence, amount: taken });
+		if info.is_empty() {
+			// A slash of the whole bond with nothing unbonding: nothing is held any more, so
+			// the worker leaves (there is nothing left to slash or to draw it with).
+			Self::deregister(who);
+		} else {
+			Workers::<T>::insert(who, info);
+		}
+		taken
+	}
+
+	fn class_of(who: &T::AccountId) -> Option<ClassId> {
+		Workers::<T>::get(who).map(|info| info.class_id)
+	}
+
+	fn compute_beneficiary(who: &T::AccountId) -> T::AccountId {
+		Workers::<T>::get(who).and_then(|info| info.contribute_to).unwrap_or_else(|| who.clone())
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Takes `amount` from `who`'s held bond: equal shares to `beneficiaries` (still held by
+	/// nobody: moved to their free balance), and the rest (the dust of the split, and any
+	/// share a beneficiary cannot receive, e.g. below the existential deposit of a new
+	/// account) to [`Config::OnSlash`]. Returns what was taken.
+	fn take_slash(
+		who: &T::AccountId,
+		amount: BalanceOf<T>,
+		beneficiaries: &[T::AccountId],
+	) -> BalanceOf<T> {
+		if amount.is_zero() {
+			return Zero::zero();
+		}
+		let reason = HoldReason::Bond.into();
+		let mut taken: BalanceOf<T> = Zero::zero();
+		let parts: BalanceOf<T> = (beneficiaries.len() as u64).saturated_into();
+		let share = amount.checked_div(&parts).unwrap_or_else(Zero::zero);
+		if !share.is_zero() {
+			for beneficiary in beneficiaries {
+				// `Force`: a slash must not be stopped by freezes on the worker's account.
+				match T::Currency::transfer_on_hold(
+					&reason,
+					who,
+					beneficiary,
+					share,
+					Precision::BestEffort,
+					Restriction::Free,
+					Fortitude::Force,
+				) {
+					Ok(moved) => taken = taken.saturating_add(moved),
+					Err(e) => log::debug!(
+						target: crate::LOG_TARGET,
+						"slash share of {who:?} for {beneficiary:?} goes to OnSlash: {e:?}",
+					),
+				}
+			}
+		}
+		let rest = amount.saturating_sub(taken);
+		if !rest.is_zero() {
+			let (credit, _missing): (CreditOf<T>, _) =
+				<T::Currency as BalancedHold<T::AccountId>>::slash(&reason, who, rest);
+			taken = taken.saturating_add(credit.peek());
+			T::OnSlash::on_unbalanced(credit);
+		}
+		taken
+	}
+}

@@ -1,0 +1,139 @@
+//! Unit tests. Each runs in [`ExtBuilder::build_and_execute`], which checks the pallet's
+//! invariants and the conservation of the total issuance afterwards.
+
+use crate::{
+	mock::*, ClassOf, Config, Error, Event, HoldReason, Registry, WorkerInfo,
+	Workers as WorkersMap,
+};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::InspectHold, Get},
+};
+use povc_primitives::{ClassFilter, SelectionRequest, WorkerRegistry};
+use sp_core::H256;
+use sp_runtime::Permill;
+
+mod bonding;
+mod properties;
+mod registration;
+mod reputation;
+mod selection;
+mod slashing;
+
+/// The class most tests use.
+pub(crate) const CLASS: &str = "x86_64/wasmtime-48/povc-1";
+/// Another class.
+pub(crate) const OTHER_CLASS: &str = "aarch64/wasmtime-48/povc-1";
+
+pub(crate) fn class(name: &str) -> ClassOf<Test> {
+	name.as_bytes().to_vec().try_into().expect("test classes are short")
+}
+
+pub(crate) fn signed(who: AccountId) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+/// Registers `who` with `bond`, capacity 2 and [`CLASS`].
+pub(crate) fn register(who: AccountId, bond: Balance) {
+	register_in(who, bond, CLASS);
+}
+
+/// Registers `who` with `bond`, capacity 2 and `class_name`.
+pub(crate) fn register_in(who: AccountId, bond: Balance, class_name: &str) {
+	assert_ok!(Workers::register(signed(who), bond, 2, class(class_name)));
+}
+
+/// `who`'s balance on hold for the bond.
+pub(crate) fn held(who: AccountId) -> Balance {
+	Balances::balance_on_hold(&RuntimeHoldReason::Workers(HoldReason::Bond), &who)
+}
+
+pub(crate) fn free(who: AccountId) -> Balance {
+	Balances::free_balance(who)
+}
+
+pub(crate) fn info(who: AccountId) -> WorkerInfo<Test> {
+	WorkersMap::<Test>::get(who).expect("a registered worker")
+}
+
+/// The pallet's events so far.
+pub(crate) fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Workers(event) => Some(event),
+			_ => None,
+		})
+		.collect()
+}
+
+pub(crate) fn last_event() -> Event<Test> {
+	events().pop().expect("an event")
+}
+
+/// Selects `count` workers with `filter`, no reputation minimum, excluding `exclude`.
+pub(crate) fn select(
+	count: u32,
+	filter: ClassFilter,
+	exclude: &[AccountId],
+	seed: u64,
+) -> Option<Vec<AccountId>> {
+	select_with(count, filter, exclude, seed, Permill::zero())
+}
+
+pub(crate) fn select_with(
+	count: u32,
+	filter: ClassFilter,
+	exclude: &[AccountId],
+	seed: u64,
+	min_reputation: Permill,
+) -> Option<Vec<AccountId>> {
+	Workers::select(&SelectionRequest {
+		count,
+		min_reputation,
+		class: filter,
+		exclude,
+		seed: H256::from_low_u64_be(seed),
+	})
+}
+
+pub(crate) fn run_to_block(n: u64) {
+	System::set_block_number(n);
+}
+
+#[test]
+fn max_candidates_is_max_workers() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_eq!(Workers::max_candidates(), <Test as Config>::MaxWorkers::get());
+	});
+}
+
+#[test]
+fn try_state_catches_a_broken_hold() {
+	ExtBuilder::default().build().execute_with(|| {
+		register(1, 500);
+		assert_ok!(Workers::do_try_state());
+		WorkersMap::<Test>::mutate(1, |w| w.as_mut().unwrap().bond = 400);
+		assert!(Workers::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn try_state_catches_a_registry_mismatch() {
+	ExtBuilder::default().build().execute_with(|| {
+		register(1, 500);
+		Registry::<Test>::mutate(|r| r.try_push(1).unwrap());
+		assert!(Workers::do_try_state().is_err());
+		Registry::<Test>::kill();
+		assert!(Workers::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn try_state_catches_a_wrong_class_id() {
+	ExtBuilder::default().build().execute_with(|| {
+		register(1, 500);
+		WorkersMap::<Test>::mutate(1, |w| w.as_mut().unwrap().class_id = H256::zero());
+		assert!(Workers::do_try_state().is_err());
+	});
+}

@@ -1,0 +1,279 @@
+//! Selection through the pallet: eligibility filters, distinctness, bond weighting, classes.
+
+use super::*;
+use crate::class_id_of;
+use std::collections::BTreeMap;
+
+/// Seeds of the statistical tests: fixed, so the tests are deterministic.
+const ROUNDS: u64 = 4_000;
+
+#[test]
+fn draws_distinct_workers_deterministically() {
+	ExtBuilder::default().build_and_execute(|| {
+		for who in 1..=6 {
+			register(who, 100 * who);
+		}
+		for seed in 0..200 {
+			let drawn = select(4, ClassFilter::AnySingleClass, &[], seed).expect("enough");
+			assert_eq!(drawn.len(), 4);
+			let mut unique = drawn.clone();
+			unique.sort();
+			unique.dedup();
+			assert_eq!(unique.len(), 4, "distinct: {drawn:?}");
+			assert_eq!(select(4, ClassFilter::AnySingleClass, &[], seed), Some(drawn));
+		}
+		// Different seeds give different draws.
+		let draws: std::collections::BTreeSet<_> =
+			(0..50).map(|seed| select(3, ClassFilter::AnyClass, &[], seed)).collect();
+		assert!(draws.len() > 10);
+	});
+}
+
+#[test]
+fn none_when_not_enough_workers() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_eq!(select(1, ClassFilter::AnyClass, &[], 0), None);
+		register(1, 500);
+		register(2, 500);
+		assert_eq!(select(3, ClassFilter::AnyClass, &[], 0), None);
+		assert_eq!(select(0, ClassFilter::AnyClass, &[], 0), Some(vec![]));
+		let mut both = select(2, ClassFilter::AnyClass, &[], 0).unwrap();
+		both.sort();
+		assert_eq!(both, vec![1, 2]);
+	});
+}
+
+#[test]
+fn selection_reserves_nothing() {
+	ExtBuilder::default().build_and_execute(|| {
+		register(1, 500);
+		assert_eq!(select(1, ClassFilter::AnyClass, &[], 0), Some(vec![1]));
+		assert_eq!(info(1).open_assignments, 0);
+	});
+}
+
+#[test]
+fn exclude_is_respected() {
+	ExtBuilder::default().build_and_execute(|| {
+		for who in 1..=5 {
+			register(who, 500);
+		}
+		for seed in 0..200 {
+			let drawn = select(3, ClassFilter::AnySingleClass, &[1, 4], seed).expect("enough");
+			assert!(!drawn.contains(&1) && !drawn.contains(&4));
+		}
+		assert_eq!(select(4, ClassFilter::AnyClass, &[1, 4], 0), None);
+	});
+}
+
+#[test]
+fn paused_workers_are_not_drawn() {
+	ExtBuilder::default().build_and_execute(|| {
+		register(1, 500);
+		register(2, 500);
+		assert_ok!(Workers::pause(signed(1)));
+		for seed in 0..50 {
+			assert_eq!(select(1, ClassFilter::AnyClass, &[], seed), Some(vec![2]));
+		}
+		assert_eq!(select(2, ClassFilter::AnyClass, &[], 0), None);
+		assert_ok!(Workers::resume(signed(1)));
+		assert!(select(2, ClassFilter::AnyClass, &[], 0).is_some());
+	});
+}
+
+#[test]
+fn workers_at_capacity_are_not_drawn() {
+	ExtBuilder::default().build_and_execute(|| {
+		register(1, 500); // capacity 2
+		register(2, 500);
+		assert_ok!(Workers::assign(&1));
+		assert!(select(2, ClassFilter::AnyClass, &[], 0).is_some());
+		assert_ok!(Workers::assign(&1));
+		assert_noop!(Workers::assign(&1), Error::<Test>::AtCapacity);
+		for seed in 0..50 {
+			assert_eq!(select(1, ClassFilter::AnyClass, &[], seed), Some(vec![2]));
+		}
+		Workers::release(&1);
+		assert!(select(2, ClassFilter::AnyClass, &[], 0).is_some());
+		Workers::release(&1);
+		// Release never underflows.
+		Workers::release(&1);
+		assert_eq!(info(1).open_assignments, 0);
+	});
+}
+
+#[test]
+fn workers_below_min_bond_are_not_drawn() {
+	ExtBuilder::default().build_and_execute(|| {
+		register(1, MIN_BOND);
+		register(2, 500);
+		// 10 % of 100: 90 left, below the minimum.
+		Workers::slash(&1, povc_primitives::Offence::WrongResult, &[]);
+		assert_eq!(info(1).bond, MIN_BOND - 10);
+		// Its reputation is low too; ask for none so that only the bond excludes it.
+		for seed in 0..50 {
+			assert_eq!(select(1, ClassFilter::AnyClass, &[], seed), Some(vec![2]));
+		}
+		assert_ok!(Workers::bond_more(signed(1), 10));
+		assert!(select(2, ClassFilter::AnyClass, &[], 0).is_some());
+	});
+}
+
+#[test]
+fn reputation_filter() {
+	ExtBuilder::default().build_and_execute(|| {
+		register(1, 500);
+		register(2, 500);
+		Workers::note_verified(&1); // 2/3
+		let half = Permill::from_percent(50);
+		let two_thirds = Permill::from_rational(2u32, 3);
+		assert!(select_with(2, ClassFilter::AnyClass, &[], 0, half).is_some());
+		for seed in 0..50 {
+			assert_eq!(
+				select_with(1, ClassFilter::AnyClass, &[], seed, two_thirds),
+				Some(vec![1])
+			);
+		}
+		assert_eq!(select_with(2, ClassFilter::AnyClass, &[], 0, two_thirds), None);
+	});
+}
+
+#[test]
+fn draws_are_proportional_to_bond() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Bonds 100, 200, 300, 400: expected shares 10, 20, 30, 40 %.
+		for who in 1..=4 {
+			register(who, 100 * who);
+		}
+		let mut first: BTreeMap<AccountId, u64> = BTreeMap::new();
+		for seed in 0..ROUNDS {
+			let drawn = select(1, ClassFilter::AnySingleClass, &[], seed).expect("enough");
+			*first.entry(drawn[0]).or_default() += 1;
+		}
+		for who in 1..=4u64 {
+			let expected = ROUNDS * who / 10;
+			let got = first.get(&who).copied().unwrap_or_default();
+			// σ ≤ √(4000·0.4·0.6) ≈ 31; allow ±5σ.
+			assert!(got.abs_diff(expected) <= 155, "worker {who}: {got}, expected ≈{expected}");
+		}
+	});
+}
+
+#[test]
+fn draws_without_replacement_follow_the_remaining_bonds() {
+	ExtBuilder::default().build_and_execute(|| {
+		// 1 holds 80 % of the stake: it is almost always in a pair, and the second draw is
+		// then between 2 and 3 in proportion 1 : 1.
+		register(1, 800);
+		register(2, 100);
+		register(3, 100);
+		let mut with_1 = 0;
+		let mut pairs: BTreeMap<Vec<AccountId>, u64> = BTreeMap::new();
+		for seed in 0..ROUNDS {
+			let mut drawn = select(2, ClassFilter::AnyClass, &[], seed).expect("enough");
+			drawn.sort();
+			if drawn.contains(&1) {
+				with_1 += 1;
+			}
+			*pairs.entry(drawn).or_default() += 1;
+		}
+		// P(1 in pair) = 0.8 + 2·0.1·(0.8/0.9) ≈ 0.978.
+		assert!(with_1 >= ROUNDS * 95 / 100, "1 in {with_1} of {ROUNDS} pairs");
+		let a = pairs.get(&vec![1, 2]).copied().unwrap_or_default();
+		let b = pairs.get(&vec![1, 3]).copied().unwrap_or_default();
+		assert!(a.abs_diff(b) <= ROUNDS / 10, "{a} vs {b}");
+	});
+}
+
+#[test]
+fn any_single_class_draws_from_one_class() {
+	ExtBuilder::default().build_and_execute(|| {
+		for who in 1..=4 {
+			register_in(who, 500, CLASS);
+		}
+		for who in 5..=8 {
+			register_in(who, 500, OTHER_CLASS);
+		}
+		// A third class with too few members for 3 replicas.
+		register_in(9, 5_000, "riscv64/wasmtime-48/povc-1");
+		register_in(10, 5_000, "riscv64/wasmtime-48/povc-1");
+		let mut classes_seen = std::collections::BTreeSet::new();
+		for seed in 0..500 {
+			let drawn = select(3, ClassFilter::AnySingleClass, &[], seed).expect("enough");
+			let classes: std::collections::BTreeSet<_> =
+				drawn.iter().map(|w| Workers::class_of(w).unwrap()).collect();
+			assert_eq!(classes.len(), 1, "one class: {drawn:?}");
+			assert!(!drawn.contains(&9) && !drawn.contains(&10));
+			classes_seen.extend(classes);
+		}
+		// Both large enough classes come up.
+		assert_eq!(classes_seen.len(), 2);
+		// Four in one class at most: five replicas of one class are impossible.
+		assert_eq!(select(5, ClassFilter::AnySingleClass, &[], 0), None);
+		// Excluded workers do not count towards a class's size.
+		for seed in 0..100 {
+			let drawn = select(4, ClassFilter::AnySingleClass, &[1], seed).expect("enough");
+			assert!(drawn.iter().all(|w| (5..=8).contains(w)));
+		}
+	});
+}
+
+#[test]
+fn any_single_class_picks_classes_by_stake() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Class A: 3 × 300 = 900, class B: 3 × 100 = 300 → A in 3/4 of the draws.
+		for who in 1..=3 {
+			register_in(who, 300, CLASS);
+		}
+		for who in 4..=6 {
+			register_in(who, 100, OTHER_CLASS);
+		}
+		let a = (0..ROUNDS)
+			.filter(|seed| {
+				let drawn = select(2, ClassFilter::AnySingleClass, &[], *seed).unwrap();
+				drawn[0] <= 3
+			})
+			.count() as u64;
+		// Expected 3000, σ ≈ 27.
+		assert!(a.abs_diff(3_000) <= 140, "class A drawn {a} times");
+	});
+}
+
+#[test]
+fn exactly_draws_only_that_class() {
+	ExtBuilder::default().build_and_execute(|| {
+		for who in 1..=3 {
+			register_in(who, 500, CLASS);
+		}
+		for who in 4..=6 {
+			register_in(who, 500, OTHER_CLASS);
+		}
+		let other = class_id_of(OTHER_CLASS.as_bytes());
+		for seed in 0..200 {
+			let drawn = select(2, ClassFilter::Exactly(other), &[4], seed).expect("enough");
+			assert!(drawn.iter().all(|w| *w == 5 || *w == 6), "{drawn:?}");
+		}
+		assert_eq!(select(3, ClassFilter::Exactly(other), &[4], 0), None);
+		assert_eq!(select(1, ClassFilter::Exactly(H256::zero()), &[], 0), None);
+	});
+}
+
+#[test]
+fn any_class_may_mix_classes() {
+	ExtBuilder::default().build_and_execute(|| {
+		for who in 1..=2 {
+			register_in(who, 500, CLASS);
+		}
+		for who in 3..=4 {
+			register_in(who, 500, OTHER_CLASS);
+		}
+		// No class has 3 members, but any class does.
+		assert_eq!(select(3, ClassFilter::AnySingleClass, &[], 0), None);
+		let mixed = (0..100).any(|seed| {
+			let drawn = select(2, ClassFilter::AnyClass, &[], seed).unwrap();
+			Workers::class_of(&drawn[0]) != Workers::class_of(&drawn[1])
+		});
+		assert!(mixed);
+		assert_eq!(select(4, ClassFilter::AnyClass, &[], 0).map(|d| d.len()), Some(4));
+	});
+}

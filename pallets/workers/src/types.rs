@@ -1,0 +1,104 @@
+//! The records the pallet stores.
+
+use crate::{BalanceOf, Config};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use frame_system::pallet_prelude::BlockNumberFor;
+use povc_primitives::ClassId;
+use scale_info::TypeInfo;
+use sp_runtime::{traits::Zero, Permill, Saturating};
+
+/// Part of a bond that is being unbonded: still held (and so still accounted for under
+/// [`crate::HoldReason::Bond`]), released by `withdraw_unbonded` from block `unlock_at` on.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct UnlockChunk<Balance, BlockNumber> {
+	/// Amount that becomes free.
+	pub amount: Balance,
+	/// First block at which it can be withdrawn.
+	pub unlock_at: BlockNumber,
+}
+
+/// A chunk of `T`'s unbonding funds.
+pub type UnlockChunkOf<T> = UnlockChunk<BalanceOf<T>, BlockNumberFor<T>>;
+
+/// A worker's declared determinism class, in its human-readable form
+/// (e.g. `x86_64/wasmtime-48/povc-1`).
+pub type ClassOf<T> = BoundedVec<u8, <T as Config>::MaxClassLen>;
+
+/// Everything the registry knows about one worker.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct WorkerInfo<T: Config> {
+	/// Active bond: held under [`crate::HoldReason::Bond`], slashable, and the weight with
+	/// which the worker is drawn.
+	pub bond: BalanceOf<T>,
+	/// Funds on their way out: still held, no longer slashable nor counted for selection.
+	pub unlocking: BoundedVec<UnlockChunkOf<T>, T::MaxUnlockingChunks>,
+	/// Most assignments the worker wants at once.
+	pub capacity: u32,
+	/// Assignments it currently has (taken by `assign`, returned by `release`).
+	pub open_assignments: u32,
+	/// A paused worker keeps its bond and assignments but is not drawn for new ones.
+	pub paused: bool,
+	/// Determinism class, human-readable.
+	pub class: ClassOf<T>,
+	/// `blake2_256(class)`: what selection compares.
+	pub class_id: ClassId,
+	/// Whose compute score the worker's verified compute counts for; `None` = itself.
+	pub contribute_to: Option<T::AccountId>,
+	/// Results of the worker that were verified.
+	pub verified: u32,
+	/// Offences the worker was slashed for.
+	pub faults: u32,
+}
+
+impl<T: Config> WorkerInfo<T> {
+	/// Sum of the unlocking chunks.
+	pub fn total_unlocking(&self) -> BalanceOf<T> {
+		self.unlocking.iter().fold(Zero::zero(), |sum: BalanceOf<T>, chunk| {
+			sum.saturating_add(chunk.amount)
+		})
+	}
+
+	/// Everything the worker has on hold under the pallet's reason: bond and unlocking.
+	pub fn total_held(&self) -> BalanceOf<T> {
+		self.bond.saturating_add(self.total_unlocking())
+	}
+
+	/// Whether the worker has nothing left with the registry and can leave it.
+	pub fn is_empty(&self) -> bool {
+		self.bond.is_zero() && self.unlocking.is_empty()
+	}
+
+	/// Beta-style reputation: the posterior mean `(verified + 1) / (verified + 4·faults + 2)`
+	/// of a Beta(1, 1) prior, where a fault counts as four failures, since one offence says
+	/// much more about a worker than one good result. A new worker has 50 %.
+	pub fn reputation(&self) -> Permill {
+		// u64 cannot overflow here: u32::MAX + 4·u32::MAX + 2 < 2^35.
+		let verified = u64::from(self.verified);
+		let faults = u64::from(self.faults);
+		Permill::from_rational(verified + 1, verified + 4 * faults + 2)
+	}
+}

@@ -1,0 +1,177 @@
+//! Types and traits shared by povc's pallets, the runtime, the node and the clients.
+//!
+//! The job market is split in two pallets: `pallet-workers` owns the worker registry
+//! (bonds, capacity, reputation, slashing, random selection) and `pallet-jobs` owns
+//! programs, jobs and their settlement. They meet only through the traits here, so that
+//! either side can be tested against the real other one and `pallet-povc` can plug in
+//! as the sink of verified compute and as the referee pool.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_core::H256;
+use sp_runtime::{DispatchError, Permill};
+use core::fmt::Debug;
+
+/// Identifier of a job, assigned in submission order.
+pub type JobId = u64;
+
+/// Units of wasmtime fuel: the deterministic measure of work that replicas agree on and
+/// that compute scores are made of.
+pub type Fuel = u64;
+
+/// blake2-256 of a worker's determinism class, see [`ClassFilter`].
+pub type ClassId = H256;
+
+/// How a program run ended, as reported by a worker. Part of the result that replicas
+/// must agree on: a trap or running out of fuel is deterministic, so it is a result too.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+pub enum ExecutionStatus {
+	/// The program exited (returned from `_start`, or called `proc_exit`) with this code.
+	Exited(u32),
+	/// The program trapped (unreachable, out-of-bounds access, stack overflow, ...).
+	Trapped,
+	/// The program used all of the job's fuel.
+	OutOfFuel,
+	/// The program wrote more than the job's `max_output_len` bytes to stdout.
+	OutputTooLarge,
+}
+
+/// What a worker did wrong; each has its own share of the bond slashed.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug,
+)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Offence {
+	/// Revealed a result that the referee committee's majority contradicted.
+	WrongResult,
+	/// Did not commit before the commit deadline.
+	NoShow,
+	/// Committed but did not reveal (a matching result) before the reveal deadline.
+	NoReveal,
+}
+
+/// Which workers a selection may draw from, by determinism class.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ClassFilter {
+	/// All drawn workers share one class, whichever the draw picks.
+	AnySingleClass,
+	/// All drawn workers are of this class (used to replace a replica).
+	Exactly(ClassId),
+	/// Any class: the job asked for cross-class execution.
+	AnyClass,
+}
+
+/// A request to draw workers for a job.
+#[derive(Clone, Debug)]
+pub struct SelectionRequest<'a, AccountId> {
+	/// How many distinct workers to draw.
+	pub count: u32,
+	/// Lowest reputation a drawn worker may have.
+	pub min_reputation: Permill,
+	/// Class restriction.
+	pub class: ClassFilter,
+	/// Accounts that must not be drawn (current and past replicas of the job).
+	pub exclude: &'a [AccountId],
+	/// Randomness for the draw.
+	pub seed: H256,
+}
+
+/// The worker registry, as the job market sees it.
+pub trait WorkerRegistry<AccountId> {
+	/// Currency amounts.
+	type Balance;
+
+	/// Draws `request.count` distinct eligible workers (registered, bond ≥ the minimum,
+	/// not paused, a free capacity slot, reputation ≥ the minimum, class filter met), each
+	/// draw with probability proportional to bond. Returns `None` when not enough workers
+	/// are eligible; nothing is reserved either way.
+	fn select(request: &SelectionRequest<'_, AccountId>) -> Option<Vec<AccountId>>;
+
+	/// Upper bound of the number of workers [`Self::select`] looks at (for weights).
+	fn max_candidates() -> u32;
+
+	/// The worker took an assignment: one capacity slot is used and unbonding is blocked
+	/// until [`Self::release`].
+	fn assign(who: &AccountId) -> Result<(), DispatchError>;
+
+	/// An assignment of the worker ended (settled, replaced or cancelled).
+	fn release(who: &AccountId);
+
+	/// The worker's result was verified: reputation up.
+	fn note_verified(who: &AccountId);
+
+	/// Slashes `who` for `offence` (its configured share of the bond) and cuts its
+	/// reputation. The slashed funds go to `beneficiaries` in equal parts, or to the
+	/// configured slash destination if there are none. Returns the amount slashed.
+	fn slash(who: &AccountId, offence: Offence, beneficiaries: &[AccountId]) -> Self::Balance;
+
+	/// The worker's determinism class, if it is registered.
+	fn class_of(who: &AccountId) -> Option<ClassId>;
+
+	/// Whose compute score the worker's verified compute counts for (itself by default).
+	fn compute_beneficiary(who: &AccountId) -> AccountId;
+}
+
+/// Where verified compute goes: pallet-povc turns it into compute scores.
+pub trait VerifiedComputeSink<AccountId> {
+	/// `worker` ran `fuel` of verified, fee-burning computation whose score counts for
+	/// `beneficiary`.
+	fn note_verified_compute(worker: &AccountId, beneficiary: &AccountId, fuel: Fuel);
+}
+
+impl<AccountId> VerifiedComputeSink<AccountId> for () {
+	fn note_verified_compute(_: &AccountId, _: &AccountId, _: Fuel) {}
+}
+
+/// The workers that may sit on referee committees of disputed jobs: those run by the
+/// current validators, the parties the chain already trusts for consensus.
+pub trait RefereePool<AccountId> {
+	/// The pool, in a stable order (committees are drawn from it at random).
+	fn referees() -> Vec<AccountId>;
+}
+
+/// The commitment a worker submits before revealing its result. It binds the worker's
+/// own account, so a commitment copied from another worker can never be revealed.
+pub fn result_commitment<AccountId: Encode>(
+	job: JobId,
+	worker: &AccountId,
+	output_hash: &H256,
+	fuel_used: Fuel,
+	status: &ExecutionStatus,
+	salt: &[u8; 32],
+) -> H256 {
+	let preimage = (job, worker, output_hash, fuel_used, status, salt).encode();
+	H256(sp_crypto_hashing::blake2_256(&preimage))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn commitment_binds_every_field() {
+		let base = result_commitment(1, &7u64, &H256::repeat_byte(1), 10, &ExecutionStatus::Exited(0), &[0; 32]);
+		let variants = [
+			result_commitment(2, &7u64, &H256::repeat_byte(1), 10, &ExecutionStatus::Exited(0), &[0; 32]),
+			result_commitment(1, &8u64, &H256::repeat_byte(1), 10, &ExecutionStatus::Exited(0), &[0; 32]),
+			result_commitment(1, &7u64, &H256::repeat_byte(2), 10, &ExecutionStatus::Exited(0), &[0; 32]),
+			result_commitment(1, &7u64, &H256::repeat_byte(1), 11, &ExecutionStatus::Exited(0), &[0; 32]),
+			result_commitment(1, &7u64, &H256::repeat_byte(1), 10, &ExecutionStatus::Trapped, &[0; 32]),
+			result_commitment(1, &7u64, &H256::repeat_byte(1), 10, &ExecutionStatus::Exited(0), &[1; 32]),
+		];
+		for variant in variants {
+			assert_ne!(variant, base);
+		}
+	}
+}
