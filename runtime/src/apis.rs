@@ -14,13 +14,50 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+use pallet_jobs::{
+	runtime_api::{JobView, OpenAssignment},
+	CostEstimate,
+};
+use povc_primitives::{Fuel, JobId};
+
 use crate::{
 	configs::EpochDuration, constants::time::BABE_GENESIS_EPOCH_CONFIG, genesis_config_presets,
-	AccountId, Babe, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
+	AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Jobs, Nonce, Runtime,
 	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
+	impl pallet_jobs::runtime_api::JobsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn job(id: JobId) -> Option<JobView<AccountId, Balance, BlockNumber>> {
+			Jobs::job_view(id)
+		}
+
+		fn jobs_by_requester(who: AccountId, after: Option<JobId>, limit: u32) -> Vec<JobId> {
+			Jobs::jobs_of_requester(&who, after, limit)
+		}
+
+		fn jobs_by_worker(who: AccountId, after: Option<JobId>, limit: u32) -> Vec<JobId> {
+			Jobs::jobs_of_worker(&who, after, limit)
+		}
+
+		fn open_assignments(who: AccountId) -> Vec<OpenAssignment<BlockNumber>> {
+			Jobs::open_assignments_of(&who)
+		}
+
+		fn result(id: JobId) -> Option<Vec<u8>> {
+			Jobs::result_of(id)
+		}
+
+		fn estimate_cost(
+			fuel_limit: Fuel,
+			replicas: u8,
+			price_per_fuel: Balance,
+			max_output_len: u32,
+		) -> Result<CostEstimate<Balance>, sp_runtime::DispatchError> {
+			Jobs::cost_of(fuel_limit, replicas, price_per_fuel, max_output_len)
+		}
+	}
+
 	impl sp_api::Core<Block> for Runtime {
 		fn version() -> RuntimeVersion {
 			VERSION

@@ -174,6 +174,16 @@ mod runtime {
 
 	#[runtime::pallet_index(8)]
 	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(9)]
+	pub type Workers = pallet_workers;
+
+	#[runtime::pallet_index(10)]
+	pub type Jobs = pallet_jobs;
+
+	/// Lets workers batch their commits and reveals of several jobs in one extrinsic.
+	#[runtime::pallet_index(11)]
+	pub type Utility = pallet_utility;
 }
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -184,5 +194,8 @@ mod benches {
 		[pallet_balances, Balances]
 		[pallet_timestamp, Timestamp]
 		[pallet_sudo, Sudo]
+		[pallet_workers, Workers]
+		[pallet_jobs, Jobs]
+		[pallet_utility, Utility]
 	);
 }

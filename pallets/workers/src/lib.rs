@@ -68,7 +68,8 @@ pub type BalanceOf<T> =
 	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
 /// Funds taken out of the system by a slash, to be handed to [`Config::OnSlash`].
-pub type CreditOf<T> = fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
+pub type CreditOf<T> =
+	fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
 type AccountIdLookupOf<T> = <<T as frame_system::Config>::Lookup as StaticLookup>::Source;
 
@@ -77,6 +78,9 @@ pub fn class_id_of(class: &[u8]) -> ClassId {
 	ClassId::from(sp_io::hashing::blake2_256(class))
 }
 
+// The pallet macros expand to paths (in `error`, `storage`, `genesis_build`) that the
+// workspace's `unused_qualifications` lint finds over-qualified: not ours to change.
+#[allow(unused_qualifications)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -104,9 +108,10 @@ pub mod pallet {
 
 	/// Configuration of the pallet.
 	///
-	/// The pallet's `Event` needs no `RuntimeEvent` item: since frame-support 41 the pallet
-	/// macro adds `frame_system::Config<RuntimeEvent: From<Event<Self>>>` itself, and a
-	/// `type RuntimeEvent` in a pallet's config is deprecated (polkadot-sdk PR 7229).
+	/// There is no `type RuntimeEvent`: with the pinned frame-support (49) the pallet macro
+	/// adds the bound `frame_system::Config<RuntimeEvent: From<Event<Self>>>` itself and warns
+	/// that the item is deprecated (polkadot-sdk PR 7229). pallet-balances 51 keeps its item,
+	/// under `#[allow(deprecated)]`, only so as not to break existing runtimes.
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
 		/// The currency bonds are held in. `hold::Balanced` is what lets a slash take held

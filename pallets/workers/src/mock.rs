@@ -3,7 +3,7 @@
 use crate::{self as pallet_workers, CreditOf};
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{fungible::Inspect, ConstU32, ConstU64, Imbalance, OnUnbalanced},
+	traits::{ConstU32, ConstU64, Imbalance, OnUnbalanced},
 };
 use sp_runtime::{BuildStorage, Perbill};
 

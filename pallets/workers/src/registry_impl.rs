@@ -33,9 +33,10 @@ impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
 				continue;
 			}
 			let Some(info) = Workers::<T>::get(&who) else { continue };
-			let eligible = info.bond >= min_bond &&
-				!info.paused && info.open_assignments < info.capacity &&
-				info.reputation() >= request.min_reputation;
+			let eligible = info.bond >= min_bond
+				&& !info.paused
+				&& info.open_assignments < info.capacity
+				&& info.reputation() >= request.min_reputation;
 			if eligible {
 				// At least 1, so that a zero bond (only possible with `MinBond` = 0) can be
 				// drawn too.

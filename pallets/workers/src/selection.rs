@@ -204,15 +204,17 @@ mod tests {
 	#[test]
 	fn huge_weights_saturate_without_panicking() {
 		let pool = vec![candidate(1, u128::MAX, 0), candidate(2, u128::MAX, 0)];
-		let mut drawn =
-			select(pool, 2, ClassFilter::AnySingleClass, H256::zero()).expect("enough");
+		let mut drawn = select(pool, 2, ClassFilter::AnySingleClass, H256::zero()).expect("enough");
 		drawn.sort();
 		assert_eq!(drawn, vec![1, 2]);
 	}
 
 	#[test]
 	fn zero_count_draws_nobody() {
-		assert_eq!(select::<u64>(vec![], 0, ClassFilter::AnySingleClass, H256::zero()), Some(vec![]));
+		assert_eq!(
+			select::<u64>(vec![], 0, ClassFilter::AnySingleClass, H256::zero()),
+			Some(vec![])
+		);
 	}
 
 	#[test]
@@ -240,8 +242,7 @@ mod tests {
 		let rounds = 4_000;
 		for seed in 0..rounds {
 			let seed = H256::from_low_u64_be(seed);
-			let drawn =
-				select(pool.clone(), 2, ClassFilter::AnySingleClass, seed).expect("enough");
+			let drawn = select(pool.clone(), 2, ClassFilter::AnySingleClass, seed).expect("enough");
 			assert!(!drawn.contains(&5));
 			let classes: Vec<bool> = drawn.iter().map(|w| *w <= 2).collect();
 			assert_eq!(classes[0], classes[1], "one class per draw");

@@ -77,9 +77,9 @@ pub struct WorkerInfo<T: Config> {
 impl<T: Config> WorkerInfo<T> {
 	/// Sum of the unlocking chunks.
 	pub fn total_unlocking(&self) -> BalanceOf<T> {
-		self.unlocking.iter().fold(Zero::zero(), |sum: BalanceOf<T>, chunk| {
-			sum.saturating_add(chunk.amount)
-		})
+		self.unlocking
+			.iter()
+			.fold(Zero::zero(), |sum: BalanceOf<T>, chunk| sum.saturating_add(chunk.amount))
 	}
 
 	/// Everything the worker has on hold under the pallet's reason: bond and unlocking.

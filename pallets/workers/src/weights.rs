@@ -4,8 +4,8 @@
 
 // PROVISIONAL WEIGHTS. These numbers were NOT produced by a benchmark run: they are estimates
 // in the layout that `frame-benchmarking-cli`'s weight template generates (reads, writes and
-// proof sizes follow the storage each call touches, for a runtime with `MaxWorkers` = 1000,
-// `MaxUnlockingChunks` = 32, `MaxClassLen` = 64, 32-byte accounts and u128 balances).
+// proof sizes follow the storage each call touches, for a runtime with `MaxWorkers` = 512,
+// `MaxUnlockingChunks` = 16, `MaxClassLen` = 64, 32-byte accounts and u128 balances).
 // Regenerate this file from a real run of the pallet's benchmarks before any production use:
 //
 //   povc-node benchmark pallet --pallet=pallet_workers --extrinsic='*' --steps=50 \
@@ -52,9 +52,9 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `Workers::Registry` (r:1 w:1)
-	/// Proof: `Workers::Registry` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Registry` (`max_values`: Some(1), `max_size`: Some(16386), added: 16881, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -62,14 +62,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1034`
-		//  Estimated: `33487`
+		//  Estimated: `17871`
 		// Minimum execution time: 41_920_000 picoseconds.
-		Weight::from_parts(43_105_000, 33487)
+		Weight::from_parts(43_105_000, 17871)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -77,114 +77,114 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn bond_more() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `598`
-		//  Estimated: `4317`
+		//  Estimated: `3997`
 		// Minimum execution time: 33_410_000 picoseconds.
-		Weight::from_parts(34_270_000, 4317)
+		Weight::from_parts(34_270_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1243`
-		//  Estimated: `4317`
+		//  Estimated: `3997`
 		// Minimum execution time: 15_760_000 picoseconds.
-		Weight::from_parts(16_318_000, 4317)
+		Weight::from_parts(16_318_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Workers::Registry` (r:1 w:1)
-	/// Proof: `Workers::Registry` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Registry` (`max_values`: Some(1), `max_size`: Some(16386), added: 16881, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `33645`
-		//  Estimated: `33487`
+		//  Measured:  `17029`
+		//  Estimated: `17871`
 		// Minimum execution time: 58_230_000 picoseconds.
-		Weight::from_parts(60_012_000, 33487)
+		Weight::from_parts(60_012_000, 17871)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn set_capacity() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `598`
-		//  Estimated: `4317`
+		//  Estimated: `3997`
 		// Minimum execution time: 11_950_000 picoseconds.
-		Weight::from_parts(12_402_000, 4317)
+		Weight::from_parts(12_402_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn set_class() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `598`
-		//  Estimated: `4317`
+		//  Estimated: `3997`
 		// Minimum execution time: 13_480_000 picoseconds.
-		Weight::from_parts(13_991_000, 4317)
+		Weight::from_parts(13_991_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn pause() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `598`
-		//  Estimated: `4317`
+		//  Estimated: `3997`
 		// Minimum execution time: 11_820_000 picoseconds.
-		Weight::from_parts(12_233_000, 4317)
+		Weight::from_parts(12_233_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn resume() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `598`
-		//  Estimated: `4317`
+		//  Estimated: `3997`
 		// Minimum execution time: 11_870_000 picoseconds.
-		Weight::from_parts(12_316_000, 4317)
+		Weight::from_parts(12_316_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn contribute_to() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `598`
-		//  Estimated: `4317`
+		//  Estimated: `3997`
 		// Minimum execution time: 12_640_000 picoseconds.
-		Weight::from_parts(13_087_000, 4317)
+		Weight::from_parts(13_087_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Workers::Registry` (r:1 w:0)
-	/// Proof: `Workers::Registry` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
-	/// Storage: `Workers::Workers` (r:1000 w:0)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[1, 1000]`.
+	/// Proof: `Workers::Registry` (`max_values`: Some(1), `max_size`: Some(16386), added: 16881, mode: `MaxEncodedLen`)
+	/// Storage: `Workers::Workers` (r:512 w:0)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 512]`.
 	fn select_workers(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `136 + n * (670 ±0)`
-		//  Estimated: `1626 + n * (3327 ±0)`
+		//  Estimated: `1626 + n * (3007 ±0)`
 		// Minimum execution time: 9_410_000 picoseconds.
 		Weight::from_parts(7_884_000, 1626)
 			// Standard Error: 1_204
 			.saturating_add(Weight::from_parts(9_136_000, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3327).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3007).saturating_mul(n.into()))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
@@ -193,9 +193,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn slash_worker(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `676 + b * (51 ±0)`
-		//  Estimated: `4317 + b * (2603 ±0)`
+		//  Estimated: `3997 + b * (2603 ±0)`
 		// Minimum execution time: 40_210_000 picoseconds.
-		Weight::from_parts(43_540_000, 4317)
+		Weight::from_parts(43_540_000, 3997)
 			// Standard Error: 3_918
 			.saturating_add(Weight::from_parts(26_815_000, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
@@ -209,9 +209,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For backwards compatibility and tests.
 impl WeightInfo for () {
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `Workers::Registry` (r:1 w:1)
-	/// Proof: `Workers::Registry` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Registry` (`max_values`: Some(1), `max_size`: Some(16386), added: 16881, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -219,14 +219,14 @@ impl WeightInfo for () {
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1034`
-		//  Estimated: `33487`
+		//  Estimated: `17871`
 		// Minimum execution time: 41_920_000 picoseconds.
-		Weight::from_parts(43_105_000, 33487)
+		Weight::from_parts(43_105_000, 17871)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -234,114 +234,114 @@ impl WeightInfo for () {
 	fn bond_more() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `598`
-		//  Estimated: `4317`
+		//  Estimated: `3997`
 		// Minimum execution time: 33_410_000 picoseconds.
-		Weight::from_parts(34_270_000, 4317)
+		Weight::from_parts(34_270_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1243`
-		//  Estimated: `4317`
+		//  Estimated: `3997`
 		// Minimum execution time: 15_760_000 picoseconds.
-		Weight::from_parts(16_318_000, 4317)
+		Weight::from_parts(16_318_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Workers::Registry` (r:1 w:1)
-	/// Proof: `Workers::Registry` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Registry` (`max_values`: Some(1), `max_size`: Some(16386), added: 16881, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `33645`
-		//  Estimated: `33487`
+		//  Measured:  `17029`
+		//  Estimated: `17871`
 		// Minimum execution time: 58_230_000 picoseconds.
-		Weight::from_parts(60_012_000, 33487)
+		Weight::from_parts(60_012_000, 17871)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn set_capacity() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `598`
-		//  Estimated: `4317`
+		//  Estimated: `3997`
 		// Minimum execution time: 11_950_000 picoseconds.
-		Weight::from_parts(12_402_000, 4317)
+		Weight::from_parts(12_402_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn set_class() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `598`
-		//  Estimated: `4317`
+		//  Estimated: `3997`
 		// Minimum execution time: 13_480_000 picoseconds.
-		Weight::from_parts(13_991_000, 4317)
+		Weight::from_parts(13_991_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn pause() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `598`
-		//  Estimated: `4317`
+		//  Estimated: `3997`
 		// Minimum execution time: 11_820_000 picoseconds.
-		Weight::from_parts(12_233_000, 4317)
+		Weight::from_parts(12_233_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn resume() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `598`
-		//  Estimated: `4317`
+		//  Estimated: `3997`
 		// Minimum execution time: 11_870_000 picoseconds.
-		Weight::from_parts(12_316_000, 4317)
+		Weight::from_parts(12_316_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn contribute_to() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `598`
-		//  Estimated: `4317`
+		//  Estimated: `3997`
 		// Minimum execution time: 12_640_000 picoseconds.
-		Weight::from_parts(13_087_000, 4317)
+		Weight::from_parts(13_087_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Workers::Registry` (r:1 w:0)
-	/// Proof: `Workers::Registry` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
-	/// Storage: `Workers::Workers` (r:1000 w:0)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[1, 1000]`.
+	/// Proof: `Workers::Registry` (`max_values`: Some(1), `max_size`: Some(16386), added: 16881, mode: `MaxEncodedLen`)
+	/// Storage: `Workers::Workers` (r:512 w:0)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 512]`.
 	fn select_workers(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `136 + n * (670 ±0)`
-		//  Estimated: `1626 + n * (3327 ±0)`
+		//  Estimated: `1626 + n * (3007 ±0)`
 		// Minimum execution time: 9_410_000 picoseconds.
 		Weight::from_parts(7_884_000, 1626)
 			// Standard Error: 1_204
 			.saturating_add(Weight::from_parts(9_136_000, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3327).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3007).saturating_mul(n.into()))
 	}
 	/// Storage: `Workers::Workers` (r:1 w:1)
-	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(852), added: 3327, mode: `MaxEncodedLen`)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
@@ -350,9 +350,9 @@ impl WeightInfo for () {
 	fn slash_worker(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `676 + b * (51 ±0)`
-		//  Estimated: `4317 + b * (2603 ±0)`
+		//  Estimated: `3997 + b * (2603 ±0)`
 		// Minimum execution time: 40_210_000 picoseconds.
-		Weight::from_parts(43_540_000, 4317)
+		Weight::from_parts(43_540_000, 3997)
 			// Standard Error: 3_918
 			.saturating_add(Weight::from_parts(26_815_000, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))

@@ -1,6 +1,7 @@
 //! Configuration of every pallet in the runtime.
 
 mod fees;
+mod job_market;
 
 use frame_support::{
 	derive_impl,
@@ -25,6 +26,7 @@ use crate::{
 };
 
 pub use fees::FeesToAuthor;
+pub use job_market::BabeRandomness;
 
 /// Most authorities any epoch may have (BABE and GRANDPA).
 pub const MAX_AUTHORITIES: u32 = 100;
@@ -163,4 +165,11 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_utility::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type PalletsOrigin = crate::OriginCaller;
+	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
 }

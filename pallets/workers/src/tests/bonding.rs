@@ -30,7 +30,10 @@ fn unbond_moves_funds_to_an_unlocking_chunk() {
 		assert_eq!(last_event(), Event::Unbonded { who: 1, amount: 150, unlock_at: 1 + DELAY });
 		let w = info(1);
 		assert_eq!(w.bond, 350);
-		assert_eq!(w.unlocking.into_inner(), vec![UnlockChunk { amount: 150, unlock_at: 1 + DELAY }]);
+		assert_eq!(
+			w.unlocking.into_inner(),
+			vec![UnlockChunk { amount: 150, unlock_at: 1 + DELAY }]
+		);
 		// Still held until withdrawn.
 		assert_eq!(held(1), 500);
 	});

@@ -2,13 +2,9 @@
 //! invariants and the conservation of the total issuance afterwards.
 
 use crate::{
-	mock::*, ClassOf, Config, Error, Event, HoldReason, Registry, WorkerInfo,
-	Workers as WorkersMap,
+	mock::*, ClassOf, Error, Event, HoldReason, Registry, WorkerInfo, Workers as WorkersMap,
 };
-use frame_support::{
-	assert_noop, assert_ok,
-	traits::{fungible::InspectHold, Get},
-};
+use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use povc_primitives::{ClassFilter, SelectionRequest, WorkerRegistry};
 use sp_core::H256;
 use sp_runtime::Permill;
@@ -104,7 +100,7 @@ pub(crate) fn run_to_block(n: u64) {
 #[test]
 fn max_candidates_is_max_workers() {
 	ExtBuilder::default().build_and_execute(|| {
-		assert_eq!(Workers::max_candidates(), <Test as Config>::MaxWorkers::get());
+		assert_eq!(Workers::max_candidates(), MAX_WORKERS);
 	});
 }
 

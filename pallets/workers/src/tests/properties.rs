@@ -63,7 +63,7 @@ fn op() -> impl Strategy<Value = Op> {
 
 /// Applies `op`; a failing call must leave the state untouched.
 fn apply(op: &Op) {
-	let before = frame_support::storage_root(StateVersion::V1);
+	let before = sp_io::storage::root(StateVersion::V1);
 	let result: Result<(), DispatchError> = match op.clone() {
 		Op::Register { who, bond, capacity, class: c } => {
 			Workers::register(signed(who), bond, capacity, class(CLASSES[c]))
@@ -77,11 +77,17 @@ fn apply(op: &Op) {
 		Op::Resume { who } => Workers::resume(signed(who)),
 		Op::ContributeTo { who, to } => Workers::contribute_to(signed(who), to),
 		Op::Assign { who } => Workers::assign(&who),
-		Op::Release { who } => Ok(Workers::release(&who)),
-		Op::Verified { who } => Ok(Workers::note_verified(&who)),
+		Op::Release { who } => {
+			Workers::release(&who);
+			Ok(())
+		},
+		Op::Verified { who } => {
+			Workers::note_verified(&who);
+			Ok(())
+		},
 		Op::Slash { who, offence, beneficiaries } => {
-			let offence = [Offence::WrongResult, Offence::NoShow, Offence::NoReveal]
-				[offence as usize];
+			let offence =
+				[Offence::WrongResult, Offence::NoShow, Offence::NoReveal][offence as usize];
 			let beneficiaries: Vec<AccountId> =
 				(0..beneficiaries as u64).map(|i| (who + i) % (WHO + 2) + 1).collect();
 			let bond = WorkersMap::<Test>::get(who).map(|w| w.bond).unwrap_or_default();
@@ -95,7 +101,7 @@ fn apply(op: &Op) {
 			if let Some(drawn) = select(count, filter, &[], seed) {
 				check_draw(&drawn, count, filter);
 			}
-			assert_eq!(frame_support::storage_root(StateVersion::V1), before, "select is pure");
+			assert_eq!(sp_io::storage::root(StateVersion::V1), before, "select is pure");
 			Ok(())
 		},
 		Op::Advance { blocks } => {
@@ -105,7 +111,7 @@ fn apply(op: &Op) {
 	};
 	if result.is_err() {
 		assert_eq!(
-			frame_support::storage_root(StateVersion::V1),
+			sp_io::storage::root(StateVersion::V1),
 			before,
 			"{op:?} failed with {result:?} but changed state"
 		);

@@ -10,10 +10,7 @@ fn register_holds_the_bond_and_lists_the_worker() {
 	ExtBuilder::default().build_and_execute(|| {
 		assert_ok!(Workers::register(signed(1), 500, 3, class(CLASS)));
 		let class_id = crate::class_id_of(CLASS.as_bytes());
-		assert_eq!(
-			last_event(),
-			Event::Registered { who: 1, bond: 500, capacity: 3, class_id }
-		);
+		assert_eq!(last_event(), Event::Registered { who: 1, bond: 500, capacity: 3, class_id });
 		assert_eq!(held(1), 500);
 		assert_eq!(free(1), ENDOWMENT - 500);
 		assert_eq!(Registry::<Test>::get().into_inner(), vec![1]);
@@ -46,7 +43,10 @@ fn register_checks_its_arguments() {
 			Workers::register(signed(1), MIN_BOND, 1, class("")),
 			Error::<Test>::EmptyClass
 		);
-		assert_noop!(Workers::register(RuntimeOrigin::none(), MIN_BOND, 1, class(CLASS)), BadOrigin);
+		assert_noop!(
+			Workers::register(RuntimeOrigin::none(), MIN_BOND, 1, class(CLASS)),
+			BadOrigin
+		);
 		// The limits themselves are fine.
 		assert_ok!(Workers::register(signed(1), MIN_BOND, MAX_CAPACITY, class(CLASS)));
 	});
@@ -157,7 +157,10 @@ fn lowering_capacity_below_open_assignments_only_blocks_new_ones() {
 #[test]
 fn set_class_updates_the_class_id() {
 	ExtBuilder::default().build_and_execute(|| {
-		assert_noop!(Workers::set_class(signed(1), class(OTHER_CLASS)), Error::<Test>::NotRegistered);
+		assert_noop!(
+			Workers::set_class(signed(1), class(OTHER_CLASS)),
+			Error::<Test>::NotRegistered
+		);
 		register(1, 500);
 		assert_ok!(Workers::set_class(signed(1), class(OTHER_CLASS)));
 		let class_id = crate::class_id_of(OTHER_CLASS.as_bytes());

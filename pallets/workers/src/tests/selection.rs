@@ -129,10 +129,7 @@ fn reputation_filter() {
 		let two_thirds = Permill::from_rational(2u32, 3);
 		assert!(select_with(2, ClassFilter::AnyClass, &[], 0, half).is_some());
 		for seed in 0..50 {
-			assert_eq!(
-				select_with(1, ClassFilter::AnyClass, &[], seed, two_thirds),
-				Some(vec![1])
-			);
+			assert_eq!(select_with(1, ClassFilter::AnyClass, &[], seed, two_thirds), Some(vec![1]));
 		}
 		assert_eq!(select_with(2, ClassFilter::AnyClass, &[], 0, two_thirds), None);
 	});

@@ -115,7 +115,10 @@ fn a_worker_with_nothing_bonded_only_loses_reputation() {
 		register(1, 500);
 		assert_ok!(Workers::unbond(signed(1), 500));
 		assert_eq!(Workers::slash(&1, Offence::WrongResult, &[2]), 0);
-		assert_eq!(last_event(), Event::Slashed { who: 1, offence: Offence::WrongResult, amount: 0 });
+		assert_eq!(
+			last_event(),
+			Event::Slashed { who: 1, offence: Offence::WrongResult, amount: 0 }
+		);
 		assert_eq!(info(1).faults, 1);
 		assert_eq!(held(1), 500);
 	});

@@ -1,5 +1,9 @@
 //! JSON-RPC methods of the node beyond the standard Substrate set: account nonces,
-//! fee queries, BABE epoch authorship and GRANDPA round state.
+//! fee queries, BABE epoch authorship, GRANDPA round state and the job market (`povc_*`).
+
+mod jobs;
+
+pub use jobs::{Jobs, JobsRpcServer};
 
 use std::sync::Arc;
 
@@ -58,6 +62,7 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ sp_consensus_babe::BabeApi<Block>
+		+ pallet_jobs::runtime_api::JobsApi<Block, AccountId, Balance, povc_runtime::BlockNumber>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 	SC: SelectChain<Block> + 'static,
@@ -74,6 +79,7 @@ where
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(Jobs::new(client.clone()).into_rpc())?;
 	module.merge(Babe::new(client, babe.worker_handle, babe.keystore, select_chain).into_rpc())?;
 	module.merge(
 		Grandpa::new(

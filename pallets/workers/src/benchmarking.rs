@@ -1,0 +1,276 @@
+//! Benchmarks of the calls, and of selection and slashing for the job market's weights.
+
+#![cfg(feature = "runtime-benchmarks")]
+
+use super::*;
+use crate::Pallet as Workers;
+use alloc::{vec, vec::Vec};
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{
+		fungible::{Inspect, InspectHold, Mutate},
+		Get,
+	},
+	BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use povc_primitives::{ClassFilter, Offence, SelectionRequest, WorkerRegistry};
+use sp_core::H256;
+use sp_runtime::{
+	traits::{Saturating, StaticLookup, Zero},
+	Permill,
+};
+
+const SEED: u32 = 0;
+/// Most beneficiaries of one slash the benchmark measures (a referee committee plus the
+/// agreeing replicas); the weight is linear in it, so larger counts extrapolate.
+const MAX_BENEFICIARIES: u32 = 32;
+
+/// The bond step of the benchmarks: the minimum bond, at least 1.
+fn unit<T: Config>() -> BalanceOf<T> {
+	T::MinBond::get().max(1u32.into())
+}
+
+/// A class of the longest allowed length (hashing and storing it costs the most).
+fn longest_class<T: Config>(tag: u8) -> ClassOf<T> {
+	let mut class = vec![b'c'; T::MaxClassLen::get().max(1) as usize];
+	class[0] = tag;
+	BoundedVec::truncate_from(class)
+}
+
+/// An account with enough free balance for any bond the benchmarks make.
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, SEED);
+	let chunks: BalanceOf<T> = (T::MaxUnlockingChunks::get() + 10).into();
+	let amount = unit::<T>()
+		.saturating_mul(chunks)
+		.saturating_mul(1_000u32.into())
+		.saturating_add(T::Currency::minimum_balance().saturating_mul(1_000u32.into()));
+	T::Currency::set_balance(&who, amount);
+	who
+}
+
+/// A registered worker with `bond`, full capacity and the longest class.
+fn registered<T: Config>(
+	name: &'static str,
+	index: u32,
+	bond: BalanceOf<T>,
+) -> Result<T::AccountId, BenchmarkError> {
+	let who = funded::<T>(name, index);
+	Workers::<T>::do_register(&who, bond, T::MaxCapacity::get(), longest_class::<T>(b'a'))
+		.map_err(|_| BenchmarkError::Stop("cannot register a benchmark worker"))?;
+	Ok(who)
+}
+
+/// Registers `n` other workers.
+fn fill_registry<T: Config>(n: u32) -> Result<(), BenchmarkError> {
+	for i in 0..n {
+		registered::<T>("filler", i, unit::<T>())?;
+	}
+	Ok(())
+}
+
+fn assert_last_event<T: Config>(event: Event<T>) {
+	frame_system::Pallet::<T>::assert_last_event(event.into());
+}
+
+fn set_block<T: Config>(n: u32) {
+	frame_system::Pallet::<T>::set_block_number(BlockNumberFor::<T>::from(n));
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	// Worst case: the registry has room for exactly one more, the class is the longest.
+	#[benchmark]
+	fn register() -> Result<(), BenchmarkError> {
+		fill_registry::<T>(T::MaxWorkers::get().saturating_sub(1))?;
+		let caller = funded::<T>("caller", 0);
+		let bond = unit::<T>();
+		let capacity = T::MaxCapacity::get();
+		let class = longest_class::<T>(b'a');
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), bond, capacity, class);
+
+		assert_eq!(Registry::<T>::get().len() as u32, T::MaxWorkers::get());
+		assert_eq!(T::Currency::balance_on_hold(&HoldReason::Bond.into(), &caller), bond);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn bond_more() -> Result<(), BenchmarkError> {
+		let caller = registered::<T>("caller", 0, unit::<T>())?;
+		let amount = unit::<T>();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), amount);
+
+		assert_last_event::<T>(Event::Bonded { who: caller, amount });
+		Ok(())
+	}
+
+	// Worst case: all but one unlocking chunk in use, so the new one is searched for among
+	// them and appended.
+	#[benchmark]
+	fn unbond() -> Result<(), BenchmarkError> {
+		let chunks = T::MaxUnlockingChunks::get();
+		let bond = unit::<T>().saturating_mul((chunks + 1).into());
+		let caller = registered::<T>("caller", 0, bond)?;
+		for block in 1..chunks {
+			set_block::<T>(block);
+			Workers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), unit::<T>())?;
+		}
+		set_block::<T>(chunks);
+		let amount = unit::<T>();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), amount);
+
+		let info = crate::Workers::<T>::get(&caller).ok_or("not a worker")?;
+		assert_eq!(info.unlocking.len() as u32, chunks);
+		Ok(())
+	}
+
+	// Worst case: every chunk in use and matured, the whole bond released, and the worker
+	// deregistered from a full registry.
+	#[benchmark]
+	fn withdraw_unbonded() -> Result<(), BenchmarkError> {
+		let chunks = T::MaxUnlockingChunks::get().max(1);
+		let bond = unit::<T>().saturating_mul(chunks.into());
+		let caller = registered::<T>("caller", 0, bond)?;
+		fill_registry::<T>(T::MaxWorkers::get().saturating_sub(1))?;
+		for block in 1..=chunks {
+			set_block::<T>(block);
+			Workers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), unit::<T>())?;
+		}
+		let matured = BlockNumberFor::<T>::from(chunks).saturating_add(T::UnbondingDelay::get());
+		frame_system::Pallet::<T>::set_block_number(matured);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+
+		assert_last_event::<T>(Event::Deregistered { who: caller.clone() });
+		assert!(T::Currency::balance_on_hold(&HoldReason::Bond.into(), &caller).is_zero());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_capacity() -> Result<(), BenchmarkError> {
+		let caller = registered::<T>("caller", 0, unit::<T>())?;
+		let capacity = 1;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), capacity);
+
+		assert_last_event::<T>(Event::CapacitySet { who: caller, capacity });
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_class() -> Result<(), BenchmarkError> {
+		let caller = registered::<T>("caller", 0, unit::<T>())?;
+		let class = longest_class::<T>(b'b');
+		let class_id = class_id_of(&class);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), class);
+
+		assert_last_event::<T>(Event::ClassSet { who: caller, class_id });
+		Ok(())
+	}
+
+	#[benchmark]
+	fn pause() -> Result<(), BenchmarkError> {
+		let caller = registered::<T>("caller", 0, unit::<T>())?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+
+		assert_last_event::<T>(Event::Paused { who: caller });
+		Ok(())
+	}
+
+	#[benchmark]
+	fn resume() -> Result<(), BenchmarkError> {
+		let caller = registered::<T>("caller", 0, unit::<T>())?;
+		Workers::<T>::pause(RawOrigin::Signed(caller.clone()).into())?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+
+		assert_last_event::<T>(Event::Resumed { who: caller });
+		Ok(())
+	}
+
+	#[benchmark]
+	fn contribute_to() -> Result<(), BenchmarkError> {
+		let caller = registered::<T>("caller", 0, unit::<T>())?;
+		let beneficiary: T::AccountId = account("validator", 0, SEED);
+		let lookup = T::Lookup::unlookup(beneficiary.clone());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), Some(lookup));
+
+		assert_last_event::<T>(Event::ContributionTargetSet { who: caller, beneficiary });
+		Ok(())
+	}
+
+	// `WorkerRegistry::select` over a registry of `n` workers, all eligible and of one class
+	// (the largest sampling pool), drawing 5 of one class.
+	#[benchmark]
+	fn select_workers(n: Linear<1, { T::MaxWorkers::get() }>) -> Result<(), BenchmarkError> {
+		for i in 0..n {
+			let bond = unit::<T>().saturating_add(i.into());
+			registered::<T>("worker", i, bond)?;
+		}
+		let request = SelectionRequest {
+			count: 5,
+			min_reputation: Permill::zero(),
+			class: ClassFilter::AnySingleClass,
+			exclude: &[],
+			seed: H256::repeat_byte(42),
+		};
+		let drawn;
+
+		#[block]
+		{
+			drawn = <Workers<T> as WorkerRegistry<T::AccountId>>::select(&request);
+		}
+
+		assert_eq!(drawn.is_some(), n >= 5);
+		Ok(())
+	}
+
+	// `WorkerRegistry::slash` with `b` beneficiaries, each a new account (the worst case for
+	// a transfer), for the largest share.
+	#[benchmark]
+	fn slash_worker(b: Linear<0, MAX_BENEFICIARIES>) -> Result<(), BenchmarkError> {
+		let bond = unit::<T>()
+			.saturating_add(T::Currency::minimum_balance())
+			.saturating_mul((MAX_BENEFICIARIES * 100).into());
+		let worker = registered::<T>("worker", 0, bond)?;
+		let beneficiaries: Vec<T::AccountId> =
+			(0..b).map(|i| account("beneficiary", i, SEED)).collect();
+		let offence = [Offence::WrongResult, Offence::NoReveal, Offence::NoShow]
+			.into_iter()
+			.max_by_key(|offence| Workers::<T>::slash_share(*offence))
+			.unwrap_or(Offence::WrongResult);
+		let slashed;
+
+		#[block]
+		{
+			slashed = <Workers<T> as WorkerRegistry<T::AccountId>>::slash(
+				&worker,
+				offence,
+				&beneficiaries,
+			);
+		}
+
+		assert_last_event::<T>(Event::Slashed { who: worker, offence, amount: slashed });
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, mock::new_test_ext(), mock::Test);
+}

@@ -1,0 +1,121 @@
+//! The job market: pallet-workers (registry, bonds, slashing) and pallet-jobs (programs,
+//! jobs, escrow, commit-reveal, settlement). Defaults from docs/ARCHITECTURE.md.
+
+use frame_support::{
+	parameter_types,
+	traits::{ConstU32, ConstU64, Randomness},
+};
+use sp_runtime::Perbill;
+
+use crate::{
+	constants::{currency::*, time::*},
+	Balance, Balances, BlockNumber, Hash, Jobs, Runtime, RuntimeHoldReason, Workers,
+};
+
+parameter_types! {
+	/// A worker bonds at least 100 POVC: what it stands to lose for wrong results.
+	pub const MinBond: Balance = 100 * UNIT;
+	/// Unbonded funds stay slashable for a day: long enough for every job the worker
+	/// ran to settle, including a dispute.
+	pub const UnbondingDelay: BlockNumber = DAYS;
+	pub const WrongResultSlash: Perbill = Perbill::from_percent(10);
+	pub const NoShowSlash: Perbill = Perbill::from_percent(1);
+	pub const NoRevealSlash: Perbill = Perbill::from_percent(2);
+	/// Protocol fee: 10 % of every payment is burned.
+	pub const BurnShare: Perbill = Perbill::from_percent(10);
+	pub const BlobDepositBase: Balance = 10 * MILLI_UNIT;
+	pub const DepositPerByte: Balance = MICRO_UNIT;
+	pub const ResultDepositBase: Balance = 10 * MILLI_UNIT;
+	/// Workers have 10 minutes to run a job and commit, 2 minutes to reveal.
+	pub const CommitPeriod: BlockNumber = 10 * MINUTES;
+	pub const RevealPeriod: BlockNumber = 2 * MINUTES;
+	pub const MaxJobLifetime: BlockNumber = 7 * DAYS;
+	pub const JobRetention: BlockNumber = DAYS;
+}
+
+impl pallet_workers::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type MinBond = MinBond;
+	type UnbondingDelay = UnbondingDelay;
+	type MaxUnlockingChunks = ConstU32<16>;
+	/// Selection looks at every registered worker, so this bounds its weight.
+	type MaxWorkers = ConstU32<512>;
+	type MaxCapacity = ConstU32<256>;
+	type MaxClassLen = ConstU32<64>;
+	type WrongResultSlash = WrongResultSlash;
+	type NoShowSlash = NoShowSlash;
+	type NoRevealSlash = NoRevealSlash;
+	/// Slashes without beneficiaries are burned.
+	type OnSlash = ();
+	type WeightInfo = pallet_workers::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_jobs::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Workers = Workers;
+	/// Root-managed until pallet-povc supplies the current validators' workers.
+	type RefereePool = Jobs;
+	/// No compute scores yet (pallet-povc).
+	type ComputeSink = ();
+	type Randomness = BabeRandomness;
+	type MaxProgramSize = ConstU32<{ 2 * 1024 * 1024 }>;
+	type MaxBlobSize = ConstU32<{ 1024 * 1024 }>;
+	type MaxInlineInput = ConstU32<4096>;
+	type MaxOutputLen = ConstU32<{ 64 * 1024 }>;
+	type MaxReplicas = ConstU32<5>;
+	type RefereeCount = ConstU32<3>;
+	type MaxReferees = ConstU32<100>;
+	type MaxReplacements = ConstU32<3>;
+	/// About 10^12 wasm instructions: some minutes of CPU per replica.
+	type MaxFuelLimit = ConstU64<1_000_000_000_000>;
+	type BlobDepositBase = BlobDepositBase;
+	type BlobDepositPerByte = DepositPerByte;
+	type ResultDepositBase = ResultDepositBase;
+	type ResultDepositPerByte = DepositPerByte;
+	type BurnShare = BurnShare;
+	type CommitPeriod = CommitPeriod;
+	type RevealPeriod = RevealPeriod;
+	type MaxJobLifetime = MaxJobLifetime;
+	type JobRetention = JobRetention;
+	type MaxQueueLen = ConstU32<1024>;
+	type MaxTimeoutsPerBlock = ConstU32<64>;
+	type MaxAssignmentsPerBlock = ConstU32<8>;
+	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkWorkers;
+}
+
+/// Randomness for drawing workers: the VRF output of the parent block's BABE author,
+/// which nobody knew before that block was authored, and one epoch's randomness for the
+/// first blocks where there is none yet.
+pub struct BabeRandomness;
+impl Randomness<Hash, BlockNumber> for BabeRandomness {
+	fn random(subject: &[u8]) -> (Hash, BlockNumber) {
+		match pallet_babe::ParentBlockRandomness::<Runtime>::random(subject) {
+			(Some(random), block) => (random, block),
+			(None, _) => pallet_babe::RandomnessFromOneEpochAgo::<Runtime>::random(subject),
+		}
+	}
+}
+
+/// Registers benchmark workers with the real registry.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkWorkers;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_jobs::benchmarking::BenchmarkHelper<crate::AccountId> for BenchmarkWorkers {
+	fn register_worker(who: &crate::AccountId, class: &[u8]) {
+		use frame_support::traits::fungible::Mutate;
+		let bond = MinBond::get();
+		let _ = Balances::mint_into(who, bond * 2);
+		let class = class.to_vec().try_into().expect("short class");
+		pallet_workers::Pallet::<Runtime>::register(
+			crate::RuntimeOrigin::signed(who.clone()),
+			bond,
+			256,
+			class,
+		)
+		.expect("benchmark worker registers");
+	}
+}

@@ -1,0 +1,308 @@
+//! The job market on a real `povc-node --dev`: workers register, a requester uploads a
+//! program and submits jobs, this test acts as the workers (committing and revealing
+//! through extrinsics), and everything is read back through the `povc_*` JSON-RPC.
+//!
+//! It checks what the pallet's unit tests check, on a real chain: unanimous replicas are
+//! paid `fuel × price` less the burned 10 %, a wrong replica is slashed in a dispute and
+//! its slash pays the referees, a cancelled job is refunded, and the total issuance
+//! changes by exactly the burned fees.
+
+use std::time::Duration;
+
+use codec::{Decode, Encode};
+use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClient};
+use pallet_jobs::{ExecutionResult, JobInput, JobSpec, JobState};
+use povc_e2e::{
+	chain::{self, wait_for_best},
+	node::{Node, NodeConfig},
+	tx::{self, ChainContext},
+};
+use povc_primitives::{result_commitment, ExecutionStatus};
+use povc_runtime::{AccountId, Balance, RuntimeCall, RuntimeEvent, UNIT};
+use serde_json::Value;
+use sp_core::H256;
+use sp_keyring::Sr25519Keyring::{self, Alice, AliceStash, Bob, Charlie, Dave, Eve, Ferdie};
+use sp_runtime::{Permill, Perbill};
+
+const MINUTE: Duration = Duration::from_secs(60);
+const CLASS: &[u8] = b"x86_64/wasmtime-48/povc-1";
+const MIN_BOND: Balance = 100 * UNIT;
+const FUEL_LIMIT: u64 = 1_000_000;
+const FUEL_USED: u64 = 600_000;
+const PRICE: Balance = 1_000_000; // planck per fuel: 1 POVC per 10^6 fuel
+
+/// The smallest WASI command.
+const PROGRAM: &str = r#"(module
+	(import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+	(memory (export "memory") 1)
+	(func (export "_start")))"#;
+
+type Events = Vec<RuntimeEvent>;
+
+/// Signs `call` as `who`, submits it and returns the events of the block it landed in
+/// that belong to it (the block's events; tests only look at job-market events).
+async fn send(client: &WsClient, ctx: &ChainContext, who: Sr25519Keyring, call: RuntimeCall) -> Events {
+	let account = who.to_account_id();
+	let nonce = tx::next_nonce(client, &account).await.unwrap();
+	let extrinsic = tx::signed_extrinsic(ctx, call.clone(), &account, &who.pair(), nonce, 0);
+	let block = tx::submit_and_wait_in_block(client, &extrinsic)
+		.await
+		.unwrap_or_else(|e| panic!("{call:?} by {who:?}: {e}"));
+	let records = chain::events(client, block).await.unwrap();
+	let failed = records.iter().any(|r| {
+		matches!(r.event, RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { .. }))
+	});
+	assert!(!failed, "{call:?} by {who:?} failed: {records:?}");
+	records.into_iter().map(|r| r.event).collect()
+}
+
+/// Sends one call per signer concurrently (different accounts, so no nonce races).
+async fn send_all(client: &WsClient, ctx: &ChainContext, calls: Vec<(Sr25519Keyring, RuntimeCall)>) -> Events {
+	let sends = calls.into_iter().map(|(who, call)| send(client, ctx, who, call));
+	futures::future::join_all(sends).await.into_iter().flatten().collect()
+}
+
+fn register(class: &[u8]) -> RuntimeCall {
+	RuntimeCall::Workers(pallet_workers::Call::register {
+		bond: MIN_BOND,
+		capacity: 4,
+		class: class.to_vec().try_into().unwrap(),
+	})
+}
+
+fn output_result(output: &[u8]) -> ExecutionResult {
+	ExecutionResult {
+		output_hash: H256(sp_crypto_hashing::blake2_256(output)),
+		fuel_used: FUEL_USED,
+		status: ExecutionStatus::Exited(0),
+	}
+}
+
+fn salt(who: Sr25519Keyring) -> [u8; 32] {
+	sp_crypto_hashing::blake2_256(&who.to_account_id().encode())
+}
+
+fn commit(job: u64, who: Sr25519Keyring, output: &[u8]) -> (Sr25519Keyring, RuntimeCall) {
+	let r = output_result(output);
+	let commitment = result_commitment(job, &who.to_account_id(), &r.output_hash, r.fuel_used, &r.status, &salt(who));
+	(who, RuntimeCall::Jobs(pallet_jobs::Call::commit { job, commitment }))
+}
+
+fn reveal(job: u64, who: Sr25519Keyring, output: &[u8]) -> (Sr25519Keyring, RuntimeCall) {
+	let call = pallet_jobs::Call::reveal {
+		job,
+		result: output_result(output),
+		salt: salt(who),
+		output: output.to_vec().try_into().unwrap(),
+	};
+	(who, RuntimeCall::Jobs(call))
+}
+
+fn job_events(events: &Events) -> Vec<pallet_jobs::Event<povc_runtime::Runtime>> {
+	events
+		.iter()
+		.filter_map(|e| match e {
+			RuntimeEvent::Jobs(e) => Some(e.clone()),
+			_ => None,
+		})
+		.collect()
+}
+
+async fn total_issuance(client: &WsClient) -> Balance {
+	let key = [sp_crypto_hashing::twox_128(b"Balances"), sp_crypto_hashing::twox_128(b"TotalIssuance")].concat();
+	let bytes = chain::storage(client, &key, None).await.unwrap().expect("issuance");
+	Balance::decode(&mut &bytes[..]).unwrap()
+}
+
+async fn rpc<R: serde::de::DeserializeOwned>(client: &WsClient, method: &str, params: jsonrpsee::core::params::ArrayParams) -> R {
+	client.request(method, params).await.unwrap_or_else(|e| panic!("{method}: {e}"))
+}
+
+async fn job_view(client: &WsClient, job: u64) -> Value {
+	rpc(client, "povc_job", rpc_params![job]).await
+}
+
+fn spec(program: H256, deadline: u32) -> RuntimeCall {
+	RuntimeCall::Jobs(pallet_jobs::Call::submit_job {
+		spec: JobSpec {
+			program,
+			input: JobInput::Inline(b"input".to_vec().try_into().unwrap()),
+			fuel_limit: FUEL_LIMIT,
+			replicas: 3,
+			price_per_fuel: PRICE,
+			deadline,
+			min_reputation: Permill::zero(),
+			max_output_len: 64,
+			cross_class: false,
+		},
+	})
+}
+
+fn accounts(keys: &[Sr25519Keyring]) -> Vec<String> {
+	let mut ids: Vec<String> = keys.iter().map(|k| k.to_account_id().to_string()).collect();
+	ids.sort();
+	ids
+}
+
+fn assigned(view: &Value, role: &str) -> Vec<String> {
+	let mut ids: Vec<String> = view["assignments"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.filter(|a| a["role"] == role)
+		.map(|a| a["worker"].as_str().unwrap().to_string())
+		.collect();
+	ids.sort();
+	ids
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
+	let dir = tempfile::tempdir().unwrap();
+	let node = Node::start(NodeConfig::new("dev", Some("alice"), dir.path())).await.expect("dev node");
+	let client = node.client().await.unwrap();
+	wait_for_best(&client, 1, 2 * MINUTE).await.unwrap();
+	let ctx = ChainContext::fetch(&client).await.unwrap();
+	let replicas = [Bob, Charlie, Dave];
+
+	// Three workers and a program.
+	send_all(&client, &ctx, replicas.iter().map(|w| (*w, register(CLASS))).collect()).await;
+	let code = wat::parse_str(PROGRAM).unwrap();
+	let program = H256(sp_crypto_hashing::blake2_256(&code));
+	send(&client, &ctx, Alice, RuntimeCall::Jobs(pallet_jobs::Call::upload_program { code })).await;
+
+	// Garbage is refused with a precise error, costing only the fee.
+	let garbage = RuntimeCall::Jobs(pallet_jobs::Call::upload_program { code: b"not wasm".to_vec() });
+	let nonce = tx::next_nonce(&client, &Alice.to_account_id()).await.unwrap();
+	let extrinsic = tx::signed_extrinsic(&ctx, garbage, &Alice.to_account_id(), &Alice.pair(), nonce, 0);
+	let block = tx::submit_and_wait_in_block(&client, &extrinsic).await.unwrap();
+	let failed = chain::events(&client, block).await.unwrap().into_iter().any(|r| matches!(
+		r.event,
+		RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error: sp_runtime::DispatchError::Module(ref m), .. })
+			if m.index == 10 && m.error[0] == 2 // pallet_jobs::Error::InvalidWasm
+	));
+	assert!(failed, "invalid wasm is refused with InvalidWasm");
+
+	// The cost estimate through RPC is what submission holds.
+	let estimate: Value = rpc(&client, "povc_estimateCost", rpc_params![FUEL_LIMIT, 3u8, PRICE, 64u32]).await;
+	let max_payment = Balance::from(FUEL_LIMIT) * PRICE * 3;
+	assert_eq!(estimate["maxPayment"].as_u64().unwrap() as Balance, max_payment);
+	let escrow = estimate["escrow"].as_u64().unwrap() as Balance;
+
+	// ---- Job 0: unanimous replicas are paid. ----
+	let issuance_before = total_issuance(&client).await;
+	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
+	let events = send(&client, &ctx, Alice, spec(program, deadline)).await;
+	assert!(job_events(&events).contains(&pallet_jobs::Event::JobSubmitted { job: 0, requester: Alice.to_account_id(), escrow }));
+	let view = job_view(&client, 0).await;
+	assert_eq!(view["state"], "Committing");
+	assert_eq!(view["escrow"].as_u64().unwrap() as Balance, escrow);
+	assert_eq!(assigned(&view, "Replica"), accounts(&replicas));
+	let open: Vec<Value> = rpc(&client, "povc_assignments", rpc_params![Bob.to_account_id().to_string()]).await;
+	assert_eq!(open.len(), 1);
+	assert_eq!(open[0]["job"], 0);
+
+	send_all(&client, &ctx, replicas.iter().map(|w| commit(0, *w, b"42")).collect()).await;
+	assert_eq!(job_view(&client, 0).await["state"], "Revealing");
+	let events = send_all(&client, &ctx, replicas.iter().map(|w| reveal(0, *w, b"42")).collect()).await;
+	let payment = Balance::from(FUEL_USED) * PRICE;
+	let burn = Perbill::from_percent(10) * payment;
+	let paid: Vec<_> = job_events(&events)
+		.into_iter()
+		.filter_map(|e| match e {
+			pallet_jobs::Event::WorkerPaid { job: 0, worker, amount, burned } => Some((worker, amount, burned)),
+			_ => None,
+		})
+		.collect();
+	assert_eq!(paid.len(), 3, "every replica paid: {events:?}");
+	assert!(paid.iter().all(|(_, amount, burned)| *amount == payment && *burned == burn));
+	let view = job_view(&client, 0).await;
+	assert_eq!(view["state"], "Verified");
+	assert_eq!(view["escrow"], 0);
+	let output: Option<String> = rpc(&client, "povc_result", rpc_params![0u64]).await;
+	assert_eq!(output.as_deref(), Some("0x3432"));
+	assert_eq!(total_issuance(&client).await, issuance_before - 3 * burn, "issuance falls by exactly the burned fees");
+	let by_requester: Vec<u64> = rpc(&client, "povc_jobsByRequester", rpc_params![Alice.to_account_id().to_string()]).await;
+	assert_eq!(by_requester, vec![0]);
+
+	// ---- Job 1: Dave is wrong; the referees decide and are paid from his slash. ----
+	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
+	send(&client, &ctx, Alice, spec(program, deadline)).await;
+	assert_eq!(assigned(&job_view(&client, 1).await, "Replica"), accounts(&replicas));
+	let referees = [Eve, Ferdie, AliceStash];
+	send_all(&client, &ctx, referees.iter().map(|w| (*w, register(CLASS))).collect()).await;
+	let set_referees = RuntimeCall::Jobs(pallet_jobs::Call::set_referees {
+		referees: referees.iter().map(|r| r.to_account_id()).collect(),
+	});
+	send(&client, &ctx, Alice, RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(set_referees) })).await;
+
+	send_all(&client, &ctx, vec![commit(1, Bob, b"42"), commit(1, Charlie, b"42"), commit(1, Dave, b"41")]).await;
+	let events = send_all(&client, &ctx, vec![reveal(1, Bob, b"42"), reveal(1, Charlie, b"42"), reveal(1, Dave, b"41")]).await;
+	assert!(job_events(&events).iter().any(|e| matches!(e, pallet_jobs::Event::DisputeOpened { job: 1, .. })));
+	let view = job_view(&client, 1).await;
+	assert_eq!(view["state"], "RefereesCommitting");
+	assert_eq!(assigned(&view, "Referee"), accounts(&referees));
+
+	send_all(&client, &ctx, referees.iter().map(|r| commit(1, *r, b"42")).collect()).await;
+	let events = send_all(&client, &ctx, referees.iter().map(|r| reveal(1, *r, b"42")).collect()).await;
+	let jobs = job_events(&events);
+	let slashed = Perbill::from_percent(10) * MIN_BOND;
+	assert!(
+		jobs.contains(&pallet_jobs::Event::WrongResultSlashed { job: 1, worker: Dave.to_account_id(), slashed }),
+		"Dave slashed 10 % of his bond: {jobs:?}"
+	);
+	let paid: Vec<AccountId> = jobs
+		.iter()
+		.filter_map(|e| match e {
+			pallet_jobs::Event::WorkerPaid { job: 1, worker, .. } => Some(worker.clone()),
+			_ => None,
+		})
+		.collect();
+	assert_eq!(accounts_of(paid), accounts(&[Bob, Charlie]));
+	// The slash went to the three referees in equal parts (held → free transfers).
+	let to_referees: Balance = events
+		.iter()
+		.filter_map(|e| match e {
+			RuntimeEvent::Balances(pallet_balances::Event::TransferOnHold { source, dest, amount, .. })
+				if *source == Dave.to_account_id() => Some((dest.clone(), *amount)),
+			_ => None,
+		})
+		.inspect(|(dest, amount)| {
+			assert!(referees.iter().any(|r| r.to_account_id() == *dest));
+			assert_eq!(*amount, slashed / 3);
+		})
+		.map(|(_, amount)| amount)
+		.sum();
+	assert_eq!(to_referees, slashed / 3 * 3);
+	assert_eq!(job_view(&client, 1).await["state"], "Verified");
+
+	// ---- Job 2: cancelled before any commitment, fully refunded. ----
+	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
+	let submitted = send(&client, &ctx, Alice, spec(program, deadline)).await;
+	let cancelled = send(&client, &ctx, Alice, RuntimeCall::Jobs(pallet_jobs::Call::cancel_job { job: 2 })).await;
+	assert!(job_events(&cancelled).contains(&pallet_jobs::Event::JobCancelled { job: 2 }));
+	let released: Balance = submitted
+		.iter()
+		.chain(&cancelled)
+		.filter_map(|e| match e {
+			RuntimeEvent::Balances(pallet_balances::Event::Released { who, amount, .. }) if *who == Alice.to_account_id() => Some(*amount),
+			_ => None,
+		})
+		.sum();
+	assert_eq!(released, escrow, "the whole escrow is released");
+	assert_eq!(job_view(&client, 2).await["state"], "Cancelled");
+	let nothing: Vec<Value> = rpc(&client, "povc_assignments", rpc_params![Bob.to_account_id().to_string()]).await;
+	assert!(nothing.is_empty());
+
+	// Garbage RPC parameters get an error, not a crash.
+	let bad: Result<Value, _> = client.request("povc_job", rpc_params!["not a number"]).await;
+	assert!(bad.is_err());
+	let overflow: Result<Value, _> = client.request("povc_estimateCost", rpc_params![FUEL_LIMIT, 3u8, "0xffffffffffffffffffffffffffffffff", 64u32]).await;
+	assert!(overflow.unwrap_err().to_string().contains("Overflow"));
+}
+
+fn accounts_of(ids: Vec<AccountId>) -> Vec<String> {
+	let mut out: Vec<String> = ids.iter().map(|a| a.to_string()).collect();
+	out.sort();
+	out
+}
