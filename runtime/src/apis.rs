@@ -18,15 +18,22 @@ use pallet_jobs::{
 	runtime_api::{JobView, OpenAssignment},
 	CostEstimate,
 };
+use pallet_workers::runtime_api::WorkerView;
 use povc_primitives::{Fuel, JobId};
 
 use crate::{
 	configs::EpochDuration, constants::time::BABE_GENESIS_EPOCH_CONFIG, genesis_config_presets,
-	AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Jobs, Nonce, Runtime,
+	AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Jobs, Nonce, Runtime, Workers,
 	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
+	impl pallet_workers::runtime_api::WorkersApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn worker(who: AccountId) -> Option<WorkerView<AccountId, Balance, BlockNumber>> {
+			Workers::worker_view(&who)
+		}
+	}
+
 	impl pallet_jobs::runtime_api::JobsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn job(id: JobId) -> Option<JobView<AccountId, Balance, BlockNumber>> {
 			Jobs::job_view(id)

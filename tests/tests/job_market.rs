@@ -275,6 +275,14 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 		.sum();
 	assert_eq!(to_referees, slashed / 3 * 3);
 	assert_eq!(job_view(&client, 1).await["state"], "Verified");
+	let dave: Value = rpc(&client, "povc_worker", rpc_params![Dave.to_account_id().to_string()]).await;
+	assert_eq!(dave["bond"].as_u64().unwrap() as Balance, MIN_BOND - slashed);
+	assert_eq!(dave["faults"], 1);
+	let bob: Value = rpc(&client, "povc_worker", rpc_params![Bob.to_account_id().to_string()]).await;
+	assert_eq!(bob["verified"], 2);
+	assert_eq!(bob["faults"], 0);
+	let nobody: Option<Value> = rpc(&client, "povc_worker", rpc_params![Alice.to_account_id().to_string()]).await;
+	assert!(nobody.is_none());
 
 	// ---- Job 2: cancelled before any commitment, fully refunded. ----
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;

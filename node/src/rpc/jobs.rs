@@ -1,4 +1,5 @@
-//! `povc_*` JSON-RPC methods: read the job market through the runtime's `JobsApi`.
+//! `povc_*` JSON-RPC methods: read the job market through the runtime's `JobsApi` and
+//! `WorkersApi`.
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use pallet_jobs::{
 	runtime_api::{JobView, JobsApi as JobsRuntimeApi, OpenAssignment},
 	CostEstimate,
 };
+use pallet_workers::runtime_api::{WorkerView, WorkersApi as WorkersRuntimeApi};
 use povc_primitives::{Fuel, JobId};
 use povc_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
 use sp_api::ProvideRuntimeApi;
@@ -63,6 +65,10 @@ pub trait JobsRpc {
 	#[method(name = "povc_result")]
 	fn result(&self, id: JobId, at: Option<BlockHash>) -> RpcResult<Option<Bytes>>;
 
+	/// A registered worker (bond, unlocking, capacity, class, reputation), or null.
+	#[method(name = "povc_worker")]
+	fn worker(&self, who: AccountId, at: Option<BlockHash>) -> RpcResult<Option<WorkerView<AccountId, Balance, BlockNumber>>>;
+
 	/// What a job with these parameters would hold in escrow and spend at most.
 	#[method(name = "povc_estimateCost")]
 	fn estimate_cost(
@@ -106,7 +112,8 @@ where
 impl<C> JobsRpcServer for Jobs<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
-	C::Api: JobsRuntimeApi<Block, AccountId, Balance, BlockNumber>,
+	C::Api: JobsRuntimeApi<Block, AccountId, Balance, BlockNumber>
+		+ WorkersRuntimeApi<Block, AccountId, Balance, BlockNumber>,
 {
 	fn job(&self, id: JobId, at: Option<BlockHash>) -> RpcResult<Option<JobView<AccountId, Balance, BlockNumber>>> {
 		self.client.runtime_api().job(self.at(at), id).map_err(runtime_error)
@@ -147,6 +154,10 @@ where
 	fn result(&self, id: JobId, at: Option<BlockHash>) -> RpcResult<Option<Bytes>> {
 		let output = self.client.runtime_api().result(self.at(at), id).map_err(runtime_error)?;
 		Ok(output.map(Bytes))
+	}
+
+	fn worker(&self, who: AccountId, at: Option<BlockHash>) -> RpcResult<Option<WorkerView<AccountId, Balance, BlockNumber>>> {
+		self.client.runtime_api().worker(self.at(at), who).map_err(runtime_error)
 	}
 
 	fn estimate_cost(

@@ -63,6 +63,7 @@ where
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ sp_consensus_babe::BabeApi<Block>
 		+ pallet_jobs::runtime_api::JobsApi<Block, AccountId, Balance, povc_runtime::BlockNumber>
+		+ pallet_workers::runtime_api::WorkersApi<Block, AccountId, Balance, povc_runtime::BlockNumber>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 	SC: SelectChain<Block> + 'static,

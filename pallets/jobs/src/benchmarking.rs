@@ -1,6 +1,8 @@
 //! Benchmarks of the job market (frame-benchmarking v2), each at its worst case.
 
 use super::*;
+#[cfg(test)]
+use crate::mock;
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::{
@@ -101,11 +103,17 @@ fn max_spec<T: Config>(program: H256) -> JobSpecOf<T> {
 
 /// A submitted job with all its replicas assigned.
 fn assigned_job<T: Config>() -> (T::AccountId, JobId) {
-	fill_registry::<T>();
+	let (requester, job, _) = assigned_job_in_registry::<T>();
+	(requester, job)
+}
+
+/// A submitted job with all its replicas assigned, and the full registry.
+fn assigned_job_in_registry<T: Config>() -> (T::AccountId, JobId, Vec<T::AccountId>) {
+	let registry = fill_registry::<T>();
 	let requester = funded::<T>("requester", 0);
 	let program = upload_program::<T>(&requester);
 	let job = Pallet::<T>::do_submit(requester.clone(), max_spec::<T>(program)).expect("submit");
-	(requester, job)
+	(requester, job, registry)
 }
 
 fn replicas<T: Config>(job: JobId) -> Vec<T::AccountId> {
@@ -138,17 +146,16 @@ fn do_reveal<T: Config>(job: JobId, who: &T::AccountId, output: &[u8]) {
 /// A job in dispute whose referees have all committed: `wrong` replicas revealed a wrong
 /// output, the others the right one.
 fn disputed_job<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::AccountId>) {
-	let (_, job) = assigned_job::<T>();
-	let referees: Vec<T::AccountId> = (0..T::MaxReferees::get())
-		.map(|i| {
-			let who = funded::<T>("referee", i);
-			T::BenchmarkHelper::register_worker(&who, CLASS);
-			who
-		})
-		.collect();
-	ManagedReferees::<T>::put(BoundedVec::truncate_from(referees));
+	let (_, job, registry) = assigned_job_in_registry::<T>();
 	let workers = replicas::<T>(job);
-	let wrong_output: Vec<u8> = output.iter().map(|b| b.wrapping_add(1)).chain([0]).collect();
+	// The largest pool, of registered workers that are not the job's replicas.
+	let pool: Vec<T::AccountId> = registry
+		.into_iter()
+		.filter(|w| !workers.contains(w))
+		.take(T::MaxReferees::get() as usize)
+		.collect();
+	ManagedReferees::<T>::put(BoundedVec::truncate_from(pool));
+	let wrong_output: Vec<u8> = output.iter().map(|b| b.wrapping_add(1)).collect();
 	let outputs: Vec<&[u8]> =
 		(0..workers.len()).map(|i| if i < wrong { &wrong_output[..] } else { output }).collect();
 	for (w, o) in workers.iter().zip(&outputs) {
@@ -324,6 +331,6 @@ mod benchmarks {
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Committing));
 	}
 
-	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, mock::new_test_ext(), mock::Test);
 }
 

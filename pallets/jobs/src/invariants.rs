@@ -34,7 +34,7 @@ impl<T: Config> Pallet<T> {
 			if !job.state.is_open() {
 				ensure(job.escrow.is_zero(), "finished jobs hold no escrow")?;
 				let stored = job.result.is_some_and(|r| Outputs::<T>::contains_key(job_id, r.output_hash));
-				ensure(stored == !job.result_deposit.is_zero(), "a stored result has a deposit")?;
+				ensure(stored != job.result_deposit.is_zero(), "a stored result has a deposit")?;
 				continue;
 			}
 			*escrow.entry(job.requester.clone()).or_default() += job.escrow;

@@ -198,16 +198,6 @@ pub fn jobs_events() -> Vec<pallet_jobs::Event<Test>> {
 		.collect()
 }
 
-pub fn workers_events() -> Vec<pallet_workers::Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|r| match r.event {
-			RuntimeEvent::Workers(e) => Some(e),
-			_ => None,
-		})
-		.collect()
-}
-
 /// Advances to block `n`, running the hooks and checking the invariants at every block.
 pub fn run_to_block(n: u64) {
 	while System::block_number() < n {

@@ -45,6 +45,7 @@ pub use weights::WeightInfo;
 
 mod invariants;
 mod registry_impl;
+pub mod runtime_api;
 pub mod selection;
 mod types;
 pub mod weights;

@@ -1,0 +1,75 @@
+//! Runtime API for reading the worker registry (served by the node as `povc_worker`).
+
+use crate::{BalanceOf, Config, Pallet, Workers};
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use frame_system::pallet_prelude::BlockNumberFor;
+use povc_primitives::ClassId;
+use scale_info::TypeInfo;
+use frame_support::traits::Get;
+use sp_runtime::{traits::Zero, Permill};
+
+/// A worker, as read through the API.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
+pub struct WorkerView<AccountId, Balance, BlockNumber> {
+	/// Active, slashable bond.
+	pub bond: Balance,
+	/// Funds unbonding, with the block from which each can be withdrawn.
+	pub unlocking: Vec<(Balance, BlockNumber)>,
+	pub capacity: u32,
+	pub open_assignments: u32,
+	pub paused: bool,
+	/// The determinism class as declared (UTF-8 in practice).
+	pub class: Vec<u8>,
+	pub class_id: ClassId,
+	/// Whose compute score its verified compute counts for.
+	pub contributes_to: AccountId,
+	pub verified: u32,
+	pub faults: u32,
+	/// `(verified + 1) / (verified + 4 × faults + 2)`.
+	pub reputation: Permill,
+	/// Whether it can be drawn for new jobs now (bond ≥ MinBond, not paused, capacity free).
+	pub eligible: bool,
+}
+
+sp_api::decl_runtime_apis! {
+	/// Reading the worker registry.
+	pub trait WorkersApi<AccountId, Balance, BlockNumber>
+	where
+		AccountId: codec::Codec,
+		Balance: codec::Codec,
+		BlockNumber: codec::Codec,
+	{
+		/// A registered worker, or `None`.
+		fn worker(who: AccountId) -> Option<WorkerView<AccountId, Balance, BlockNumber>>;
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// The API view of a worker.
+	pub fn worker_view(
+		who: &T::AccountId,
+	) -> Option<WorkerView<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+		let info = Workers::<T>::get(who)?;
+		let eligible = !info.paused &&
+			info.open_assignments < info.capacity &&
+			info.bond >= T::MinBond::get() &&
+			!info.bond.is_zero();
+		Some(WorkerView {
+			bond: info.bond,
+			unlocking: info.unlocking.iter().map(|c| (c.amount, c.unlock_at)).collect(),
+			capacity: info.capacity,
+			open_assignments: info.open_assignments,
+			paused: info.paused,
+			class: info.class.to_vec(),
+			class_id: info.class_id,
+			contributes_to: info.contribute_to.clone().unwrap_or_else(|| who.clone()),
+			verified: info.verified,
+			faults: info.faults,
+			reputation: info.reputation(),
+			eligible,
+		})
+	}
+}
