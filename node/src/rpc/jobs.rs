@@ -19,7 +19,7 @@ use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use sp_core::Bytes;
 use sp_rpc::number::NumberOrHex;
-use sp_runtime::traits::Block as BlockT;
+use sp_runtime::{traits::Block as BlockT, DispatchError};
 
 type BlockHash = <Block as BlockT>::Hash;
 
@@ -100,6 +100,22 @@ fn invalid_params(message: impl Into<String>) -> ErrorObjectOwned {
 	ErrorObject::owned(INVALID_PARAMS, message.into(), None::<()>)
 }
 
+/// The name of a job-market error (`Overflow`, ...): error messages do not cross the
+/// runtime boundary, only the pallet and error indices do.
+fn describe(error: DispatchError) -> String {
+	use codec::Decode;
+	use frame_support::traits::PalletInfoAccess;
+	if let DispatchError::Module(module) = error {
+		if usize::from(module.index) == povc_runtime::Jobs::index() {
+			if let Ok(error) = pallet_jobs::Error::<povc_runtime::Runtime>::decode(&mut &module.error[..]) {
+				let name: &'static str = error.into();
+				return name.to_string();
+			}
+		}
+	}
+	format!("{error:?}")
+}
+
 impl<C> Jobs<C>
 where
 	C: HeaderBackend<Block>,
@@ -175,6 +191,6 @@ where
 			.runtime_api()
 			.estimate_cost(self.at(at), fuel_limit, replicas, price, max_output_len)
 			.map_err(runtime_error)?
-			.map_err(|error| invalid_params(format!("{error:?}")))
+			.map_err(|error| invalid_params(describe(error)))
 	}
 }
