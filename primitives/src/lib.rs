@@ -12,10 +12,10 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use core::fmt::Debug;
 use scale_info::TypeInfo;
 use sp_core::H256;
 use sp_runtime::{DispatchError, Permill};
-use core::fmt::Debug;
 
 /// Identifier of a job, assigned in submission order.
 pub type JobId = u64;
@@ -30,7 +30,15 @@ pub type ClassId = H256;
 /// How a program run ended, as reported by a worker. Part of the result that replicas
 /// must agree on: a trap or running out of fuel is deterministic, so it is a result too.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -48,7 +56,15 @@ pub enum ExecutionStatus {
 
 /// What a worker did wrong; each has its own share of the bond slashed.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -161,14 +177,63 @@ mod tests {
 
 	#[test]
 	fn commitment_binds_every_field() {
-		let base = result_commitment(1, &7u64, &H256::repeat_byte(1), 10, &ExecutionStatus::Exited(0), &[0; 32]);
+		let base = result_commitment(
+			1,
+			&7u64,
+			&H256::repeat_byte(1),
+			10,
+			&ExecutionStatus::Exited(0),
+			&[0; 32],
+		);
 		let variants = [
-			result_commitment(2, &7u64, &H256::repeat_byte(1), 10, &ExecutionStatus::Exited(0), &[0; 32]),
-			result_commitment(1, &8u64, &H256::repeat_byte(1), 10, &ExecutionStatus::Exited(0), &[0; 32]),
-			result_commitment(1, &7u64, &H256::repeat_byte(2), 10, &ExecutionStatus::Exited(0), &[0; 32]),
-			result_commitment(1, &7u64, &H256::repeat_byte(1), 11, &ExecutionStatus::Exited(0), &[0; 32]),
-			result_commitment(1, &7u64, &H256::repeat_byte(1), 10, &ExecutionStatus::Trapped, &[0; 32]),
-			result_commitment(1, &7u64, &H256::repeat_byte(1), 10, &ExecutionStatus::Exited(0), &[1; 32]),
+			result_commitment(
+				2,
+				&7u64,
+				&H256::repeat_byte(1),
+				10,
+				&ExecutionStatus::Exited(0),
+				&[0; 32],
+			),
+			result_commitment(
+				1,
+				&8u64,
+				&H256::repeat_byte(1),
+				10,
+				&ExecutionStatus::Exited(0),
+				&[0; 32],
+			),
+			result_commitment(
+				1,
+				&7u64,
+				&H256::repeat_byte(2),
+				10,
+				&ExecutionStatus::Exited(0),
+				&[0; 32],
+			),
+			result_commitment(
+				1,
+				&7u64,
+				&H256::repeat_byte(1),
+				11,
+				&ExecutionStatus::Exited(0),
+				&[0; 32],
+			),
+			result_commitment(
+				1,
+				&7u64,
+				&H256::repeat_byte(1),
+				10,
+				&ExecutionStatus::Trapped,
+				&[0; 32],
+			),
+			result_commitment(
+				1,
+				&7u64,
+				&H256::repeat_byte(1),
+				10,
+				&ExecutionStatus::Exited(0),
+				&[1; 32],
+			),
 		];
 		for variant in variants {
 			assert_ne!(variant, base);

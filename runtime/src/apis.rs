@@ -23,8 +23,9 @@ use povc_primitives::{Fuel, JobId};
 
 use crate::{
 	configs::EpochDuration, constants::time::BABE_GENESIS_EPOCH_CONFIG, genesis_config_presets,
-	AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Jobs, Nonce, Runtime, Workers,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Jobs, Nonce,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, Workers,
+	VERSION,
 };
 
 impl_runtime_apis! {

@@ -22,7 +22,7 @@ use povc_runtime::{AccountId, Balance, RuntimeCall, RuntimeEvent, UNIT};
 use serde_json::Value;
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring::{self, Alice, AliceStash, Bob, Charlie, Dave, Eve, Ferdie};
-use sp_runtime::{Permill, Perbill};
+use sp_runtime::{Perbill, Permill};
 
 const MINUTE: Duration = Duration::from_secs(60);
 const CLASS: &[u8] = b"x86_64/wasmtime-48/povc-1";
@@ -40,7 +40,12 @@ const PROGRAM: &str = r#"(module
 type Events = Vec<RuntimeEvent>;
 
 /// Signs `call` as `who`, submits it and returns the events of the block it landed in.
-async fn send(client: &WsClient, ctx: &ChainContext, who: Sr25519Keyring, call: RuntimeCall) -> Events {
+async fn send(
+	client: &WsClient,
+	ctx: &ChainContext,
+	who: Sr25519Keyring,
+	call: RuntimeCall,
+) -> Events {
 	send_to_block(client, ctx, who, call).await.1
 }
 
@@ -66,7 +71,11 @@ async fn send_to_block(
 
 /// Sends one call per signer concurrently (different accounts, so no nonce races) and
 /// returns the events of the blocks they landed in, each block once.
-async fn send_all(client: &WsClient, ctx: &ChainContext, calls: Vec<(Sr25519Keyring, RuntimeCall)>) -> Events {
+async fn send_all(
+	client: &WsClient,
+	ctx: &ChainContext,
+	calls: Vec<(Sr25519Keyring, RuntimeCall)>,
+) -> Events {
 	let sends = calls.into_iter().map(|(who, call)| send_to_block(client, ctx, who, call));
 	let mut blocks = futures::future::join_all(sends).await;
 	blocks.sort_by_key(|(hash, _)| *hash);
@@ -96,7 +105,14 @@ fn salt(who: Sr25519Keyring) -> [u8; 32] {
 
 fn commit(job: u64, who: Sr25519Keyring, output: &[u8]) -> (Sr25519Keyring, RuntimeCall) {
 	let r = output_result(output);
-	let commitment = result_commitment(job, &who.to_account_id(), &r.output_hash, r.fuel_used, &r.status, &salt(who));
+	let commitment = result_commitment(
+		job,
+		&who.to_account_id(),
+		&r.output_hash,
+		r.fuel_used,
+		&r.status,
+		&salt(who),
+	);
 	(who, RuntimeCall::Jobs(pallet_jobs::Call::commit { job, commitment }))
 }
 
@@ -121,12 +137,18 @@ fn job_events(events: &Events) -> Vec<pallet_jobs::Event<povc_runtime::Runtime>>
 }
 
 async fn total_issuance(client: &WsClient) -> Balance {
-	let key = [sp_crypto_hashing::twox_128(b"Balances"), sp_crypto_hashing::twox_128(b"TotalIssuance")].concat();
+	let key =
+		[sp_crypto_hashing::twox_128(b"Balances"), sp_crypto_hashing::twox_128(b"TotalIssuance")]
+			.concat();
 	let bytes = chain::storage(client, &key, None).await.unwrap().expect("issuance");
 	Balance::decode(&mut &bytes[..]).unwrap()
 }
 
-async fn rpc<R: serde::de::DeserializeOwned>(client: &WsClient, method: &str, params: jsonrpsee::core::params::ArrayParams) -> R {
+async fn rpc<R: serde::de::DeserializeOwned>(
+	client: &WsClient,
+	method: &str,
+	params: jsonrpsee::core::params::ArrayParams,
+) -> R {
 	client.request(method, params).await.unwrap_or_else(|e| panic!("{method}: {e}"))
 }
 
@@ -171,7 +193,8 @@ fn assigned(view: &Value, role: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	let dir = tempfile::tempdir().unwrap();
-	let node = Node::start(NodeConfig::new("dev", Some("alice"), dir.path())).await.expect("dev node");
+	let node =
+		Node::start(NodeConfig::new("dev", Some("alice"), dir.path())).await.expect("dev node");
 	let client = node.client().await.unwrap();
 	wait_for_best(&client, 1, 2 * MINUTE).await.unwrap();
 	let ctx = ChainContext::fetch(&client).await.unwrap();
@@ -184,9 +207,11 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	send(&client, &ctx, Alice, RuntimeCall::Jobs(pallet_jobs::Call::upload_program { code })).await;
 
 	// Garbage is refused with a precise error, costing only the fee.
-	let garbage = RuntimeCall::Jobs(pallet_jobs::Call::upload_program { code: b"not wasm".to_vec() });
+	let garbage =
+		RuntimeCall::Jobs(pallet_jobs::Call::upload_program { code: b"not wasm".to_vec() });
 	let nonce = tx::next_nonce(&client, &Alice.to_account_id()).await.unwrap();
-	let extrinsic = tx::signed_extrinsic(&ctx, garbage, &Alice.to_account_id(), &Alice.pair(), nonce, 0);
+	let extrinsic =
+		tx::signed_extrinsic(&ctx, garbage, &Alice.to_account_id(), &Alice.pair(), nonce, 0);
 	let block = tx::submit_and_wait_in_block(&client, &extrinsic).await.unwrap();
 	let failed = chain::events(&client, block).await.unwrap().into_iter().any(|r| matches!(
 		r.event,
@@ -196,7 +221,8 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	assert!(failed, "invalid wasm is refused with InvalidWasm");
 
 	// The cost estimate through RPC is what submission holds.
-	let estimate: Value = rpc(&client, "povc_estimateCost", rpc_params![FUEL_LIMIT, 3u8, PRICE, 64u32]).await;
+	let estimate: Value =
+		rpc(&client, "povc_estimateCost", rpc_params![FUEL_LIMIT, 3u8, PRICE, 64u32]).await;
 	let max_payment = Balance::from(FUEL_LIMIT) * PRICE * 3;
 	assert_eq!(estimate["maxPayment"].as_u64().unwrap() as Balance, max_payment);
 	let escrow = estimate["escrow"].as_u64().unwrap() as Balance;
@@ -205,24 +231,32 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	let issuance_before = total_issuance(&client).await;
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
 	let events = send(&client, &ctx, Alice, spec(program, deadline)).await;
-	assert!(job_events(&events).contains(&pallet_jobs::Event::JobSubmitted { job: 0, requester: Alice.to_account_id(), escrow }));
+	assert!(job_events(&events).contains(&pallet_jobs::Event::JobSubmitted {
+		job: 0,
+		requester: Alice.to_account_id(),
+		escrow
+	}));
 	let view = job_view(&client, 0).await;
 	assert_eq!(view["state"], "Committing");
 	assert_eq!(view["escrow"].as_u64().unwrap() as Balance, escrow);
 	assert_eq!(assigned(&view, "Replica"), accounts(&replicas));
-	let open: Vec<Value> = rpc(&client, "povc_assignments", rpc_params![Bob.to_account_id().to_string()]).await;
+	let open: Vec<Value> =
+		rpc(&client, "povc_assignments", rpc_params![Bob.to_account_id().to_string()]).await;
 	assert_eq!(open.len(), 1);
 	assert_eq!(open[0]["job"], 0);
 
 	send_all(&client, &ctx, replicas.iter().map(|w| commit(0, *w, b"42")).collect()).await;
 	assert_eq!(job_view(&client, 0).await["state"], "Revealing");
-	let events = send_all(&client, &ctx, replicas.iter().map(|w| reveal(0, *w, b"42")).collect()).await;
+	let events =
+		send_all(&client, &ctx, replicas.iter().map(|w| reveal(0, *w, b"42")).collect()).await;
 	let payment = Balance::from(FUEL_USED) * PRICE;
 	let burn = Perbill::from_percent(10) * payment;
 	let paid: Vec<_> = job_events(&events)
 		.into_iter()
 		.filter_map(|e| match e {
-			pallet_jobs::Event::WorkerPaid { job: 0, worker, amount, burned } => Some((worker, amount, burned)),
+			pallet_jobs::Event::WorkerPaid { job: 0, worker, amount, burned } => {
+				Some((worker, amount, burned))
+			},
 			_ => None,
 		})
 		.collect();
@@ -233,8 +267,13 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	assert_eq!(view["escrow"], 0);
 	let output: Option<String> = rpc(&client, "povc_result", rpc_params![0u64]).await;
 	assert_eq!(output.as_deref(), Some("0x3432"));
-	assert_eq!(total_issuance(&client).await, issuance_before - 3 * burn, "issuance falls by exactly the burned fees");
-	let by_requester: Vec<u64> = rpc(&client, "povc_jobsByRequester", rpc_params![Alice.to_account_id().to_string()]).await;
+	assert_eq!(
+		total_issuance(&client).await,
+		issuance_before - 3 * burn,
+		"issuance falls by exactly the burned fees"
+	);
+	let by_requester: Vec<u64> =
+		rpc(&client, "povc_jobsByRequester", rpc_params![Alice.to_account_id().to_string()]).await;
 	assert_eq!(by_requester, vec![0]);
 
 	// ---- Job 1: Dave is wrong; the referees decide and are paid from his slash. ----
@@ -246,21 +285,44 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	let set_referees = RuntimeCall::Jobs(pallet_jobs::Call::set_referees {
 		referees: referees.iter().map(|r| r.to_account_id()).collect(),
 	});
-	send(&client, &ctx, Alice, RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(set_referees) })).await;
+	send(
+		&client,
+		&ctx,
+		Alice,
+		RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(set_referees) }),
+	)
+	.await;
 
-	send_all(&client, &ctx, vec![commit(1, Bob, b"42"), commit(1, Charlie, b"42"), commit(1, Dave, b"41")]).await;
-	let events = send_all(&client, &ctx, vec![reveal(1, Bob, b"42"), reveal(1, Charlie, b"42"), reveal(1, Dave, b"41")]).await;
-	assert!(job_events(&events).iter().any(|e| matches!(e, pallet_jobs::Event::DisputeOpened { job: 1, .. })));
+	send_all(
+		&client,
+		&ctx,
+		vec![commit(1, Bob, b"42"), commit(1, Charlie, b"42"), commit(1, Dave, b"41")],
+	)
+	.await;
+	let events = send_all(
+		&client,
+		&ctx,
+		vec![reveal(1, Bob, b"42"), reveal(1, Charlie, b"42"), reveal(1, Dave, b"41")],
+	)
+	.await;
+	assert!(job_events(&events)
+		.iter()
+		.any(|e| matches!(e, pallet_jobs::Event::DisputeOpened { job: 1, .. })));
 	let view = job_view(&client, 1).await;
 	assert_eq!(view["state"], "RefereesCommitting");
 	assert_eq!(assigned(&view, "Referee"), accounts(&referees));
 
 	send_all(&client, &ctx, referees.iter().map(|r| commit(1, *r, b"42")).collect()).await;
-	let events = send_all(&client, &ctx, referees.iter().map(|r| reveal(1, *r, b"42")).collect()).await;
+	let events =
+		send_all(&client, &ctx, referees.iter().map(|r| reveal(1, *r, b"42")).collect()).await;
 	let jobs = job_events(&events);
 	let slashed = Perbill::from_percent(10) * MIN_BOND;
 	assert!(
-		jobs.contains(&pallet_jobs::Event::WrongResultSlashed { job: 1, worker: Dave.to_account_id(), slashed }),
+		jobs.contains(&pallet_jobs::Event::WrongResultSlashed {
+			job: 1,
+			worker: Dave.to_account_id(),
+			slashed
+		}),
 		"Dave slashed 10 % of his bond: {jobs:?}"
 	);
 	let paid: Vec<AccountId> = jobs
@@ -275,8 +337,12 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	let to_referees: Balance = events
 		.iter()
 		.filter_map(|e| match e {
-			RuntimeEvent::Balances(pallet_balances::Event::TransferOnHold { source, dest, amount, .. })
-				if *source == Dave.to_account_id() => Some((dest.clone(), *amount)),
+			RuntimeEvent::Balances(pallet_balances::Event::TransferOnHold {
+				source,
+				dest,
+				amount,
+				..
+			}) if *source == Dave.to_account_id() => Some((dest.clone(), *amount)),
 			_ => None,
 		})
 		.inspect(|(dest, amount)| {
@@ -287,37 +353,51 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 		.sum();
 	assert_eq!(to_referees, slashed / 3 * 3);
 	assert_eq!(job_view(&client, 1).await["state"], "Verified");
-	let dave: Value = rpc(&client, "povc_worker", rpc_params![Dave.to_account_id().to_string()]).await;
+	let dave: Value =
+		rpc(&client, "povc_worker", rpc_params![Dave.to_account_id().to_string()]).await;
 	assert_eq!(dave["bond"].as_u64().unwrap() as Balance, MIN_BOND - slashed);
 	assert_eq!(dave["faults"], 1);
-	let bob: Value = rpc(&client, "povc_worker", rpc_params![Bob.to_account_id().to_string()]).await;
+	let bob: Value =
+		rpc(&client, "povc_worker", rpc_params![Bob.to_account_id().to_string()]).await;
 	assert_eq!(bob["verified"], 2);
 	assert_eq!(bob["faults"], 0);
-	let nobody: Option<Value> = rpc(&client, "povc_worker", rpc_params![Alice.to_account_id().to_string()]).await;
+	let nobody: Option<Value> =
+		rpc(&client, "povc_worker", rpc_params![Alice.to_account_id().to_string()]).await;
 	assert!(nobody.is_none());
 
 	// ---- Job 2: cancelled before any commitment, fully refunded. ----
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
 	let submitted = send(&client, &ctx, Alice, spec(program, deadline)).await;
-	let cancelled = send(&client, &ctx, Alice, RuntimeCall::Jobs(pallet_jobs::Call::cancel_job { job: 2 })).await;
+	let cancelled =
+		send(&client, &ctx, Alice, RuntimeCall::Jobs(pallet_jobs::Call::cancel_job { job: 2 }))
+			.await;
 	assert!(job_events(&cancelled).contains(&pallet_jobs::Event::JobCancelled { job: 2 }));
-	let released: Balance = submitted
-		.iter()
-		.chain(&cancelled)
-		.filter_map(|e| match e {
-			RuntimeEvent::Balances(pallet_balances::Event::Released { who, amount, .. }) if *who == Alice.to_account_id() => Some(*amount),
-			_ => None,
-		})
-		.sum();
+	let released: Balance =
+		submitted
+			.iter()
+			.chain(&cancelled)
+			.filter_map(|e| match e {
+				RuntimeEvent::Balances(pallet_balances::Event::Released {
+					who, amount, ..
+				}) if *who == Alice.to_account_id() => Some(*amount),
+				_ => None,
+			})
+			.sum();
 	assert_eq!(released, escrow, "the whole escrow is released");
 	assert_eq!(job_view(&client, 2).await["state"], "Cancelled");
-	let nothing: Vec<Value> = rpc(&client, "povc_assignments", rpc_params![Bob.to_account_id().to_string()]).await;
+	let nothing: Vec<Value> =
+		rpc(&client, "povc_assignments", rpc_params![Bob.to_account_id().to_string()]).await;
 	assert!(nothing.is_empty());
 
 	// Garbage RPC parameters get an error, not a crash.
 	let bad: Result<Value, _> = client.request("povc_job", rpc_params!["not a number"]).await;
 	assert!(bad.is_err());
-	let overflow: Result<Value, _> = client.request("povc_estimateCost", rpc_params![FUEL_LIMIT, 3u8, "0xffffffffffffffffffffffffffffffff", 64u32]).await;
+	let overflow: Result<Value, _> = client
+		.request(
+			"povc_estimateCost",
+			rpc_params![FUEL_LIMIT, 3u8, "0xffffffffffffffffffffffffffffffff", 64u32],
+		)
+		.await;
 	assert!(overflow.unwrap_err().to_string().contains("Overflow"));
 }
 

@@ -35,7 +35,11 @@ const DEFAULT_PAGE: u32 = 100;
 pub trait JobsRpc {
 	/// A job with its replicas, referees, state and settled result.
 	#[method(name = "povc_job")]
-	fn job(&self, id: JobId, at: Option<BlockHash>) -> RpcResult<Option<JobView<AccountId, Balance, BlockNumber>>>;
+	fn job(
+		&self,
+		id: JobId,
+		at: Option<BlockHash>,
+	) -> RpcResult<Option<JobView<AccountId, Balance, BlockNumber>>>;
 
 	/// Ids of a requester's jobs, ascending, after `after`, at most `limit` (≤ 1000).
 	#[method(name = "povc_jobsByRequester")]
@@ -59,7 +63,11 @@ pub trait JobsRpc {
 
 	/// The jobs in which a worker must commit or reveal now.
 	#[method(name = "povc_assignments")]
-	fn assignments(&self, who: AccountId, at: Option<BlockHash>) -> RpcResult<Vec<OpenAssignment<BlockNumber>>>;
+	fn assignments(
+		&self,
+		who: AccountId,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<OpenAssignment<BlockNumber>>>;
 
 	/// The stored verified output of a job (hex), or null.
 	#[method(name = "povc_result")]
@@ -67,7 +75,11 @@ pub trait JobsRpc {
 
 	/// A registered worker (bond, unlocking, capacity, class, reputation), or null.
 	#[method(name = "povc_worker")]
-	fn worker(&self, who: AccountId, at: Option<BlockHash>) -> RpcResult<Option<WorkerView<AccountId, Balance, BlockNumber>>>;
+	fn worker(
+		&self,
+		who: AccountId,
+		at: Option<BlockHash>,
+	) -> RpcResult<Option<WorkerView<AccountId, Balance, BlockNumber>>>;
 
 	/// What a job with these parameters would hold in escrow and spend at most.
 	#[method(name = "povc_estimateCost")]
@@ -107,7 +119,9 @@ fn describe(error: DispatchError) -> String {
 	use frame_support::traits::PalletInfoAccess;
 	if let DispatchError::Module(module) = error {
 		if usize::from(module.index) == povc_runtime::Jobs::index() {
-			if let Ok(error) = pallet_jobs::Error::<povc_runtime::Runtime>::decode(&mut &module.error[..]) {
+			if let Ok(error) =
+				pallet_jobs::Error::<povc_runtime::Runtime>::decode(&mut &module.error[..])
+			{
 				let name: &'static str = error.into();
 				return name.to_string();
 			}
@@ -131,7 +145,11 @@ where
 	C::Api: JobsRuntimeApi<Block, AccountId, Balance, BlockNumber>
 		+ WorkersRuntimeApi<Block, AccountId, Balance, BlockNumber>,
 {
-	fn job(&self, id: JobId, at: Option<BlockHash>) -> RpcResult<Option<JobView<AccountId, Balance, BlockNumber>>> {
+	fn job(
+		&self,
+		id: JobId,
+		at: Option<BlockHash>,
+	) -> RpcResult<Option<JobView<AccountId, Balance, BlockNumber>>> {
 		self.client.runtime_api().job(self.at(at), id).map_err(runtime_error)
 	}
 
@@ -142,10 +160,8 @@ where
 		limit: Option<u32>,
 		at: Option<BlockHash>,
 	) -> RpcResult<Vec<JobId>> {
-		let limit = limit.unwrap_or(DEFAULT_PAGE);
-		self.client
-			.runtime_api()
-			.jobs_by_requester(self.at(at), who, after, limit)
+		let api = self.client.runtime_api();
+		api.jobs_by_requester(self.at(at), who, after, limit.unwrap_or(DEFAULT_PAGE))
 			.map_err(runtime_error)
 	}
 
@@ -156,14 +172,16 @@ where
 		limit: Option<u32>,
 		at: Option<BlockHash>,
 	) -> RpcResult<Vec<JobId>> {
-		let limit = limit.unwrap_or(DEFAULT_PAGE);
-		self.client
-			.runtime_api()
-			.jobs_by_worker(self.at(at), who, after, limit)
+		let api = self.client.runtime_api();
+		api.jobs_by_worker(self.at(at), who, after, limit.unwrap_or(DEFAULT_PAGE))
 			.map_err(runtime_error)
 	}
 
-	fn assignments(&self, who: AccountId, at: Option<BlockHash>) -> RpcResult<Vec<OpenAssignment<BlockNumber>>> {
+	fn assignments(
+		&self,
+		who: AccountId,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<OpenAssignment<BlockNumber>>> {
 		self.client.runtime_api().open_assignments(self.at(at), who).map_err(runtime_error)
 	}
 
@@ -172,7 +190,11 @@ where
 		Ok(output.map(Bytes))
 	}
 
-	fn worker(&self, who: AccountId, at: Option<BlockHash>) -> RpcResult<Option<WorkerView<AccountId, Balance, BlockNumber>>> {
+	fn worker(
+		&self,
+		who: AccountId,
+		at: Option<BlockHash>,
+	) -> RpcResult<Option<WorkerView<AccountId, Balance, BlockNumber>>> {
 		self.client.runtime_api().worker(self.at(at), who).map_err(runtime_error)
 	}
 

@@ -63,8 +63,12 @@ where
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ sp_consensus_babe::BabeApi<Block>
 		+ pallet_jobs::runtime_api::JobsApi<Block, AccountId, Balance, povc_runtime::BlockNumber>
-		+ pallet_workers::runtime_api::WorkersApi<Block, AccountId, Balance, povc_runtime::BlockNumber>
-		+ BlockBuilder<Block>,
+		+ pallet_workers::runtime_api::WorkersApi<
+			Block,
+			AccountId,
+			Balance,
+			povc_runtime::BlockNumber,
+		> + BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 	SC: SelectChain<Block> + 'static,
 	B: sc_client_api::Backend<Block> + Send + Sync + 'static,

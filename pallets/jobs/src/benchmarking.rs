@@ -71,7 +71,8 @@ fn program_of_size(size: u32) -> Vec<u8> {
 fn upload_program<T: Config>(owner: &T::AccountId) -> H256 {
 	let code = program_of_size(1_000);
 	let hash = H256(sp_crypto_hashing::blake2_256(&code));
-	Pallet::<T>::upload_program(RawOrigin::Signed(owner.clone()).into(), code).expect("valid program");
+	Pallet::<T>::upload_program(RawOrigin::Signed(owner.clone()).into(), code)
+		.expect("valid program");
 	hash
 }
 
@@ -90,7 +91,10 @@ fn max_spec<T: Config>(program: H256) -> JobSpecOf<T> {
 	let now = frame_system::Pallet::<T>::block_number();
 	JobSpec {
 		program,
-		input: JobInput::Inline(BoundedVec::truncate_from(vec![7; T::MaxInlineInput::get() as usize])),
+		input: JobInput::Inline(BoundedVec::truncate_from(vec![
+			7;
+			T::MaxInlineInput::get() as usize
+		])),
 		fuel_limit: 1_000_000,
 		replicas: T::MaxReplicas::get() as u8,
 		price_per_fuel: 1_000u32.into(),
@@ -133,14 +137,21 @@ fn result_with(output: &[u8]) -> ExecutionResult {
 }
 
 fn do_commit<T: Config>(job: JobId, who: &T::AccountId, result: &ExecutionResult) {
-	let commitment =
-		result_commitment(job, who, &result.output_hash, result.fuel_used, &result.status, &[1; 32]);
+	let commitment = result_commitment(
+		job,
+		who,
+		&result.output_hash,
+		result.fuel_used,
+		&result.status,
+		&[1; 32],
+	);
 	Pallet::<T>::do_commit(who.clone(), job, commitment).expect("commit");
 }
 
 fn do_reveal<T: Config>(job: JobId, who: &T::AccountId, output: &[u8]) {
 	let bounded = BoundedVec::truncate_from(output.to_vec());
-	Pallet::<T>::do_reveal(who.clone(), job, result_with(output), [1; 32], bounded).expect("reveal");
+	Pallet::<T>::do_reveal(who.clone(), job, result_with(output), [1; 32], bounded)
+		.expect("reveal");
 }
 
 /// A job in dispute whose referees have all committed: `wrong` replicas revealed a wrong
@@ -235,8 +246,14 @@ mod benchmarks {
 			do_commit::<T>(job, w, &result_with(b"out"));
 		}
 		let result = result_with(b"out");
-		let commitment =
-			result_commitment(job, last, &result.output_hash, result.fuel_used, &result.status, &[1; 32]);
+		let commitment = result_commitment(
+			job,
+			last,
+			&result.output_hash,
+			result.fuel_used,
+			&result.status,
+			&[1; 32],
+		);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(last.clone()), job, commitment);
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Revealing));
@@ -333,4 +350,3 @@ mod benchmarks {
 
 	impl_benchmark_test_suite!(Pallet, mock::new_test_ext(), mock::Test);
 }
-

@@ -51,7 +51,12 @@ impl<T: Config> Pallet<T> {
 		let info = Blobs::<T>::get(kind, hash).ok_or(Error::<T>::UnknownBlob)?;
 		ensure!(info.owner == who, Error::<T>::NotBlobOwner);
 		ensure!(info.refs == 0, Error::<T>::BlobInUse);
-		T::Currency::release(&HoldReason::BlobDeposit.into(), &who, info.deposit, Precision::BestEffort)?;
+		T::Currency::release(
+			&HoldReason::BlobDeposit.into(),
+			&who,
+			info.deposit,
+			Precision::BestEffort,
+		)?;
 		Blobs::<T>::remove(kind, hash);
 		match kind {
 			BlobKind::Program => Programs::<T>::remove(hash),

@@ -15,8 +15,7 @@ use povc_primitives::{Fuel, JobId};
 use sp_core::{Get, H256};
 use sp_runtime::{
 	traits::{CheckedAdd, CheckedMul, Saturating, Zero},
-	SaturatedConversion,
-	DispatchError,
+	DispatchError, SaturatedConversion,
 };
 
 impl<T: Config> Pallet<T> {
@@ -78,11 +77,21 @@ impl<T: Config> Pallet<T> {
 			log::error!(target: "runtime::jobs", "job {job_id}: paying {worker:?} failed: {paid:?}");
 			return Zero::zero();
 		}
-		let burned =
-			T::Currency::burn_held(&reason, &job.requester, burned, Precision::BestEffort, Fortitude::Force)
-				.unwrap_or_else(|_| Zero::zero());
+		let burned = T::Currency::burn_held(
+			&reason,
+			&job.requester,
+			burned,
+			Precision::BestEffort,
+			Fortitude::Force,
+		)
+		.unwrap_or_else(|_| Zero::zero());
 		job.escrow = job.escrow.saturating_sub(to_worker.saturating_add(burned));
-		Self::deposit_event(Event::WorkerPaid { job: job_id, worker: worker.clone(), amount, burned });
+		Self::deposit_event(Event::WorkerPaid {
+			job: job_id,
+			worker: worker.clone(),
+			amount,
+			burned,
+		});
 		burned
 	}
 
@@ -91,14 +100,16 @@ impl<T: Config> Pallet<T> {
 	/// refunded.
 	pub(crate) fn close_escrow(job_id: JobId, job: &mut JobOf<T>, output: Option<H256>) {
 		let escrow_reason = HoldReason::Escrow.into();
-		let released = T::Currency::release(&escrow_reason, &job.requester, job.escrow, Precision::BestEffort)
-			.unwrap_or_else(|_| Zero::zero());
+		let released =
+			T::Currency::release(&escrow_reason, &job.requester, job.escrow, Precision::BestEffort)
+				.unwrap_or_else(|_| Zero::zero());
 		job.escrow = Zero::zero();
 		let mut refunded = released;
 		if let Some(hash) = output {
 			let len = Outputs::<T>::decode_len(job_id, hash).unwrap_or(0) as u32;
 			let deposit = Self::result_deposit(len);
-			let held = T::Currency::hold(&HoldReason::ResultDeposit.into(), &job.requester, deposit);
+			let held =
+				T::Currency::hold(&HoldReason::ResultDeposit.into(), &job.requester, deposit);
 			if held.is_ok() {
 				job.result_deposit = deposit;
 				refunded = refunded.saturating_sub(deposit);

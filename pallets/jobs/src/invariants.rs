@@ -1,8 +1,8 @@
 //! Invariants of the job market, checked by `try_state` and after every unit test.
 
 use crate::{
-	Assignments, BlobKind, Blobs, Config, DataBlobs, HoldReason, JobInput, JobState, Jobs,
-	Outputs, Pallet, Programs, Queue, Role, Timeouts,
+	Assignments, BlobKind, Blobs, Config, DataBlobs, HoldReason, JobInput, JobState, Jobs, Outputs,
+	Pallet, Programs, Queue, Role, Timeouts,
 };
 use alloc::collections::btree_map::BTreeMap;
 use frame_support::traits::fungible::InspectHold;
@@ -33,7 +33,8 @@ impl<T: Config> Pallet<T> {
 			let assignments = Assignments::<T>::get(job_id);
 			if !job.state.is_open() {
 				ensure(job.escrow.is_zero(), "finished jobs hold no escrow")?;
-				let stored = job.result.is_some_and(|r| Outputs::<T>::contains_key(job_id, r.output_hash));
+				let stored =
+					job.result.is_some_and(|r| Outputs::<T>::contains_key(job_id, r.output_hash));
 				ensure(stored != job.result_deposit.is_zero(), "a stored result has a deposit")?;
 				continue;
 			}
@@ -46,7 +47,10 @@ impl<T: Config> Pallet<T> {
 			}
 			let replicas = assignments.iter().filter(|a| a.role == Role::Replica).count();
 			if matches!(job.state, JobState::Committing | JobState::Revealing) {
-				ensure(replicas == usize::from(job.spec.replicas), "a running job has all its replicas")?;
+				ensure(
+					replicas == usize::from(job.spec.replicas),
+					"a running job has all its replicas",
+				)?;
 			}
 			if job.state == JobState::Queued {
 				ensure(assignments.is_empty(), "queued jobs have no workers")?;
@@ -91,8 +95,8 @@ impl<T: Config> Pallet<T> {
 			)?;
 		}
 		ensure(
-			Programs::<T>::iter_keys().count() + DataBlobs::<T>::iter_keys().count() ==
-				Blobs::<T>::iter_keys().count(),
+			Programs::<T>::iter_keys().count() + DataBlobs::<T>::iter_keys().count()
+				== Blobs::<T>::iter_keys().count(),
 			"no blob content without metadata",
 		)?;
 		Ok(())

@@ -281,20 +281,19 @@ pub mod pallet {
 
 	/// Workers that were replaced on a job; never drawn for it again.
 	#[pallet::storage]
-	pub type Replaced<T: Config> =
-		StorageMap<_, Twox64Concat, JobId, BoundedVec<T::AccountId, T::MaxReplacements>, ValueQuery>;
+	pub type Replaced<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		JobId,
+		BoundedVec<T::AccountId, T::MaxReplacements>,
+		ValueQuery,
+	>;
 
 	/// Outputs revealed for a job, by hash. After settlement only the verified one stays,
 	/// until the requester clears it or the job is pruned.
 	#[pallet::storage]
-	pub type Outputs<T: Config> = StorageDoubleMap<
-		_,
-		Twox64Concat,
-		JobId,
-		Identity,
-		H256,
-		BoundedVec<u8, T::MaxOutputLen>,
-	>;
+	pub type Outputs<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, JobId, Identity, H256, BoundedVec<u8, T::MaxOutputLen>>;
 
 	/// Jobs waiting for enough eligible workers, oldest first.
 	#[pallet::storage]
@@ -346,7 +345,13 @@ pub mod pallet {
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// A blob was stored.
-		BlobUploaded { kind: BlobKind, hash: H256, owner: T::AccountId, len: u32, deposit: BalanceOf<T> },
+		BlobUploaded {
+			kind: BlobKind,
+			hash: H256,
+			owner: T::AccountId,
+			len: u32,
+			deposit: BalanceOf<T>,
+		},
 		/// A blob was removed and its deposit refunded.
 		BlobRemoved { kind: BlobKind, hash: H256, owner: T::AccountId, deposit: BalanceOf<T> },
 		/// A job was submitted and its escrow held.
@@ -354,7 +359,12 @@ pub mod pallet {
 		/// Not enough eligible workers: the job waits in the queue.
 		JobQueued { job: JobId },
 		/// A worker was assigned to a job; it must commit by `commit_by`.
-		WorkerAssigned { job: JobId, worker: T::AccountId, role: Role, commit_by: BlockNumberFor<T> },
+		WorkerAssigned {
+			job: JobId,
+			worker: T::AccountId,
+			role: Role,
+			commit_by: BlockNumberFor<T>,
+		},
 		/// A worker committed to its result.
 		Committed { job: JobId, worker: T::AccountId },
 		/// All assigned workers committed; they must reveal by `reveal_by`.

@@ -83,7 +83,11 @@ impl<T: Config> Pallet<T> {
 			result_deposit: Zero::zero(),
 		};
 		JobsByRequester::<T>::insert(&who, job_id, ());
-		Self::deposit_event(Event::JobSubmitted { job: job_id, requester: who, escrow: cost.escrow });
+		Self::deposit_event(Event::JobSubmitted {
+			job: job_id,
+			requester: who,
+			escrow: cost.escrow,
+		});
 
 		if !Self::try_assign(job_id, &mut job, now)? {
 			Queue::<T>::try_append(job_id).map_err(|_| Error::<T>::QueueFull)?;
@@ -127,8 +131,7 @@ impl<T: Config> Pallet<T> {
 		assignments: &AssignmentsOf<T>,
 		count: u32,
 	) -> Option<Vec<T::AccountId>> {
-		let mut exclude: Vec<T::AccountId> =
-			assignments.iter().map(|a| a.worker.clone()).collect();
+		let mut exclude: Vec<T::AccountId> = assignments.iter().map(|a| a.worker.clone()).collect();
 		exclude.extend(Replaced::<T>::get(job_id));
 		let class = match (job.spec.cross_class, job.class) {
 			(true, _) => ClassFilter::AnyClass,
@@ -166,7 +169,12 @@ impl<T: Config> Pallet<T> {
 				T::Workers::assign(&worker)?;
 			}
 			assignments
-				.try_push(Assignment { worker: worker.clone(), role, commitment: None, result: None })
+				.try_push(Assignment {
+					worker: worker.clone(),
+					role,
+					commitment: None,
+					result: None,
+				})
 				.map_err(|_| Error::<T>::InvalidReplicas)?;
 			JobsByWorker::<T>::insert(&worker, job_id, role);
 			Self::deposit_event(Event::WorkerAssigned { job: job_id, worker, role, commit_by });
@@ -222,12 +230,8 @@ impl<T: Config> Pallet<T> {
 	/// All workers of `role` committed (or the commit phase ended): they reveal now.
 	pub(crate) fn start_reveal(job_id: JobId, job: &mut JobOf<T>, role: Role) -> DispatchResult {
 		let now = frame_system::Pallet::<T>::block_number();
-		let reveal_by = Self::schedule_timeout(
-			job_id,
-			job,
-			now,
-			now.saturating_add(T::RevealPeriod::get()),
-		)?;
+		let reveal_by =
+			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::RevealPeriod::get()))?;
 		job.state = match role {
 			Role::Replica => JobState::Revealing,
 			Role::Referee => JobState::RefereesRevealing,

@@ -136,8 +136,13 @@ pub struct RegisterWorkers;
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::benchmarking::BenchmarkHelper<AccountId> for RegisterWorkers {
 	fn register_worker(who: &AccountId, class: &[u8]) {
-		Workers::register(RuntimeOrigin::signed(*who), MIN_BOND, 16, class.to_vec().try_into().unwrap())
-			.expect("register");
+		Workers::register(
+			RuntimeOrigin::signed(*who),
+			MIN_BOND,
+			16,
+			class.to_vec().try_into().unwrap(),
+		)
+		.expect("register");
 	}
 }
 
@@ -255,6 +260,28 @@ pub fn spec(program: H256, replicas: u8) -> JobSpecOf<Test> {
 		max_output_len: 100,
 		cross_class: false,
 	}
+}
+
+/// Workers 11, 12 and 13 register, account 1 uploads the program and account 2 submits a
+/// job of three replicas, so that exactly those three are drawn.
+pub fn job_of_three() -> JobId {
+	for w in [11, 12, 13] {
+		register_worker(w, 1_000);
+	}
+	let program = upload_program(1);
+	submit(2, spec(program, 3))
+}
+
+/// Registers `referees` (bond 1000, class `class`) and makes them the referee pool.
+pub fn referee_pool_in(referees: &[AccountId], class: &[u8]) {
+	for r in referees {
+		register_worker_in(*r, 1_000, class);
+	}
+	Jobs::set_referees(RuntimeOrigin::root(), referees.to_vec()).expect("root sets referees");
+}
+
+pub fn referee_pool(referees: &[AccountId]) {
+	referee_pool_in(referees, CLASS);
 }
 
 pub fn submit(requester: AccountId, spec: JobSpecOf<Test>) -> JobId {

@@ -179,9 +179,9 @@ fn check_payload(
 			within(imports.count(), limits.max_imports)?;
 			for import in imports.clone() {
 				let import = import.map_err(|_| ProgramError::InvalidWasm)?;
-				let allowed = import.module == WASI_MODULE &&
-					matches!(import.ty, TypeRef::Func(_)) &&
-					WASI_FUNCTIONS.contains(&import.name);
+				let allowed = import.module == WASI_MODULE
+					&& matches!(import.ty, TypeRef::Func(_))
+					&& WASI_FUNCTIONS.contains(&import.name);
 				if !allowed {
 					return Err(ProgramError::DisallowedImport);
 				}

@@ -6,12 +6,12 @@ use crate::{
 };
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
+use core::fmt::Debug;
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::{ClassId, Fuel, JobId};
 use scale_info::TypeInfo;
 use sp_core::H256;
 use sp_runtime::{DispatchError, Permill};
-use core::fmt::Debug;
 
 /// Most ids one `jobs_by_*` call returns.
 pub const MAX_PAGE: u32 = 1_000;

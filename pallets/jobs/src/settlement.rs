@@ -26,7 +26,8 @@ impl<T: Config> Pallet<T> {
 		let unanimous = first.is_some() && replicas.iter().all(|a| a.result == first);
 		match first {
 			Some(result) if unanimous => {
-				let workers: Vec<T::AccountId> = replicas.iter().map(|a| a.worker.clone()).collect();
+				let workers: Vec<T::AccountId> =
+					replicas.iter().map(|a| a.worker.clone()).collect();
 				let verified = workers.len() > 1;
 				for worker in &workers {
 					Self::reward(job_id, job, worker, &result, verified);
@@ -95,12 +96,8 @@ impl<T: Config> Pallet<T> {
 		pool.truncate(count);
 
 		let now = frame_system::Pallet::<T>::block_number();
-		let commit_by = Self::schedule_timeout(
-			job_id,
-			job,
-			now,
-			now.saturating_add(T::CommitPeriod::get()),
-		)?;
+		let commit_by =
+			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::CommitPeriod::get()))?;
 		Self::add_assignees(job_id, assignments, pool.clone(), Role::Referee, commit_by)?;
 		job.state = JobState::RefereesCommitting;
 		Self::deposit_event(Event::DisputeOpened { job: job_id, referees: pool });
@@ -132,18 +129,21 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		for assignment in assignments.iter() {
 			match (assignment.role, assignment.result) {
-				(Role::Replica, Some(result)) if result == verdict =>
-					Self::reward(job_id, job, &assignment.worker, &result, true),
+				(Role::Replica, Some(result)) if result == verdict => {
+					Self::reward(job_id, job, &assignment.worker, &result, true)
+				},
 				(Role::Replica, Some(_)) => {
-					let slashed = T::Workers::slash(&assignment.worker, Offence::WrongResult, &upheld);
+					let slashed =
+						T::Workers::slash(&assignment.worker, Offence::WrongResult, &upheld);
 					Self::deposit_event(Event::WrongResultSlashed {
 						job: job_id,
 						worker: assignment.worker.clone(),
 						slashed,
 					});
 				},
-				(Role::Referee, Some(result)) if result == verdict =>
-					T::Workers::note_verified(&assignment.worker),
+				(Role::Referee, Some(result)) if result == verdict => {
+					T::Workers::note_verified(&assignment.worker)
+				},
 				(Role::Referee, Some(_)) => {
 					let slashed = T::Workers::slash(&assignment.worker, Offence::WrongResult, &[]);
 					Self::deposit_event(Event::WrongResultSlashed {

@@ -46,7 +46,8 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn schedule_pruning(job_id: JobId, job: &mut JobOf<T>) {
 		Self::unschedule(job_id, job);
 		let now = frame_system::Pallet::<T>::block_number();
-		let mut block = now.saturating_add(T::JobRetention::get()).max(now.saturating_add(1u32.into()));
+		let mut block =
+			now.saturating_add(T::JobRetention::get()).max(now.saturating_add(1u32.into()));
 		for _ in 0..SLOT_SEARCH {
 			if Timeouts::<T>::try_append(block, job_id).is_ok() {
 				job.timeout_at = block;
@@ -103,14 +104,17 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(), DispatchError> {
 		let mut assignments = Assignments::<T>::get(job_id);
 		match job.state {
-			JobState::Queued => Self::fail(job_id, job, &assignments, FailureReason::NotEnoughWorkers),
+			JobState::Queued => {
+				Self::fail(job_id, job, &assignments, FailureReason::NotEnoughWorkers)
+			},
 			JobState::Committing => {
 				let no_shows = Self::punish_missing(job_id, &assignments, Role::Replica, false);
 				Self::replace(job_id, job, &mut assignments, no_shows, now)?;
 			},
 			JobState::Revealing => {
 				let silent = Self::punish_missing(job_id, &assignments, Role::Replica, true);
-				let revealed = assignments.iter().any(|a| a.role == Role::Replica && a.result.is_some());
+				let revealed =
+					assignments.iter().any(|a| a.role == Role::Replica && a.result.is_some());
 				if revealed {
 					Self::settle_replicas(job_id, job, &mut assignments)?;
 				} else {
@@ -148,12 +152,22 @@ impl<T: Config> Pallet<T> {
 		let missing: Vec<T::AccountId> = assignments
 			.iter()
 			.filter(|a| a.role == role)
-			.filter(|a| if reveal_phase { a.commitment.is_some() && a.result.is_none() } else { a.commitment.is_none() })
+			.filter(|a| {
+				if reveal_phase {
+					a.commitment.is_some() && a.result.is_none()
+				} else {
+					a.commitment.is_none()
+				}
+			})
 			.map(|a| a.worker.clone())
 			.collect();
 		for worker in &missing {
 			let slashed = T::Workers::slash(worker, offence, &[]);
-			Self::deposit_event(Event::WorkerMissedDeadline { job: job_id, worker: worker.clone(), slashed });
+			Self::deposit_event(Event::WorkerMissedDeadline {
+				job: job_id,
+				worker: worker.clone(),
+				slashed,
+			});
 		}
 		missing
 	}

@@ -1,17 +1,27 @@
 //! The records the job market stores, and the parameters its calls take.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use core::fmt::Debug;
 use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
 use povc_primitives::{ClassId, ExecutionStatus, Fuel};
 use scale_info::TypeInfo;
 use sp_core::{Get, H256};
 use sp_runtime::Permill;
-use core::fmt::Debug;
 
 /// What a content-addressed blob is used as. Programs are validated WebAssembly; data
 /// blobs are job inputs. The two live in separate namespaces.
 #[derive(
-	Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum BlobKind {
@@ -36,8 +46,15 @@ pub struct BlobInfo<AccountId, Balance> {
 
 /// A job's input: a stored data blob, or a few bytes inline in the job itself.
 #[derive(
-	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, DecodeWithMemTracking,
-	MaxEncodedLen, TypeInfo, DebugNoBound,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
 )]
 #[scale_info(skip_type_params(MaxInline))]
 pub enum JobInput<MaxInline: Get<u32>> {
@@ -49,8 +66,15 @@ pub enum JobInput<MaxInline: Get<u32>> {
 
 /// What a requester asks for in `submit_job`.
 #[derive(
-	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, DecodeWithMemTracking,
-	MaxEncodedLen, TypeInfo, DebugNoBound,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
 )]
 #[scale_info(skip_type_params(MaxInline))]
 pub struct JobSpec<Balance, BlockNumber, MaxInline: Get<u32>>
@@ -81,7 +105,15 @@ where
 
 /// Where a job is in its life.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
@@ -111,17 +143,26 @@ impl JobState {
 	pub fn is_open(&self) -> bool {
 		matches!(
 			self,
-			Self::Queued |
-				Self::Committing | Self::Revealing |
-				Self::RefereesCommitting |
-				Self::RefereesRevealing
+			Self::Queued
+				| Self::Committing
+				| Self::Revealing
+				| Self::RefereesCommitting
+				| Self::RefereesRevealing
 		)
 	}
 }
 
 /// Why a job ended without a result.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
@@ -138,7 +179,15 @@ pub enum FailureReason {
 
 /// Whether an assigned worker runs the job as one of its replicas or as a referee.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
@@ -151,7 +200,15 @@ pub enum Role {
 
 /// A result as replicas must agree on it: two reveals agree iff these are equal.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
@@ -180,8 +237,7 @@ pub struct Assignment<AccountId> {
 
 /// A job and everything needed to settle it. Its assignments are stored beside it.
 #[derive(
-	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
-	DebugNoBound,
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
 )]
 #[scale_info(skip_type_params(MaxInline))]
 pub struct Job<AccountId, Balance, BlockNumber, MaxInline: Get<u32>>

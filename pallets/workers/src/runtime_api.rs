@@ -3,10 +3,10 @@
 use crate::{BalanceOf, Config, Pallet, Workers};
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
+use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::ClassId;
 use scale_info::TypeInfo;
-use frame_support::traits::Get;
 use sp_runtime::{traits::Zero, Permill};
 
 /// A worker, as read through the API.
@@ -53,10 +53,10 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 	) -> Option<WorkerView<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
 		let info = Workers::<T>::get(who)?;
-		let eligible = !info.paused &&
-			info.open_assignments < info.capacity &&
-			info.bond >= T::MinBond::get() &&
-			!info.bond.is_zero();
+		let eligible = !info.paused
+			&& info.open_assignments < info.capacity
+			&& info.bond >= T::MinBond::get()
+			&& !info.bond.is_zero();
 		Some(WorkerView {
 			bond: info.bond,
 			unlocking: info.unlocking.iter().map(|c| (c.amount, c.unlock_at)).collect(),

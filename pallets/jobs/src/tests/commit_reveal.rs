@@ -6,11 +6,7 @@ use povc_primitives::{result_commitment, ExecutionStatus};
 use sp_core::H256;
 
 fn job_with_replicas() -> (u64, Vec<u64>) {
-	for w in [11, 12, 13] {
-		register_worker(w, 1_000);
-	}
-	let program = upload_program(1);
-	let job = submit(2, spec(program, 3));
+	let job = job_of_three();
 	(job, assigned(job, Role::Replica))
 }
 
@@ -39,7 +35,8 @@ fn a_copied_commitment_is_refused_and_could_never_be_revealed() {
 	build_and_execute(|| {
 		let (job, w) = job_with_replicas();
 		let (result, output) = result_of(b"a", 1);
-		let honest = result_commitment(job, &w[0], &result.output_hash, 1, &result.status, &salt_of(w[0]));
+		let honest =
+			result_commitment(job, &w[0], &result.output_hash, 1, &result.status, &salt_of(w[0]));
 		assert_ok!(Jobs::commit(RuntimeOrigin::signed(w[0]), job, honest));
 		// The copier submits the very same commitment.
 		assert_noop!(
@@ -48,11 +45,18 @@ fn a_copied_commitment_is_refused_and_could_never_be_revealed() {
 		);
 		// Even when it is accepted for another job, revealing it needs the copier's own
 		// account in the preimage: the commitment binds the worker.
-		let copied = result_commitment(job, &w[0], &result.output_hash, 1, &result.status, &salt_of(w[1]));
+		let copied =
+			result_commitment(job, &w[0], &result.output_hash, 1, &result.status, &salt_of(w[1]));
 		assert_ok!(Jobs::commit(RuntimeOrigin::signed(w[1]), job, copied));
 		commit(w[2], job, b"a", 1);
 		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(w[1]), job, result, salt_of(w[1]), output.try_into().unwrap()),
+			Jobs::reveal(
+				RuntimeOrigin::signed(w[1]),
+				job,
+				result,
+				salt_of(w[1]),
+				output.try_into().unwrap()
+			),
 			Error::<Test>::CommitmentMismatch
 		);
 	});
@@ -65,7 +69,13 @@ fn reveal_waits_for_all_commits() {
 		commit(w[0], job, b"a", 1);
 		let (result, output) = result_of(b"a", 1);
 		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(w[0]), job, result, salt_of(w[0]), output.try_into().unwrap()),
+			Jobs::reveal(
+				RuntimeOrigin::signed(w[0]),
+				job,
+				result,
+				salt_of(w[0]),
+				output.try_into().unwrap()
+			),
 			Error::<Test>::WrongPhase
 		);
 	});
@@ -137,11 +147,24 @@ fn traps_and_out_of_fuel_are_results_too() {
 			status: ExecutionStatus::OutOfFuel,
 		};
 		for w in [11, 12] {
-			let c = result_commitment(job, &w, &result.output_hash, FUEL_LIMIT, &result.status, &salt_of(w));
+			let c = result_commitment(
+				job,
+				&w,
+				&result.output_hash,
+				FUEL_LIMIT,
+				&result.status,
+				&salt_of(w),
+			);
 			assert_ok!(Jobs::commit(RuntimeOrigin::signed(w), job, c));
 		}
 		for w in [11, 12] {
-			assert_ok!(Jobs::reveal(RuntimeOrigin::signed(w), job, result, salt_of(w), Default::default()));
+			assert_ok!(Jobs::reveal(
+				RuntimeOrigin::signed(w),
+				job,
+				result,
+				salt_of(w),
+				Default::default()
+			));
 		}
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Verified);

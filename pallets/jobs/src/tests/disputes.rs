@@ -1,19 +1,11 @@
 //! Disputes: a referee committee's strict majority decides who is paid and who slashed.
 
 use crate::{mock::*, Event, FailureReason, JobState, Jobs as JobsStorage, Role};
-use frame_support::assert_ok;
 
 /// A job of three replicas (11, 12, 13) and a referee pool of `referees`.
 fn job_with_referee_pool(referees: &[u64]) -> u64 {
-	for w in [11, 12, 13] {
-		register_worker(w, 1_000);
-	}
-	let program = upload_program(1);
-	let job = submit(2, spec(program, 3));
-	for r in referees {
-		register_worker(*r, 1_000);
-	}
-	assert_ok!(Jobs::set_referees(RuntimeOrigin::root(), referees.to_vec()));
+	let job = job_of_three();
+	referee_pool(referees);
 	job
 }
 
@@ -60,7 +52,11 @@ fn two_of_three_opens_a_dispute_and_the_committee_decides() {
 			assert_eq!(free(*r), before[3 + i] + 33);
 		}
 		assert_eq!(free(SLASH_POT), pot_before + 1);
-		assert!(jobs_events().contains(&Event::WrongResultSlashed { job, worker: 13, slashed: 100 }));
+		assert!(jobs_events().contains(&Event::WrongResultSlashed {
+			job,
+			worker: 13,
+			slashed: 100
+		}));
 		// Only the replicas on the right side count verified compute; 13's reputation fell.
 		let mut credited: Vec<u64> =
 			COMPUTE.with(|c| c.borrow().iter().map(|(w, _, _)| *w).collect());
@@ -113,15 +109,8 @@ fn without_enough_referees_the_job_fails_and_is_refunded() {
 #[test]
 fn referees_of_another_class_are_not_drawn() {
 	build_and_execute(|| {
-		for w in [11, 12, 13] {
-			register_worker(w, 1_000);
-		}
-		let program = upload_program(1);
-		let job = submit(2, spec(program, 3));
-		for r in [21, 22, 23] {
-			register_worker_in(r, 1_000, b"riscv64/other");
-		}
-		assert_ok!(Jobs::set_referees(RuntimeOrigin::root(), vec![21, 22, 23]));
+		let job = job_of_three();
+		referee_pool_in(&[21, 22, 23], b"riscv64/other");
 		disagree(job);
 		assert_eq!(
 			JobsStorage::<Test>::get(job).unwrap().state,
@@ -147,6 +136,10 @@ fn a_minority_referee_is_slashed_too() {
 		assert_eq!(bond_held(referees[2]), 900);
 		assert_eq!(bond_held(13), 900);
 		// 13's slash is shared by the two referees of the majority.
-		assert!(jobs_events().contains(&Event::WrongResultSlashed { job, worker: 13, slashed: 100 }));
+		assert!(jobs_events().contains(&Event::WrongResultSlashed {
+			job,
+			worker: 13,
+			slashed: 100
+		}));
 	});
 }

@@ -85,11 +85,14 @@ fn a_program_must_be_a_wasi_command() {
 #[test]
 fn threads_and_memory64_are_refused() {
 	build_and_execute(|| {
-		let shared = wasm(r#"(module (memory (export "memory") 1 1 shared) (func (export "_start")))"#);
+		let shared =
+			wasm(r#"(module (memory (export "memory") 1 1 shared) (func (export "_start")))"#);
 		assert_noop!(upload(shared), Error::<Test>::DisallowedMemory);
-		let memory64 = wasm(r#"(module (memory (export "memory") i64 1) (func (export "_start")))"#);
+		let memory64 =
+			wasm(r#"(module (memory (export "memory") i64 1) (func (export "_start")))"#);
 		assert_noop!(upload(memory64), Error::<Test>::DisallowedMemory);
-		let two = wasm(r#"(module (memory 1) (memory (export "memory") 1) (func (export "_start")))"#);
+		let two =
+			wasm(r#"(module (memory 1) (memory (export "memory") 1) (func (export "_start")))"#);
 		assert_noop!(upload(two), Error::<Test>::DisallowedMemory);
 	});
 }
@@ -104,7 +107,8 @@ fn structural_limits_are_enforced() {
 		);
 		// Within limits: fine.
 		assert_ok!(upload(many_locals));
-		let huge_memory = wasm(r#"(module (memory (export "memory") 16385) (func (export "_start")))"#);
+		let huge_memory =
+			wasm(r#"(module (memory (export "memory") 16385) (func (export "_start")))"#);
 		assert_noop!(upload(huge_memory), Error::<Test>::ProgramLimitExceeded);
 		let big_table = wasm(
 			r#"(module (memory (export "memory") 1) (table 100001 funcref) (func (export "_start")))"#,

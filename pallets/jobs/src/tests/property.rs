@@ -70,7 +70,8 @@ fn run(actions: Vec<Action>) {
 					);
 				},
 				Action::Submit(r, n) => {
-					let _ = Jobs::submit_job(RuntimeOrigin::signed(1 + u64::from(r)), spec(program, n));
+					let _ =
+						Jobs::submit_job(RuntimeOrigin::signed(1 + u64::from(r)), spec(program, n));
 				},
 				Action::Commit(i, honest) => {
 					let list = pending(false);

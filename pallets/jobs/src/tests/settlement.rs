@@ -5,11 +5,7 @@ use frame_support::{assert_noop, assert_ok};
 
 /// Three workers, one job of three replicas; returns (job, workers).
 fn three_replica_job() -> (u64, Vec<u64>) {
-	for w in [11, 12, 13] {
-		register_worker(w, 1_000);
-	}
-	let program = upload_program(1);
-	let job = submit(2, spec(program, 3));
+	let job = job_of_three();
 	(job, assigned(job, Role::Replica))
 }
 
@@ -33,7 +29,10 @@ fn unanimous_replicas_are_paid_and_the_rest_refunded() {
 		// 600 fuel × price 2 = 1200 each, of which 10 % is burned.
 		for (w, before) in workers.iter().zip(worker_before) {
 			assert_eq!(free(*w), before + 1_080);
-			assert_eq!(pallet_workers::Pallet::<Test>::reputation_of(w).unwrap(), sp_runtime::Permill::from_rational(2u32, 3));
+			assert_eq!(
+				pallet_workers::Pallet::<Test>::reputation_of(w).unwrap(),
+				sp_runtime::Permill::from_rational(2u32, 3)
+			);
 		}
 		assert_eq!(burned(), 3 * 120);
 		let deposit = 5 + 2;
@@ -43,7 +42,9 @@ fn unanimous_replicas_are_paid_and_the_rest_refunded() {
 		let credited: Vec<_> = COMPUTE.with(|c| c.borrow().clone());
 		assert_eq!(credited.len(), 3);
 		assert!(credited.iter().all(|(w, b, fuel)| w == b && *fuel == 600));
-		assert!(jobs_events().iter().any(|e| matches!(e, Event::JobVerified { job: j, fuel_used: 600, .. } if *j == job)));
+		assert!(jobs_events()
+			.iter()
+			.any(|e| matches!(e, Event::JobVerified { job: j, fuel_used: 600, .. } if *j == job)));
 	});
 }
 
@@ -76,7 +77,10 @@ fn a_single_replica_is_paid_but_unverified_and_never_scored() {
 		assert_eq!(free(11), before + 540);
 		assert!(COMPUTE.with(|c| c.borrow().is_empty()));
 		// Not verified: reputation unchanged.
-		assert_eq!(pallet_workers::Pallet::<Test>::reputation_of(&11).unwrap(), sp_runtime::Permill::from_percent(50));
+		assert_eq!(
+			pallet_workers::Pallet::<Test>::reputation_of(&11).unwrap(),
+			sp_runtime::Permill::from_percent(50)
+		);
 	});
 }
 
@@ -87,11 +91,17 @@ fn clear_result_refunds_the_deposit() {
 		for w in &workers {
 			commit(*w, job, b"42", 600);
 		}
-		assert_noop!(Jobs::clear_result(RuntimeOrigin::signed(2), job), Error::<Test>::JobNotFinished);
+		assert_noop!(
+			Jobs::clear_result(RuntimeOrigin::signed(2), job),
+			Error::<Test>::JobNotFinished
+		);
 		for w in &workers {
 			reveal(*w, job, b"42", 600);
 		}
-		assert_noop!(Jobs::clear_result(RuntimeOrigin::signed(3), job), Error::<Test>::NotRequester);
+		assert_noop!(
+			Jobs::clear_result(RuntimeOrigin::signed(3), job),
+			Error::<Test>::NotRequester
+		);
 		let before = free(2);
 		assert_ok!(Jobs::clear_result(RuntimeOrigin::signed(2), job));
 		assert_eq!(free(2), before + 7);

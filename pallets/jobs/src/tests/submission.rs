@@ -28,7 +28,11 @@ fn submit_holds_the_estimated_escrow_and_assigns_replicas() {
 		let mut workers = assigned(job, Role::Replica);
 		workers.sort();
 		assert_eq!(workers, vec![11, 12, 13]);
-		assert!(jobs_events().contains(&Event::JobSubmitted { job, requester: 2, escrow: cost.escrow }));
+		assert!(jobs_events().contains(&Event::JobSubmitted {
+			job,
+			requester: 2,
+			escrow: cost.escrow
+		}));
 	});
 }
 
@@ -44,8 +48,14 @@ fn bad_specs_get_precise_errors() {
 		assert_noop!(try_submit(&|s| s.replicas = 0), Error::<Test>::InvalidReplicas);
 		assert_noop!(try_submit(&|s| s.replicas = 6), Error::<Test>::InvalidReplicas);
 		assert_noop!(try_submit(&|s| s.fuel_limit = 0), Error::<Test>::InvalidFuelLimit);
-		assert_noop!(try_submit(&|s| s.fuel_limit = 1_000_000_001), Error::<Test>::InvalidFuelLimit);
-		assert_noop!(try_submit(&|s| s.max_output_len = MAX_OUTPUT + 1), Error::<Test>::OutputLimitTooLarge);
+		assert_noop!(
+			try_submit(&|s| s.fuel_limit = 1_000_000_001),
+			Error::<Test>::InvalidFuelLimit
+		);
+		assert_noop!(
+			try_submit(&|s| s.max_output_len = MAX_OUTPUT + 1),
+			Error::<Test>::OutputLimitTooLarge
+		);
 		assert_noop!(try_submit(&|s| s.price_per_fuel = 0), Error::<Test>::ZeroPrice);
 		assert_noop!(try_submit(&|s| s.price_per_fuel = u64::MAX), Error::<Test>::Overflow);
 		assert_noop!(try_submit(&|s| s.deadline = 1), Error::<Test>::DeadlineTooSoon);
@@ -54,7 +64,10 @@ fn bad_specs_get_precise_errors() {
 			Error::<Test>::DeadlineTooSoon
 		);
 		assert_noop!(try_submit(&|s| s.deadline = 1_002), Error::<Test>::DeadlineTooFar);
-		assert_noop!(try_submit(&|s| s.program = H256::repeat_byte(9)), Error::<Test>::UnknownProgram);
+		assert_noop!(
+			try_submit(&|s| s.program = H256::repeat_byte(9)),
+			Error::<Test>::UnknownProgram
+		);
 		assert_noop!(
 			try_submit(&|s| s.input = crate::JobInput::Blob(H256::repeat_byte(9))),
 			Error::<Test>::UnknownBlob
@@ -101,7 +114,10 @@ fn the_queue_is_bounded() {
 		for _ in 0..4 {
 			submit(2, spec(program, 1));
 		}
-		assert_noop!(Jobs::submit_job(RuntimeOrigin::signed(2), spec(program, 1)), Error::<Test>::QueueFull);
+		assert_noop!(
+			Jobs::submit_job(RuntimeOrigin::signed(2), spec(program, 1)),
+			Error::<Test>::QueueFull
+		);
 	});
 }
 
@@ -153,11 +169,7 @@ fn min_reputation_filters_workers() {
 #[test]
 fn cancel_refunds_while_nothing_is_committed() {
 	build_and_execute(|| {
-		for w in [11, 12, 13] {
-			register_worker(w, 1_000);
-		}
-		let program = upload_program(1);
-		let job = submit(2, spec(program, 3));
+		let job = job_of_three();
 		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(3), job), Error::<Test>::NotRequester);
 		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(2), 99), Error::<Test>::UnknownJob);
 		assert_ok!(Jobs::cancel_job(RuntimeOrigin::signed(2), job));
@@ -171,13 +183,12 @@ fn cancel_refunds_while_nothing_is_committed() {
 #[test]
 fn cancel_is_refused_once_a_worker_committed() {
 	build_and_execute(|| {
-		for w in [11, 12, 13] {
-			register_worker(w, 1_000);
-		}
-		let program = upload_program(1);
-		let job = submit(2, spec(program, 3));
+		let job = job_of_three();
 		commit(11, job, b"out", 10);
-		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(2), job), Error::<Test>::AlreadyCommitted);
+		assert_noop!(
+			Jobs::cancel_job(RuntimeOrigin::signed(2), job),
+			Error::<Test>::AlreadyCommitted
+		);
 	});
 }
 

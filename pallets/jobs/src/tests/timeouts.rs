@@ -20,7 +20,11 @@ fn a_no_show_is_slashed_and_replaced() {
 
 		let no_show = first[2];
 		assert_eq!(bond_held(no_show), 990, "1 % of the bond");
-		assert!(jobs_events().contains(&Event::WorkerMissedDeadline { job, worker: no_show, slashed: 10 }));
+		assert!(jobs_events().contains(&Event::WorkerMissedDeadline {
+			job,
+			worker: no_show,
+			slashed: 10
+		}));
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Committing);
 		assert_eq!(record.replacements_left, 2);
@@ -42,11 +46,7 @@ fn a_no_show_is_slashed_and_replaced() {
 #[test]
 fn without_a_replacement_the_job_fails_and_is_refunded() {
 	build_and_execute(|| {
-		for w in [11, 12, 13] {
-			register_worker(w, 1_000);
-		}
-		let program = upload_program(1);
-		let job = submit(2, spec(program, 3));
+		let job = job_of_three();
 		let requester_before = free(2) + JobsStorage::<Test>::get(job).unwrap().escrow;
 		commit(11, job, b"42", 600);
 		run_to_block(1 + COMMIT_PERIOD);
@@ -62,15 +62,8 @@ fn without_a_replacement_the_job_fails_and_is_refunded() {
 #[test]
 fn a_silent_replica_is_slashed_and_the_rest_go_to_referees() {
 	build_and_execute(|| {
-		for w in [11, 12, 13] {
-			register_worker(w, 1_000);
-		}
-		let program = upload_program(1);
-		let job = submit(2, spec(program, 3));
-		for r in [21, 22, 23] {
-			register_worker(r, 1_000);
-		}
-		assert_ok!(Jobs::set_referees(RuntimeOrigin::root(), vec![21, 22, 23]));
+		let job = job_of_three();
+		referee_pool(&[21, 22, 23]);
 		for w in [11, 12, 13] {
 			commit(w, job, b"42", 600);
 		}
@@ -118,15 +111,8 @@ fn when_nobody_reveals_a_fresh_set_of_replicas_is_drawn() {
 #[test]
 fn referees_that_never_commit_end_the_job_without_a_verdict() {
 	build_and_execute(|| {
-		for w in [11, 12, 13] {
-			register_worker(w, 1_000);
-		}
-		let program = upload_program(1);
-		let job = submit(2, spec(program, 3));
-		for r in [21, 22, 23] {
-			register_worker(r, 1_000);
-		}
-		assert_ok!(Jobs::set_referees(RuntimeOrigin::root(), vec![21, 22, 23]));
+		let job = job_of_three();
+		referee_pool(&[21, 22, 23]);
 		let requester_before = free(2) + JobsStorage::<Test>::get(job).unwrap().escrow;
 		commit(11, job, b"42", 600);
 		commit(12, job, b"42", 600);
@@ -161,10 +147,8 @@ fn every_job_is_settled_by_its_deadline() {
 		for job in jobs {
 			// Failed long before the deadline, and already pruned after the retention.
 			assert!(JobsStorage::<Test>::get(job).is_none(), "{job} still stored");
-			assert!(jobs_events().contains(&Event::JobFailed {
-				job,
-				reason: FailureReason::NotEnoughWorkers
-			}));
+			assert!(jobs_events()
+				.contains(&Event::JobFailed { job, reason: FailureReason::NotEnoughWorkers }));
 		}
 		for requester in 1..=3 {
 			assert_eq!(escrow_held(requester), 0);
