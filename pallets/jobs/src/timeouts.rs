@@ -182,8 +182,11 @@ impl<T: Config> Pallet<T> {
 		now: BlockNumberFor<T>,
 	) -> Result<(), DispatchError> {
 		let count = gone.len() as u32;
-		let allowed = u32::from(job.replacements_left) >= count && Self::round_fits(job, now);
-		if !allowed {
+		if !Self::round_fits(job, now) {
+			Self::fail(job_id, job, assignments, FailureReason::DeadlineExpired);
+			return Ok(());
+		}
+		if u32::from(job.replacements_left) < count {
 			Self::fail(job_id, job, assignments, FailureReason::NotEnoughWorkers);
 			return Ok(());
 		}

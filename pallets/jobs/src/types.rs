@@ -167,9 +167,9 @@ impl JobState {
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub enum FailureReason {
-	/// The deadline passed before a result was settled.
+	/// A worker missed its deadline and no further round fits before the job's deadline.
 	DeadlineExpired,
-	/// Not enough eligible workers or referees to (re)fill the job in time.
+	/// Not enough eligible workers or referees (or replacements left) to (re)fill the job.
 	NotEnoughWorkers,
 	/// The referee committee reached no strict majority.
 	NoRefereeMajority,

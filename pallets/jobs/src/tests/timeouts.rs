@@ -155,3 +155,26 @@ fn every_job_is_settled_by_its_deadline() {
 		}
 	});
 }
+
+#[test]
+fn a_no_show_close_to_the_deadline_expires_the_job_with_a_refund() {
+	build_and_execute(|| {
+		for w in [11, 12, 13, 14] {
+			register_worker(w, 1_000);
+		}
+		let program = upload_program(1);
+		let mut tight = spec(program, 3);
+		tight.deadline = 1 + 2 * (COMMIT_PERIOD + REVEAL_PERIOD) + 1;
+		let job = submit(2, tight);
+		let requester_before = free(2) + JobsStorage::<Test>::get(job).unwrap().escrow;
+		let first = assigned(job, Role::Replica);
+		commit(first[0], job, b"42", 600);
+		commit(first[1], job, b"42", 600);
+		// At the commit deadline a new round would end after the job's deadline.
+		run_to_block(1 + COMMIT_PERIOD);
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::Failed(FailureReason::DeadlineExpired));
+		assert_eq!(free(2), requester_before);
+		assert_eq!(bond_held(first[2]), 990);
+	});
+}
