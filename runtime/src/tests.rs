@@ -97,3 +97,88 @@ fn fees_without_a_known_author_are_burned_and_issuance_stays_consistent() {
 		assert_eq!(Balances::total_issuance(), issuance - 1_000);
 	});
 }
+
+/// A worker commits, then reveals, for two jobs in one `utility.batch_all` each.
+#[test]
+fn a_worker_batches_commits_and_reveals_of_several_jobs() {
+	use frame_support::{dispatch::GetDispatchInfo, traits::UnfilteredDispatchable};
+	use pallet_jobs::{ExecutionResult, JobInput, JobSpec, JobState};
+	use povc_primitives::{result_commitment, ExecutionStatus};
+	use sp_core::H256;
+
+	use crate::{configs::MinBond, RuntimeCall, RuntimeOrigin};
+
+	preset_storage(DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let (alice, bob) =
+			(Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id());
+		pallet_workers::Pallet::<Runtime>::register(
+			RuntimeOrigin::signed(bob.clone()),
+			MinBond::get(),
+			2,
+			b"x86_64/wasmtime-48/povc-1".to_vec().try_into().unwrap(),
+		)
+		.unwrap();
+		let code =
+			wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start")))"#)
+				.unwrap();
+		let program = H256(sp_crypto_hashing::blake2_256(&code));
+		pallet_jobs::Pallet::<Runtime>::upload_program(RuntimeOrigin::signed(alice.clone()), code)
+			.unwrap();
+		for _ in 0..2 {
+			let spec = JobSpec {
+				program,
+				input: JobInput::Inline(Default::default()),
+				fuel_limit: 1_000,
+				replicas: 1,
+				price_per_fuel: 1_000,
+				deadline: 10_000,
+				min_reputation: Default::default(),
+				max_output_len: 16,
+				cross_class: false,
+			};
+			pallet_jobs::Pallet::<Runtime>::submit_job(RuntimeOrigin::signed(alice.clone()), spec)
+				.unwrap();
+		}
+
+		let result = ExecutionResult {
+			output_hash: H256(sp_crypto_hashing::blake2_256(b"ok")),
+			fuel_used: 500,
+			status: ExecutionStatus::Exited(0),
+		};
+		let salt = [7; 32];
+		let commits = (0..2)
+			.map(|job| {
+				let commitment = result_commitment(
+					job,
+					&bob,
+					&result.output_hash,
+					result.fuel_used,
+					&result.status,
+					&salt,
+				);
+				RuntimeCall::Jobs(pallet_jobs::Call::commit { job, commitment })
+			})
+			.collect();
+		let batch = RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: commits });
+		assert!(batch.get_dispatch_info().call_weight.ref_time() > 0);
+		batch.dispatch_bypass_filter(RuntimeOrigin::signed(bob.clone())).unwrap();
+		let reveals = (0..2)
+			.map(|job| {
+				RuntimeCall::Jobs(pallet_jobs::Call::reveal {
+					job,
+					result,
+					salt,
+					output: b"ok".to_vec().try_into().unwrap(),
+				})
+			})
+			.collect();
+		RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: reveals })
+			.dispatch_bypass_filter(RuntimeOrigin::signed(bob.clone()))
+			.unwrap();
+		for job in 0..2 {
+			let state = pallet_jobs::Jobs::<Runtime>::get(job).unwrap().state;
+			assert_eq!(state, JobState::Unverified);
+		}
+	});
+}

@@ -26,7 +26,7 @@ use crate::{
 };
 
 pub use fees::FeesToAuthor;
-pub use job_market::BabeRandomness;
+pub use job_market::{BabeRandomness, MinBond};
 
 /// Most authorities any epoch may have (BABE and GRANDPA).
 pub const MAX_AUTHORITIES: u32 = 100;
