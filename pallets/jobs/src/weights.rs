@@ -1,9 +1,7 @@
-//! Weights for `pallet_jobs`.
-//!
-//! PROVISIONAL: written in the layout of frame-benchmarking-cli's template, to be replaced by
-//! the output of a real benchmark run on the reference machine:
-//! `povc-node benchmark pallet --pallet pallet_jobs --extrinsic '*' --output pallets/jobs/src/weights.rs`
-//! (see scripts/benchmark-pallets.sh).
+//! Weights for `pallet_jobs`, measured by `scripts/benchmark-pallets.sh`
+//! (frame-omni-bencher, benchmark CLI 64.0.0) on 2026-11-21.
+//! Steps: 20, repeat: 5. Machine: `vm`, CPU `AMD EPYC`.
+//! Regenerate after changing the pallet; do not edit by hand.
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -13,179 +11,155 @@
 use frame_support::{traits::Get, weights::{Weight, constants::RocksDbWeight}};
 use core::marker::PhantomData;
 
-/// Weight functions needed for `pallet_jobs`.
+/// Weight functions of `pallet_jobs`.
 pub trait WeightInfo {
-	fn upload_program(n: u32)-> Weight;
-	fn upload_blob(n: u32)-> Weight;
-	fn remove_blob()-> Weight;
-	fn submit_job()-> Weight;
-	fn cancel_job()-> Weight;
-	fn commit()-> Weight;
-	fn reveal(n: u32)-> Weight;
-	fn clear_result()-> Weight;
-	fn set_referees(n: u32)-> Weight;
-	fn on_initialize_base()-> Weight;
-	fn process_timeout()-> Weight;
-	fn assign_queued()-> Weight;
+	fn upload_program(n: u32, ) -> Weight;
+	fn upload_blob(n: u32, ) -> Weight;
+	fn remove_blob() -> Weight;
+	fn submit_job() -> Weight;
+	fn cancel_job() -> Weight;
+	fn commit() -> Weight;
+	fn reveal(n: u32, ) -> Weight;
+	fn clear_result() -> Weight;
+	fn set_referees(n: u32, ) -> Weight;
+	fn on_initialize_base() -> Weight;
+	fn process_timeout() -> Weight;
+	fn assign_queued() -> Weight;
 }
 
-/// Weights for `pallet_jobs` using the Substrate node and recommended hardware.
+/// Measured weights, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: Blobs r:1 w:1, Programs r:0 w:1, Balances Holds r:1 w:1
-	fn upload_program(n: u32) -> Weight {
-		Weight::from_parts(60_000_000, 0)
-			.saturating_add(Weight::from_parts(9_000, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+	/// `n` in `[1000, 2097152]`.
+	fn upload_program(n: u32, ) -> Weight {
+		Weight::from_parts(163_362_663, 3604)
+			.saturating_add(Weight::from_parts(12_176, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
-	/// Storage: Blobs r:1 w:1, DataBlobs r:0 w:1, Balances Holds r:1 w:1
-	fn upload_blob(n: u32) -> Weight {
-		Weight::from_parts(40_000_000, 0)
-			.saturating_add(Weight::from_parts(1_500, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+	/// `n` in `[0, 1048576]`.
+	fn upload_blob(n: u32, ) -> Weight {
+		Weight::from_parts(55_267_991, 3604)
+			.saturating_add(Weight::from_parts(7_479, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
-	/// Storage: Blobs r:1 w:1, Programs w:1, Balances Holds r:1 w:1
 	fn remove_blob() -> Weight {
-		Weight::from_parts(45_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		Weight::from_parts(42_713_000, 3604)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
-	/// Storage: Blobs, Workers (MaxWorkers), Registry, Holds, Jobs, Timeouts, Assignments
 	fn submit_job() -> Weight {
-		Weight::from_parts(2_500_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(300_u64))
-			.saturating_add(T::DbWeight::get().writes(14_u64))
+		Weight::from_parts(2_251_155_000, 1541086)
+			.saturating_add(T::DbWeight::get().reads(524_u64))
+			.saturating_add(T::DbWeight::get().writes(19_u64))
 	}
-	/// Storage: Jobs, Assignments, Workers, Blobs, Holds, Timeouts
 	fn cancel_job() -> Weight {
-		Weight::from_parts(250_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(14_u64))
-			.saturating_add(T::DbWeight::get().writes(14_u64))
+		Weight::from_parts(204_204_000, 16030)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
-	/// Storage: Jobs, Assignments, Timeouts
 	fn commit() -> Weight {
-		Weight::from_parts(60_000_000, 0)
+		Weight::from_parts(76_534_000, 7805)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
-	/// Storage: Jobs, Assignments, Outputs, Workers, Registry, Holds, Timeouts (dispute or settlement)
-	fn reveal(n: u32) -> Weight {
-		Weight::from_parts(900_000_000, 0)
-			.saturating_add(Weight::from_parts(2_000, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(40_u64))
-			.saturating_add(T::DbWeight::get().writes(30_u64))
+	/// `n` in `[0, 65536]`.
+	fn reveal(n: u32, ) -> Weight {
+		Weight::from_parts(574_233_026, 69053)
+			.saturating_add(Weight::from_parts(7_200, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(17_u64))
 	}
-	/// Storage: Jobs, Outputs, Holds
 	fn clear_result() -> Weight {
-		Weight::from_parts(50_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		Weight::from_parts(135_082_000, 69053)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
-	/// Storage: ManagedReferees w:1
-	fn set_referees(n: u32) -> Weight {
-		Weight::from_parts(5_000_000, 0)
-			.saturating_add(Weight::from_parts(20_000, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(0_u64))
+	/// `n` in `[0, 100]`.
+	fn set_referees(n: u32, ) -> Weight {
+		Weight::from_parts(4_139_797, 0)
+			.saturating_add(Weight::from_parts(6_284, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: Timeouts r:1 w:1, Queue r:1
 	fn on_initialize_base() -> Weight {
-		Weight::from_parts(5_000_000, 0)
+		Weight::from_parts(4_957_000, 9679)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: Jobs, Assignments, Workers, Holds, Outputs, Timeouts
 	fn process_timeout() -> Weight {
-		Weight::from_parts(900_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(40_u64))
-			.saturating_add(T::DbWeight::get().writes(30_u64))
+		Weight::from_parts(769_868_000, 69053)
+			.saturating_add(T::DbWeight::get().reads(27_u64))
+			.saturating_add(T::DbWeight::get().writes(27_u64))
 	}
-	/// Storage: Jobs, Workers (MaxWorkers), Registry, Assignments, Timeouts, Queue
 	fn assign_queued() -> Weight {
-		Weight::from_parts(2_500_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(300_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		Weight::from_parts(2_600_337_000, 1541086)
+			.saturating_add(T::DbWeight::get().reads(522_u64))
+			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
 }
 
-// For backwards compatibility and tests.
+/// The same measurements with RocksDB weights, for tests.
 impl WeightInfo for () {
-	/// Storage: Blobs r:1 w:1, Programs r:0 w:1, Balances Holds r:1 w:1
-	fn upload_program(n: u32) -> Weight {
-		Weight::from_parts(60_000_000, 0)
-			.saturating_add(Weight::from_parts(9_000, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	fn upload_program(n: u32, ) -> Weight {
+		Weight::from_parts(163_362_663, 3604)
+			.saturating_add(Weight::from_parts(12_176, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
-	/// Storage: Blobs r:1 w:1, DataBlobs r:0 w:1, Balances Holds r:1 w:1
-	fn upload_blob(n: u32) -> Weight {
-		Weight::from_parts(40_000_000, 0)
-			.saturating_add(Weight::from_parts(1_500, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	fn upload_blob(n: u32, ) -> Weight {
+		Weight::from_parts(55_267_991, 3604)
+			.saturating_add(Weight::from_parts(7_479, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
-	/// Storage: Blobs r:1 w:1, Programs w:1, Balances Holds r:1 w:1
 	fn remove_blob() -> Weight {
-		Weight::from_parts(45_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(42_713_000, 3604)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
-	/// Storage: Blobs, Workers (MaxWorkers), Registry, Holds, Jobs, Timeouts, Assignments
 	fn submit_job() -> Weight {
-		Weight::from_parts(2_500_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(300_u64))
-			.saturating_add(RocksDbWeight::get().writes(14_u64))
+		Weight::from_parts(2_251_155_000, 1541086)
+			.saturating_add(RocksDbWeight::get().reads(524_u64))
+			.saturating_add(RocksDbWeight::get().writes(19_u64))
 	}
-	/// Storage: Jobs, Assignments, Workers, Blobs, Holds, Timeouts
 	fn cancel_job() -> Weight {
-		Weight::from_parts(250_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(14_u64))
-			.saturating_add(RocksDbWeight::get().writes(14_u64))
+		Weight::from_parts(204_204_000, 16030)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
-	/// Storage: Jobs, Assignments, Timeouts
 	fn commit() -> Weight {
-		Weight::from_parts(60_000_000, 0)
+		Weight::from_parts(76_534_000, 7805)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
-	/// Storage: Jobs, Assignments, Outputs, Workers, Registry, Holds, Timeouts (dispute or settlement)
-	fn reveal(n: u32) -> Weight {
-		Weight::from_parts(900_000_000, 0)
-			.saturating_add(Weight::from_parts(2_000, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(40_u64))
-			.saturating_add(RocksDbWeight::get().writes(30_u64))
+	fn reveal(n: u32, ) -> Weight {
+		Weight::from_parts(574_233_026, 69053)
+			.saturating_add(Weight::from_parts(7_200, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(17_u64))
 	}
-	/// Storage: Jobs, Outputs, Holds
 	fn clear_result() -> Weight {
-		Weight::from_parts(50_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(135_082_000, 69053)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
-	/// Storage: ManagedReferees w:1
-	fn set_referees(n: u32) -> Weight {
-		Weight::from_parts(5_000_000, 0)
-			.saturating_add(Weight::from_parts(20_000, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(0_u64))
+	fn set_referees(n: u32, ) -> Weight {
+		Weight::from_parts(4_139_797, 0)
+			.saturating_add(Weight::from_parts(6_284, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	/// Storage: Timeouts r:1 w:1, Queue r:1
 	fn on_initialize_base() -> Weight {
-		Weight::from_parts(5_000_000, 0)
+		Weight::from_parts(4_957_000, 9679)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	/// Storage: Jobs, Assignments, Workers, Holds, Outputs, Timeouts
 	fn process_timeout() -> Weight {
-		Weight::from_parts(900_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(40_u64))
-			.saturating_add(RocksDbWeight::get().writes(30_u64))
+		Weight::from_parts(769_868_000, 69053)
+			.saturating_add(RocksDbWeight::get().reads(27_u64))
+			.saturating_add(RocksDbWeight::get().writes(27_u64))
 	}
-	/// Storage: Jobs, Workers (MaxWorkers), Registry, Assignments, Timeouts, Queue
 	fn assign_queued() -> Weight {
-		Weight::from_parts(2_500_000_000, 0)
-			.saturating_add(RocksDbWeight::get().reads(300_u64))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
+		Weight::from_parts(2_600_337_000, 1541086)
+			.saturating_add(RocksDbWeight::get().reads(522_u64))
+			.saturating_add(RocksDbWeight::get().writes(15_u64))
 	}
 }
