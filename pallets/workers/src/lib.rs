@@ -6,8 +6,9 @@
 //! - its **bond**, held from its balance under [`HoldReason::Bond`]. The bond is what is
 //!   slashed when the worker misbehaves and the weight with which it is drawn for jobs, so
 //!   that a colluding group gets a share of replicas proportional to its stake, not to its
-//!   number of identities. Unbonding goes through [`Config::UnbondingDelay`] and is blocked
-//!   while the worker has open assignments, so a worker cannot run away from a slash.
+//!   number of identities. Unbonding goes through [`Config::UnbondingDelay`], is blocked
+//!   while the worker has open assignments, and unbonding funds stay slashable until they
+//!   are withdrawn, so a worker cannot run away from a slash.
 //! - its **capacity** (assignments at once) and open assignments;
 //! - its **determinism class**: the architecture, engine version and target flags its
 //!   results are bit-for-bit reproducible within. A job's replicas come from one class;
@@ -563,7 +564,7 @@ pub mod pallet {
 			Workers::<T>::get(who).map(|info| info.reputation())
 		}
 
-		/// The share of the bond slashed for `offence`.
+		/// The share of the bond (active and unbonding) slashed for `offence`.
 		pub fn slash_share(offence: povc_primitives::Offence) -> Perbill {
 			use povc_primitives::Offence;
 			match offence {

@@ -77,10 +77,22 @@ impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
 
 	fn slash(who: &T::AccountId, offence: Offence, beneficiaries: &[T::AccountId]) -> BalanceOf<T> {
 		let Some(mut info) = Workers::<T>::get(who) else { return Zero::zero() };
-		let amount = Self::slash_share(offence).mul_floor(info.bond);
+		// Unbonding funds stay slashable until withdrawn, so unbonding is no escape from a
+		// slash for work done before it.
+		let slashable = info.bond.saturating_add(info.total_unlocking());
+		let amount = Self::slash_share(offence).mul_floor(slashable);
 		let taken = Self::take_slash(who, amount, beneficiaries);
 
-		info.bond = info.bond.saturating_sub(taken);
+		let from_bond = taken.min(info.bond);
+		info.bond = info.bond.saturating_sub(from_bond);
+		// The rest from the chunks that would be free last.
+		let mut rest = taken.saturating_sub(from_bond);
+		for chunk in info.unlocking.iter_mut().rev() {
+			let cut = rest.min(chunk.amount);
+			chunk.amount = chunk.amount.saturating_sub(cut);
+			rest = rest.saturating_sub(cut);
+		}
+		info.unlocking.retain(|chunk| !chunk.amount.is_zero());
 		info.faults = info.faults.saturating_add(1);
 		Self::deposit_event(Event::Slashed { who: who.clone(), offence, amount: taken });
 		if info.is_empty() {

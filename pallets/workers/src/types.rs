@@ -54,7 +54,8 @@ pub struct WorkerInfo<T: Config> {
 	/// Active bond: held under [`crate::HoldReason::Bond`], slashable, and the weight with
 	/// which the worker is drawn.
 	pub bond: BalanceOf<T>,
-	/// Funds on their way out: still held, no longer slashable nor counted for selection.
+	/// Funds on their way out: still held and slashable until withdrawn (so unbonding is no
+	/// escape from a slash), but no longer counted for selection.
 	pub unlocking: BoundedVec<UnlockChunkOf<T>, T::MaxUnlockingChunks>,
 	/// Most assignments the worker wants at once.
 	pub capacity: u32,

@@ -90,9 +90,12 @@ fn apply(op: &Op) {
 				[Offence::WrongResult, Offence::NoShow, Offence::NoReveal][offence as usize];
 			let beneficiaries: Vec<AccountId> =
 				(0..beneficiaries as u64).map(|i| (who + i) % (WHO + 2) + 1).collect();
-			let bond = WorkersMap::<Test>::get(who).map(|w| w.bond).unwrap_or_default();
+			// Bond and unbonding funds are both slashable.
+			let held = WorkersMap::<Test>::get(who)
+				.map(|w| w.bond + w.total_unlocking())
+				.unwrap_or_default();
 			let slashed = Workers::slash(&who, offence, &beneficiaries);
-			assert_eq!(slashed, Workers::slash_share(offence).mul_floor(bond));
+			assert_eq!(slashed, Workers::slash_share(offence).mul_floor(held));
 			Ok(())
 		},
 		Op::Select { count, seed, single_class } => {

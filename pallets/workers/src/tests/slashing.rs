@@ -94,15 +94,16 @@ fn slash_of_an_unknown_account_does_nothing() {
 }
 
 #[test]
-fn unbonding_funds_are_not_slashed() {
+fn unbonding_funds_are_slashed_too_bond_first() {
 	ExtBuilder::default().build_and_execute(|| {
 		register(1, 1_000);
 		assert_ok!(Workers::unbond(signed(1), 500));
-		assert_eq!(Workers::slash(&1, Offence::WrongResult, &[]), 50);
+		// 10 % of everything still held (bond and unbonding): unbonding is no escape.
+		assert_eq!(Workers::slash(&1, Offence::WrongResult, &[]), 100);
 		let w = info(1);
-		assert_eq!(w.bond, 450);
+		assert_eq!(w.bond, 400);
 		assert_eq!(w.total_unlocking(), 500);
-		assert_eq!(held(1), 950);
+		assert_eq!(held(1), 900);
 		run_to_block(1 + DELAY);
 		assert_ok!(Workers::withdraw_unbonded(signed(1)));
 		assert_eq!(free(1), ENDOWMENT - 1_000 + 500);
@@ -110,17 +111,21 @@ fn unbonding_funds_are_not_slashed() {
 }
 
 #[test]
-fn a_worker_with_nothing_bonded_only_loses_reputation() {
+fn a_worker_that_unbonds_everything_is_still_slashed() {
 	ExtBuilder::default().build_and_execute(|| {
 		register(1, 500);
 		assert_ok!(Workers::unbond(signed(1), 500));
-		assert_eq!(Workers::slash(&1, Offence::WrongResult, &[2]), 0);
+		assert_eq!(Workers::slash(&1, Offence::WrongResult, &[2]), 50);
 		assert_eq!(
 			last_event(),
-			Event::Slashed { who: 1, offence: Offence::WrongResult, amount: 0 }
+			Event::Slashed { who: 1, offence: Offence::WrongResult, amount: 50 }
 		);
-		assert_eq!(info(1).faults, 1);
-		assert_eq!(held(1), 500);
+		let w = info(1);
+		assert_eq!(w.faults, 1);
+		assert_eq!(w.bond, 0);
+		assert_eq!(w.total_unlocking(), 450);
+		assert_eq!(held(1), 450);
+		assert_eq!(free(2), ENDOWMENT + 50);
 	});
 }
 
