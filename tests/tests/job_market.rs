@@ -173,9 +173,7 @@ fn spec(program: H256, deadline: u32) -> RuntimeCall {
 }
 
 fn accounts(keys: &[Sr25519Keyring]) -> Vec<String> {
-	let mut ids: Vec<String> = keys.iter().map(|k| k.to_account_id().to_string()).collect();
-	ids.sort();
-	ids
+	accounts_of(keys.iter().map(|k| k.to_account_id()).collect())
 }
 
 fn assigned(view: &Value, role: &str) -> Vec<String> {

@@ -497,7 +497,10 @@ pub mod pallet {
 			assert!(T::MaxReplacements::get() <= u8::MAX as u32, "replacements are a u8");
 			assert!(T::RefereeCount::get() >= 1, "disputes need referees");
 			assert!(!T::CommitPeriod::get().is_zero() && !T::RevealPeriod::get().is_zero());
-			assert!(T::MaxOutputLen::get() <= T::MaxBlobSize::get().max(T::MaxOutputLen::get()));
+			assert!(
+				T::MaxInlineInput::get() <= T::MaxBlobSize::get(),
+				"inline input is a small blob"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -1,9 +1,9 @@
 //! Submitting, assigning, committing, revealing, cancelling and finishing jobs.
 
 use crate::{
-	Assignment, Assignments, BalanceOf, BlobKind, Config, Error, Event, ExecutionResult,
-	FailureReason, HoldReason, Job, JobInput, JobOf, JobSpecOf, JobState, Jobs, JobsByRequester,
-	JobsByWorker, MaxAssigneesOf, NextJobId, Outputs, Pallet, Queue, Replaced, Role,
+	Assignment, Assignments, BlobKind, Config, Error, Event, ExecutionResult, FailureReason,
+	HoldReason, Job, JobInput, JobOf, JobSpecOf, JobState, Jobs, JobsByRequester, JobsByWorker,
+	MaxAssigneesOf, NextJobId, Outputs, Pallet, Queue, Replaced, Role,
 };
 use alloc::vec::Vec;
 use codec::Encode;
@@ -372,10 +372,5 @@ impl<T: Config> Pallet<T> {
 	) {
 		job.result = None;
 		Self::finish(job_id, job, assignments, JobState::Failed(reason));
-	}
-
-	/// Escrow still held for the job (for the runtime API's views).
-	pub fn escrow_of(job_id: JobId) -> BalanceOf<T> {
-		Jobs::<T>::get(job_id).map(|job| job.escrow).unwrap_or_else(Zero::zero)
 	}
 }
