@@ -84,7 +84,7 @@ impl Node {
 	/// Start a node and wait until its RPC answers.
 	pub async fn start(config: NodeConfig) -> Result<Self> {
 		std::fs::create_dir_all(&config.base_path)?;
-		let log_path = next_log_path(&config.base_path);
+		let log_path = crate::process::next_log_path(&config.base_path, "node");
 		let log = File::create(&log_path)?;
 
 		let mut cmd = Command::new(node_binary());
@@ -190,24 +190,8 @@ impl Node {
 
 	/// Stop gracefully: SIGTERM to this PID, then SIGKILL if it has not exited in 30 s.
 	pub fn stop(&mut self) {
-		if let Some(mut child) = self.child.take() {
-			if let Ok(Some(_)) = child.try_wait() {
-				return;
-			}
-			let _ = Command::new("kill")
-				.arg("-TERM")
-				.arg(child.id().to_string())
-				.stderr(Stdio::null())
-				.status();
-			let deadline = Instant::now() + Duration::from_secs(30);
-			while Instant::now() < deadline {
-				if let Ok(Some(_)) = child.try_wait() {
-					return;
-				}
-				std::thread::sleep(Duration::from_millis(100));
-			}
-			let _ = child.kill();
-			let _ = child.wait();
+		if let Some(child) = self.child.take() {
+			crate::process::terminate(child);
 		}
 	}
 
@@ -227,9 +211,7 @@ impl Node {
 
 	/// The last lines of this node's log, for failure messages.
 	pub fn log_tail(&self) -> String {
-		let log = std::fs::read_to_string(&self.log_path).unwrap_or_default();
-		let lines: Vec<&str> = log.lines().collect();
-		lines[lines.len().saturating_sub(40)..].join("\n")
+		crate::process::log_tail(&self.log_path)
 	}
 }
 
@@ -237,14 +219,6 @@ impl Drop for Node {
 	fn drop(&mut self) {
 		self.stop();
 	}
-}
-
-/// `node-<n>.log` in `dir` for the first unused `n`: each start keeps its own log.
-fn next_log_path(dir: &Path) -> PathBuf {
-	(0u32..)
-		.map(|i| dir.join(format!("node-{i}.log")))
-		.find(|path| !path.exists())
-		.expect("a free log file name")
 }
 
 /// Run `povc-node` with `args` to completion and return its stdout.
@@ -281,4 +255,13 @@ pub fn best_block_on_disk(chain: &str, base_path: &Path) -> Result<u32> {
 	let info: serde_json::Value = serde_json::from_slice(&output)?;
 	let best = info["best_number"].as_u64().ok_or_else(|| format!("chain-info: {info}"))?;
 	Ok(u32::try_from(best)?)
+}
+
+/// A `povc-node --dev` (Alice authors) under `dir` that has authored its first block,
+/// and a client of it.
+pub async fn start_dev(dir: &Path) -> Result<(Node, WsClient)> {
+	let node = Node::start(NodeConfig::new("dev", Some("alice"), dir)).await?;
+	let client = node.client().await?;
+	crate::chain::wait_for_best(&client, 1, Duration::from_secs(120)).await?;
+	Ok((node, client))
 }

@@ -7,14 +7,12 @@
 //! its slash pays the referees, a cancelled job is refunded, and the total issuance
 //! changes by exactly the burned fees.
 
-use std::time::Duration;
-
 use codec::{Decode, Encode};
 use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClient};
 use pallet_jobs::{ExecutionResult, JobInput, JobSpec};
 use povc_e2e::{
-	chain::{self, wait_for_best},
-	node::{Node, NodeConfig},
+	chain,
+	node::start_dev,
 	tx::{self, ChainContext},
 };
 use povc_primitives::{result_commitment, ExecutionStatus};
@@ -24,7 +22,6 @@ use sp_core::H256;
 use sp_keyring::Sr25519Keyring::{self, Alice, AliceStash, Bob, Charlie, Dave, Eve, Ferdie};
 use sp_runtime::{Perbill, Permill};
 
-const MINUTE: Duration = Duration::from_secs(60);
 const CLASS: &[u8] = b"x86_64/wasmtime-48/povc-1";
 const MIN_BOND: Balance = 100 * UNIT;
 const FUEL_LIMIT: u64 = 1_000_000;
@@ -191,10 +188,7 @@ fn assigned(view: &Value, role: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	let dir = tempfile::tempdir().unwrap();
-	let node =
-		Node::start(NodeConfig::new("dev", Some("alice"), dir.path())).await.expect("dev node");
-	let client = node.client().await.unwrap();
-	wait_for_best(&client, 1, 2 * MINUTE).await.unwrap();
+	let (_node, client) = start_dev(dir.path()).await.expect("dev node");
 	let ctx = ChainContext::fetch(&client).await.unwrap();
 	let replicas = [Bob, Charlie, Dave];
 

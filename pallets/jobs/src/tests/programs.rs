@@ -47,6 +47,35 @@ fn type_errors_are_invalid_wasm() {
 }
 
 #[test]
+fn the_example_job_programs_are_valid() {
+	// The committed modules of examples/jobs (rebuilt by its build.sh), exactly as a
+	// requester would upload them.
+	macro_rules! example {
+		($name:literal) => {
+			(
+				$name,
+				include_bytes!(concat!(
+					env!("CARGO_MANIFEST_DIR"),
+					"/../../examples/jobs/wasm/",
+					$name,
+					".wasm"
+				))
+				.as_slice(),
+			)
+		};
+	}
+	for (name, code) in
+		[example!("primes"), example!("monte-carlo-pi"), example!("mandelbrot"), example!("nbody")]
+	{
+		assert_eq!(
+			crate::program::validate(code, &crate::program::ProgramLimits::DEFAULT),
+			Ok(()),
+			"{name}.wasm"
+		);
+	}
+}
+
+#[test]
 fn oversized_program_is_refused() {
 	build_and_execute(|| {
 		let mut code = wasm(hello_wat());

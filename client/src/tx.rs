@@ -1,7 +1,11 @@
 //! Building and signing real extrinsics with the runtime's own types, as a wallet does.
 
 use codec::Encode;
-use jsonrpsee::{rpc_params, ws_client::WsClient};
+use jsonrpsee::{
+	core::client::{Subscription, SubscriptionClientT},
+	rpc_params,
+	ws_client::WsClient,
+};
 use povc_runtime::{
 	AccountId, Address, Balance, Hash, Nonce, RuntimeCall, SignedPayload, TxExtension,
 	UncheckedExtrinsic,
@@ -10,7 +14,7 @@ use sp_core::{sr25519, Pair};
 use sp_runtime::{generic::Era, MultiSignature};
 
 use crate::{
-	chain::{request, to_hex},
+	rpc::{request, to_hex},
 	Result,
 };
 
@@ -103,14 +107,25 @@ pub async fn submit_and_wait_in_block(
 	client: &WsClient,
 	extrinsic: &UncheckedExtrinsic,
 ) -> Result<Hash> {
-	use jsonrpsee::core::client::SubscriptionClientT;
-	let mut subscription = client
-		.subscribe::<serde_json::Value, _>(
+	wait_in_block(&mut watch(client, extrinsic).await?).await
+}
+
+/// Submit `extrinsic` and subscribe to its status; an error means the node refused it.
+pub async fn watch(
+	client: &WsClient,
+	extrinsic: &UncheckedExtrinsic,
+) -> Result<Subscription<serde_json::Value>> {
+	Ok(client
+		.subscribe(
 			"author_submitAndWatchExtrinsic",
 			rpc_params![to_hex(&extrinsic.encode())],
 			"author_unwatchExtrinsic",
 		)
-		.await?;
+		.await?)
+}
+
+/// Follow a status subscription until the extrinsic is in a block; returns that block.
+pub async fn wait_in_block(subscription: &mut Subscription<serde_json::Value>) -> Result<Hash> {
 	while let Some(status) = subscription.next().await {
 		let status = status?;
 		if let Some(hash) = status.get("inBlock") {
@@ -131,4 +146,53 @@ pub async fn submit_and_wait_in_block(
 /// Submit raw bytes as an extrinsic without waiting; returns the node's answer.
 pub async fn submit_raw(client: &WsClient, bytes: &[u8]) -> Result<Hash> {
 	request(client, "author_submitExtrinsic", rpc_params![to_hex(bytes)]).await
+}
+
+/// How an extrinsic fared in the block that included it.
+#[derive(Clone, Debug)]
+pub struct Inclusion {
+	/// The block it is in.
+	pub block: Hash,
+	/// The events it emitted.
+	pub events: Vec<povc_runtime::RuntimeEvent>,
+	/// Why it failed (e.g. `Jobs(PhaseOver)`), if it did.
+	pub error: Option<String>,
+}
+
+/// Submit `extrinsic`, wait until it is in a block, and read what it did there.
+pub async fn submit_and_watch(
+	client: &WsClient,
+	extrinsic: &UncheckedExtrinsic,
+) -> Result<Inclusion> {
+	let block = submit_and_wait_in_block(client, extrinsic).await?;
+	inclusion(client, block, &extrinsic.encode()).await
+}
+
+/// The outcome of the extrinsic `encoded` in `block`.
+pub async fn inclusion(client: &WsClient, block: Hash, encoded: &[u8]) -> Result<Inclusion> {
+	use frame_system::Phase;
+	use povc_runtime::{RuntimeError, RuntimeEvent};
+	let body: serde_json::Value = request(client, "chain_getBlock", rpc_params![block]).await?;
+	let wanted = to_hex(encoded);
+	let index = body["block"]["extrinsics"]
+		.as_array()
+		.and_then(|all| all.iter().position(|e| e.as_str() == Some(wanted.as_str())))
+		.ok_or("the extrinsic is not in the block the node reported")? as u32;
+	let mut inclusion = Inclusion { block, events: Vec::new(), error: None };
+	for record in crate::rpc::events(client, block).await? {
+		if record.phase != Phase::ApplyExtrinsic(index) {
+			continue;
+		}
+		if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+			dispatch_error, ..
+		}) = &record.event
+		{
+			inclusion.error = Some(match RuntimeError::from_dispatch_error(*dispatch_error) {
+				Some(error) => format!("{error:?}"),
+				None => format!("{dispatch_error:?}"),
+			});
+		}
+		inclusion.events.push(record.event);
+	}
+	Ok(inclusion)
 }

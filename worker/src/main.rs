@@ -1,0 +1,257 @@
+//! `povc-worker`: earn POVC by running other people's WebAssembly jobs.
+
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
+
+use clap::{Args, Parser, Subcommand};
+use povc_client::{amount, keys::Signer};
+use povc_worker::{
+	chain::Chain,
+	class,
+	exec::{self, ExecArgs},
+	metrics::Metrics,
+	modules::{self, CompileLimits, Programs},
+	service::{Options, Worker},
+	store::Store,
+	Result,
+};
+
+#[derive(Parser)]
+#[command(
+	name = "povc-worker",
+	version,
+	about = "Run povc jobs: WebAssembly programs in a deterministic sandbox, paid for results \
+	         that independent workers agree on.",
+	after_help = "Logs: set RUST_LOG (e.g. RUST_LOG=povc_worker=debug). Exit codes: 0 success, \
+	              1 error, 2 bad arguments; `exec` also returns 3 when the program did not \
+	              exit with 0."
+)]
+struct Cli {
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Work: follow the chain, run assigned jobs, commit and reveal their results.
+	Run(RunArgs),
+	/// Register this account as a worker, bonding `--bond` POVC.
+	Register(RegisterArgs),
+	/// Run a program locally in exactly the sandbox used for jobs (no chain needed).
+	Exec(ExecArgs),
+	/// Print this worker's determinism class (what `register` declares on chain).
+	Class,
+	/// Internal: compile a program under the limits of the parent worker.
+	#[command(hide = true)]
+	CompileModule {
+		source: PathBuf,
+		artifact: PathBuf,
+		#[arg(long)]
+		cross_class: bool,
+	},
+}
+
+/// How to reach the chain and sign (the same flags as the `povc` CLI).
+#[derive(Args, Clone)]
+struct ChainArgs {
+	/// WebSocket URL of a povc node.
+	#[arg(long, env = "POVC_NODE_URL", default_value = "ws://127.0.0.1:9944")]
+	node: String,
+	/// The worker's key: a dev seed like //Bob, a mnemonic, or the path of a key file
+	/// holding one (POVC_KEY keeps it out of the process list).
+	#[arg(long, env = "POVC_KEY", hide_env_values = true)]
+	key: String,
+}
+
+#[derive(Args)]
+struct RunArgs {
+	#[command(flatten)]
+	chain: ChainArgs,
+	/// Directory of the worker's durable state and compiled programs (one per worker).
+	#[arg(long, env = "POVC_WORKER_DATA_DIR")]
+	data_dir: Option<PathBuf>,
+	/// Register first (bonding the chain's minimum bond) if the account is not a worker.
+	#[arg(long)]
+	register: bool,
+	/// Jobs to run at once; also the capacity declared by `--register`. Default: cores.
+	#[arg(long)]
+	parallel: Option<usize>,
+	/// Serve Prometheus metrics on this local port (0 disables them).
+	#[arg(long, default_value_t = 9616)]
+	prometheus_port: u16,
+	/// Serve metrics on all interfaces instead of 127.0.0.1 only.
+	#[arg(long)]
+	prometheus_external: bool,
+	/// Longest a program may take to compile, in seconds.
+	#[arg(long, default_value_t = 60)]
+	compile_timeout: u64,
+	/// Test only: report corrupted outputs (a lying worker, to test that it is slashed).
+	#[arg(long, hide = true)]
+	test_corrupt_output: bool,
+}
+
+#[derive(Args)]
+struct RegisterArgs {
+	#[command(flatten)]
+	chain: ChainArgs,
+	/// POVC to bond (at least the chain's minimum bond, 100 POVC on the dev chain).
+	#[arg(long, value_parser = amount::parse_povc)]
+	bond: u128,
+	/// Jobs this worker takes at once. Default: cores.
+	#[arg(long)]
+	capacity: Option<u32>,
+}
+
+fn main() -> ExitCode {
+	let cli = Cli::parse();
+	tracing_subscriber::fmt()
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env()
+				.unwrap_or_else(|_| "info".into()),
+		)
+		.with_writer(std::io::stderr)
+		// Colours only on a terminal: log files and journald get plain text.
+		.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+		.init();
+	let outcome = match cli.command {
+		Command::Exec(args) => exec::run(&args),
+		Command::Class => {
+			println!("{}", class::determinism_class());
+			Ok(ExitCode::SUCCESS)
+		},
+		Command::CompileModule { source, artifact, cross_class } =>
+			modules::compile_module_command(&source, &artifact, cross_class)
+				.map(|()| ExitCode::SUCCESS),
+		Command::Run(args) => with_runtime(run(args)),
+		Command::Register(args) => with_runtime(register(args)),
+	};
+	outcome.unwrap_or_else(|error| {
+		eprintln!("error: {error}");
+		ExitCode::FAILURE
+	})
+}
+
+/// Run `future` on a multi-threaded runtime that does not wait for blocking work (a
+/// job still running) when it shuts down.
+fn with_runtime(future: impl std::future::Future<Output = Result<ExitCode>>) -> Result<ExitCode> {
+	let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+	let outcome = runtime.block_on(future);
+	runtime.shutdown_timeout(Duration::from_secs(1));
+	outcome
+}
+
+fn cores() -> usize {
+	std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+async fn run(args: RunArgs) -> Result<ExitCode> {
+	let signer = Signer::from_arg(&args.chain.key)?;
+	let parallel = args.parallel.unwrap_or_else(cores).max(1);
+	let data_dir = match args.data_dir {
+		Some(dir) => dir,
+		None => default_data_dir(&signer)?,
+	};
+	std::fs::create_dir_all(&data_dir)
+		.map_err(|e| format!("cannot create the data dir {}: {e}", data_dir.display()))?;
+	let store = Store::open(&data_dir.join("state"))?;
+	let limits = CompileLimits {
+		timeout: Duration::from_secs(args.compile_timeout),
+		..CompileLimits::default()
+	};
+	let programs = Programs::new(Some(data_dir.join("modules")), limits, 64)?;
+
+	let registry = substrate_prometheus_endpoint::Registry::new();
+	let metrics = Metrics::new(&registry)?;
+	if args.prometheus_port != 0 {
+		let ip = if args.prometheus_external { [0, 0, 0, 0] } else { [127, 0, 0, 1] };
+		let address = SocketAddr::from((ip, args.prometheus_port));
+		Metrics::serve(registry, address);
+		tracing::info!("metrics at http://{address}/metrics");
+	}
+	tracing::info!(
+		account = %signer.address(),
+		class = %class::determinism_class(),
+		data_dir = %data_dir.display(),
+		parallel,
+		"povc-worker starting"
+	);
+	if args.register {
+		let chain = Chain::connect(&args.chain.node, signer.clone()).await?;
+		ensure_registered(&chain, None, parallel as u32).await?;
+	}
+
+	let options = Options {
+		node: args.chain.node,
+		data_dir,
+		parallel,
+		corrupt_output: args.test_corrupt_output,
+	};
+	let worker = Worker::new(options, signer, store, programs, metrics);
+	let (stop, stopped) = tokio::sync::watch::channel(false);
+	let service = tokio::spawn(worker.clone().run(stopped));
+	shutdown_signal().await?;
+	tracing::info!("shutting down: finishing running jobs (their results are kept either way)");
+	let _ = stop.send(true);
+	let _ = service.await;
+	worker.drain(Duration::from_secs(10)).await;
+	Ok(ExitCode::SUCCESS)
+}
+
+async fn register(args: RegisterArgs) -> Result<ExitCode> {
+	let signer = Signer::from_arg(&args.chain.key)?;
+	let chain = Chain::connect(&args.chain.node, signer).await?;
+	let capacity = args.capacity.unwrap_or_else(|| cores() as u32);
+	ensure_registered(&chain, Some(args.bond), capacity).await?;
+	Ok(ExitCode::SUCCESS)
+}
+
+/// Register with `bond` (default: the minimum) unless registered already.
+async fn ensure_registered(chain: &Chain, bond: Option<u128>, capacity: u32) -> Result<()> {
+	let class = class::determinism_class();
+	if let Some(worker) = chain.worker().await? {
+		let registered = String::from_utf8_lossy(&worker.class).into_owned();
+		if registered != class {
+			return Err(format!(
+				"this account is registered with determinism class {registered:?}, but this \
+				 worker is {class:?}: it would be drawn for jobs it cannot reproduce. Re-register \
+				 (unbond, withdraw, register) or run the matching povc-worker build"
+			)
+			.into());
+		}
+		tracing::info!(bond = %amount::format_povc(worker.bond), "already registered");
+		return Ok(());
+	}
+	let min_bond = <povc_runtime::Runtime as pallet_workers::Config>::MinBond::get();
+	let bond = bond.unwrap_or(min_bond);
+	let call = povc_runtime::RuntimeCall::Workers(pallet_workers::Call::register {
+		bond,
+		capacity,
+		class: class.clone().into_bytes().try_into().map_err(|_| "class name too long")?,
+	});
+	let inclusion = chain.send(call).await?.await?;
+	if let Some(error) = inclusion.error {
+		return Err(format!("registering failed: {error}").into());
+	}
+	tracing::info!(bond = %amount::format_povc(bond), capacity, %class, "registered");
+	Ok(())
+}
+
+fn default_data_dir(signer: &Signer) -> Result<PathBuf> {
+	let home = std::env::var_os("HOME").ok_or("HOME is not set; pass --data-dir")?;
+	Ok(PathBuf::from(home).join(".local/share/povc/worker").join(signer.address()))
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() -> Result<()> {
+	#[cfg(unix)]
+	{
+		let mut terminate =
+			tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+		tokio::select! {
+			result = tokio::signal::ctrl_c() => result?,
+			_ = terminate.recv() => {},
+		}
+	}
+	#[cfg(not(unix))]
+	tokio::signal::ctrl_c().await?;
+	Ok(())
+}

@@ -1,0 +1,313 @@
+//! Compiled programs, cached by program hash: in memory (LRU), and on disk for artifacts
+//! this worker compiled itself. Loading a compiled artifact runs its machine code, so the
+//! disk cache only ever holds files written by our own compiler process.
+//!
+//! Compiling is bounded: a child process (`povc-worker compile-module`) compiles under
+//! an address-space limit and a deadline, so a compile bomb costs that child, never the
+//! worker.
+
+use std::{
+	collections::HashMap,
+	path::{Path, PathBuf},
+	process::{Command, Stdio},
+	sync::Mutex,
+	time::{Duration, Instant},
+};
+
+use sp_core::H256;
+use wasmtime::Module;
+
+use crate::sandbox::{job_seed, RunOutcome, Sandbox, SandboxConfig};
+
+/// What a run of a job depends on besides its input.
+#[derive(Clone, Debug)]
+pub struct JobParams {
+	/// Seeds the program's randomness.
+	pub id: povc_primitives::JobId,
+	pub program: H256,
+	pub fuel_limit: u64,
+	pub max_output_len: u32,
+	/// The job's replicas span determinism classes: canonicalise NaNs.
+	pub cross_class: bool,
+}
+
+/// Limits of one compilation.
+#[derive(Clone, Copy, Debug)]
+pub struct CompileLimits {
+	/// Wall-clock deadline.
+	pub timeout: Duration,
+	/// Address-space limit of the compiler process, in bytes.
+	pub max_memory: u64,
+}
+
+impl Default for CompileLimits {
+	fn default() -> Self {
+		Self { timeout: Duration::from_secs(60), max_memory: 4 << 30 }
+	}
+}
+
+/// The two sandboxes a worker runs jobs in, and their compiled programs.
+pub struct Programs {
+	same_class: Sandbox,
+	cross_class: Sandbox,
+	memory: Mutex<Lru>,
+	/// Where compiled artifacts are kept; `None` compiles in process without caching.
+	disk: Option<PathBuf>,
+	limits: CompileLimits,
+	/// The executable whose `compile-module` subcommand compiles (this one).
+	compiler: PathBuf,
+}
+
+impl Programs {
+	/// Programs compiled in a child process and cached under `dir` (or, without `dir`,
+	/// compiled in this process and kept in memory only).
+	pub fn new(dir: Option<PathBuf>, limits: CompileLimits, capacity: usize) -> crate::Result<Self> {
+		if let Some(dir) = &dir {
+			for profile in [Profile::SameClass, Profile::CrossClass] {
+				std::fs::create_dir_all(dir.join(profile.dir_name()))?;
+			}
+		}
+		Ok(Self {
+			same_class: Sandbox::new(SandboxConfig::for_job(false))?,
+			cross_class: Sandbox::new(SandboxConfig::for_job(true))?,
+			memory: Mutex::new(Lru::new(capacity)),
+			disk: dir,
+			limits,
+			compiler: std::env::current_exe()?,
+		})
+	}
+
+	/// Compile with `executable compile-module` instead of this executable.
+	pub fn with_compiler(mut self, executable: PathBuf) -> Self {
+		self.compiler = executable;
+		self
+	}
+
+	/// The sandbox of jobs with this `cross_class` flag.
+	pub fn sandbox(&self, cross_class: bool) -> &Sandbox {
+		if cross_class {
+			&self.cross_class
+		} else {
+			&self.same_class
+		}
+	}
+
+	/// Run `job`'s program (`code` is called for its bytes only if it must be compiled) on
+	/// `input`, exactly as every replica of the job does. Blocking.
+	pub fn run(
+		&self,
+		job: &JobParams,
+		code: impl FnOnce() -> crate::Result<Vec<u8>>,
+		input: &[u8],
+	) -> crate::Result<RunOutcome> {
+		let module = self.get(job.program, job.cross_class, code)?;
+		let outcome = self.sandbox(job.cross_class).run(
+			&module,
+			input,
+			job.fuel_limit,
+			job.max_output_len as usize,
+			job_seed(job.id),
+		)?;
+		Ok(outcome)
+	}
+
+	/// Whether the compiled program is at hand (so its code need not be downloaded).
+	pub fn is_cached(&self, hash: H256, cross_class: bool) -> bool {
+		let profile = Profile::of(cross_class);
+		self.memory.lock().expect("not poisoned").contains(&(profile, hash)) ||
+			self.disk.as_ref().is_some_and(|dir| artifact_path(dir, profile, hash).is_file())
+	}
+
+	/// The compiled program `hash`; `code` is called for its bytes only if it must be
+	/// compiled. Blocking: call from a blocking thread.
+	pub fn get(
+		&self,
+		hash: H256,
+		cross_class: bool,
+		code: impl FnOnce() -> crate::Result<Vec<u8>>,
+	) -> crate::Result<Module> {
+		let profile = Profile::of(cross_class);
+		if let Some(module) = self.memory.lock().expect("not poisoned").get(&(profile, hash)) {
+			return Ok(module);
+		}
+		let sandbox = self.sandbox(cross_class);
+		let module = match &self.disk {
+			None => sandbox.compile(&code()?)?,
+			Some(dir) => {
+				let artifact = artifact_path(dir, profile, hash);
+				match load(sandbox, &artifact) {
+					Some(module) => module,
+					None => {
+						let code = code()?;
+						compile_in_child(&self.compiler, &code, cross_class, &artifact, self.limits)?;
+						load(sandbox, &artifact)
+							.ok_or("the compiler process wrote an artifact that does not load")?
+					},
+				}
+			},
+		};
+		self.memory.lock().expect("not poisoned").insert((profile, hash), module.clone());
+		Ok(module)
+	}
+}
+
+/// Loads an artifact we compiled earlier; a stale or damaged one is removed.
+fn load(sandbox: &Sandbox, artifact: &Path) -> Option<Module> {
+	if !artifact.is_file() {
+		return None;
+	}
+	// SAFETY: the file was written by our own compiler process (see the module docs);
+	// wasmtime rejects artifacts of another engine version or configuration.
+	match unsafe { Module::deserialize_file(sandbox.engine(), artifact) } {
+		Ok(module) => Some(module),
+		Err(error) => {
+			tracing::warn!(artifact = %artifact.display(), %error, "discarding a stale compiled program");
+			let _ = std::fs::remove_file(artifact);
+			None
+		},
+	}
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Profile {
+	SameClass,
+	CrossClass,
+}
+
+impl Profile {
+	fn of(cross_class: bool) -> Self {
+		if cross_class {
+			Self::CrossClass
+		} else {
+			Self::SameClass
+		}
+	}
+
+	fn dir_name(self) -> &'static str {
+		match self {
+			Self::SameClass => "same-class",
+			Self::CrossClass => "cross-class",
+		}
+	}
+}
+
+fn artifact_path(dir: &Path, profile: Profile, hash: H256) -> PathBuf {
+	dir.join(profile.dir_name()).join(format!("{}.cwasm", hex::encode(hash)))
+}
+
+/// Compile `wasm` into `artifact` in a child process under `limits`.
+fn compile_in_child(
+	compiler: &Path,
+	wasm: &[u8],
+	cross_class: bool,
+	artifact: &Path,
+	limits: CompileLimits,
+) -> crate::Result<()> {
+	let source = artifact.with_extension("wasm.tmp");
+	let partial = artifact.with_extension("cwasm.tmp");
+	std::fs::write(&source, wasm)?;
+	let mut command = Command::new(compiler);
+	command
+		.arg("compile-module")
+		.arg(&source)
+		.arg(&partial)
+		.stdin(Stdio::null())
+		.stdout(Stdio::null())
+		.stderr(Stdio::piped());
+	if cross_class {
+		command.arg("--cross-class");
+	}
+	limit_address_space(&mut command, limits.max_memory);
+	let started = Instant::now();
+	let mut child = command.spawn()?;
+	let status = loop {
+		if let Some(status) = child.try_wait()? {
+			break status;
+		}
+		if started.elapsed() > limits.timeout {
+			let _ = child.kill();
+			let _ = child.wait();
+			let _ = std::fs::remove_file(&source);
+			return Err(format!("compiling took longer than {:?}", limits.timeout).into());
+		}
+		std::thread::sleep(Duration::from_millis(20));
+	};
+	let _ = std::fs::remove_file(&source);
+	if !status.success() {
+		let mut stderr = String::new();
+		if let Some(mut pipe) = child.stderr.take() {
+			use std::io::Read;
+			let _ = pipe.read_to_string(&mut stderr);
+		}
+		let _ = std::fs::remove_file(&partial);
+		return Err(format!("the program does not compile ({status}): {}", stderr.trim()).into());
+	}
+	// The rename makes a complete artifact appear at once: a crash never leaves half of one.
+	std::fs::rename(&partial, artifact)?;
+	tracing::debug!(artifact = %artifact.display(), took = ?started.elapsed(), "compiled");
+	Ok(())
+}
+
+#[cfg(unix)]
+fn limit_address_space(command: &mut Command, bytes: u64) {
+	use std::os::unix::process::CommandExt;
+	// SAFETY: setrlimit is async-signal-safe, as required between fork and exec.
+	unsafe {
+		command.pre_exec(move || {
+			let limit = libc::rlimit { rlim_cur: bytes as _, rlim_max: bytes as _ };
+			if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+				return Err(std::io::Error::last_os_error());
+			}
+			Ok(())
+		});
+	}
+}
+
+#[cfg(not(unix))]
+fn limit_address_space(_: &mut Command, _: u64) {}
+
+/// The `compile-module` subcommand: compile `source` into `artifact` and exit.
+pub fn compile_module_command(source: &Path, artifact: &Path, cross_class: bool) -> crate::Result<()> {
+	let wasm = std::fs::read(source)?;
+	let sandbox = Sandbox::new(SandboxConfig::for_job(cross_class))?;
+	let compiled = sandbox.engine().precompile_module(&wasm)?;
+	std::fs::write(artifact, compiled)?;
+	Ok(())
+}
+
+/// A small least-recently-used map of compiled modules.
+struct Lru {
+	capacity: usize,
+	tick: u64,
+	entries: HashMap<(Profile, H256), (u64, Module)>,
+}
+
+impl Lru {
+	fn new(capacity: usize) -> Self {
+		Self { capacity: capacity.max(1), tick: 0, entries: HashMap::new() }
+	}
+
+	fn contains(&self, key: &(Profile, H256)) -> bool {
+		self.entries.contains_key(key)
+	}
+
+	fn get(&mut self, key: &(Profile, H256)) -> Option<Module> {
+		self.tick += 1;
+		let tick = self.tick;
+		self.entries.get_mut(key).map(|(used, module)| {
+			*used = tick;
+			module.clone()
+		})
+	}
+
+	fn insert(&mut self, key: (Profile, H256), module: Module) {
+		self.tick += 1;
+		if self.entries.len() >= self.capacity && !self.entries.contains_key(&key) {
+			let oldest = self.entries.iter().min_by_key(|(_, (used, _))| *used).map(|(k, _)| *k);
+			if let Some(oldest) = oldest {
+				self.entries.remove(&oldest);
+			}
+		}
+		self.entries.insert(key, (self.tick, module));
+	}
+}

@@ -1,0 +1,518 @@
+//! `povc-worker run`: follow finalized blocks, run assigned jobs, commit and reveal.
+//!
+//! The worker acts on finalized blocks only, so a reorg can never make it run or commit
+//! to an assignment that disappears. Each result is saved to the durable store before
+//! its commitment is sent, and each extrinsic is marked as sent before it goes out, so
+//! after a crash or a lost connection the worker picks up where it was without ever
+//! sending the same commitment or reveal twice while one is in flight.
+
+use std::{
+	collections::{HashMap, HashSet},
+	path::PathBuf,
+	sync::{Arc, Mutex},
+	time::{Duration, Instant},
+};
+
+use pallet_jobs::{runtime_api::OpenAssignment, ExecutionResult, Role};
+use povc_primitives::{result_commitment, ExecutionStatus, JobId};
+use povc_runtime::{AccountId, BlockNumber, Hash, Header, RuntimeCall, RuntimeEvent};
+use rand::TryRng;
+use sp_core::H256;
+use tokio::sync::{watch, Semaphore};
+
+use crate::{
+	chain::{Chain, Job},
+	metrics::{povc, Metrics},
+	modules::{JobParams, Programs},
+	store::{Execution, Sent, Store},
+	Result,
+};
+
+/// A sent extrinsic that is not on chain after this many finalized blocks is sent again.
+const RESEND_AFTER: BlockNumber = 20;
+/// Saved executions of finished jobs are removed every this many finalized blocks.
+const PRUNE_EVERY: BlockNumber = 20;
+/// How often the status line is logged while jobs run.
+const STATUS_EVERY: Duration = Duration::from_secs(30);
+
+/// How the worker runs.
+#[derive(Clone, Debug)]
+pub struct Options {
+	/// The node's WebSocket URL.
+	pub node: String,
+	/// Where the durable state and compiled programs live.
+	pub data_dir: PathBuf,
+	/// Most jobs run at once.
+	pub parallel: usize,
+	/// Test-only: report a corrupted output (to test that liars are outvoted).
+	pub corrupt_output: bool,
+}
+
+/// One (job, role) the worker has to act on; the role as `Role as u8`.
+type Key = (JobId, u8);
+
+fn key_of(assignment: &OpenAssignment<BlockNumber>) -> Key {
+	(assignment.job, assignment.role as u8)
+}
+
+/// The running worker.
+pub struct Worker {
+	options: Options,
+	signer: povc_client::keys::Signer,
+	store: Arc<Store>,
+	programs: Arc<Programs>,
+	metrics: Metrics,
+	slots: Arc<Semaphore>,
+	/// Executions running now, with their start.
+	running: Mutex<HashMap<Key, Instant>>,
+	/// Committed assignments whose saved result is missing (logged once).
+	lost: Mutex<HashSet<Key>>,
+}
+
+impl Worker {
+	pub fn new(
+		options: Options,
+		signer: povc_client::keys::Signer,
+		store: Store,
+		programs: Programs,
+		metrics: Metrics,
+	) -> Arc<Self> {
+		let slots = Arc::new(Semaphore::new(options.parallel.max(1)));
+		Arc::new(Self {
+			options,
+			signer,
+			store: Arc::new(store),
+			programs: Arc::new(programs),
+			metrics,
+			slots,
+			running: Mutex::default(),
+			lost: Mutex::default(),
+		})
+	}
+
+	/// Follow the chain until `shutdown` turns true, reconnecting whenever the node goes
+	/// away.
+	pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+		tokio::spawn(self.clone().status_line());
+		let mut backoff = Duration::from_secs(1);
+		while !*shutdown.borrow() {
+			match Chain::connect(&self.options.node, self.signer.clone()).await {
+				Ok(chain) => {
+					backoff = Duration::from_secs(1);
+					tracing::info!(node = %self.options.node, "connected");
+					if let Err(error) = self.follow(Arc::new(chain), &mut shutdown).await {
+						tracing::warn!(%error, "lost the node; reconnecting");
+					}
+				},
+				Err(error) => {
+					tracing::warn!(%error, retry_in = ?backoff, "node unreachable");
+					tokio::select! {
+						_ = tokio::time::sleep(backoff) => {},
+						_ = shutdown.changed() => {},
+					}
+					backoff = (backoff * 2).min(Duration::from_secs(30));
+				},
+			}
+		}
+	}
+
+	/// Handle finalized blocks from one connection until it fails or shutdown.
+	async fn follow(
+		self: &Arc<Self>,
+		chain: Arc<Chain>,
+		shutdown: &mut watch::Receiver<bool>,
+	) -> Result<()> {
+		let mut heads = chain.finalized_heads().await?;
+		let mut last: Option<BlockNumber> = None;
+		loop {
+			let header = tokio::select! {
+				head = heads.next() => match head {
+					Some(header) => header?,
+					None => return Err("the finalized-heads subscription ended".into()),
+				},
+				_ = shutdown.changed() => return Ok(()),
+			};
+			if let Err(error) = self.on_finalized(&chain, &header, last).await {
+				if !chain.is_connected() {
+					return Err(error);
+				}
+				tracing::warn!(%error, block = header.number, "could not handle a finalized block");
+			}
+			last = Some(header.number);
+		}
+	}
+
+	async fn on_finalized(
+		self: &Arc<Self>,
+		chain: &Arc<Chain>,
+		header: &Header,
+		last: Option<BlockNumber>,
+	) -> Result<()> {
+		let (number, hash) = (header.number, header.hash());
+		self.note_payments_and_slashes(chain, last, number).await?;
+		let open = chain.assignments(hash).await?;
+		for assignment in &open {
+			let key = key_of(assignment);
+			let saved = self.store.get(assignment.job, assignment.role)?;
+			if assignment.committed {
+				match saved {
+					Some(execution) => self.act(chain, execution, assignment, number, Action::Reveal).await?,
+					None => {
+						if self.lost.lock().expect("not poisoned").insert(key) {
+							tracing::error!(
+								job = key.0,
+								"committed, but the saved result is gone (was the data dir \
+								 replaced?): cannot reveal"
+							);
+						}
+					},
+				}
+			} else {
+				match saved {
+					Some(execution) => self.act(chain, execution, assignment, number, Action::Commit).await?,
+					None => self.start_execution(chain, assignment.clone(), hash, number),
+				}
+			}
+		}
+		if number % PRUNE_EVERY == 0 {
+			self.prune(chain, hash, &open).await?;
+		}
+		Ok(())
+	}
+
+	/// Run the job in the background (if it is not running already), then commit.
+	fn start_execution(
+		self: &Arc<Self>,
+		chain: &Arc<Chain>,
+		assignment: OpenAssignment<BlockNumber>,
+		at: Hash,
+		finalized: BlockNumber,
+	) {
+		let key = key_of(&assignment);
+		if self.running.lock().expect("not poisoned").insert(key, Instant::now()).is_some() {
+			return;
+		}
+		let (worker, chain) = (self.clone(), chain.clone());
+		tokio::spawn(async move {
+			let outcome = match worker.execute(&chain, &assignment, at).await {
+				Ok(execution) =>
+					worker.act(&chain, execution, &assignment, finalized, Action::Commit).await,
+				Err(error) => Err(error),
+			};
+			// Only now: until the result is saved, a running entry keeps the next blocks
+			// from starting the same execution again.
+			worker.running.lock().expect("not poisoned").remove(&key);
+			if let Err(error) = outcome {
+				worker.metrics.failures.with_label_values(&["execute"]).inc();
+				tracing::warn!(job = key.0, %error, "could not run the job; retrying at the next block");
+			}
+		});
+	}
+
+	/// Fetch and run one assignment (`act` saves the result before committing).
+	async fn execute(
+		self: &Arc<Self>,
+		chain: &Chain,
+		assignment: &OpenAssignment<BlockNumber>,
+		at: Hash,
+	) -> Result<Execution> {
+		let _slot = self.slots.clone().acquire_owned().await?;
+		let job = chain.job(assignment.job, at).await?.ok_or("the job is gone")?;
+		let params = job_params(&job);
+		let code = match self.programs.is_cached(job.program, job.cross_class) {
+			true => None,
+			false => Some(chain.program(job.program, at).await?),
+		};
+		let input = chain.input(&job, at).await?;
+		tracing::info!(job = job.id, role = ?assignment.role, fuel_limit = job.fuel_limit, "running");
+		let started = Instant::now();
+		self.metrics.running.inc();
+		let programs = self.programs.clone();
+		let outcome = tokio::task::spawn_blocking(move || {
+			programs.run(&params, || code.ok_or_else(|| "the compiled program was evicted".into()), &input)
+		})
+		.await;
+		self.metrics.running.dec();
+		let mut outcome = outcome??;
+		self.metrics.jobs_run.with_label_values(&[status_label(&outcome.status)]).inc();
+		self.metrics.fuel_used.inc_by(outcome.fuel_used);
+		if self.options.corrupt_output {
+			outcome.output.push(b'!');
+		}
+		let result = ExecutionResult {
+			output_hash: H256(outcome.output_hash()),
+			fuel_used: outcome.fuel_used,
+			status: outcome.status,
+		};
+		tracing::info!(
+			job = job.id,
+			status = ?result.status,
+			fuel = result.fuel_used,
+			took = ?started.elapsed(),
+			output_hash = ?result.output_hash,
+			"ran"
+		);
+		let mut salt = [0u8; 32];
+		rand::rngs::SysRng
+			.try_fill_bytes(&mut salt)
+			.map_err(|e| format!("no randomness from the OS for the salt: {e}"))?;
+		let execution = Execution {
+			job: job.id,
+			role: assignment.role,
+			result,
+			salt,
+			output: outcome.output,
+			commit_sent: None,
+			reveal_sent: None,
+		};
+		Ok(execution)
+	}
+
+	/// Send the commitment or reveal of `execution`, unless one sent in this phase may
+	/// still land.
+	async fn act(
+		self: &Arc<Self>,
+		chain: &Arc<Chain>,
+		mut execution: Execution,
+		assignment: &OpenAssignment<BlockNumber>,
+		finalized: BlockNumber,
+		action: Action,
+	) -> Result<()> {
+		let sent = match action {
+			Action::Commit => &mut execution.commit_sent,
+			Action::Reveal => &mut execution.reveal_sent,
+		};
+		if !self.should_send(*sent, assignment, finalized) {
+			return Ok(());
+		}
+		*sent = Some(Sent { phase_ends: assignment.phase_ends, at_finalized: finalized });
+		let call = action.call(&execution, chain.account())?;
+		// Synced to disk before the extrinsic leaves: a commitment we cannot open later
+		// costs the bond, and the mark keeps a restart from sending it twice.
+		self.store.put(&execution)?;
+		self.send(chain, call, execution, action).await
+	}
+
+	/// Whether to send now: not if one sent in this phase may still land.
+	fn should_send(
+		&self,
+		sent: Option<Sent>,
+		assignment: &OpenAssignment<BlockNumber>,
+		finalized: BlockNumber,
+	) -> bool {
+		if finalized > assignment.phase_ends {
+			return false;
+		}
+		match sent {
+			Some(sent) if sent.phase_ends == assignment.phase_ends => {
+				let resend = finalized >= sent.at_finalized + RESEND_AFTER;
+				if resend {
+					tracing::warn!(job = assignment.job, "still not on chain; sending again");
+				}
+				resend
+			},
+			_ => true,
+		}
+	}
+
+	/// Send `call`; follow it in the background. If the node drops it, clear the sent
+	/// mark so the next finalized block sends it again.
+	async fn send(
+		self: &Arc<Self>,
+		chain: &Arc<Chain>,
+		call: RuntimeCall,
+		execution: Execution,
+		action: Action,
+	) -> Result<()> {
+		let (job, role) = (execution.job, execution.role);
+		let included = match chain.send(call).await {
+			Ok(included) => included,
+			Err(error) => {
+				self.clear_sent(job, role, action);
+				self.metrics.failures.with_label_values(&["submit"]).inc();
+				return Err(format!("the node refused the {}: {error}", action.name()).into());
+			},
+		};
+		tracing::info!(job, role = ?role, "{} sent", action.name());
+		let worker = self.clone();
+		tokio::spawn(async move {
+			match included.await {
+				Ok(inclusion) => match inclusion.error {
+					None => {
+						worker.metrics.extrinsics.with_label_values(&[action.name()]).inc();
+						tracing::info!(job, block = ?inclusion.block, "{} included", action.name());
+					},
+					Some(error) => {
+						worker.metrics.failures.with_label_values(&["rejected"]).inc();
+						tracing::warn!(job, %error, "{} failed on chain", action.name());
+					},
+				},
+				Err(error) => {
+					worker.clear_sent(job, role, action);
+					tracing::warn!(job, %error, "{} not included; will send again", action.name());
+				},
+			}
+		});
+		Ok(())
+	}
+
+	fn clear_sent(&self, job: JobId, role: Role, action: Action) {
+		if let Ok(Some(mut execution)) = self.store.get(job, role) {
+			match action {
+				Action::Commit => execution.commit_sent = None,
+				Action::Reveal => execution.reveal_sent = None,
+			}
+			if let Err(error) = self.store.put(&execution) {
+				tracing::error!(job, %error, "cannot update the worker state");
+			}
+		}
+	}
+
+	/// Forget saved executions of jobs that no longer need this worker.
+	async fn prune(
+		&self,
+		chain: &Chain,
+		at: Hash,
+		open: &[OpenAssignment<BlockNumber>],
+	) -> Result<()> {
+		for execution in self.store.all()? {
+			let (job, role) = (execution.job, execution.role);
+			if open.iter().any(|a| a.job == job && a.role == role) {
+				continue;
+			}
+			let still_needed = chain.job(job, at).await?.is_some_and(|view| {
+				view.state.is_open() &&
+					view.assignments
+						.iter()
+						.any(|a| &a.worker == chain.account() && a.role == role)
+			});
+			if !still_needed {
+				self.store.remove(job, role)?;
+				tracing::debug!(job, "forgot a finished job");
+			}
+		}
+		Ok(())
+	}
+
+	/// Count payments and slashes of this worker in blocks after `last` up to `number`.
+	async fn note_payments_and_slashes(
+		&self,
+		chain: &Chain,
+		last: Option<BlockNumber>,
+		number: BlockNumber,
+	) -> Result<()> {
+		// After (re)connecting only the newest block: older ones were counted or predate us.
+		let first = last.map_or(number, |last| (last + 1).max(number.saturating_sub(256)));
+		for block in first..=number {
+			let Some(hash) = chain.block_hash(block).await? else { continue };
+			for event in chain.events(hash).await? {
+				match event {
+					RuntimeEvent::Jobs(pallet_jobs::Event::WorkerPaid { job, worker, amount, .. })
+						if &worker == chain.account() =>
+					{
+						self.metrics.earnings.inc_by(povc(amount));
+						tracing::info!(job, amount = %povc_client::amount::format_povc(amount), "paid");
+					},
+					RuntimeEvent::Workers(pallet_workers::Event::Slashed { who, offence, amount })
+						if &who == chain.account() =>
+					{
+						self.metrics.slashed.inc_by(povc(amount));
+						self.metrics.failures.with_label_values(&["slashed"]).inc();
+						tracing::warn!(?offence, amount = %povc_client::amount::format_povc(amount), "slashed");
+					},
+					_ => {},
+				}
+			}
+		}
+		Ok(())
+	}
+
+	/// Log what is running every `STATUS_EVERY` while something runs.
+	async fn status_line(self: Arc<Self>) {
+		loop {
+			tokio::time::sleep(STATUS_EVERY).await;
+			let running: Vec<String> = self
+				.running
+				.lock()
+				.expect("not poisoned")
+				.iter()
+				.map(|((job, _), started)| format!("job {job} for {}s", started.elapsed().as_secs()))
+				.collect();
+			if !running.is_empty() {
+				tracing::info!(running = %running.join(", "), "status");
+			}
+		}
+	}
+
+	/// Wait (up to `grace`) for running executions to finish and save their results.
+	pub async fn drain(&self, grace: Duration) {
+		let deadline = Instant::now() + grace;
+		while !self.running.lock().expect("not poisoned").is_empty() && Instant::now() < deadline {
+			tokio::time::sleep(Duration::from_millis(100)).await;
+		}
+	}
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Action {
+	Commit,
+	Reveal,
+}
+
+impl Action {
+	/// The extrinsic's call for `execution` by `worker`.
+	fn call(self, execution: &Execution, worker: &AccountId) -> Result<RuntimeCall> {
+		let (job, result) = (execution.job, execution.result);
+		Ok(RuntimeCall::Jobs(match self {
+			Self::Commit => {
+				let commitment = result_commitment(
+					job,
+					worker,
+					&result.output_hash,
+					result.fuel_used,
+					&result.status,
+					&execution.salt,
+				);
+				pallet_jobs::Call::commit { job, commitment }
+			},
+			Self::Reveal => pallet_jobs::Call::reveal {
+				job,
+				result,
+				salt: execution.salt,
+				output: execution
+					.output
+					.clone()
+					.try_into()
+					.map_err(|_| "the saved output is longer than the chain accepts")?,
+			},
+		}))
+	}
+
+	fn name(self) -> &'static str {
+		match self {
+			Self::Commit => "commit",
+			Self::Reveal => "reveal",
+		}
+	}
+}
+
+/// What a run of `job` depends on.
+pub fn job_params(job: &Job) -> JobParams {
+	JobParams {
+		id: job.id,
+		program: job.program,
+		fuel_limit: job.fuel_limit,
+		max_output_len: job.max_output_len,
+		cross_class: job.cross_class,
+	}
+}
+
+/// The metrics label of a status.
+pub fn status_label(status: &ExecutionStatus) -> &'static str {
+	match status {
+		ExecutionStatus::Exited(_) => "exited",
+		ExecutionStatus::Trapped => "trapped",
+		ExecutionStatus::OutOfFuel => "out_of_fuel",
+		ExecutionStatus::OutputTooLarge => "output_too_large",
+	}
+}

@@ -1,0 +1,78 @@
+//! Compiling happens in a child process (`povc-worker compile-module`) under limits: a
+//! compile that overruns them fails cleanly and the worker carries on; artifacts the
+//! child wrote are reused from disk.
+
+use std::{path::PathBuf, time::Duration};
+
+use povc_worker::modules::{CompileLimits, JobParams, Programs};
+use sp_core::H256;
+
+const ECHO: &str = r#"(module
+	(import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+	(memory (export "memory") 1)
+	(data (i32.const 16) "compiled")
+	(func (export "_start")
+		(i32.store (i32.const 0) (i32.const 16))
+		(i32.store (i32.const 4) (i32.const 8))
+		(drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
+
+fn compiler() -> PathBuf {
+	PathBuf::from(env!("CARGO_BIN_EXE_povc-worker"))
+}
+
+fn programs(dir: &std::path::Path, limits: CompileLimits) -> Programs {
+	Programs::new(Some(dir.to_path_buf()), limits, 4).unwrap().with_compiler(compiler())
+}
+
+fn job(program: H256) -> JobParams {
+	JobParams { id: 1, program, fuel_limit: 1_000_000, max_output_len: 64, cross_class: false }
+}
+
+#[test]
+fn a_child_compiles_and_the_artifact_is_reused_from_disk() {
+	let dir = tempfile::tempdir().unwrap();
+	let wasm = wat::parse_str(ECHO).unwrap();
+	let hash = H256(sp_crypto_hashing::blake2_256(&wasm));
+	let first = programs(dir.path(), CompileLimits::default());
+	let outcome = first.run(&job(hash), || Ok(wasm.clone()), b"").unwrap();
+	assert_eq!(outcome.output, b"compiled");
+
+	// A fresh cache (as after a restart) loads the artifact without the code.
+	let second = programs(dir.path(), CompileLimits::default());
+	assert!(second.is_cached(hash, false));
+	assert!(!second.is_cached(hash, true), "the cross-class profile compiles separately");
+	let again = second.run(&job(hash), || Err("must not compile again".into()), b"").unwrap();
+	assert_eq!(again, outcome);
+}
+
+#[test]
+fn a_compile_over_its_limits_fails_cleanly() {
+	let dir = tempfile::tempdir().unwrap();
+	let wasm = wat::parse_str(ECHO).unwrap();
+	let hash = H256(sp_crypto_hashing::blake2_256(&wasm));
+
+	let no_time = CompileLimits { timeout: Duration::ZERO, ..CompileLimits::default() };
+	let error = programs(dir.path(), no_time).run(&job(hash), || Ok(wasm.clone()), b"");
+	assert!(error.unwrap_err().to_string().contains("longer than"));
+
+	let no_memory = CompileLimits { max_memory: 16 << 20, ..CompileLimits::default() };
+	let error = programs(dir.path(), no_memory).run(&job(hash), || Ok(wasm.clone()), b"");
+	assert!(error.unwrap_err().to_string().contains("does not compile"));
+
+	// Nothing half-written was left behind, and within limits it compiles.
+	let fine = programs(dir.path(), CompileLimits::default());
+	assert!(!fine.is_cached(hash, false));
+	assert_eq!(fine.run(&job(hash), || Ok(wasm), b"").unwrap().output, b"compiled");
+}
+
+#[test]
+fn invalid_code_is_an_error_from_the_child() {
+	let dir = tempfile::tempdir().unwrap();
+	let garbage = b"\0asm\x01\0\0\0\xff\xff".to_vec();
+	let hash = H256(sp_crypto_hashing::blake2_256(&garbage));
+	let error = programs(dir.path(), CompileLimits::default())
+		.run(&job(hash), || Ok(garbage), b"")
+		.unwrap_err()
+		.to_string();
+	assert!(error.contains("does not compile"), "{error}");
+}
