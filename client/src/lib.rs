@@ -3,8 +3,10 @@
 //! end-to-end tests and the `povc` CLI.
 
 pub mod amount;
+pub mod connection;
 pub mod keys;
 pub mod rpc;
+pub mod status;
 pub mod tx;
 
 /// Any error, with a message that says what went wrong.

@@ -59,8 +59,12 @@ impl WorkerProcess {
 	fn spawn(&mut self) -> Result<()> {
 		self.log_path = crate::process::next_log_path(&self.data_dir, "worker");
 		let log = File::create(&self.log_path)?;
-		let child = Command::new(worker_binary())
-			.args(["run", "--register", "--parallel", "2", "--node", &self.node])
+		let mut command = Command::new(worker_binary());
+		command.args(["run", "--register", "--node", &self.node]);
+		if !self.extra_args.iter().any(|a| a == "--parallel") {
+			command.args(["--parallel", "2"]);
+		}
+		let child = command
 			.arg("--data-dir")
 			.arg(&self.data_dir)
 			.args(["--prometheus-port", &self.metrics_port.to_string()])

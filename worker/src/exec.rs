@@ -68,7 +68,7 @@ pub fn run(args: &ExecArgs) -> Result<ExitCode> {
 	if args.json {
 		println!("{}", serde_json::to_string_pretty(&report(&outcome, elapsed))?);
 	} else {
-		eprintln!("status:      {}", describe(&outcome.status));
+		eprintln!("status:      {}", povc_client::status::describe(&outcome.status));
 		eprintln!("fuel used:   {}", outcome.fuel_used);
 		eprintln!("output hash: 0x{}", hex::encode(outcome.output_hash()));
 		eprintln!("output:      {} bytes (on stdout)", outcome.output.len());
@@ -80,15 +80,6 @@ pub fn run(args: &ExecArgs) -> Result<ExitCode> {
 		ExecutionStatus::Exited(0) => ExitCode::SUCCESS,
 		_ => ExitCode::from(3),
 	})
-}
-
-fn describe(status: &ExecutionStatus) -> String {
-	match status {
-		ExecutionStatus::Exited(code) => format!("exited with {code}"),
-		ExecutionStatus::Trapped => "trapped".into(),
-		ExecutionStatus::OutOfFuel => "out of fuel".into(),
-		ExecutionStatus::OutputTooLarge => "output too large".into(),
-	}
 }
 
 fn report(outcome: &RunOutcome, elapsed: std::time::Duration) -> serde_json::Value {

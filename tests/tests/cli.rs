@@ -1,0 +1,214 @@
+//! End to end: the `povc` CLI against a real dev node with real workers — the README's
+//! quick start as written, upload, submit --wait, result, a batch of 20 jobs, cancel,
+//! and bad inputs (clear error, non-zero exit, no funds lost).
+
+use std::{
+	path::PathBuf,
+	process::{Command, Output},
+};
+
+use jsonrpsee::ws_client::WsClient;
+use povc_e2e::{chain, node::start_dev, worker::WorkerProcess};
+use povc_runtime::Balance;
+use serde_json::Value;
+use sp_keyring::Sr25519Keyring::Alice;
+
+const PRIMES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/jobs/wasm/primes.wasm");
+const README: &str = include_str!("../../README.md");
+
+fn povc_binary() -> PathBuf {
+	povc_e2e::node::node_binary().with_file_name("povc")
+}
+
+/// Run `povc ARGS` against `node` with `extra` environment; returns the output.
+fn povc(node: &str, args: &[&str], stdin: Option<&[u8]>) -> Output {
+	use std::io::Write;
+	let mut child = Command::new(povc_binary())
+		.args(args)
+		.env("POVC_NODE_URL", node)
+		.stdin(std::process::Stdio::piped())
+		.stdout(std::process::Stdio::piped())
+		.stderr(std::process::Stdio::piped())
+		.spawn()
+		.expect("povc starts");
+	let mut pipe = child.stdin.take().expect("piped");
+	pipe.write_all(stdin.unwrap_or_default()).expect("stdin written");
+	drop(pipe);
+	child.wait_with_output().expect("povc ends")
+}
+
+/// Run `povc ARGS` and expect success; returns stdout.
+fn povc_ok(node: &str, args: &[&str]) -> Vec<u8> {
+	let output = povc(node, args, None);
+	assert!(
+		output.status.success(),
+		"povc {args:?} failed: {}\n{}",
+		output.status,
+		String::from_utf8_lossy(&output.stderr)
+	);
+	output.stdout
+}
+
+/// Run `povc ARGS`, expect exit code `code` and `message` in stderr.
+fn povc_fails(node: &str, args: &[&str], code: i32, message: &str) {
+	let output = povc(node, args, None);
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert_eq!(output.status.code(), Some(code), "povc {args:?}: {stderr}");
+	assert!(stderr.contains(message), "povc {args:?} should say {message:?}: {stderr}");
+}
+
+fn json(bytes: &[u8]) -> Value {
+	serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(bytes)))
+}
+
+/// The number of primes below `n`.
+fn primes_below(n: usize) -> usize {
+	let mut composite = vec![false; n.max(2)];
+	let mut count = 0;
+	for i in 2..n {
+		if !composite[i] {
+			count += 1;
+			(i * i..n).step_by(i).for_each(|j| composite[j] = true);
+		}
+	}
+	count
+}
+
+/// `args` signed as //Alice.
+fn with_alice<'a>(args: &[&'a str]) -> Vec<&'a str> {
+	[&["--key", "//Alice"][..], args].concat()
+}
+
+async fn free(client: &WsClient) -> Balance {
+	chain::free_balance(client, &Alice.to_account_id(), None).await.unwrap()
+}
+
+/// The commands of the README's quick start (the `sh` block after "<!-- quick-start -->"),
+/// without the line that starts the dev chain (the test has started one).
+fn quick_start_commands() -> Vec<String> {
+	let block = README
+		.split("<!-- quick-start -->")
+		.nth(1)
+		.and_then(|rest| rest.split("```sh\n").nth(1))
+		.and_then(|rest| rest.split("```").next())
+		.expect("the README has a quick-start block");
+	block
+		.lines()
+		.map(|line| line.split(" #").next().unwrap_or(line).trim())
+		.filter(|line| !line.is_empty() && !line.starts_with("scripts/run-dev.sh"))
+		.map(str::to_string)
+		.collect()
+}
+
+fn run_quick_start(node: &str) -> String {
+	let mut last = String::new();
+	for command in quick_start_commands() {
+		let command = command.replacen("povc ", &format!("{} ", povc_binary().display()), 1);
+		let output = Command::new("bash")
+			.args(["-c", &command])
+			.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+			.env("POVC_NODE_URL", node)
+			.output()
+			.unwrap();
+		assert!(
+			output.status.success(),
+			"README quick start `{command}` failed: {}",
+			String::from_utf8_lossy(&output.stderr)
+		);
+		last = String::from_utf8_lossy(&output.stdout).into_owned();
+	}
+	last
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds() {
+	let dir = tempfile::tempdir().unwrap();
+	let (node, client) = start_dev(dir.path()).await.expect("dev node");
+	let url = node.ws_url();
+	let _workers: Vec<_> = ["//Bob", "//Charlie", "//Dave"]
+		.iter()
+		.map(|key| WorkerProcess::start(&url, key, dir.path(), &["--parallel", "8"]).unwrap())
+		.collect();
+	let alice = ["--key", "//Alice"];
+
+	// The README quick start, as written, ends with a verified result.
+	let printed = run_quick_start(&url);
+	assert_eq!(printed, format!("primes below 1000000: {}\n", primes_below(1_000_000)));
+
+	// Upload is idempotent.
+	let first = json(&povc_ok(&url, &with_alice(&["--json", "program", "upload", PRIMES])));
+	assert_eq!(first["uploaded"], false, "the quick start uploaded it already");
+	let program = first["program"].as_str().unwrap().to_string();
+
+	// Submit and wait, output to a file; the same output through `job result`.
+	let input = dir.path().join("input");
+	std::fs::write(&input, "100000").unwrap();
+	let out = dir.path().join("out");
+	let (input_arg, out_arg) = (input.to_str().unwrap(), out.to_str().unwrap());
+	let submit = ["job", "submit", "--program", PRIMES, "--fuel", "1000000000", "--price", "1000"];
+	let args = [&alice[..], &submit, &["--input", input_arg, "--wait", "--output", out_arg]].concat();
+	povc_ok(&url, &args);
+	let expected = format!("primes below 100000: {}\n", primes_below(100_000));
+	assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
+	let listed = json(&povc_ok(&url, &with_alice(&["--json", "job", "list"])));
+	let id = listed.as_array().unwrap().last().unwrap()["id"].to_string();
+	assert_eq!(String::from_utf8(povc_ok(&url, &["job", "result", &id])).unwrap(), expected);
+	let status = json(&povc_ok(&url, &["--json", "job", "status", &id]));
+	assert_eq!(status["state"], "Verified");
+
+	// A batch of 20 inputs, in batched extrinsics, gathered into a folder.
+	let manifest = dir.path().join("sweep.txt");
+	let sweep: Vec<usize> = (1..=20).map(|i| i * 1_000).collect();
+	std::fs::write(&manifest, sweep.iter().map(|n| format!("{n}\n")).collect::<String>()).unwrap();
+	let outputs = dir.path().join("sweep");
+	let batch = [
+		"job", "submit-batch", "--program", &program, "--fuel", "100000000", "--price", "1000",
+		"--manifest", manifest.to_str().unwrap(), "--out-dir", outputs.to_str().unwrap(),
+		"--chunk", "8",
+	];
+	povc_ok(&url, &[&alice[..], &batch].concat());
+	for (i, n) in sweep.iter().enumerate() {
+		let text = std::fs::read_to_string(outputs.join(format!("{:02}.out", i + 1))).unwrap();
+		assert_eq!(text, format!("primes below {n}: {}\n", primes_below(*n)));
+	}
+	let summary = json(&std::fs::read(outputs.join("results.json")).unwrap());
+	assert_eq!(summary["verified"], 20);
+
+	// Cancel: five replicas cannot be drawn from three workers, so the job waits.
+	let queued = [&alice[..], &submit, &["--replicas", "5", "--json"]].concat();
+	let queued = json(&povc_ok(&url, &queued))["job"].to_string();
+	let before_cancel = free(&client).await;
+	let cancelled = json(&povc_ok(&url, &with_alice(&["--json", "job", "cancel", &queued])));
+	assert_ne!(cancelled["refunded"], "0");
+	let status = json(&povc_ok(&url, &["--json", "job", "status", &queued]));
+	assert_eq!(status["state"], "Cancelled");
+	assert!(free(&client).await > before_cancel, "the escrow came back");
+
+	// Bad input: a clear error, a meaningful exit code, and not a planck spent.
+	let before = free(&client).await;
+	let missing = ["--key", "//Alice", "job", "submit", "--program", "/no/such.wasm", "--fuel", "1", "--price", "1"];
+	povc_fails(&url, &missing, 2, "cannot read /no/such.wasm");
+	let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
+	povc_fails(&url, &with_alice(&["program", "upload", readme]), 2, "not a valid job program");
+	povc_fails(&url, &with_alice(&["job", "result", "999999"]), 2, "there is no job 999999");
+	let unknown = "0x1111111111111111111111111111111111111111111111111111111111111111";
+	let args = ["--key", "//Alice", "job", "submit", "--program", unknown, "--fuel", "1", "--price", "1"];
+	povc_fails(&url, &args, 2, "unknown program");
+	let greedy = ["--key", "//Alice", "job", "submit", "--program", PRIMES, "--fuel", "1000000000000", "--price", "100000000000"];
+	povc_fails(&url, &greedy, 5, "not enough");
+	let pauper = ["--key", "//Nobody", "job", "submit", "--program", PRIMES, "--fuel", "1000", "--price", "1"];
+	povc_fails(&url, &pauper, 5, "not enough");
+	povc_fails("ws://127.0.0.1:1", &with_alice(&["balance"]), 4, "cannot reach a povc node");
+	povc_fails(&url, &["job", "cancel", "0"], 2, "needs a key");
+	assert_eq!(free(&client).await, before, "refused commands cost nothing");
+
+	// Accounts and workers.
+	let bob = json(&povc_ok(&url, &["--json", "worker", "info", "//Bob"]));
+	assert_eq!(bob["bond"].as_u64(), Some(100_000_000_000_000));
+	let key = json(&povc_ok(&url, &["--json", "keys", "inspect", "//Bob"]));
+	assert_eq!(key["address"], "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty");
+	let generated = json(&povc_ok(&url, &["--json", "keys", "generate"]));
+	assert_eq!(generated["mnemonic"].as_str().unwrap().split(' ').count(), 12);
+	let balance = json(&povc_ok(&url, &with_alice(&["--json", "balance"])));
+	assert_eq!(balance["free"], free(&client).await.to_string());
+}
