@@ -150,7 +150,7 @@ impl Connection {
 		price_per_fuel: Balance,
 		max_output_len: u32,
 	) -> Result<CostEstimate<Balance>> {
-		// The price as a string-free number may exceed JSON's safe integers; send hex.
+		// A u128 price can exceed what JSON numbers carry safely; the node takes hex too.
 		let price = format!("0x{price_per_fuel:x}");
 		let params = rpc_params![fuel_limit, replicas, price, max_output_len];
 		Ok(self.client.request("povc_estimateCost", params).await?)

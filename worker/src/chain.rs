@@ -95,6 +95,11 @@ impl Chain {
 		self.connection.events(at).await
 	}
 
+	/// Sign and send `call`, wait until it is in a block; an error if it failed there.
+	pub async fn execute(&self, call: RuntimeCall) -> Result<Inclusion> {
+		self.connection.execute(&self.signer, call).await
+	}
+
 	/// Sign and send `call`; the returned future resolves once it is in a block.
 	pub async fn send(
 		&self,

@@ -227,10 +227,7 @@ async fn ensure_registered(chain: &Chain, bond: Option<u128>, capacity: u32) -> 
 		capacity,
 		class: class.clone().into_bytes().try_into().map_err(|_| "class name too long")?,
 	});
-	let inclusion = chain.send(call).await?.await?;
-	if let Some(error) = inclusion.error {
-		return Err(format!("registering failed: {error}").into());
-	}
+	chain.execute(call).await.map_err(|e| format!("registering failed: {e}"))?;
 	tracing::info!(bond = %amount::format_povc(bond), capacity, %class, "registered");
 	Ok(())
 }

@@ -85,7 +85,7 @@ impl Metrics {
 	}
 }
 
-/// `planck` in POVC (12 decimals), for display and metrics.
+/// `planck` in POVC, for metrics.
 pub fn povc(planck: u128) -> f64 {
-	planck as f64 / 1e12
+	planck as f64 / povc_client::amount::ONE as f64
 }

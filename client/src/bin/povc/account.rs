@@ -150,15 +150,7 @@ pub async fn transfer(global: &Global, args: TransferArgs) -> Outcome {
 	let signer = signer(global)?;
 	let to = account_of(global, Some(&args.to))?;
 	let connection = connect(global).await?;
-	let free = connection.free_balance(signer.account()).await?;
-	if free <= args.amount {
-		return Err(Failure::funds(format!(
-			"{} has {} free, not enough to send {} plus the fee",
-			signer.address(),
-			format_povc(free),
-			format_povc(args.amount)
-		)));
-	}
+	crate::program::ensure_funds(&connection, &signer, args.amount, "the transfer").await?;
 	let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
 		dest: to.clone().into(),
 		value: args.amount,

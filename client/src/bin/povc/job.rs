@@ -155,7 +155,7 @@ async fn submit(global: &Global, args: SubmitArgs) -> Outcome {
 		None => program_hash,
 	};
 	let input = job_input(global, &connection, &signer, input).await?;
-	let spec = spec(&connection, params, program, input).await?;
+	let spec = spec(params, job_deadline(&connection, params).await?, program, input);
 	let inclusion = connection
 		.execute(&signer, RuntimeCall::Jobs(pallet_jobs::Call::submit_job { spec }))
 		.await?;
@@ -249,17 +249,21 @@ async fn job_input(
 	Ok(JobInput::Blob(ensure_data(global, connection, signer, &input).await?))
 }
 
-async fn spec(
-	connection: &Connection,
+/// `--deadline`, or `DEFAULT_LIFETIME` blocks from now.
+async fn job_deadline(connection: &Connection, params: &JobParams) -> Outcome<BlockNumber> {
+	match params.deadline {
+		Some(deadline) => Ok(deadline),
+		None => Ok(connection.best_number().await? + DEFAULT_LIFETIME),
+	}
+}
+
+fn spec(
 	params: &JobParams,
+	deadline: BlockNumber,
 	program: H256,
 	input: JobInput<<Runtime as pallet_jobs::Config>::MaxInlineInput>,
-) -> Outcome<pallet_jobs::JobSpecOf<Runtime>> {
-	let deadline = match params.deadline {
-		Some(deadline) => deadline,
-		None => connection.best_number().await? + DEFAULT_LIFETIME,
-	};
-	Ok(JobSpec {
+) -> pallet_jobs::JobSpecOf<Runtime> {
+	JobSpec {
 		program,
 		input,
 		fuel_limit: params.fuel,
@@ -269,7 +273,7 @@ async fn spec(
 		min_reputation: Permill::zero(),
 		max_output_len: params.max_output,
 		cross_class: params.cross_class,
-	})
+	}
 }
 
 /// Ids of the jobs submitted, in order.
@@ -514,13 +518,15 @@ async fn submit_batch(global: &Global, args: BatchArgs) -> Outcome {
 		None => program_hash,
 	};
 
-	// Send every chunk before waiting for any: they land in the next block or two.
+	// One deadline for the whole batch. Send every chunk before waiting for any: they
+	// land in the next block or two.
+	let deadline = job_deadline(&connection, params).await?;
 	let mut pending = Vec::new();
 	for chunk in inputs.chunks(args.chunk.max(1)) {
 		let mut calls = Vec::new();
 		for (_, input) in chunk {
 			let input = job_input(global, &connection, &signer, input.clone()).await?;
-			let spec = spec(&connection, params, program, input).await?;
+			let spec = spec(params, deadline, program, input);
 			calls.push(RuntimeCall::Jobs(pallet_jobs::Call::submit_job { spec }));
 		}
 		let batch = RuntimeCall::Utility(pallet_utility::Call::batch_all { calls });
