@@ -25,7 +25,7 @@ CARGO_TARGET_DIR="$BENCH_TARGET" povc_cargo build --locked --release -p povc-run
 WASM="$BENCH_TARGET/release/wbuild/povc-runtime/povc_runtime.compact.compressed.wasm"
 
 pallets=("$@")
-[[ ${#pallets[@]} -gt 0 ]] || pallets=(pallet_workers pallet_jobs)
+[[ ${#pallets[@]} -gt 0 ]] || pallets=(pallet_workers pallet_jobs pallet_povc)
 for pallet in "${pallets[@]}"; do
 	dir="$POVC_ROOT/pallets/${pallet#pallet_}"
 	echo "benchmarking $pallet -> $dir/src/weights.rs"

@@ -157,6 +157,20 @@ pub trait RefereePool<AccountId> {
 	fn referees() -> Vec<AccountId>;
 }
 
+/// The registered workers and whom each one's verified compute counts for: what
+/// `pallet-povc` builds the referee pool from.
+pub trait WorkerDirectory<AccountId> {
+	/// Every registered worker with its compute beneficiary (itself by default), in
+	/// registration order.
+	fn workers_with_beneficiaries() -> Vec<(AccountId, AccountId)>;
+}
+
+impl<AccountId> WorkerDirectory<AccountId> for () {
+	fn workers_with_beneficiaries() -> Vec<(AccountId, AccountId)> {
+		Vec::new()
+	}
+}
+
 /// The commitment a worker submits before revealing its result. It binds the worker's
 /// own account, so a commitment copied from another worker can never be revealed.
 pub fn result_commitment<AccountId: Encode>(

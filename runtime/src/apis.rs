@@ -3,6 +3,7 @@
 use alloc::vec::Vec;
 use frame_support::{
 	genesis_builder_helper::{build_state, get_preset},
+	traits::Get,
 	weights::Weight,
 };
 use sp_api::impl_runtime_apis;
@@ -24,11 +25,21 @@ use povc_primitives::{Fuel, JobId};
 use crate::{
 	configs::EpochDuration, constants::time::BABE_GENESIS_EPOCH_CONFIG, genesis_config_presets,
 	AccountId, Babe, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Jobs, Nonce,
-	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, Workers,
-	VERSION,
+	Povc, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
+	Workers, VERSION,
 };
 
 impl_runtime_apis! {
+	impl pallet_povc::runtime_api::PovcApi<Block, AccountId> for Runtime {
+		fn scores() -> Vec<pallet_povc::runtime_api::ScoreView<AccountId>> {
+			Povc::scores_view()
+		}
+
+		fn authorities() -> pallet_povc::runtime_api::AuthoritiesView<AccountId> {
+			Povc::authorities_view()
+		}
+	}
+
 	impl pallet_workers::runtime_api::WorkersApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn worker(who: AccountId) -> Option<WorkerView<AccountId, Balance, BlockNumber>> {
 			Workers::worker_view(&who)

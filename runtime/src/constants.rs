@@ -43,11 +43,30 @@ pub mod time {
 	/// The share of primary slots an authority wins grows with its BABE weight.
 	pub const PRIMARY_PROBABILITY: (u64, u64) = (1, 4);
 
-	/// BABE's epoch configuration at genesis. Secondary VRF slots keep the chain live when
-	/// no authority wins a primary slot.
+	/// BABE's epoch configuration of a one-authority chain (`dev`) and the default. Secondary
+	/// VRF slots fill every slot no authority wins as primary.
 	pub const BABE_GENESIS_EPOCH_CONFIG: sp_consensus_babe::BabeEpochConfiguration =
 		sp_consensus_babe::BabeEpochConfiguration {
 			c: PRIMARY_PROBABILITY,
 			allowed_slots: sp_consensus_babe::AllowedSlots::PrimaryAndSecondaryVRFSlots,
+		};
+
+	/// Probability that a slot is a primary slot for some authority, on chains whose
+	/// authorities are weighted by compute. An authority with weight share θ wins a slot
+	/// with probability 1 - (1 - c)^θ: close to c·θ, i.e. proportional to its weight, for
+	/// small c (1/3 under-weights a 50 % authority by under 2 points).
+	pub const WEIGHTED_PRIMARY_PROBABILITY: (u64, u64) = (1, 3);
+
+	/// Slot length of weighted chains: 1/3 of the slots have a block, so a 2 s slot gives a
+	/// block every 6 s on average.
+	pub const WEIGHTED_SLOT_DURATION: u64 = 2_000;
+
+	/// BABE's epoch configuration of chains whose authorities are weighted by compute:
+	/// primary slots only. Secondary slots go round-robin to every authority alike, which
+	/// would dilute the weighting (with c = 1/4 they are 3/4 of the blocks).
+	pub const BABE_WEIGHTED_EPOCH_CONFIG: sp_consensus_babe::BabeEpochConfiguration =
+		sp_consensus_babe::BabeEpochConfiguration {
+			c: WEIGHTED_PRIMARY_PROBABILITY,
+			allowed_slots: sp_consensus_babe::AllowedSlots::PrimarySlots,
 		};
 }

@@ -1,5 +1,5 @@
-//! Genesis presets: `development` (one authority, Alice) and `local_testnet`
-//! (Alice, Bob, Charlie and Dave).
+//! Genesis presets: `development` (one authority, Alice, 6 s slots) and `local_testnet`
+//! (Alice, Bob, Charlie and Dave with compute scores 1 : 1 : 2 : 4, 2 s slots).
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -10,37 +10,52 @@ use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
-	constants::{currency::UNIT, time::BABE_GENESIS_EPOCH_CONFIG},
-	AccountId, BabeConfig, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
-	SessionKeys, SudoConfig,
+	constants::{
+		currency::UNIT,
+		time::{BABE_GENESIS_EPOCH_CONFIG, BABE_WEIGHTED_EPOCH_CONFIG, WEIGHTED_SLOT_DURATION},
+	},
+	AccountId, BabeConfig, Balance, BalancesConfig, PovcConfig, RuntimeGenesisConfig,
+	SessionConfig, SessionKeys, SudoConfig,
 };
+use pallet_povc::SlotTiming;
+use sp_consensus_babe::BabeEpochConfiguration;
 
 /// Balance of every endowed development account: 10 million POVC.
 pub const ENDOWMENT: Balance = 10_000_000 * UNIT;
 
-/// An authority at genesis: its account and its session keys.
+/// An authority at genesis: its account, its session keys and its compute score.
 struct Authority {
 	account: AccountId,
 	babe: BabeId,
 	grandpa: GrandpaId,
+	score: u128,
 }
 
 impl Authority {
 	/// The well-known development keys of one dev identity (`//Alice`, ...): its sr25519 key
 	/// is the account and BABE key, its ed25519 key the GRANDPA key.
-	fn dev(sr25519: Sr25519Keyring, ed25519: Ed25519Keyring) -> Self {
+	fn dev(sr25519: Sr25519Keyring, ed25519: Ed25519Keyring, score: u128) -> Self {
 		Self {
 			account: sr25519.to_account_id(),
 			babe: sr25519.public().into(),
 			grandpa: ed25519.public().into(),
+			score,
 		}
 	}
+}
+
+/// How a chain's blocks are produced: BABE's epoch configuration and the slot timing.
+struct BlockProduction {
+	epoch_config: BabeEpochConfiguration,
+	/// `None`: the runtime's default 6 s slots and 10-minute epochs.
+	timing: Option<SlotTiming>,
 }
 
 fn testnet_genesis(
 	authorities: Vec<Authority>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
+	production: BlockProduction,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -59,31 +74,55 @@ fn testnet_genesis(
 				})
 				.collect::<Vec<_>>(),
 		},
-		babe: BabeConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
+		// pallet-povc announces the genesis set to BABE, weighted by these scores.
+		povc: PovcConfig {
+			candidates: authorities
+				.iter()
+				.map(|a| (a.account.clone(), a.score))
+				.collect::<Vec<_>>(),
+			timing: production.timing,
+		},
+		babe: BabeConfig { epoch_config: production.epoch_config },
 		sudo: SudoConfig { key: Some(root) },
 	})
 }
 
+/// Compute score of the lightest `local_testnet` validator: about the fuel of half a
+/// `primes 100000` job, so a few verified jobs visibly move the weights.
+pub const LOCAL_SCORE_UNIT: u128 = 1_000_000;
+
 /// `development`: Alice is the only authority and root; the well-known accounts are funded.
+/// One authority needs no weighting: every slot has a block (primary or secondary).
 pub fn development_config_genesis() -> Value {
 	testnet_genesis(
-		vec![Authority::dev(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		vec![Authority::dev(Sr25519Keyring::Alice, Ed25519Keyring::Alice, LOCAL_SCORE_UNIT)],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
+		BlockProduction { epoch_config: BABE_GENESIS_EPOCH_CONFIG, timing: None },
 	)
 }
 
-/// `local_testnet`: Alice, Bob, Charlie and Dave are authorities; Alice is root.
+/// `local_testnet`: Alice, Bob, Charlie and Dave are authorities with compute scores
+/// 1 : 1 : 2 : 4; Alice is root. Weighted block production: primary slots only, with
+/// 2 s slots so that blocks still come every 6 s on average.
 pub fn local_config_genesis() -> Value {
 	testnet_genesis(
 		vec![
-			Authority::dev(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-			Authority::dev(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-			Authority::dev(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
-			Authority::dev(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+			Authority::dev(Sr25519Keyring::Alice, Ed25519Keyring::Alice, LOCAL_SCORE_UNIT),
+			Authority::dev(Sr25519Keyring::Bob, Ed25519Keyring::Bob, LOCAL_SCORE_UNIT),
+			Authority::dev(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie, 2 * LOCAL_SCORE_UNIT),
+			Authority::dev(Sr25519Keyring::Dave, Ed25519Keyring::Dave, 4 * LOCAL_SCORE_UNIT),
 		],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
+		BlockProduction {
+			epoch_config: BABE_WEIGHTED_EPOCH_CONFIG,
+			timing: Some(SlotTiming {
+				slot_duration_ms: WEIGHTED_SLOT_DURATION,
+				// Ten minutes, as on the default timing.
+				epoch_duration_slots: 10 * 60 * 1_000 / WEIGHTED_SLOT_DURATION,
+			}),
+		},
 	)
 }
 

@@ -69,7 +69,8 @@ pub mod opaque {
 impl_opaque_keys! {
 	/// The keys a validator registers with `session.set_keys`.
 	pub struct SessionKeys {
-		pub babe: Babe,
+		/// Handled by pallet-povc, which announces the BABE authorities with their weights.
+		pub babe: Povc,
 		pub grandpa: Grandpa,
 	}
 }
@@ -80,7 +81,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: alloc::borrow::Cow::Borrowed("povc-node"),
 	authoring_version: 1,
 	// Bump on every change of runtime logic; nodes refuse to import blocks of an unknown spec.
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -166,7 +167,12 @@ mod runtime {
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = pallet_transaction_payment;
 
+	// Genesis is built in pallet index order: Povc's scores must exist when Session asks
+	// it for the first set.
 	#[runtime::pallet_index(6)]
+	pub type Povc = pallet_povc;
+
+	#[runtime::pallet_index(12)]
 	pub type Session = pallet_session;
 
 	#[runtime::pallet_index(7)]
@@ -196,6 +202,7 @@ mod benches {
 		[pallet_sudo, Sudo]
 		[pallet_workers, Workers]
 		[pallet_jobs, Jobs]
+		[pallet_povc, Povc]
 		[pallet_utility, Utility]
 	);
 }

@@ -1,6 +1,6 @@
 //! Unit tests of the runtime's own configuration: genesis presets and fees.
 
-use frame_support::traits::{fungible::Inspect, OnUnbalanced};
+use frame_support::traits::{fungible::Inspect, Get, OnUnbalanced};
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::BuildStorage;
@@ -43,6 +43,7 @@ fn presets_are_listed_and_unknown_ones_are_none() {
 fn development_preset_has_alice_as_only_authority_and_funds_dev_accounts() {
 	preset_storage(DEV_RUNTIME_PRESET).execute_with(|| {
 		assert_eq!(Babe::authorities().len(), 1);
+		assert_eq!(Babe::slot_duration(), 6_000, "the default timing");
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
 		assert_eq!(
 			pallet_session::Validators::<Runtime>::get(),
@@ -70,10 +71,77 @@ fn local_testnet_preset_has_four_authorities_in_order() {
 		.iter()
 		.map(|k| k.to_account_id())
 		.collect();
-		assert_eq!(pallet_session::Validators::<Runtime>::get(), expected);
+		let mut validators = pallet_session::Validators::<Runtime>::get();
+		// Best score first: Dave (4), Charlie (2), then Bob and Alice (1 each, by account).
+		assert_eq!(
+			validators,
+			vec![
+				expected[3].clone(),
+				expected[2].clone(),
+				expected[1].clone(),
+				expected[0].clone()
+			]
+		);
+		validators.sort();
+		let mut sorted = expected.clone();
+		sorted.sort();
+		assert_eq!(validators, sorted);
 		let babe: Vec<_> = Babe::authorities().iter().map(|(_, weight)| *weight).collect();
-		assert_eq!(babe, vec![1, 1, 1, 1], "equal weights until pallet-povc weights them");
-		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
+		assert_eq!(
+			babe,
+			vec![500_000_000, 250_000_000, 125_000_000, 125_000_000],
+			"BABE holds the weights of the genesis scores 4 : 2 : 1 : 1"
+		);
+		assert_eq!(
+			Babe::authorities().to_vec(),
+			pallet_babe::NextAuthorities::<Runtime>::get().to_vec()
+		);
+		let grandpa = pallet_grandpa::Pallet::<Runtime>::grandpa_authorities();
+		assert_eq!(grandpa.len(), 4);
+		assert!(grandpa.iter().all(|(_, votes)| *votes == 1), "GRANDPA: equal votes");
+		assert_eq!(crate::configs::SlotDuration::get(), 2_000);
+		assert_eq!(Babe::slot_duration(), 2_000);
+		assert_eq!(crate::configs::EpochDuration::get(), 300);
+		crate::Povc::do_try_state().unwrap();
+	});
+}
+
+/// Two session rotations of the real runtime: the set picked by score reaches BABE with
+/// its weights, GRANDPA follows with equal votes and a new set id each time.
+#[test]
+fn session_rotations_announce_weighted_sets_and_advance_grandpas_set_id() {
+	use povc_primitives::VerifiedComputeSink;
+	preset_storage(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		pallet_babe::Initialized::<Runtime>::put(None::<sp_consensus_babe::digests::PreDigest>);
+		let set_id = pallet_grandpa::CurrentSetId::<Runtime>::get();
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		// A session ends in a block whose end applies GRANDPA's scheduled change.
+		let end_session = || {
+			use frame_support::traits::Hooks;
+			crate::Session::rotate_session();
+			let block = System::block_number();
+			pallet_grandpa::Pallet::<Runtime>::on_finalize(block);
+			System::set_block_number(block + 1);
+		};
+		end_session();
+		// Bob's workers verify 7 million fuel: about 8 of 15 million, capped at 50 %.
+		crate::Povc::note_verified_compute(&bob, &bob, 7_000_000);
+		end_session();
+		// The genesis set was not re-planned at genesis; every set since is a change.
+		assert_eq!(pallet_grandpa::CurrentSetId::<Runtime>::get(), set_id + 1);
+		let next = crate::Povc::authorities_view().next;
+		assert_eq!(next[0].account, bob);
+		assert_eq!(next[0].weight, 500_000_000);
+		let babe_next: Vec<_> =
+			pallet_babe::NextAuthorities::<Runtime>::get().iter().map(|(_, w)| *w).collect();
+		assert_eq!(babe_next, next.iter().map(|a| a.weight).collect::<Vec<_>>());
+		let total = babe_next.iter().sum::<u64>();
+		assert!((999_999_996..=1_000_000_000).contains(&total), "normalised, {total}");
+		end_session();
+		assert_eq!(pallet_grandpa::CurrentSetId::<Runtime>::get(), set_id + 2);
+		assert_eq!(crate::Povc::authorities_view().current, next, "announced, then used");
+		crate::Povc::do_try_state().unwrap();
 	});
 }
 

@@ -6,6 +6,8 @@
 
 pub mod node;
 pub mod process;
+pub mod sign;
+pub mod testnet;
 pub mod worker;
 
 pub use povc_client::{rpc as chain, tx, Result};

@@ -211,4 +211,19 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 	assert_eq!(generated["mnemonic"].as_str().unwrap().split(' ').count(), 12);
 	let balance = json(&povc_ok(&url, &with_alice(&["--json", "balance"])));
 	assert_eq!(balance["free"], free(&client).await.to_string());
+
+	// Compute scores: the three workers' verified jobs count for themselves; Alice, the
+	// dev chain's only validator, authors with all the weight.
+	let scores = json(&povc_ok(&url, &["--json", "scores"]));
+	let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+	assert_eq!(scores["authorities"]["current"][0]["account"], alice, "{scores}");
+	assert_eq!(scores["authorities"]["current"][0]["share"], 1_000_000_000, "{scores}");
+	let bob_score = scores["scores"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.find(|s| s["account"] == key["address"])
+		.and_then(|s| s["score"].as_u64());
+	assert!(bob_score.is_some_and(|score| score > 0), "Bob ran verified jobs: {scores}");
+	assert!(String::from_utf8_lossy(&povc_ok(&url, &["scores"])).contains(alice));
 }

@@ -274,16 +274,12 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	assert_eq!(assigned(&job_view(&client, 1).await, "Replica"), accounts(&replicas));
 	let referees = [Eve, Ferdie, AliceStash];
 	send_all(&client, &ctx, referees.iter().map(|w| (*w, register(CLASS))).collect()).await;
-	let set_referees = RuntimeCall::Jobs(pallet_jobs::Call::set_referees {
-		referees: referees.iter().map(|r| r.to_account_id()).collect(),
+	// The referee pool is the workers of the current validators: on a dev chain, Alice's.
+	let contribute_to_alice = RuntimeCall::Workers(pallet_workers::Call::contribute_to {
+		beneficiary: Some(Alice.to_account_id().into()),
 	});
-	send(
-		&client,
-		&ctx,
-		Alice,
-		RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(set_referees) }),
-	)
-	.await;
+	send_all(&client, &ctx, referees.iter().map(|w| (*w, contribute_to_alice.clone())).collect())
+		.await;
 
 	send_all(
 		&client,

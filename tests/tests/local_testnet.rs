@@ -7,10 +7,12 @@ use jsonrpsee::ws_client::WsClient;
 use povc_e2e::{
 	chain::{self, wait_for, wait_for_best, wait_for_finalized},
 	node::{best_block_on_disk, Node, NodeConfig},
+	testnet,
 };
+use sp_core::crypto::Ss58Codec;
 
 const MINUTE: Duration = Duration::from_secs(60);
-/// Authority index of each validator in the `local` genesis (session keys order).
+/// The validators of the `local` genesis.
 const VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
 
 /// Authors (BABE authority index) of blocks `from..=to` on `client`'s best chain.
@@ -50,8 +52,9 @@ async fn four_validators_author_finalize_and_survive_one_restart() {
 			.join("\n")
 	};
 
-	// Each of the four authors blocks, and GRANDPA finalizes.
-	let all_authored = wait_for("blocks by all 4 validators", 4 * MINUTE, || async {
+	// Each of the four authors blocks, and GRANDPA finalizes. Alice and Bob, with 1/8 of
+	// the weight each, win about one 2 s slot in 20.
+	let all_authored = wait_for("blocks by all 4 validators", 6 * MINUTE, || async {
 		let best = chain::best_number(&client).await?;
 		let counts = authors(&client, 1, best).await;
 		Ok((counts.len() == 4).then_some(counts))
@@ -93,7 +96,15 @@ async fn four_validators_author_finalize_and_survive_one_restart() {
 	wait_for_best(&dave_client, restarted_at, 2 * MINUTE)
 		.await
 		.unwrap_or_else(|e| panic!("Dave catches up: {e}\n{}", dave.log_tail()));
-	let dave_index = 3;
+	// Authorities are ordered by compute score: find Dave's index in the current set.
+	let set = testnet::authorities(&client, None).await.unwrap();
+	let dave_address = sp_keyring::Sr25519Keyring::Dave.to_account_id().to_ss58check();
+	let dave_index = set["current"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.position(|a| a["account"] == dave_address)
+		.expect("Dave is an authority") as u32;
 	wait_for("a block authored by Dave after restart", 4 * MINUTE, || async {
 		let best = chain::best_number(&client).await?;
 		let counts = authors(&client, restarted_at + 1, best).await;

@@ -10,7 +10,8 @@ use pallet_jobs::{JobInput, JobSpec};
 use povc_e2e::{
 	chain::{self, wait_for},
 	node::start_dev,
-	tx::{self, ChainContext},
+	sign::send,
+	tx::ChainContext,
 	worker::{worker_binary, WorkerProcess},
 };
 use povc_runtime::{AccountId, Balance, RuntimeCall, RuntimeEvent};
@@ -26,14 +27,6 @@ const INPUT: &[u8] = b"100000";
 const OUTPUT: &str = "primes below 100000: 9592\n";
 const FUEL_LIMIT: u64 = 1_000_000_000;
 const PRICE: Balance = 1_000;
-
-async fn send(client: &WsClient, ctx: &ChainContext, who: Sr25519Keyring, call: RuntimeCall) {
-	let account = who.to_account_id();
-	let nonce = tx::next_nonce(client, &account).await.unwrap();
-	let extrinsic = tx::signed_extrinsic(ctx, call.clone(), &account, &who.pair(), nonce, 0);
-	let inclusion = tx::submit_and_watch(client, &extrinsic).await.unwrap();
-	assert!(inclusion.error.is_none(), "{call:?} by {who:?} failed: {:?}", inclusion.error);
-}
 
 async fn job(client: &WsClient, id: u64) -> Value {
 	client.request("povc_job", rpc_params![id]).await.unwrap()
@@ -152,7 +145,8 @@ async fn workers_run_commit_reveal_survive_a_crash_and_outvote_a_liar() {
 	let ctx = ChainContext::fetch(&client).await.unwrap();
 	let url = node.ws_url();
 
-	// Referees: registered and paused (never drawn as replicas), in the referee pool.
+	// Referees: registered and paused (never drawn as replicas), in the referee pool as
+	// workers of the dev chain's validator, Alice.
 	let class = std::process::Command::new(worker_binary()).arg("class").output().unwrap();
 	let class = String::from_utf8(class.stdout).unwrap().trim().to_string();
 	let referees = [Eve, Ferdie, AliceStash];
@@ -163,14 +157,14 @@ async fn workers_run_commit_reveal_survive_a_crash_and_outvote_a_liar() {
 			class: class.clone().into_bytes().try_into().unwrap(),
 		});
 		let pause = RuntimeCall::Workers(pallet_workers::Call::pause {});
-		let batch = pallet_utility::Call::batch_all { calls: vec![register, pause] };
+		let contribute = RuntimeCall::Workers(pallet_workers::Call::contribute_to {
+			beneficiary: Some(Alice.to_account_id().into()),
+		});
+		let batch = pallet_utility::Call::batch_all { calls: vec![register, pause, contribute] };
 		send(&client, &ctx, referee, RuntimeCall::Utility(batch)).await;
 	}
-	let set_referees = RuntimeCall::Jobs(pallet_jobs::Call::set_referees {
-		referees: referees.iter().map(|r| r.to_account_id()).collect(),
-	});
-	let sudo = RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(set_referees) });
-	send(&client, &ctx, Alice, sudo).await;
+	let authorities: Value = client.request("povc_authorities", rpc_params![]).await.unwrap();
+	assert_eq!(authorities["current"][0]["account"], Alice.to_account_id().to_ss58check());
 	let upload = pallet_jobs::Call::upload_program { code: PROGRAM.to_vec() };
 	send(&client, &ctx, Alice, RuntimeCall::Jobs(upload)).await;
 

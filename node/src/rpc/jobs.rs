@@ -104,7 +104,7 @@ impl<C> Jobs<C> {
 	}
 }
 
-fn runtime_error(error: impl std::fmt::Debug) -> ErrorObjectOwned {
+pub(super) fn runtime_error(error: impl std::fmt::Debug) -> ErrorObjectOwned {
 	ErrorObject::owned(RUNTIME_ERROR, "Runtime API call failed", Some(format!("{error:?}")))
 }
 

@@ -1,9 +1,12 @@
 //! JSON-RPC methods of the node beyond the standard Substrate set: account nonces,
-//! fee queries, BABE epoch authorship, GRANDPA round state and the job market (`povc_*`).
+//! fee queries, BABE epoch authorship, GRANDPA round state, the job market and compute
+//! scores (`povc_*`).
 
 mod jobs;
+mod povc;
 
 pub use jobs::{Jobs, JobsRpcServer};
+pub use povc::{Povc, PovcRpcServer};
 
 use std::sync::Arc;
 
@@ -68,7 +71,8 @@ where
 			AccountId,
 			Balance,
 			povc_runtime::BlockNumber,
-		> + BlockBuilder<Block>,
+		> + pallet_povc::runtime_api::PovcApi<Block, AccountId>
+		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 	SC: SelectChain<Block> + 'static,
 	B: sc_client_api::Backend<Block> + Send + Sync + 'static,
@@ -85,6 +89,7 @@ where
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(Jobs::new(client.clone()).into_rpc())?;
+	module.merge(Povc::new(client.clone()).into_rpc())?;
 	module.merge(Babe::new(client, babe.worker_handle, babe.keystore, select_chain).into_rpc())?;
 	module.merge(
 		Grandpa::new(

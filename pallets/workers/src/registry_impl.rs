@@ -10,7 +10,7 @@ use frame_support::traits::{
 	tokens::{Fortitude, Precision, Restriction},
 	Get, Imbalance, OnUnbalanced,
 };
-use povc_primitives::{ClassId, Offence, SelectionRequest, WorkerRegistry};
+use povc_primitives::{ClassId, Offence, SelectionRequest, WorkerDirectory, WorkerRegistry};
 use sp_runtime::{
 	traits::{CheckedDiv, Saturating, Zero},
 	DispatchError, SaturatedConversion,
@@ -111,6 +111,18 @@ impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
 
 	fn compute_beneficiary(who: &T::AccountId) -> T::AccountId {
 		Workers::<T>::get(who).and_then(|info| info.contribute_to).unwrap_or_else(|| who.clone())
+	}
+}
+
+impl<T: Config> WorkerDirectory<T::AccountId> for Pallet<T> {
+	fn workers_with_beneficiaries() -> Vec<(T::AccountId, T::AccountId)> {
+		Registry::<T>::get()
+			.into_iter()
+			.map(|who| {
+				let beneficiary = Self::compute_beneficiary(&who);
+				(who, beneficiary)
+			})
+			.collect()
 	}
 }
 

@@ -9,7 +9,7 @@ use sp_runtime::Perbill;
 
 use crate::{
 	constants::{currency::*, time::*},
-	Balance, Balances, BlockNumber, Hash, Jobs, Runtime, RuntimeHoldReason, Workers,
+	Balance, Balances, BlockNumber, Hash, Povc, Runtime, RuntimeHoldReason, Workers,
 };
 
 parameter_types! {
@@ -55,10 +55,10 @@ impl pallet_jobs::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Workers = Workers;
-	/// Root-managed until pallet-povc supplies the current validators' workers.
-	type RefereePool = Jobs;
-	/// No compute scores yet (pallet-povc).
-	type ComputeSink = ();
+	/// The workers of the current validators (pallet-povc).
+	type RefereePool = Povc;
+	/// Verified compute becomes compute scores (pallet-povc).
+	type ComputeSink = Povc;
 	type Randomness = BabeRandomness;
 	type MaxProgramSize = ConstU32<{ 2 * 1024 * 1024 }>;
 	type MaxBlobSize = ConstU32<{ 1024 * 1024 }>;
@@ -66,7 +66,7 @@ impl pallet_jobs::Config for Runtime {
 	type MaxOutputLen = ConstU32<{ 64 * 1024 }>;
 	type MaxReplicas = ConstU32<5>;
 	type RefereeCount = ConstU32<3>;
-	type MaxReferees = ConstU32<100>;
+	type MaxReferees = ConstU32<{ super::consensus::MAX_REFEREES }>;
 	type MaxReplacements = ConstU32<3>;
 	/// About 10^12 wasm instructions: some minutes of CPU per replica.
 	type MaxFuelLimit = ConstU64<1_000_000_000_000>;

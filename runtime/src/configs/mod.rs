@@ -1,5 +1,6 @@
 //! Configuration of every pallet in the runtime.
 
+mod consensus;
 mod fees;
 mod job_market;
 
@@ -19,12 +20,12 @@ use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
 use crate::{
-	constants::{currency::*, time::*},
-	AccountId, Babe, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	Session, SessionKeys, System, VERSION,
+	constants::currency::*, AccountId, Babe, Balance, Balances, Block, BlockNumber, Hash, Nonce,
+	PalletInfo, Povc, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
+	RuntimeOrigin, RuntimeTask, Session, SessionKeys, System, VERSION,
 };
 
+pub use consensus::{EpochDuration, SlotDuration};
 pub use fees::FeesToAuthor;
 pub use job_market::{BabeRandomness, MinBond};
 
@@ -67,14 +68,13 @@ impl frame_system::Config for Runtime {
 }
 
 parameter_types! {
-	pub const EpochDuration: u64 = EPOCH_DURATION_IN_SLOTS;
-	pub const ExpectedBlockTime: u64 = MILLI_SECS_PER_BLOCK;
 	pub const MaxAuthorities: u32 = MAX_AUTHORITIES;
 }
 
 impl pallet_babe::Config for Runtime {
 	type EpochDuration = EpochDuration;
-	type ExpectedBlockTime = ExpectedBlockTime;
+	// Only estimates when the next epoch starts; slots without blocks make it late anyway.
+	type ExpectedBlockTime = SlotDuration;
 	// Epochs change when pallet-session rotates (session = epoch).
 	type EpochChangeTrigger = pallet_babe::ExternalTrigger;
 	type DisabledValidators = Session;
@@ -90,13 +90,14 @@ impl pallet_timestamp::Config for Runtime {
 	/// Milliseconds since the unix epoch.
 	type Moment = u64;
 	type OnTimestampSet = Babe;
-	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
+	type MinimumPeriod = consensus::MinimumPeriod;
 	type WeightInfo = ();
 }
 
 impl pallet_authorship::Config for Runtime {
 	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Babe>;
-	type EventHandler = ();
+	// The author of every block gets the block reward.
+	type EventHandler = Povc;
 }
 
 impl pallet_balances::Config for Runtime {
@@ -141,8 +142,9 @@ impl pallet_session::Config for Runtime {
 	type ValidatorIdOf = sp_runtime::traits::ConvertInto;
 	type ShouldEndSession = Babe;
 	type NextSessionRotation = Babe;
-	// The validator set stays the genesis set until pallet-povc picks it by compute score.
-	type SessionManager = ();
+	// pallet-povc picks every session's validators by compute score and, as the handler of
+	// the `babe` key, announces them to BABE with their weights.
+	type SessionManager = Povc;
 	type SessionHandler = <SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = SessionKeys;
 	type DisablingStrategy = ();

@@ -194,17 +194,47 @@ pub async fn worker(global: &Global, command: WorkerCommand) -> Outcome {
 
 pub async fn scores(global: &Global) -> Outcome {
 	use jsonrpsee::core::client::ClientT;
-	let connection = connect(global).await?;
-	let scores: serde_json::Value = connection
-		.client()
-		.request("povc_scores", jsonrpsee::rpc_params![])
-		.await
-		.map_err(|e| {
-			Failure::other(format!(
-				"this node does not serve compute scores ({e}); they come with compute-weighted \
-				 consensus (pallet-povc)"
-			))
-		})?;
-	print(global.json, scores.clone(), || serde_json::to_string_pretty(&scores).unwrap_or_default());
+	let connection = &connect(global).await?;
+	let request = |method: &'static str| async move {
+		connection.client().request::<serde_json::Value, _>(method, jsonrpsee::rpc_params![]).await.map_err(|e| {
+			Failure::other(format!("this node does not serve {method} ({e}): is it a povc node?"))
+		})
+	};
+	let scores = request("povc_scores").await?;
+	let authorities = request("povc_authorities").await?;
+	let json = json!({ "scores": scores, "authorities": authorities });
+	print(global.json, json, || scores_table(&scores, &authorities));
 	Ok(())
+}
+
+/// One line per scored account or candidate: score and BABE weight share now and next.
+fn scores_table(scores: &serde_json::Value, authorities: &serde_json::Value) -> String {
+	let share = |set: &str, account: &serde_json::Value| {
+		authorities[set]
+			.as_array()
+			.and_then(|list| list.iter().find(|a| a["account"] == *account))
+			.and_then(|a| a["share"].as_f64())
+			.map(|parts| format!("{:.1} %", parts / 1e7))
+			.unwrap_or_else(|| "-".into())
+	};
+	let mut lines = vec![format!(
+		"session {}, BABE epoch {}\n{:<48} {:>22} {:>9} {:>9}  candidate",
+		authorities["session"], authorities["epoch"], "account", "score (fuel)", "weight", "next"
+	)];
+	for entry in scores.as_array().into_iter().flatten() {
+		let account = &entry["account"];
+		lines.push(format!(
+			"{:<48} {:>22} {:>9} {:>9}  {}",
+			account.as_str().unwrap_or_default(),
+			entry["score"],
+			share("current", account),
+			share("next", account),
+			match (entry["candidate"].as_bool(), entry["sessionKeys"].as_bool()) {
+				(Some(true), Some(true)) => "yes",
+				(Some(true), _) => "yes, but no session keys",
+				_ => "no",
+			}
+		));
+	}
+	lines.join("\n")
 }

@@ -1,0 +1,384 @@
+//! # pallet-povc: proof of valuable computing
+//!
+//! Verified compute decides who produces blocks. The job market (`pallet-jobs`) reports
+//! every verified, fee-burning replica result through [`VerifiedComputeSink`]; this
+//! pallet turns the fuel into compute scores and, at every epoch change, into the
+//! weights of the next BABE authority set.
+//!
+//! - **Scores** ([`score`]): per validator, an exponentially decaying sum of verified
+//!   fuel. A worker's fuel counts for the validator it contributes to
+//!   (`pallet-workers::contribute_to`), or for itself. Decay is applied lazily, once per
+//!   epoch ([`Config::ScoreKeptPerEpoch`]).
+//! - **Candidates**: accounts with session keys that called [`Pallet::validate`]; they
+//!   leave with [`Pallet::chill`].
+//! - **Authority sets** ([`session`]): as pallet-session's `SessionManager`, the pallet
+//!   picks the best-scored candidates ([`weighting`]: at most [`Config::MaxAuthorities`],
+//!   at least [`Config::MinAuthorities`] or the set stays, no one above
+//!   [`Config::MaxAuthorityShare`], never a weight of 0). As the handler of the `babe`
+//!   session key it announces them to BABE *with* their weights, which BABE's primary
+//!   slot threshold uses. GRANDPA follows the same validators with equal votes through
+//!   its own session handler.
+//! - **Block reward**: [`Config::BlockReward`] minted to every block's author.
+//! - **Referees** ([`referees`]): disputed jobs are re-run by workers that contribute to
+//!   the current validators.
+//! - **Slot timing**: genesis may set the slot and epoch length (fast test networks);
+//!   they never change afterwards.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
+mod invariants;
+pub mod referees;
+pub mod runtime_api;
+pub mod score;
+pub mod session;
+pub mod weighting;
+pub mod weights;
+
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use pallet::*;
+pub use score::Score;
+pub use weights::WeightInfo;
+
+use frame_support::traits::fungible;
+
+/// The slot and epoch length of a chain, fixed at genesis.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	codec::Encode,
+	codec::Decode,
+	codec::DecodeWithMemTracking,
+	codec::MaxEncodedLen,
+	scale_info::TypeInfo,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SlotTiming {
+	/// Length of a BABE slot in milliseconds (even: timestamps may advance by half of it).
+	pub slot_duration_ms: u64,
+	/// Length of an epoch (= a session) in slots.
+	pub epoch_duration_slots: u64,
+}
+
+impl SlotTiming {
+	/// Shortest slot genesis may ask for.
+	pub const MIN_SLOT_DURATION_MS: u64 = 200;
+	/// Shortest epoch genesis may ask for.
+	pub const MIN_EPOCH_DURATION_SLOTS: u64 = 4;
+
+	/// Why this timing cannot run a chain, if it cannot.
+	pub fn check(&self) -> Result<(), &'static str> {
+		if self.slot_duration_ms < Self::MIN_SLOT_DURATION_MS {
+			return Err("slot duration below 200 ms");
+		}
+		if self.slot_duration_ms % 2 != 0 {
+			return Err("slot duration must be even (timestamps advance by at least half a slot)");
+		}
+		if self.epoch_duration_slots < Self::MIN_EPOCH_DURATION_SLOTS {
+			return Err("epoch shorter than 4 slots");
+		}
+		Ok(())
+	}
+}
+
+// The FRAME macros expand to fully qualified paths the workspace lint would flag.
+#[allow(unused_qualifications)]
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{pallet_prelude::*, traits::ValidatorRegistration};
+	use frame_system::pallet_prelude::*;
+	use povc_primitives::WorkerDirectory;
+	use sp_runtime::{traits::Saturating, Perbill};
+
+	pub type BalanceOf<T> = <<T as Config>::Currency as fungible::Inspect<
+		<T as frame_system::Config>::AccountId,
+	>>::Balance;
+
+	/// An authority set: validators with their BABE weights. Weakly bounded like BABE's
+	/// own sets, so that lowering the bound in an upgrade never cuts a set in use.
+	pub type WeightedSetOf<T> = WeakBoundedVec<
+		(<T as frame_system::Config>::AccountId, sp_consensus_babe::BabeAuthorityWeight),
+		<T as Config>::MaxAuthorities,
+	>;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config:
+		frame_system::Config<RuntimeEvent: From<Event<Self>>>
+		+ pallet_babe::Config
+		+ pallet_session::Config<ValidatorId = <Self as frame_system::Config>::AccountId>
+	{
+		/// The currency the block reward is minted in.
+		type Currency: fungible::Mutate<Self::AccountId>;
+
+		/// Minted to the author of every block.
+		#[pallet::constant]
+		type BlockReward: Get<BalanceOf<Self>>;
+
+		/// The share of a score that survives one epoch; the rest decays. The half-life
+		/// in epochs is `ln 2 / -ln(kept)`.
+		#[pallet::constant]
+		type ScoreKeptPerEpoch: Get<Perbill>;
+
+		/// Scores below this never make a validator an authority.
+		#[pallet::constant]
+		type MinScore: Get<u128>;
+
+		/// Most validator candidates at once (bounds the work of picking a set).
+		#[pallet::constant]
+		type MaxCandidates: Get<u32>;
+
+		/// Most authorities in a set (must not exceed BABE's and GRANDPA's limit).
+		#[pallet::constant]
+		type MaxAuthorities: Get<u32>;
+
+		/// Fewer qualifying candidates than this keep the current set.
+		#[pallet::constant]
+		type MinAuthorities: Get<u32>;
+
+		/// Largest share of the total weight one authority may hold.
+		#[pallet::constant]
+		type MaxAuthorityShare: Get<Perbill>;
+
+		/// The registered workers and whom they contribute to (the referee pool).
+		type Workers: WorkerDirectory<Self::AccountId>;
+
+		/// Largest referee pool handed to the job market.
+		#[pallet::constant]
+		type MaxReferees: Get<u32>;
+
+		/// Weights of this pallet's calls and of the per-block reward.
+		type WeightInfo: WeightInfo;
+
+		/// Sets up what a benchmark needs (session keys for a candidate).
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: benchmarking::BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Compute scores, by validator (the beneficiary of verified compute).
+	#[pallet::storage]
+	pub type Scores<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Score, ValueQuery>;
+
+	/// The epoch scores decay by: the current session index.
+	#[pallet::storage]
+	pub type CurrentEpoch<T> = StorageValue<_, u32, ValueQuery>;
+
+	/// Accounts that want to validate.
+	#[pallet::storage]
+	pub type Candidates<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, ()>;
+
+	/// The authorities of the current epoch with the weights BABE uses for them.
+	#[pallet::storage]
+	pub type Authorities<T: Config> = StorageValue<_, WeightedSetOf<T>, ValueQuery>;
+
+	/// The authorities announced for the next epoch, with their weights.
+	#[pallet::storage]
+	pub type NextAuthorities<T: Config> = StorageValue<_, WeightedSetOf<T>, ValueQuery>;
+
+	/// The set picked by the session manager for BABE's session handler, within one
+	/// session rotation (never present between blocks).
+	#[pallet::storage]
+	pub type PlannedAuthorities<T: Config> = StorageValue<_, WeightedSetOf<T>, OptionQuery>;
+
+	/// Block rewards minted so far.
+	#[pallet::storage]
+	pub type TotalRewards<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// Slot and epoch length chosen at genesis; `None`: the runtime's defaults.
+	#[pallet::storage]
+	pub type Timing<T> = StorageValue<_, SlotTiming, OptionQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Initial candidates and their scores, so a testnet starts with a chosen
+		/// weighting. Each needs session keys (pallet-session's genesis `keys`).
+		pub candidates: Vec<(T::AccountId, u128)>,
+		/// Slot and epoch length, if not the runtime's defaults.
+		pub timing: Option<SlotTiming>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			assert!(
+				self.candidates.len() as u32 <= T::MaxCandidates::get(),
+				"more genesis candidates than MaxCandidates"
+			);
+			for (who, score) in &self.candidates {
+				assert!(!Candidates::<T>::contains_key(who), "duplicate genesis candidate");
+				Candidates::<T>::insert(who, ());
+				Scores::<T>::insert(who, Score { value: *score, epoch: 0 });
+			}
+			if let Some(timing) = self.timing {
+				if let Err(why) = timing.check() {
+					panic!("invalid genesis slot timing: {why}");
+				}
+				Timing::<T>::put(timing);
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// `who` wants to validate.
+		CandidateAdded { who: T::AccountId },
+		/// `who` no longer wants to validate.
+		CandidateRemoved { who: T::AccountId },
+		/// Verified compute raised `validator`'s score by `fuel`.
+		ScoreCredited { validator: T::AccountId, fuel: u64 },
+		/// The set for session `session` was picked by score, with these weights.
+		AuthoritiesPlanned { session: u32, authorities: Vec<(T::AccountId, u64)> },
+		/// Fewer than `MinAuthorities` candidates qualified for session `session`: the
+		/// current set stays.
+		AuthoritiesKept { session: u32, qualified: u32 },
+		/// The block reward was minted to the author.
+		Rewarded { author: T::AccountId, amount: BalanceOf<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The caller is already a candidate.
+		AlreadyCandidate,
+		/// The caller is not a candidate.
+		NotCandidate,
+		/// [`Config::MaxCandidates`] candidates exist already.
+		TooManyCandidates,
+		/// The caller has no session keys: set them with `session.set_keys` first.
+		NoSessionKeys,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// The block reward is minted when pallet-authorship learns the author (in its own
+		/// `on_initialize`); its weight is accounted here, once per block.
+		fn on_initialize(_: BlockNumberFor<T>) -> Weight {
+			<T as Config>::WeightInfo::reward_author()
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Become a validator candidate. From the next epoch change on, the candidate
+		/// joins the authority set if its score is among the best.
+		///
+		/// Needs session keys (`session.set_keys`). Emits [`Event::CandidateAdded`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(<T as Config>::WeightInfo::validate())]
+		pub fn validate(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!Candidates::<T>::contains_key(&who), Error::<T>::AlreadyCandidate);
+			ensure!(Self::has_session_keys(&who), Error::<T>::NoSessionKeys);
+			ensure!(
+				Candidates::<T>::count() < T::MaxCandidates::get(),
+				Error::<T>::TooManyCandidates
+			);
+			Candidates::<T>::insert(&who, ());
+			Self::deposit_event(Event::CandidateAdded { who });
+			Ok(())
+		}
+
+		/// Stop being a candidate. The caller leaves the authority set at the next epoch
+		/// change but one (the next set is already announced); its score stays.
+		///
+		/// Emits [`Event::CandidateRemoved`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(<T as Config>::WeightInfo::chill())]
+		pub fn chill(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(Candidates::<T>::contains_key(&who), Error::<T>::NotCandidate);
+			Candidates::<T>::remove(&who);
+			Self::deposit_event(Event::CandidateRemoved { who });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// `who`'s score now.
+		pub fn score_of(who: &T::AccountId) -> u128 {
+			Scores::<T>::get(who).at(CurrentEpoch::<T>::get(), T::ScoreKeptPerEpoch::get()).value
+		}
+
+		/// Candidates with session keys and their current scores, by account (the stable
+		/// order ties are broken in).
+		pub fn candidate_scores() -> Vec<(T::AccountId, u128)> {
+			let mut all: Vec<_> = Candidates::<T>::iter_keys()
+				.filter(Self::has_session_keys)
+				.map(|who| {
+					let score = Self::score_of(&who);
+					(who, score)
+				})
+				.collect();
+			all.sort_by(|a, b| a.0.cmp(&b.0));
+			all
+		}
+
+		/// Whether `who` has session keys (only those can author blocks).
+		pub fn has_session_keys(who: &T::AccountId) -> bool {
+			<pallet_session::Pallet<T> as ValidatorRegistration<T::AccountId>>::is_registered(who)
+		}
+
+		/// Mints the block reward to `author`.
+		pub fn reward(author: &T::AccountId) {
+			use fungible::Mutate;
+			let amount = T::BlockReward::get();
+			if <T as Config>::Currency::mint_into(author, amount).is_ok() {
+				TotalRewards::<T>::mutate(|total| *total = total.saturating_add(amount));
+				Self::deposit_event(Event::Rewarded { author: author.clone(), amount });
+			}
+		}
+
+		/// The slot duration chosen at genesis, if any.
+		pub fn slot_duration_ms() -> Option<u64> {
+			Timing::<T>::get().map(|timing| timing.slot_duration_ms)
+		}
+
+		/// The epoch duration chosen at genesis, if any.
+		pub fn epoch_duration_slots() -> Option<u64> {
+			Timing::<T>::get().map(|timing| timing.epoch_duration_slots)
+		}
+	}
+}
+
+impl<T: Config> povc_primitives::VerifiedComputeSink<T::AccountId> for Pallet<T> {
+	fn note_verified_compute(_worker: &T::AccountId, beneficiary: &T::AccountId, fuel: u64) {
+		use frame_support::traits::Get;
+		if fuel == 0 {
+			return;
+		}
+		let (epoch, kept) = (CurrentEpoch::<T>::get(), T::ScoreKeptPerEpoch::get());
+		Scores::<T>::mutate(beneficiary, |score| *score = score.at(epoch, kept).plus(fuel));
+		Self::deposit_event(Event::ScoreCredited { validator: beneficiary.clone(), fuel });
+	}
+}
+
+/// The block author gets the block reward.
+impl<T: Config>
+	pallet_authorship::EventHandler<T::AccountId, frame_system::pallet_prelude::BlockNumberFor<T>>
+	for Pallet<T>
+{
+	fn note_author(author: T::AccountId) {
+		Self::reward(&author);
+	}
+}

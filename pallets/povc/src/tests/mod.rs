@@ -1,0 +1,7 @@
+//! Unit tests, by theme. Every test ends with the pallet's `try_state` invariants.
+
+mod authorities;
+mod candidates;
+mod referees;
+mod rewards;
+mod scores;

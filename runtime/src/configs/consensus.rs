@@ -1,0 +1,81 @@
+//! Proof of valuable computing: pallet-povc turns verified compute into BABE weights,
+//! picks the validators, rewards block authors and supplies the referee pool. Also the
+//! slot timing, which a chain may choose at genesis (fast test networks).
+
+use frame_support::{parameter_types, traits::Get};
+use sp_runtime::Perbill;
+
+use crate::{
+	constants::{currency::UNIT, time::*},
+	Balance, Balances, Povc, Runtime, Workers,
+};
+
+/// Largest referee pool (pallet-povc builds it, pallet-jobs draws committees from it).
+pub const MAX_REFEREES: u32 = 100;
+
+parameter_types! {
+	/// Minted to every block's author, besides the fees.
+	pub const BlockReward: Balance = UNIT;
+	/// Scores halve in about 144 epochs (a day of 10-minute epochs): 2^(-1/144) kept.
+	pub const ScoreKeptPerEpoch: Perbill = Perbill::from_parts(995_198_050);
+	/// No validator holds more than half of the block production.
+	pub const MaxAuthorityShare: Perbill = Perbill::from_percent(50);
+}
+
+impl pallet_povc::Config for Runtime {
+	type Currency = Balances;
+	type BlockReward = BlockReward;
+	type ScoreKeptPerEpoch = ScoreKeptPerEpoch;
+	/// Any verified compute qualifies; a score of 0 never does.
+	type MinScore = frame_support::traits::ConstU128<1>;
+	type MaxCandidates = frame_support::traits::ConstU32<256>;
+	type MaxAuthorities = super::MaxAuthorities;
+	/// GRANDPA tolerates one faulty authority from four on: with fewer qualifying
+	/// candidates the set stays as it is (as on a one-validator dev chain).
+	type MinAuthorities = frame_support::traits::ConstU32<4>;
+	type MaxAuthorityShare = MaxAuthorityShare;
+	type Workers = Workers;
+	type MaxReferees = frame_support::traits::ConstU32<MAX_REFEREES>;
+	type WeightInfo = pallet_povc::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = BenchmarkSessionKeys;
+}
+
+/// BABE's slot length: genesis may choose it, else [`SLOT_DURATION`].
+pub struct SlotDuration;
+impl Get<u64> for SlotDuration {
+	fn get() -> u64 {
+		Povc::slot_duration_ms().unwrap_or(SLOT_DURATION)
+	}
+}
+
+/// Timestamps advance by at least half a slot (BABE's slot is twice this).
+pub struct MinimumPeriod;
+impl Get<u64> for MinimumPeriod {
+	fn get() -> u64 {
+		SlotDuration::get() / 2
+	}
+}
+
+/// An epoch (= a session) in slots: genesis may choose it, else
+/// [`EPOCH_DURATION_IN_SLOTS`].
+pub struct EpochDuration;
+impl Get<u64> for EpochDuration {
+	fn get() -> u64 {
+		Povc::epoch_duration_slots().unwrap_or(EPOCH_DURATION_IN_SLOTS)
+	}
+}
+
+/// Gives benchmark accounts session keys straight in storage.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct BenchmarkSessionKeys;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_povc::benchmarking::BenchmarkHelper<crate::AccountId> for BenchmarkSessionKeys {
+	fn set_session_keys(who: &crate::AccountId) {
+		let keys = crate::SessionKeys {
+			babe: sp_core::sr25519::Public::from_raw([7; 32]).into(),
+			grandpa: sp_core::ed25519::Public::from_raw([7; 32]).into(),
+		};
+		pallet_session::NextKeys::<Runtime>::insert(who, keys);
+	}
+}
