@@ -8,7 +8,7 @@ use std::{
 };
 
 use jsonrpsee::ws_client::WsClient;
-use povc_e2e::{chain, node::start_dev, worker::WorkerProcess};
+use povc_e2e::{chain, money, node::start_dev, worker::WorkerProcess};
 use povc_runtime::Balance;
 use serde_json::Value;
 use sp_keyring::Sr25519Keyring::Alice;
@@ -185,7 +185,8 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 	assert!(free(&client).await > before_cancel, "the escrow came back");
 
 	// Bad input: a clear error, a meaningful exit code, and not a planck spent.
-	let before = free(&client).await;
+	let at_start = money::best_hash(&client).await.unwrap();
+	let before = chain::free_balance(&client, &Alice.to_account_id(), Some(at_start)).await.unwrap();
 	let missing = ["--key", "//Alice", "job", "submit", "--program", "/no/such.wasm", "--fuel", "1", "--price", "1"];
 	povc_fails(&url, &missing, 2, "cannot read /no/such.wasm");
 	let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
@@ -200,7 +201,12 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 	povc_fails(&url, &pauper, 5, "not enough");
 	povc_fails("ws://127.0.0.1:1", &with_alice(&["balance"]), 4, "cannot reach a povc node");
 	povc_fails(&url, &["job", "cancel", "0"], 2, "needs a key");
-	assert_eq!(free(&client).await, before, "refused commands cost nothing");
+	// Alice authors the dev chain: her balance moves only by the block rewards meanwhile.
+	let at_end = money::best_hash(&client).await.unwrap();
+	let rewards = money::total_rewards(&client, at_end).await.unwrap()
+		- money::total_rewards(&client, at_start).await.unwrap();
+	let after = chain::free_balance(&client, &Alice.to_account_id(), Some(at_end)).await.unwrap();
+	assert_eq!(after, before + rewards, "refused commands cost nothing");
 
 	// Accounts and workers.
 	let bob = json(&povc_ok(&url, &["--json", "worker", "info", "//Bob"]));
@@ -209,8 +215,11 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 	assert_eq!(key["address"], "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty");
 	let generated = json(&povc_ok(&url, &["--json", "keys", "generate"]));
 	assert_eq!(generated["mnemonic"].as_str().unwrap().split(' ').count(), 12);
-	let balance = json(&povc_ok(&url, &with_alice(&["--json", "balance"])));
-	assert_eq!(balance["free"], free(&client).await.to_string());
+	// Ferdie's balance is still (Alice's grows with every block she authors).
+	let balance = json(&povc_ok(&url, &["--key", "//Ferdie", "--json", "balance"]));
+	let ferdie = sp_keyring::Sr25519Keyring::Ferdie.to_account_id();
+	let ferdie_free = chain::free_balance(&client, &ferdie, None).await.unwrap();
+	assert_eq!(balance["free"], ferdie_free.to_string());
 
 	// Compute scores: the three workers' verified jobs count for themselves; Alice, the
 	// dev chain's only validator, authors with all the weight.

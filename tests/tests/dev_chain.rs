@@ -6,6 +6,7 @@ use std::time::Duration;
 use codec::Encode;
 use povc_e2e::{
 	chain::{self, free_balance, wait_for_best, wait_for_finalized},
+	money,
 	node::{best_block_on_disk, run_database_command, Node, NodeConfig},
 	tx::{self, ChainContext},
 };
@@ -89,22 +90,22 @@ async fn transfer_signed_by_alice_lands_with_matching_event_and_balances() {
 	let bob_before = free_balance(&client, &bob, Some(parent)).await.unwrap();
 	let bob_after = free_balance(&client, &bob, Some(block)).await.unwrap();
 	assert_eq!(bob_after, bob_before + amount, "Bob receives exactly the amount");
-	// Alice pays amount + fee; as the only authority she authored the block and the fee
-	// went back to her, so her net change is exactly the amount.
+	// The block reward minted to the block's author (1 POVC): the only new money.
+	let reward = money::total_rewards(&client, block).await.unwrap() -
+		money::total_rewards(&client, parent).await.unwrap();
+	assert_eq!(reward, UNIT, "one block, one reward");
+	// Alice pays amount + fee; as the only authority she authored the block, so the fee
+	// went back to her with the reward: her net change is the reward less the amount.
 	assert_eq!(
 		alice_after,
-		alice_before - amount,
+		alice_before + reward - amount,
 		"Alice pays the amount; the fee goes to the author"
 	);
-	let issuance = |at| {
-		let client = &client;
-		async move {
-			let key = pallet_balances::TotalIssuance::<povc_runtime::Runtime>::hashed_key();
-			let bytes = chain::storage(client, &key, Some(at)).await.unwrap().expect("issuance");
-			<u128 as codec::Decode>::decode(&mut &bytes[..]).unwrap()
-		}
-	};
-	assert_eq!(issuance(block).await, issuance(parent).await, "a transfer mints and burns nothing");
+	assert_eq!(
+		money::total_issuance(&client, block).await.unwrap(),
+		money::total_issuance(&client, parent).await.unwrap() + reward,
+		"a transfer mints and burns nothing"
+	);
 	let nonce_after = chain::account(&client, &alice, Some(block)).await.unwrap().nonce;
 	assert_eq!(nonce_after, nonce + 1);
 }
@@ -118,8 +119,10 @@ async fn badly_signed_and_malformed_extrinsics_are_rejected_and_change_nothing()
 
 	let (alice, charlie) = (Alice.to_account_id(), Charlie.to_account_id());
 	let context = ChainContext::fetch(&client).await.unwrap();
-	let before = chain::account(&client, &alice, None).await.unwrap();
-	let charlie_before = free_balance(&client, &charlie, None).await.unwrap();
+	let at_start = money::best_hash(&client).await.unwrap();
+	let before = chain::account(&client, &alice, Some(at_start)).await.unwrap();
+	let rewards_before = money::total_rewards(&client, at_start).await.unwrap();
+	let charlie_before = free_balance(&client, &charlie, Some(at_start)).await.unwrap();
 
 	// A transfer of 1 POVC to Charlie that claims Alice as its signer.
 	let transfer_from_alice = |context: &ChainContext, key: &sp_core::sr25519::Pair| {
@@ -156,11 +159,14 @@ async fn badly_signed_and_malformed_extrinsics_are_rejected_and_change_nothing()
 	// Two more blocks later nothing changed.
 	let best = chain::best_number(&client).await.unwrap();
 	wait_for_best(&client, best + 2, 2 * MINUTE).await.unwrap();
-	let after = chain::account(&client, &alice, None).await.unwrap();
+	let at_end = money::best_hash(&client).await.unwrap();
+	let after = chain::account(&client, &alice, Some(at_end)).await.unwrap();
 	assert_eq!(after.nonce, before.nonce, "no rejected extrinsic was applied");
-	assert_eq!(free_balance(&client, &charlie, None).await.unwrap(), charlie_before);
-	// Alice's balance only moves by block-author fees, and there were no transactions.
-	assert_eq!(after.data.free, before.data.free);
+	assert_eq!(free_balance(&client, &charlie, Some(at_end)).await.unwrap(), charlie_before);
+	// Alice's balance only moves by what she earns as the author (block rewards; there
+	// were no transactions, so no fees).
+	let rewards = money::total_rewards(&client, at_end).await.unwrap() - rewards_before;
+	assert_eq!(after.data.free, before.data.free + rewards);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -7,11 +7,11 @@
 //! its slash pays the referees, a cancelled job is refunded, and the total issuance
 //! changes by exactly the burned fees.
 
-use codec::{Decode, Encode};
+use codec::Encode;
 use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClient};
 use pallet_jobs::{ExecutionResult, JobInput, JobSpec};
 use povc_e2e::{
-	chain,
+	chain, money,
 	node::start_dev,
 	tx::{self, ChainContext},
 };
@@ -133,14 +133,6 @@ fn job_events(events: &Events) -> Vec<pallet_jobs::Event<povc_runtime::Runtime>>
 		.collect()
 }
 
-async fn total_issuance(client: &WsClient) -> Balance {
-	let key =
-		[sp_crypto_hashing::twox_128(b"Balances"), sp_crypto_hashing::twox_128(b"TotalIssuance")]
-			.concat();
-	let bytes = chain::storage(client, &key, None).await.unwrap().expect("issuance");
-	Balance::decode(&mut &bytes[..]).unwrap()
-}
-
 async fn rpc<R: serde::de::DeserializeOwned>(
 	client: &WsClient,
 	method: &str,
@@ -220,7 +212,9 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	let escrow = estimate["escrow"].as_u64().unwrap() as Balance;
 
 	// ---- Job 0: unanimous replicas are paid. ----
-	let issuance_before = total_issuance(&client).await;
+	let at_start = money::best_hash(&client).await.unwrap();
+	let issuance_before = money::total_issuance(&client, at_start).await.unwrap();
+	let rewards_before = money::total_rewards(&client, at_start).await.unwrap();
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
 	let events = send(&client, &ctx, Alice, spec(program, deadline)).await;
 	assert!(job_events(&events).contains(&pallet_jobs::Event::JobSubmitted {
@@ -259,10 +253,12 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	assert_eq!(view["escrow"], 0);
 	let output: Option<String> = rpc(&client, "povc_result", rpc_params![0u64]).await;
 	assert_eq!(output.as_deref(), Some("0x3432"));
+	let at_end = money::best_hash(&client).await.unwrap();
+	let rewards = money::total_rewards(&client, at_end).await.unwrap() - rewards_before;
 	assert_eq!(
-		total_issuance(&client).await,
-		issuance_before - 3 * burn,
-		"issuance falls by exactly the burned fees"
+		money::total_issuance(&client, at_end).await.unwrap(),
+		issuance_before - 3 * burn + rewards,
+		"issuance falls by exactly the burned fees (besides the block rewards)"
 	);
 	let by_requester: Vec<u64> =
 		rpc(&client, "povc_jobsByRequester", rpc_params![Alice.to_account_id().to_string()]).await;
