@@ -72,14 +72,17 @@ pub async fn authorities(client: &WsClient, at: Option<Hash>) -> Result<Value> {
 	Ok(client.request("povc_authorities", rpc_params![at]).await?)
 }
 
+/// The index of `who` in an authority list of `povc_authorities` (its BABE authority
+/// index in that set).
+pub fn authority_index(list: &Value, who: &AccountId) -> Option<usize> {
+	let address = who.to_ss58check();
+	list.as_array()?.iter().position(|a| a["account"] == address)
+}
+
 /// The weight share (0..1) of `who` in an authority list of `povc_authorities`.
 pub fn share_of(list: &Value, who: &AccountId) -> Option<f64> {
-	let address = who.to_ss58check();
-	list.as_array()?
-		.iter()
-		.find(|a| a["account"] == address)
-		.and_then(|a| a["share"].as_f64())
-		.map(|parts| parts / 1e9)
+	let authority = &list[authority_index(list, who)?];
+	authority["share"].as_f64().map(|parts| parts / 1e9)
 }
 
 /// Block production of one validator over a range of blocks.

@@ -10,6 +10,7 @@ use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClient};
 use pallet_jobs::{JobInput, JobSpec};
 use povc_e2e::{
 	chain::{self, wait_for},
+	money,
 	sign::send,
 	testnet::{self, share_of},
 	tx::ChainContext,
@@ -40,14 +41,9 @@ fn weights_of(list: &Value) -> Vec<u64> {
 
 /// `who`'s weight in an authority list of `povc_authorities`.
 fn share_weight(list: &Value, who: &AccountId) -> u64 {
-	let address = who.to_ss58check();
-	let entry = list.as_array().unwrap().iter().find(|a| a["account"] == address);
-	entry.and_then(|a| a["weight"].as_u64()).unwrap_or_else(|| panic!("{who} not in {list}"))
-}
-
-async fn best_hash(client: &WsClient) -> H256 {
-	let best = chain::best_number(client).await.unwrap();
-	chain::block_hash(client, best).await.unwrap().unwrap()
+	let index =
+		testnet::authority_index(list, who).unwrap_or_else(|| panic!("{who} not in {list}"));
+	list[index]["weight"].as_u64().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -88,7 +84,7 @@ async fn verified_compute_raises_a_validators_babe_weight_at_the_next_epoch() {
 	let before = testnet::authorities(&client, None).await.unwrap();
 	let bob_share_before = share_of(&before["next"], &bob).unwrap();
 	assert_eq!(bob_share_before, 0.125, "Bob's genesis weight: 1 of 8");
-	let bob_score_before = score(&client, &bob, best_hash(&client).await).await;
+	let bob_score_before = score(&client, &bob, money::best_hash(&client).await.unwrap()).await;
 
 	// ---- A verified job of two replicas, both contributing to Bob.
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
@@ -116,7 +112,7 @@ async fn verified_compute_raises_a_validators_babe_weight_at_the_next_epoch() {
 		panic!("{e}\n{}", logs.join("\n---\n"))
 	});
 	let fuel = u128::from(view["result"]["fuel_used"].as_u64().unwrap());
-	let verified_at = best_hash(&client).await;
+	let verified_at = money::best_hash(&client).await.unwrap();
 	let session_verified = testnet::authorities(&client, Some(verified_at)).await.unwrap()
 		["session"]
 		.as_u64()
@@ -136,7 +132,7 @@ async fn verified_compute_raises_a_validators_babe_weight_at_the_next_epoch() {
 	// ---- The next epoch change announces Bob's higher weight, in proportion to scores.
 	let (announced_at, announced) =
 		wait_for("Bob's new weight to be announced", 2 * MINUTE, || async {
-			let at = best_hash(&client).await;
+			let at = money::best_hash(&client).await?;
 			let set = testnet::authorities(&client, Some(at)).await?;
 			let raised = share_of(&set["next"], &bob).is_some_and(|share| share > bob_share_before);
 			Ok(raised.then_some((at, set)))

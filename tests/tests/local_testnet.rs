@@ -9,7 +9,6 @@ use povc_e2e::{
 	node::{best_block_on_disk, Node, NodeConfig},
 	testnet,
 };
-use sp_core::crypto::Ss58Codec;
 
 const MINUTE: Duration = Duration::from_secs(60);
 /// The validators of the `local` genesis.
@@ -98,12 +97,8 @@ async fn four_validators_author_finalize_and_survive_one_restart() {
 		.unwrap_or_else(|e| panic!("Dave catches up: {e}\n{}", dave.log_tail()));
 	// Authorities are ordered by compute score: find Dave's index in the current set.
 	let set = testnet::authorities(&client, None).await.unwrap();
-	let dave_address = sp_keyring::Sr25519Keyring::Dave.to_account_id().to_ss58check();
-	let dave_index = set["current"]
-		.as_array()
-		.unwrap()
-		.iter()
-		.position(|a| a["account"] == dave_address)
+	let dave_account = sp_keyring::Sr25519Keyring::Dave.to_account_id();
+	let dave_index = testnet::authority_index(&set["current"], &dave_account)
 		.expect("Dave is an authority") as u32;
 	wait_for("a block authored by Dave after restart", 4 * MINUTE, || async {
 		let best = chain::best_number(&client).await?;
