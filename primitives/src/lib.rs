@@ -88,6 +88,22 @@ pub enum ClassFilter {
 	AnyClass,
 }
 
+/// What drawn workers are for: which tree they come from and who may be drawn.
+#[derive(Clone, Copy, Debug)]
+pub enum Purpose<AccountId> {
+	/// Replicas: workers that can take an assignment now (bond, not paused, a free
+	/// capacity slot), weighted by bond.
+	Replicas,
+	/// A referee committee: bonded workers (referees take no capacity slot), weighted by
+	/// bond, that the given predicate accepts (the job market's referee pool). Others
+	/// drawn are rejected and the draw goes on, a bounded number of times.
+	Referees(fn(&AccountId) -> bool),
+}
+
+/// Most workers one draw may reject (reputation below the job's floor, not in the referee
+/// pool) before it gives up. Bounds the draw's reads: each rejection costs one walk.
+pub const MAX_REJECTIONS: u32 = 16;
+
 /// A request to draw workers for a job.
 #[derive(Clone, Debug)]
 pub struct SelectionRequest<'a, AccountId> {
@@ -97,10 +113,15 @@ pub struct SelectionRequest<'a, AccountId> {
 	pub min_reputation: Permill,
 	/// Class restriction.
 	pub class: ClassFilter,
-	/// Accounts that must not be drawn (current and past replicas of the job).
+	/// Accounts that must not be drawn (current and past workers of the job).
 	pub exclude: &'a [AccountId],
 	/// Randomness for the draw.
 	pub seed: H256,
+	/// [`ClassFilter::AnySingleClass`] only picks a class with at least this many bonded
+	/// workers: a job's replicas *and* a referee committee that excludes them.
+	pub min_class_size: u32,
+	/// Replicas or referees.
+	pub purpose: Purpose<AccountId>,
 }
 
 /// The worker registry, as the job market sees it.
@@ -108,14 +129,12 @@ pub trait WorkerRegistry<AccountId> {
 	/// Currency amounts.
 	type Balance;
 
-	/// Draws `request.count` distinct eligible workers (registered, bond ≥ the minimum,
-	/// not paused, a free capacity slot, reputation ≥ the minimum, class filter met), each
-	/// draw with probability proportional to bond. Returns `None` when not enough workers
-	/// are eligible; nothing is reserved either way.
+	/// Draws `request.count` distinct workers of allowed classes, each draw with
+	/// probability proportional to bond among those not drawn or excluded, that meet the
+	/// reputation floor and the purpose's filter. O(log n) storage reads per drawn worker
+	/// (a sortition sum tree); rejected workers count against [`MAX_REJECTIONS`]. Returns
+	/// `None` when not enough workers could be drawn; nothing is reserved either way.
 	fn select(request: &SelectionRequest<'_, AccountId>) -> Option<Vec<AccountId>>;
-
-	/// Upper bound of the number of workers [`Self::select`] looks at (for weights).
-	fn max_candidates() -> u32;
 
 	/// The worker took an assignment: one capacity slot is used and unbonding is blocked
 	/// until [`Self::release`].
@@ -151,25 +170,31 @@ impl<AccountId> VerifiedComputeSink<AccountId> for () {
 }
 
 /// The workers that may sit on referee committees of disputed jobs: those run by the
-/// current validators, the parties the chain already trusts for consensus.
+/// current validators, the parties the chain already trusts for consensus. A membership
+/// test, so that committees are drawn from the registry's tree without listing the pool.
 pub trait RefereePool<AccountId> {
-	/// The pool, in a stable order (committees are drawn from it at random).
-	fn referees() -> Vec<AccountId>;
+	/// Whether `who` may referee now (one or two storage reads).
+	fn is_referee(who: &AccountId) -> bool;
 }
 
-/// The registered workers and whom each one's verified compute counts for: what
-/// `pallet-povc` builds the referee pool from.
+/// Whom a registered worker's verified compute counts for: what `pallet-povc` decides
+/// referee membership with.
 pub trait WorkerDirectory<AccountId> {
-	/// Every registered worker with its compute beneficiary (itself by default), in
-	/// registration order.
-	fn workers_with_beneficiaries() -> Vec<(AccountId, AccountId)>;
+	/// The worker's compute beneficiary (itself by default); `None` if not registered.
+	fn beneficiary_of(who: &AccountId) -> Option<AccountId>;
 }
 
 impl<AccountId> WorkerDirectory<AccountId> for () {
-	fn workers_with_beneficiaries() -> Vec<(AccountId, AccountId)> {
-		Vec::new()
+	fn beneficiary_of(_: &AccountId) -> Option<AccountId> {
+		None
 	}
 }
+
+/// The determinism classes of this release's `povc-worker` (`povc-worker class`): the
+/// classes a new chain allows at genesis. Each names the pinned engine, the architecture
+/// and the CPU features code generation may use.
+pub const RELEASE_CLASSES: &[&str] =
+	&["wasmtime-48.0.8/x86_64/x86-64-v2", "wasmtime-48.0.8/aarch64/armv8.0-a"];
 
 /// The commitment a worker submits before revealing its result. It binds the worker's
 /// own account, so a commitment copied from another worker can never be revealed.

@@ -6,9 +6,13 @@
 //!
 //! ## Life of a job
 //! 1. [`Pallet::submit_job`] holds the escrow (`fuel_limit × price × replicas` plus the
-//!    largest result deposit) and draws `replicas` workers from `pallet-workers`, with
-//!    probability proportional to bond, all of one determinism class. Without enough
-//!    eligible workers the job waits in a bounded queue.
+//!    largest result deposit) and queues the job. From [`Config::DrawDelay`] blocks later,
+//!    `on_initialize` draws `replicas` workers from `pallet-workers` with that block's
+//!    randomness, with probability proportional to bond, all of one allowed determinism
+//!    class: nobody (the requester, the author of the block that includes it) knows the
+//!    draw when the submission is made or included, and a drawn job cannot be cancelled,
+//!    so a draw cannot be re-rolled. Without enough eligible workers the job goes to the
+//!    back of the queue and is tried again; it never blocks the jobs behind it.
 //! 2. Each worker runs the program and [`Pallet::commit`]s to
 //!    [`povc_primitives::result_commitment`], which binds its own account.
 //! 3. Once all have committed, each [`Pallet::reveal`]s its result and output.
@@ -102,7 +106,7 @@ pub mod pallet {
 	use povc_primitives::{
 		ExecutionStatus, Fuel, JobId, RefereePool, VerifiedComputeSink, WorkerRegistry,
 	};
-	use sp_runtime::Perbill;
+	use sp_runtime::{Perbill, Permill};
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
@@ -231,6 +235,18 @@ pub mod pallet {
 		/// Most queued jobs `on_initialize` tries to assign per block.
 		#[pallet::constant]
 		type MaxAssignmentsPerBlock: Get<u32>;
+
+		/// Blocks from a job's submission to the first block that may draw its workers. At
+		/// least 2: block `n` draws with the randomness of block `n − 1`, which the author
+		/// of the submission's block did not know (unless it authored both).
+		#[pallet::constant]
+		type DrawDelay: Get<BlockNumberFor<Self>>;
+
+		/// Highest reputation floor a job may ask for. Reputation `(v + 1) / (v + 4f + 2)`
+		/// never reaches 100 %, so a floor above what workers can reach would leave a job
+		/// that nobody can ever serve.
+		#[pallet::constant]
+		type MaxMinReputation: Get<Permill>;
 
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
@@ -479,6 +495,11 @@ pub mod pallet {
 		JobNotFinished,
 		/// More referees than `MaxReferees`.
 		TooManyReferees,
+		/// The job's workers were drawn: it runs and its work is paid for (cancelling now
+		/// would let a requester re-roll the draw).
+		AlreadyDrawn,
+		/// `min_reputation` is above `MaxMinReputation`: no worker could ever serve it.
+		ReputationUnreachable,
 	}
 
 	#[pallet::hooks]
@@ -500,6 +521,10 @@ pub mod pallet {
 			assert!(
 				T::MaxInlineInput::get() <= T::MaxBlobSize::get(),
 				"inline input is a small blob"
+			);
+			assert!(
+				T::DrawDelay::get() >= 2u32.into(),
+				"a draw must use randomness from after the submission's block"
 			);
 		}
 
@@ -539,7 +564,8 @@ pub mod pallet {
 			Self::do_remove_blob(who, kind, hash)
 		}
 
-		/// Submits a job: holds its escrow and assigns workers, or queues it.
+		/// Submits a job: holds its escrow and queues it; its workers are drawn from
+		/// `DrawDelay` blocks later, with randomness nobody knows now.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::submit_job())]
 		pub fn submit_job(origin: OriginFor<T>, spec: JobSpecOf<T>) -> DispatchResult {
@@ -547,7 +573,7 @@ pub mod pallet {
 			Self::do_submit(who, spec).map(|_| ())
 		}
 
-		/// Cancels a job no worker has committed to yet, refunding its whole escrow.
+		/// Cancels a job whose workers have not been drawn yet, refunding its whole escrow.
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::cancel_job())]
 		pub fn cancel_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {
@@ -602,8 +628,8 @@ pub mod pallet {
 	}
 
 	impl<T: Config> RefereePool<T::AccountId> for Pallet<T> {
-		fn referees() -> Vec<T::AccountId> {
-			ManagedReferees::<T>::get().into_inner()
+		fn is_referee(who: &T::AccountId) -> bool {
+			ManagedReferees::<T>::get().contains(who)
 		}
 	}
 }

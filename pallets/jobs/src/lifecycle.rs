@@ -14,7 +14,9 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use povc_primitives::{result_commitment, ClassFilter, JobId, SelectionRequest, WorkerRegistry};
+use povc_primitives::{
+	result_commitment, ClassFilter, JobId, Purpose, SelectionRequest, WorkerRegistry,
+};
 use sp_core::{Get, H256};
 use sp_runtime::{
 	traits::{Saturating, Zero},
@@ -49,6 +51,10 @@ impl<T: Config> Pallet<T> {
 		);
 		ensure!(spec.max_output_len <= T::MaxOutputLen::get(), Error::<T>::OutputLimitTooLarge);
 		ensure!(!spec.price_per_fuel.is_zero(), Error::<T>::ZeroPrice);
+		ensure!(
+			spec.min_reputation <= T::MaxMinReputation::get(),
+			Error::<T>::ReputationUnreachable
+		);
 		let earliest = now.saturating_add(Self::round_length().saturating_mul(2u32.into()));
 		ensure!(spec.deadline > earliest, Error::<T>::DeadlineTooSoon);
 		ensure!(
@@ -89,13 +95,14 @@ impl<T: Config> Pallet<T> {
 			escrow: cost.escrow,
 		});
 
-		if !Self::try_assign(job_id, &mut job, now)? {
-			Queue::<T>::try_append(job_id).map_err(|_| Error::<T>::QueueFull)?;
-			let latest_start =
-				job.spec.deadline.saturating_sub(Self::round_length().saturating_mul(2u32.into()));
-			Self::schedule_timeout(job_id, &mut job, now, latest_start)?;
-			Self::deposit_event(Event::JobQueued { job: job_id });
-		}
+		// Never drawn here: this block's randomness is known to its author, who chooses
+		// whether to include the submission. `on_initialize` draws it from `DrawDelay`
+		// blocks on.
+		Queue::<T>::try_append(job_id).map_err(|_| Error::<T>::QueueFull)?;
+		let latest_start =
+			job.spec.deadline.saturating_sub(Self::round_length().saturating_mul(2u32.into()));
+		Self::schedule_timeout(job_id, &mut job, now, latest_start)?;
+		Self::deposit_event(Event::JobQueued { job: job_id });
 		Jobs::<T>::insert(job_id, job);
 		Ok(job_id)
 	}
@@ -146,6 +153,10 @@ impl<T: Config> Pallet<T> {
 			class,
 			exclude: &exclude,
 			seed,
+			// A class is only picked if a dispute could be decided in it: the replicas
+			// plus a referee committee that excludes them.
+			min_class_size: u32::from(job.spec.replicas).saturating_add(T::RefereeCount::get()),
+			purpose: Purpose::Replicas,
 		})
 	}
 
@@ -185,15 +196,9 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_cancel(who: T::AccountId, job_id: JobId) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		ensure!(job.requester == who, Error::<T>::NotRequester);
+		ensure!(job.state.is_open(), Error::<T>::WrongPhase);
+		ensure!(job.state == JobState::Queued, Error::<T>::AlreadyDrawn);
 		let assignments = Assignments::<T>::get(job_id);
-		match job.state {
-			JobState::Queued => {},
-			JobState::Committing => ensure!(
-				assignments.iter().all(|a| a.commitment.is_none()),
-				Error::<T>::AlreadyCommitted
-			),
-			_ => return Err(Error::<T>::AlreadyCommitted.into()),
-		}
 		Self::finish(job_id, &mut job, &assignments, JobState::Cancelled);
 		Jobs::<T>::insert(job_id, job);
 		Ok(())

@@ -60,6 +60,8 @@ impl pallet_workers::Config for Test {
 	type UnbondingDelay = ConstU64<10>;
 	type MaxUnlockingChunks = ConstU32<4>;
 	type MaxWorkers = ConstU32<64>;
+	type MaxClasses = ConstU32<4>;
+	type MinClassBond = ConstU64<MIN_BOND>;
 	type MaxCapacity = ConstU32<16>;
 	type MaxClassLen = ConstU32<64>;
 	type WrongResultSlash = WrongResultSlash;
@@ -93,6 +95,11 @@ impl Randomness<H256, BlockNumberFor<Test>> for TestRandomness {
 use codec::Encode;
 
 pub const COMMIT_PERIOD: u64 = 5;
+/// Blocks from submission to the first draw.
+pub const DRAW_DELAY: u64 = 2;
+parameter_types! {
+	pub const MaxMinReputation: Permill = Permill::from_percent(90);
+}
 pub const REVEAL_PERIOD: u64 = 5;
 pub const JOB_RETENTION: u64 = 50;
 pub const MAX_OUTPUT: u32 = 1024;
@@ -125,6 +132,8 @@ impl pallet_jobs::Config for Test {
 	type MaxQueueLen = ConstU32<4>;
 	type MaxTimeoutsPerBlock = ConstU32<8>;
 	type MaxAssignmentsPerBlock = ConstU32<2>;
+	type DrawDelay = ConstU64<DRAW_DELAY>;
+	type MaxMinReputation = MaxMinReputation;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = RegisterWorkers;
@@ -154,6 +163,12 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();
+	pallet_workers::GenesisConfig::<Test> {
+		classes: vec![CLASS.to_vec(), OTHER_CLASS.to_vec()],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);
@@ -214,6 +229,20 @@ pub fn run_to_block(n: u64) {
 }
 
 pub const CLASS: &[u8] = b"x86_64/wasmtime-48/povc-1";
+/// A second allowed class.
+pub const OTHER_CLASS: &[u8] = b"aarch64/wasmtime-48/povc-1";
+
+/// Accounts of the paused workers [`standby_workers`] registers.
+pub const STANDBY: [AccountId; 3] = [37, 38, 39];
+
+/// Registers three paused workers of `class`: never replicas, but they make the class
+/// large enough (replicas + a referee committee) for jobs to be drawn from it.
+pub fn standby_workers(class: &[u8]) {
+	for who in STANDBY {
+		register_worker_in(who, 1_000, class);
+		Workers::pause(RuntimeOrigin::signed(who)).expect("pause");
+	}
+}
 
 pub fn register_worker(who: AccountId, bond: Balance) {
 	register_worker_in(who, bond, CLASS);
@@ -262,12 +291,14 @@ pub fn spec(program: H256, replicas: u8) -> JobSpecOf<Test> {
 	}
 }
 
-/// Workers 11, 12 and 13 register, account 1 uploads the program and account 2 submits a
-/// job of three replicas, so that exactly those three are drawn.
+/// Workers 11, 12 and 13 register (and three paused standby workers), account 1 uploads
+/// the program and account 2 submits a job of three replicas, so that exactly those three
+/// are drawn.
 pub fn job_of_three() -> JobId {
 	for w in [11, 12, 13] {
 		register_worker(w, 1_000);
 	}
+	standby_workers(CLASS);
 	let program = upload_program(1);
 	submit(2, spec(program, 3))
 }
@@ -284,7 +315,15 @@ pub fn referee_pool(referees: &[AccountId]) {
 	referee_pool_in(referees, CLASS);
 }
 
+/// Submits a job and runs to the block that draws its workers.
 pub fn submit(requester: AccountId, spec: JobSpecOf<Test>) -> JobId {
+	let id = submit_only(requester, spec);
+	run_to_block(System::block_number() + DRAW_DELAY);
+	id
+}
+
+/// Submits a job (it waits in the queue until its draw).
+pub fn submit_only(requester: AccountId, spec: JobSpecOf<Test>) -> JobId {
 	let id = pallet_jobs::NextJobId::<Test>::get();
 	Jobs::submit_job(RuntimeOrigin::signed(requester), spec).expect("submit");
 	id

@@ -6,9 +6,12 @@ use crate::{
 	JobState, Pallet, Replaced, Role,
 };
 use alloc::vec::Vec;
-use codec::Encode;
 use frame_support::pallet_prelude::DispatchResult;
-use povc_primitives::{JobId, Offence, RefereePool, VerifiedComputeSink, WorkerRegistry};
+use povc_primitives::{
+	ClassFilter, JobId, Offence, Purpose, RefereePool, SelectionRequest, VerifiedComputeSink,
+	WorkerRegistry,
+};
+use sp_runtime::Permill;
 use sp_core::Get;
 use sp_runtime::traits::{Saturating, Zero};
 
@@ -60,40 +63,37 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Draws a referee committee from the pool (of the job's class, never one of its
-	/// workers). Without enough referees nobody can be proven wrong: the job fails and is
-	/// refunded.
+	/// Draws a referee committee: workers of the job's class that the referee pool accepts,
+	/// by bond, never one of the job's workers. Without enough referees nobody can be
+	/// proven wrong: the job fails and is refunded.
 	pub(crate) fn open_dispute(
 		job_id: JobId,
 		job: &mut JobOf<T>,
 		assignments: &mut AssignmentsOf<T>,
 	) -> DispatchResult {
-		let replaced = Replaced::<T>::get(job_id);
-		let mut pool: Vec<T::AccountId> = T::RefereePool::referees()
-			.into_iter()
-			.filter(|r| !assignments.iter().any(|a| &a.worker == r) && !replaced.contains(r))
-			.filter(|r| match (T::Workers::class_of(r), job.class) {
-				(None, _) => false,
-				(Some(_), None) => true,
-				(Some(class), Some(required)) => class == required,
-			})
-			.collect();
-		let count = T::RefereeCount::get() as usize;
-		if pool.len() < count {
-			Self::fail(job_id, job, assignments, FailureReason::NotEnoughWorkers);
-			return Ok(());
-		}
-		// Partial Fisher–Yates shuffle: the first `count` entries are a uniform draw.
+		let mut exclude: Vec<T::AccountId> = assignments.iter().map(|a| a.worker.clone()).collect();
+		exclude.extend(Replaced::<T>::get(job_id));
+		let class = match job.class {
+			Some(class) => ClassFilter::Exactly(class),
+			None => ClassFilter::AnyClass,
+		};
 		let seed = Self::random_seed(b"referees", job_id, job.draws);
 		job.draws = job.draws.saturating_add(1);
-		for i in 0..count {
-			let mut bytes = [0u8; 8];
-			let digest = sp_crypto_hashing::blake2_256(&(seed, i as u32).encode());
-			bytes.copy_from_slice(&digest[..8]);
-			let j = i + (u64::from_le_bytes(bytes) % (pool.len() - i) as u64) as usize;
-			pool.swap(i, j);
-		}
-		pool.truncate(count);
+		// Drawn by bond from the registry's tree of the job's class, O(log n) reads each;
+		// only workers the referee pool accepts sit on the committee.
+		let drawn = T::Workers::select(&SelectionRequest {
+			count: T::RefereeCount::get(),
+			min_reputation: Permill::zero(),
+			class,
+			exclude: &exclude,
+			seed,
+			min_class_size: 0,
+			purpose: Purpose::Referees(T::RefereePool::is_referee),
+		});
+		let Some(pool) = drawn else {
+			Self::fail(job_id, job, assignments, FailureReason::NotEnoughWorkers);
+			return Ok(());
+		};
 
 		let now = frame_system::Pallet::<T>::block_number();
 		let commit_by =

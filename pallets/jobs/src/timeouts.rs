@@ -216,33 +216,47 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Tries to assign up to `MaxAssignmentsPerBlock` queued jobs, oldest first. Returns
-	/// how many it tried.
+	/// Tries to draw workers for up to `MaxAssignmentsPerBlock` queued jobs, from the
+	/// front of the queue. A job that cannot be drawn now goes to the back, so jobs nobody
+	/// can serve yet never block those behind them (round robin); a job submitted less than
+	/// `DrawDelay` blocks ago keeps its place. Returns how many jobs it looked at.
 	pub(crate) fn assign_from_queue(now: BlockNumberFor<T>) -> u32 {
 		let queue = Queue::<T>::get();
-		let mut assigned = Vec::new();
+		let mut done: Vec<JobId> = Vec::new();
+		let mut retry: Vec<JobId> = Vec::new();
 		let mut tried = 0u32;
 		for job_id in queue.iter().copied().take(T::MaxAssignmentsPerBlock::get() as usize) {
 			tried += 1;
 			let Some(job) = Jobs::<T>::get(job_id) else {
-				assigned.push(job_id);
+				done.push(job_id);
 				continue;
 			};
-			let done = with_storage_layer(|| {
+			if now < job.submitted_at.saturating_add(T::DrawDelay::get()) {
+				continue;
+			}
+			let assigned = with_storage_layer(|| {
 				let mut attempt = job.clone();
 				if Self::try_assign(job_id, &mut attempt, now)? {
 					Jobs::<T>::insert(job_id, attempt);
-					Ok(true)
+					Ok(())
 				} else {
 					Err(DispatchError::Other("no workers"))
 				}
 			});
-			if done.is_ok() {
-				assigned.push(job_id);
+			if assigned.is_ok() {
+				done.push(job_id);
+			} else {
+				retry.push(job_id);
 			}
 		}
-		if !assigned.is_empty() {
-			Queue::<T>::mutate(|queue| queue.retain(|id| !assigned.contains(id)));
+		if !done.is_empty() || !retry.is_empty() {
+			Queue::<T>::mutate(|queue| {
+				queue.retain(|id| !done.contains(id) && !retry.contains(id));
+				// Cannot overflow: these were in the queue a moment ago.
+				for id in retry {
+					let _ = queue.try_push(id);
+				}
+			});
 		}
 		tried
 	}

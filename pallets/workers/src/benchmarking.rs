@@ -14,7 +14,7 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use povc_primitives::{ClassFilter, Offence, SelectionRequest, WorkerRegistry};
+use povc_primitives::{ClassFilter, Offence, Purpose, SelectionRequest, WorkerRegistry};
 use sp_core::H256;
 use sp_runtime::{
 	traits::{Saturating, StaticLookup, Zero},
@@ -50,6 +50,37 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	who
 }
 
+/// The class benchmark workers join: allowed, its trees as high as `MaxWorkers` workers
+/// would make them (every tree operation walks that many levels), and `w` workers in it.
+fn class_with<T: Config>(tag: u8, w: u32) -> ClassOf<T> {
+	let class = longest_class::<T>(tag);
+	let class_id = class_id_of(&class);
+	if !Workers::<T>::is_allowed(&class_id) {
+		let _ = Workers::<T>::do_allow_class(class.clone());
+	}
+	crate::classes::populate::workers::<T>(class_id, w, unit::<T>(), |i| account("filler", i, tag.into()));
+	let worst = sortition::height_for(T::MaxWorkers::get());
+	if let Some(mut info) = Classes::<T>::get(class_id) {
+		while info.height < worst {
+			for tree in [sortition::Tree::Available, sortition::Tree::Bonded] {
+				sortition::grow::<T>(class_id, tree, info.height);
+			}
+			info.height += 1;
+		}
+		Classes::<T>::insert(class_id, info);
+	}
+	class
+}
+
+/// Allows classes until `len` are allowed.
+fn fill_allow_list<T: Config>(len: u32) {
+	let mut tag = 0u8;
+	while (AllowedClasses::<T>::get().len() as u32) < len {
+		let _ = Workers::<T>::do_allow_class(longest_class::<T>(tag));
+		tag = tag.wrapping_add(1);
+	}
+}
+
 /// A registered worker with `bond`, full capacity and the longest class.
 fn registered<T: Config>(
 	name: &'static str,
@@ -57,17 +88,9 @@ fn registered<T: Config>(
 	bond: BalanceOf<T>,
 ) -> Result<T::AccountId, BenchmarkError> {
 	let who = funded::<T>(name, index);
-	Workers::<T>::do_register(&who, bond, T::MaxCapacity::get(), longest_class::<T>(b'a'))
+	Workers::<T>::do_register(&who, bond, T::MaxCapacity::get(), class_with::<T>(b'a', 0))
 		.map_err(|_| BenchmarkError::Stop("cannot register a benchmark worker"))?;
 	Ok(who)
-}
-
-/// Registers `n` other workers.
-fn fill_registry<T: Config>(n: u32) -> Result<(), BenchmarkError> {
-	for i in 0..n {
-		registered::<T>("filler", i, unit::<T>())?;
-	}
-	Ok(())
 }
 
 fn assert_last_event<T: Config>(event: Event<T>) {
@@ -82,19 +105,19 @@ fn set_block<T: Config>(n: u32) {
 mod benchmarks {
 	use super::*;
 
-	// Worst case: the registry has room for exactly one more, the class is the longest.
+	// Worst case: the class's trees as high as `MaxWorkers` makes them and the longest
+	// class (every path update walks all levels).
 	#[benchmark]
 	fn register() -> Result<(), BenchmarkError> {
-		fill_registry::<T>(T::MaxWorkers::get().saturating_sub(1))?;
+		let class = class_with::<T>(b'a', 100);
 		let caller = funded::<T>("caller", 0);
 		let bond = unit::<T>();
 		let capacity = T::MaxCapacity::get();
-		let class = longest_class::<T>(b'a');
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), bond, capacity, class);
 
-		assert_eq!(Registry::<T>::get().len() as u32, T::MaxWorkers::get());
+		assert_eq!(WorkerCount::<T>::get(), 101);
 		assert_eq!(T::Currency::balance_on_hold(&HoldReason::Bond.into(), &caller), bond);
 		Ok(())
 	}
@@ -134,13 +157,13 @@ mod benchmarks {
 	}
 
 	// Worst case: every chunk in use and matured, the whole bond released, and the worker
-	// deregistered from a full registry.
+	// deregistered, the class's last leaf moving into its place in the highest trees.
 	#[benchmark]
 	fn withdraw_unbonded() -> Result<(), BenchmarkError> {
 		let chunks = T::MaxUnlockingChunks::get().max(1);
 		let bond = unit::<T>().saturating_mul(chunks.into());
 		let caller = registered::<T>("caller", 0, bond)?;
-		fill_registry::<T>(T::MaxWorkers::get().saturating_sub(1))?;
+		class_with::<T>(b'a', 100);
 		for block in 1..=chunks {
 			set_block::<T>(block);
 			Workers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), unit::<T>())?;
@@ -168,10 +191,13 @@ mod benchmarks {
 		Ok(())
 	}
 
+	// Worst case: leaving a class (its last leaf moves) and joining another, both with the
+	// highest trees.
 	#[benchmark]
 	fn set_class() -> Result<(), BenchmarkError> {
 		let caller = registered::<T>("caller", 0, unit::<T>())?;
-		let class = longest_class::<T>(b'b');
+		class_with::<T>(b'a', 100);
+		let class = class_with::<T>(b'b', 100);
 		let class_id = class_id_of(&class);
 
 		#[extrinsic_call]
@@ -217,20 +243,46 @@ mod benchmarks {
 		Ok(())
 	}
 
-	// `WorkerRegistry::select` over a registry of `n` workers, all eligible and of one class
-	// (the largest sampling pool), drawing 5 of one class.
+	// Worst case: the allow-list has room for just this one.
 	#[benchmark]
-	fn select_workers(n: Linear<1, { T::MaxWorkers::get() }>) -> Result<(), BenchmarkError> {
-		for i in 0..n {
-			let bond = unit::<T>().saturating_add(i.into());
-			registered::<T>("worker", i, bond)?;
-		}
+	fn allow_class() -> Result<(), BenchmarkError> {
+		fill_allow_list::<T>(T::MaxClasses::get().saturating_sub(1));
+		let class = longest_class::<T>(b'z');
+		let class_id = class_id_of(&class);
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, class.clone());
+
+		assert_last_event::<T>(Event::ClassAllowed { class_id, class });
+		Ok(())
+	}
+
+	// Worst case: the class is the last of a full allow-list.
+	#[benchmark]
+	fn disallow_class() -> Result<(), BenchmarkError> {
+		fill_allow_list::<T>(T::MaxClasses::get());
+		let last = *AllowedClasses::<T>::get().last().ok_or("no class allowed")?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, last);
+
+		assert_last_event::<T>(Event::ClassDisallowed { class_id: last });
+		Ok(())
+	}
+
+	// `WorkerRegistry::select` drawing 5 of a class of `w` workers whose trees are as high
+	// as `MaxWorkers` makes them, each from a full walk. The weight must not grow with `w`.
+	#[benchmark]
+	fn select_workers(w: Linear<100, 100_000>) -> Result<(), BenchmarkError> {
+		class_with::<T>(b'a', w);
 		let request = SelectionRequest {
 			count: 5,
 			min_reputation: Permill::zero(),
 			class: ClassFilter::AnySingleClass,
 			exclude: &[],
 			seed: H256::repeat_byte(42),
+			min_class_size: 5,
+			purpose: Purpose::Replicas,
 		};
 		let drawn;
 
@@ -239,7 +291,7 @@ mod benchmarks {
 			drawn = <Workers<T> as WorkerRegistry<T::AccountId>>::select(&request);
 		}
 
-		assert_eq!(drawn.is_some(), n >= 5);
+		assert_eq!(drawn.map(|d| d.len()), Some(5));
 		Ok(())
 	}
 

@@ -1,11 +1,16 @@
 //! The pallet's invariants, checked by `try_state` and after every unit test.
 
-use crate::{class_id_of, Config, HoldReason, Pallet, Registry, Workers};
-use alloc::collections::BTreeSet;
+use crate::{
+	class_id_of,
+	sortition::{self, Tree},
+	AllowedClasses, Classes, Config, HoldReason, Leaves, Pallet, WorkerCount, Workers,
+};
+use alloc::collections::{BTreeMap, BTreeSet};
 use frame_support::{
 	ensure,
 	traits::{fungible::InspectHold, Get},
 };
+use povc_primitives::ClassId;
 use sp_runtime::{traits::Zero, TryRuntimeError};
 
 impl<T: Config> Pallet<T> {
@@ -13,25 +18,11 @@ impl<T: Config> Pallet<T> {
 	///
 	/// Reads the whole registry: for `try_state` and tests, never for a block.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
-		let registry = Registry::<T>::get();
-		let mut listed = BTreeSet::new();
-		for who in registry.iter() {
-			ensure!(listed.insert(who.clone()), "an account is listed twice in Registry");
-			ensure!(Workers::<T>::contains_key(who), "an account in Registry is not a worker");
-		}
-
-		let mut workers = 0usize;
+		let mut workers = 0u32;
 		for (who, info) in Workers::<T>::iter() {
 			workers += 1;
-			ensure!(listed.contains(&who), "a worker is missing from Registry");
 			let held = T::Currency::balance_on_hold(&HoldReason::Bond.into(), &who);
 			ensure!(held == info.total_held(), "held for Bond != bond + unlocking");
-			ensure!(!info.class.is_empty(), "a worker has an empty class");
-			ensure!(info.class_id == class_id_of(&info.class), "class_id != blake2_256(class)");
-			ensure!(
-				(1..=T::MaxCapacity::get()).contains(&info.capacity),
-				"capacity outside 1..=MaxCapacity"
-			);
 			ensure!(
 				!info.bond.is_zero() || !info.unlocking.is_empty(),
 				"a worker has neither bond nor unlocking funds"
@@ -44,7 +35,106 @@ impl<T: Config> Pallet<T> {
 				ensure!(target != &who, "contribute_to stores the worker itself");
 			}
 		}
-		ensure!(workers == registry.len(), "Workers and Registry differ in size");
+		ensure!(workers == WorkerCount::<T>::get(), "WorkerCount != number of workers");
+		Self::check_classes(true)
+	}
+
+	/// The class and tree invariants; with `records`, also that every worker is a leaf
+	/// of its class weighing what its record says (false only for registries built
+	/// without records, in tests of the trees alone).
+	pub fn check_classes(records: bool) -> Result<(), TryRuntimeError> {
+		let allowed = AllowedClasses::<T>::get();
+		let unique: BTreeSet<ClassId> = allowed.iter().copied().collect();
+		ensure!(unique.len() == allowed.len(), "a class is allowed twice");
+		let mut leaves_total = 0u32;
+		for (class_id, class) in Classes::<T>::iter() {
+			ensure!(class_id == class_id_of(&class.name), "class id != blake2_256(name)");
+			ensure!(class.allowed == allowed.contains(&class_id), "allowed flag != allow-list");
+			ensure!(class.allowed || class.leaves > 0, "a disallowed class without workers");
+			ensure!(
+				sortition::height_for(class.leaves) <= class.height,
+				"a class's trees are too low for its leaves"
+			);
+			leaves_total += class.leaves;
+			for leaf in 0..class.leaves {
+				let who = Leaves::<T>::get(class_id, leaf).ok_or("a leaf without a worker")?;
+				if records {
+					let info = Workers::<T>::get(&who).ok_or("a leaf's worker is not registered")?;
+					ensure!(info.class_id == class_id, "a worker is a leaf of another class");
+					ensure!(info.leaf == leaf, "a worker's leaf index is wrong");
+					ensure!(!info.class.is_empty(), "a worker has an empty class");
+					ensure!(
+						info.class_id == class_id_of(&info.class),
+						"class_id != blake2_256(class)"
+					);
+					ensure!(
+						(1..=T::MaxCapacity::get()).contains(&info.capacity),
+						"capacity outside 1..=MaxCapacity"
+					);
+					for tree in [Tree::Available, Tree::Bonded] {
+						ensure!(
+							sortition::leaf_weight::<T>(class_id, tree, leaf) == info.weight(tree),
+							"a leaf's weight differs from its worker's"
+						);
+					}
+				}
+			}
+			ensure!(
+				Leaves::<T>::iter_prefix(class_id).count() == class.leaves as usize,
+				"leaves beyond a class's count"
+			);
+			for tree in [Tree::Available, Tree::Bonded] {
+				Self::check_tree(class_id, tree, class.height, class.leaves, class.totals(tree))?;
+			}
+		}
+		if records {
+			ensure!(leaves_total == WorkerCount::<T>::get(), "leaves != registered workers");
+		}
+		Ok(())
+	}
+
+	/// Every node's children sum to its slot in the parent, nothing lies beyond the
+	/// leaves, and the root and leaf counts match the class's totals.
+	fn check_tree(
+		class_id: ClassId,
+		tree: Tree,
+		height: u8,
+		leaves: u32,
+		totals: &crate::TreeTotals,
+	) -> Result<(), TryRuntimeError> {
+		let nodes: BTreeMap<(u8, u32), sortition::Node> = sortition::nodes::<T>(class_id, tree)
+			.into_iter()
+			.map(|(level, index, node)| ((level, index), node))
+			.collect();
+		let mut workers = 0u32;
+		for (&(level, index), node) in &nodes {
+			ensure!(level >= 1 && level <= height, "a node outside the tree's levels");
+			if level == height {
+				ensure!(index == 0, "a second node at the root level");
+				ensure!(sortition::sum(node) == totals.weight, "root sum != class total");
+			} else {
+				let parent = nodes.get(&(level + 1, index / sortition::ARITY));
+				let in_parent = parent.map_or(0, |p| p[(index % sortition::ARITY) as usize]);
+				ensure!(in_parent == sortition::sum(node), "a node's sum != its parent's slot");
+			}
+			if level > 1 {
+				for (slot, weight) in node.iter().enumerate() {
+					let child = (level - 1, index * sortition::ARITY + slot as u32);
+					ensure!(*weight == 0 || nodes.contains_key(&child), "a weight without a node");
+				}
+			}
+			if level == 1 {
+				for (slot, weight) in node.iter().enumerate() {
+					let leaf = index * sortition::ARITY + slot as u32;
+					ensure!(*weight == 0 || leaf < leaves, "weight beyond the last leaf");
+					workers += u32::from(*weight > 0);
+				}
+			}
+		}
+		if !nodes.contains_key(&(height, 0)) {
+			ensure!(totals.weight == 0, "an empty tree with a class total");
+		}
+		ensure!(workers == totals.workers, "weighted leaves != class count");
 		Ok(())
 	}
 }

@@ -11,7 +11,9 @@
 //!   are withdrawn, so a worker cannot run away from a slash.
 //! - its **capacity** (assignments at once) and open assignments;
 //! - its **determinism class**: the architecture, engine version and target flags its
-//!   results are bit-for-bit reproducible within. A job's replicas come from one class;
+//!   results are bit-for-bit reproducible within. A job's replicas come from one class.
+//!   Classes are governed: only those on the allow-list ([`Pallet::allow_class`], Root)
+//!   can be joined, so nobody can make a class of its own and own all of its draws;
 //! - its **reputation**, a Beta-style score of verified results against offences;
 //! - whom its verified compute counts for (`contribute_to`).
 //!
@@ -19,19 +21,31 @@
 //! [`povc_primitives::WorkerRegistry`], implemented by [`Pallet`]: bond-weighted random
 //! selection, assignment bookkeeping, reputation and slashing.
 //!
+//! ## Selection at scale
+//!
+//! Nothing reads the whole registry. Every class keeps its workers as the leaves of two
+//! [`sortition`] sum trees (weights: the bond of workers that can take an assignment now,
+//! and of all bonded workers), updated along one root-to-leaf path whenever a worker's
+//! bond, capacity or pause changes. A draw walks one path per drawn worker: O(log₁₆ n)
+//! reads, 5 for a million workers.
+//!
 //! ## Calls
 //!
 //! [`register`](Pallet::register), [`bond_more`](Pallet::bond_more),
 //! [`unbond`](Pallet::unbond), [`withdraw_unbonded`](Pallet::withdraw_unbonded) (which also
 //! deregisters a worker that has nothing left), [`set_capacity`](Pallet::set_capacity),
 //! [`set_class`](Pallet::set_class), [`pause`](Pallet::pause), [`resume`](Pallet::resume),
-//! [`contribute_to`](Pallet::contribute_to).
+//! [`contribute_to`](Pallet::contribute_to); Root: [`allow_class`](Pallet::allow_class),
+//! [`disallow_class`](Pallet::disallow_class).
 //!
 //! ## Invariants
 //!
 //! Checked by [`Pallet::do_try_state`] (the `try_state` hook, and every unit test):
 //! - for every worker, its balance on hold for [`HoldReason::Bond`] is `bond + Σ unlocking`;
-//! - [`Registry`] and [`Workers`] hold exactly the same accounts, without duplicates;
+//! - [`WorkerCount`] counts [`Workers`]; every worker is the leaf [`Leaves`] names at its
+//!   `leaf` in its class, and the leaves of a class are exactly `0..leaves`;
+//! - every tree node's children sum to the node above them, every leaf weighs what its
+//!   worker's state says, and each class's totals and counts match its trees;
 //! - `class_id == blake2_256(class)` and `1 ≤ capacity ≤ MaxCapacity`;
 //! - `bond` is zero only while something is unlocking (a worker with nothing left is
 //!   deregistered).
@@ -45,9 +59,11 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 mod invariants;
+pub mod classes;
 mod registry_impl;
 pub mod runtime_api;
 pub mod selection;
+pub mod sortition;
 mod types;
 pub mod weights;
 
@@ -139,10 +155,20 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxUnlockingChunks: Get<u32>;
 
-		/// Most registered workers. Selection looks at all of them in one pass, so this
-		/// bounds its weight; registering beyond it fails with [`Error::TooManyWorkers`].
+		/// Most registered workers. Draws are O(log n), so this bounds storage only (each
+		/// worker holds at least [`Config::MinBond`]); registering beyond it fails with
+		/// [`Error::TooManyWorkers`].
 		#[pallet::constant]
 		type MaxWorkers: Get<u32>;
+
+		/// Most classes on the allow-list at once. A draw of a job's class reads each.
+		#[pallet::constant]
+		type MaxClasses: Get<u32>;
+
+		/// Least total bond of a class's bonded workers for new jobs to be drawn from it,
+		/// so that a class is never so small that a little stake owns most of it.
+		#[pallet::constant]
+		type MinClassBond: Get<BalanceOf<Self>>;
 
 		/// Largest capacity (assignments at once) a worker can declare.
 		#[pallet::constant]
@@ -177,29 +203,78 @@ pub mod pallet {
 	pub type Workers<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, WorkerInfo<T>, OptionQuery>;
 
-	/// The registered workers, in registration order: the list selection iterates, which is
-	/// why it is a bounded value rather than an iteration over [`Workers`].
+	/// How many workers are registered.
 	#[pallet::storage]
-	pub type Registry<T: Config> =
-		StorageValue<_, BoundedVec<T::AccountId, T::MaxWorkers>, ValueQuery>;
+	pub type WorkerCount<T> = StorageValue<_, u32, ValueQuery>;
 
-	/// Workers registered at genesis (for development chains).
+	/// The classes workers may join and jobs are drawn from, in the order they were
+	/// allowed.
+	#[pallet::storage]
+	pub type AllowedClasses<T: Config> =
+		StorageValue<_, BoundedVec<ClassId, T::MaxClasses>, ValueQuery>;
+
+	/// Every class that is allowed or still has workers: its name, its trees' shape and
+	/// totals.
+	#[pallet::storage]
+	pub type Classes<T: Config> = StorageMap<_, Identity, ClassId, ClassInfo<T>, OptionQuery>;
+
+	/// The worker at each leaf of a class's sortition trees (leaves `0..leaves`).
+	#[pallet::storage]
+	pub type Leaves<T: Config> =
+		StorageDoubleMap<_, Identity, ClassId, Twox64Concat, u32, T::AccountId, OptionQuery>;
+
+	/// The nodes of the sortition trees: `(class, tree, level, index)` → the weights of the
+	/// node's children. See [`sortition`].
+	#[pallet::storage]
+	pub type SortitionNodes<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Identity, ClassId>,
+			NMapKey<Twox64Concat, sortition::Tree>,
+			NMapKey<Twox64Concat, u8>,
+			NMapKey<Twox64Concat, u32>,
+		),
+		sortition::Node,
+		ValueQuery,
+	>;
+
+	/// Allowed classes and workers registered at genesis (for development chains).
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
+		/// The classes on the allow-list, e.g. [`povc_primitives::RELEASE_CLASSES`].
+		pub classes: Vec<Vec<u8>>,
 		/// `(account, bond, capacity, class)` of each worker, registered as by `register`.
 		pub workers: Vec<(T::AccountId, BalanceOf<T>, u32, Vec<u8>)>,
+		/// Workers that start paused (e.g. referees of a development chain, which nobody
+		/// wants drawn as replicas).
+		pub paused: Vec<T::AccountId>,
+		/// `(worker, beneficiary)`: whom a genesis worker's compute counts for.
+		pub contributions: Vec<(T::AccountId, T::AccountId)>,
 	}
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
+			for class in &self.classes {
+				let class: ClassOf<T> =
+					class.clone().try_into().expect("genesis class too long");
+				Pallet::<T>::do_allow_class(class).expect("genesis class cannot be allowed");
+			}
 			for (who, bond, capacity, class) in &self.workers {
 				// A broken genesis must not produce a chain: panicking is the intent here.
 				let class: ClassOf<T> =
 					class.clone().try_into().expect("genesis worker class too long");
 				Pallet::<T>::do_register(who, *bond, *capacity, class)
 					.expect("genesis worker cannot be registered");
+			}
+			for who in &self.paused {
+				Pallet::<T>::set_paused(who, true).expect("genesis paused worker is registered");
+			}
+			for (who, beneficiary) in &self.contributions {
+				let mut info = Workers::<T>::get(who).expect("genesis contributor is registered");
+				info.contribute_to = Some(beneficiary.clone()).filter(|b| b != who);
+				Workers::<T>::insert(who, info);
 			}
 		}
 	}
@@ -230,6 +305,11 @@ pub mod pallet {
 		ContributionTargetSet { who: T::AccountId, beneficiary: T::AccountId },
 		/// A worker was slashed `amount` for `offence`.
 		Slashed { who: T::AccountId, offence: povc_primitives::Offence, amount: BalanceOf<T> },
+		/// Root put a class on the allow-list: workers may join it, jobs are drawn from it.
+		ClassAllowed { class_id: ClassId, class: ClassOf<T> },
+		/// Root took a class off the allow-list: nobody joins it and no job is drawn from
+		/// it; its workers keep their bonds and can move with `set_class`.
+		ClassDisallowed { class_id: ClassId },
 	}
 
 	/// Errors of the pallet.
@@ -272,6 +352,12 @@ pub mod pallet {
 		WorkerPaused,
 		/// The worker has as many open assignments as its capacity.
 		AtCapacity,
+		/// The class is not on the allow-list (see [`Pallet::allow_class`]).
+		ClassNotAllowed,
+		/// The class is on the allow-list already.
+		ClassAlreadyAllowed,
+		/// [`Config::MaxClasses`] classes are allowed already.
+		TooManyClasses,
 	}
 
 	#[pallet::hooks]
@@ -318,7 +404,7 @@ pub mod pallet {
 			let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 			Self::hold(&who, amount)?;
 			info.bond = info.bond.saturating_add(amount);
-			Workers::<T>::insert(&who, info);
+			Self::store(&who, info);
 			Self::deposit_event(Event::Bonded { who, amount });
 			Ok(())
 		}
@@ -360,7 +446,7 @@ pub mod pallet {
 					.map_err(|_| Error::<T>::TooManyUnlockingChunks)?;
 			}
 			info.bond = remaining;
-			Workers::<T>::insert(&who, info);
+			Self::store(&who, info);
 			Self::deposit_event(Event::Unbonded { who, amount, unlock_at });
 			Ok(())
 		}
@@ -392,7 +478,7 @@ pub mod pallet {
 			Self::deposit_event(Event::Withdrawn { who: who.clone(), amount: matured });
 
 			if info.is_empty() {
-				Self::deregister(&who);
+				Self::deregister(&who, &info);
 			} else {
 				Workers::<T>::insert(&who, info);
 			}
@@ -408,16 +494,15 @@ pub mod pallet {
 		pub fn set_capacity(origin: OriginFor<T>, capacity: u32) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(Self::valid_capacity(capacity), Error::<T>::InvalidCapacity);
-			Workers::<T>::try_mutate(&who, |maybe| -> DispatchResult {
-				let info = maybe.as_mut().ok_or(Error::<T>::NotRegistered)?;
-				info.capacity = capacity;
-				Ok(())
-			})?;
+			let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			info.capacity = capacity;
+			Self::store(&who, info);
 			Self::deposit_event(Event::CapacitySet { who, capacity });
 			Ok(())
 		}
 
 		/// Declares a new determinism class for the caller (after an engine upgrade, say).
+		/// The class must be on the allow-list.
 		///
 		/// Not while it has open assignments: a job draws replacements of a replica from the
 		/// class of its replicas, and results are only comparable within one class.
@@ -429,13 +514,16 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			ensure!(!class.is_empty(), Error::<T>::EmptyClass);
 			let class_id = class_id_of(&class);
-			Workers::<T>::try_mutate(&who, |maybe| -> DispatchResult {
-				let info = maybe.as_mut().ok_or(Error::<T>::NotRegistered)?;
-				ensure!(info.open_assignments == 0, Error::<T>::HasOpenAssignments);
+			let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(info.open_assignments == 0, Error::<T>::HasOpenAssignments);
+			ensure!(Self::is_allowed(&class_id), Error::<T>::ClassNotAllowed);
+			if info.class_id != class_id {
+				Self::leave_class(&info);
+				info.leaf = Self::join_class(class_id, &who)?;
 				info.class = class;
 				info.class_id = class_id;
-				Ok(())
-			})?;
+				Self::store(&who, info);
+			}
 			Self::deposit_event(Event::ClassSet { who, class_id });
 			Ok(())
 		}
@@ -487,6 +575,45 @@ pub mod pallet {
 			Self::deposit_event(Event::ContributionTargetSet { who, beneficiary });
 			Ok(())
 		}
+
+		/// Puts a determinism class on the allow-list (Root; a council or referendum once
+		/// governance is wired). Only allowed classes can be registered in and drawn from.
+		///
+		/// Emits [`Event::ClassAllowed`].
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::allow_class())]
+		pub fn allow_class(origin: OriginFor<T>, class: ClassOf<T>) -> DispatchResult {
+			ensure_root(origin)?;
+			Self::do_allow_class(class)
+		}
+
+		/// Takes a class off the allow-list (Root). Its workers keep their bonds and open
+		/// jobs, but no new job is drawn from it and nobody joins it.
+		///
+		/// Emits [`Event::ClassDisallowed`].
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::disallow_class())]
+		pub fn disallow_class(origin: OriginFor<T>, class_id: ClassId) -> DispatchResult {
+			ensure_root(origin)?;
+			AllowedClasses::<T>::try_mutate(|allowed| -> DispatchResult {
+				let position = allowed
+					.iter()
+					.position(|id| *id == class_id)
+					.ok_or(Error::<T>::ClassNotAllowed)?;
+				allowed.remove(position);
+				Ok(())
+			})?;
+			Classes::<T>::mutate_exists(class_id, |maybe| {
+				if let Some(class) = maybe {
+					class.allowed = false;
+					if class.leaves == 0 {
+						*maybe = None;
+					}
+				}
+			});
+			Self::deposit_event(Event::ClassDisallowed { class_id });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -501,14 +628,13 @@ pub mod pallet {
 			ensure!(bond >= T::MinBond::get(), Error::<T>::BondTooLow);
 			ensure!(Self::valid_capacity(capacity), Error::<T>::InvalidCapacity);
 			ensure!(!class.is_empty(), Error::<T>::EmptyClass);
-			let mut registry = Registry::<T>::get();
-			ensure!(!registry.is_full(), Error::<T>::TooManyWorkers);
-			Self::hold(who, bond)?;
-			// Cannot fail: the registry was not full. Mapped anyway rather than unwrapped.
-			registry.try_push(who.clone()).map_err(|_| Error::<T>::TooManyWorkers)?;
-			Registry::<T>::put(registry);
-
 			let class_id = class_id_of(&class);
+			ensure!(Self::is_allowed(&class_id), Error::<T>::ClassNotAllowed);
+			let count = WorkerCount::<T>::get();
+			ensure!(count < T::MaxWorkers::get(), Error::<T>::TooManyWorkers);
+			Self::hold(who, bond)?;
+			WorkerCount::<T>::put(count.saturating_add(1));
+			let leaf = Self::join_class(class_id, who)?;
 			let info = WorkerInfo::<T> {
 				bond,
 				unlocking: Default::default(),
@@ -520,8 +646,9 @@ pub mod pallet {
 				contribute_to: None,
 				verified: 0,
 				faults: 0,
+				leaf,
 			};
-			Workers::<T>::insert(who, info);
+			Self::store(who, info);
 			Self::deposit_event(Event::Registered { who: who.clone(), bond, capacity, class_id });
 			Ok(())
 		}
@@ -538,24 +665,24 @@ pub mod pallet {
 			(1..=T::MaxCapacity::get()).contains(&capacity)
 		}
 
-		fn set_paused(who: &T::AccountId, paused: bool) -> DispatchResult {
-			Workers::<T>::try_mutate(who, |maybe| -> DispatchResult {
-				let info = maybe.as_mut().ok_or(Error::<T>::NotRegistered)?;
-				if paused {
-					ensure!(!info.paused, Error::<T>::AlreadyPaused);
-				} else {
-					ensure!(info.paused, Error::<T>::NotPaused);
-				}
-				info.paused = paused;
-				Ok(())
-			})
+		pub(crate) fn set_paused(who: &T::AccountId, paused: bool) -> DispatchResult {
+			let mut info = Workers::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
+			if paused {
+				ensure!(!info.paused, Error::<T>::AlreadyPaused);
+			} else {
+				ensure!(info.paused, Error::<T>::NotPaused);
+			}
+			info.paused = paused;
+			Self::store(who, info);
+			Ok(())
 		}
 
-		/// Removes `who` from [`Workers`] and [`Registry`]. Only for workers with nothing on
-		/// hold any more.
-		pub(crate) fn deregister(who: &T::AccountId) {
+		/// Removes `who` (whose record is `info`) from [`Workers`] and its class's trees.
+		/// Only for workers with nothing on hold any more.
+		pub(crate) fn deregister(who: &T::AccountId, info: &WorkerInfo<T>) {
+			Self::leave_class(info);
 			Workers::<T>::remove(who);
-			Registry::<T>::mutate(|registry| registry.retain(|w| w != who));
+			WorkerCount::<T>::mutate(|count| *count = count.saturating_sub(1));
 			Self::deposit_event(Event::Deregistered { who: who.clone() });
 		}
 

@@ -40,7 +40,12 @@ pub(crate) const DELAY: u64 = 10;
 /// Most unlocking chunks.
 pub(crate) const MAX_CHUNKS: u32 = 3;
 /// Most workers.
-pub(crate) const MAX_WORKERS: u32 = 20;
+pub(crate) const WORKER_LIMIT: u32 = 20;
+/// Most allowed classes.
+pub(crate) const MAX_CLASSES: u32 = 4;
+/// The classes allowed at genesis.
+pub(crate) const GENESIS_CLASSES: [&str; 2] =
+	["x86_64/wasmtime-48/povc-1", "aarch64/wasmtime-48/povc-1"];
 /// Largest capacity.
 pub(crate) const MAX_CAPACITY: u32 = 4;
 /// Longest class.
@@ -54,6 +59,10 @@ parameter_types! {
 	/// Settable, so that a test can slash a whole bond.
 	pub static WrongResultSlash: Perbill = Perbill::from_percent(10);
 	pub const NoShowSlash: Perbill = Perbill::from_percent(1);
+	/// Settable, so that tests of large registries can raise it.
+	pub static MaxWorkers: u32 = WORKER_LIMIT;
+	/// Settable, so that a test can require more bond of a class.
+	pub static MinClassBond: Balance = MIN_BOND;
 	pub const NoRevealSlash: Perbill = Perbill::from_percent(5);
 	/// Slashed funds that reached `OnSlash` (and were burned) in this test.
 	pub static SlashedToDestination: Balance = 0;
@@ -73,7 +82,9 @@ impl pallet_workers::Config for Test {
 	type MinBond = ConstU64<MIN_BOND>;
 	type UnbondingDelay = ConstU64<DELAY>;
 	type MaxUnlockingChunks = ConstU32<MAX_CHUNKS>;
-	type MaxWorkers = ConstU32<MAX_WORKERS>;
+	type MaxWorkers = MaxWorkers;
+	type MaxClasses = ConstU32<MAX_CLASSES>;
+	type MinClassBond = MinClassBond;
 	type MaxCapacity = ConstU32<MAX_CAPACITY>;
 	type MaxClassLen = ConstU32<MAX_CLASS_LEN>;
 	type WrongResultSlash = WrongResultSlash;
@@ -87,6 +98,7 @@ impl pallet_workers::Config for Test {
 #[derive(Default)]
 pub struct ExtBuilder {
 	workers: Vec<(AccountId, Balance, u32, Vec<u8>)>,
+	no_classes: bool,
 }
 
 impl ExtBuilder {
@@ -99,6 +111,13 @@ impl ExtBuilder {
 		self
 	}
 
+	/// No class is allowed at genesis.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub fn without_classes(mut self) -> Self {
+		self.no_classes = true;
+		self
+	}
+
 	/// Externalities with accounts `1..=ENDOWED` holding [`ENDOWMENT`] each, at block 1.
 	pub fn build(self) -> sp_io::TestExternalities {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
@@ -108,13 +127,22 @@ impl ExtBuilder {
 		}
 		.assimilate_storage(&mut storage)
 		.unwrap();
-		pallet_workers::GenesisConfig::<Test> { workers: self.workers }
+		pallet_workers::GenesisConfig::<Test> {
+			classes: if self.no_classes {
+				Vec::new()
+			} else {
+				GENESIS_CLASSES.iter().map(|c| c.as_bytes().to_vec()).collect()
+			},
+			workers: self.workers,
+			..Default::default()
+		}
 			.assimilate_storage(&mut storage)
 			.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| {
 			System::set_block_number(1);
 			SlashedToDestination::set(0);
+			MaxWorkers::set(WORKER_LIMIT);
 		});
 		ext
 	}
@@ -145,5 +173,5 @@ pub(crate) fn check_conservation(initial_issuance: Balance) {
 /// Externalities for the benchmark test suite.
 #[cfg(feature = "runtime-benchmarks")]
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	ExtBuilder::default().build()
+	ExtBuilder::default().without_classes().build()
 }

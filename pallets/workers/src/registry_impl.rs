@@ -1,14 +1,11 @@
 //! [`WorkerRegistry`]: the registry as the job market sees it.
 
-use crate::{
-	selection::{self, Candidate},
-	BalanceOf, Config, CreditOf, Error, Event, HoldReason, Pallet, Registry, Workers,
-};
+use crate::{selection, BalanceOf, Config, CreditOf, Error, Event, HoldReason, Pallet, Workers};
 use alloc::vec::Vec;
 use frame_support::traits::{
 	fungible::{hold::Balanced as BalancedHold, MutateHold},
 	tokens::{Fortitude, Precision, Restriction},
-	Get, Imbalance, OnUnbalanced,
+	Imbalance, OnUnbalanced,
 };
 use povc_primitives::{ClassId, Offence, SelectionRequest, WorkerDirectory, WorkerRegistry};
 use sp_runtime::{
@@ -19,52 +16,24 @@ use sp_runtime::{
 impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
 	type Balance = BalanceOf<T>;
 
-	/// One pass over [`Registry`] (at most [`Config::MaxWorkers`] reads of [`Workers`]),
-	/// then [`selection::select`].
+	/// See [`selection::select`]: O(log n) reads per drawn worker.
 	fn select(request: &SelectionRequest<'_, T::AccountId>) -> Option<Vec<T::AccountId>> {
-		if request.count == 0 {
-			return Some(Vec::new());
-		}
-		let min_bond = T::MinBond::get();
-		let mut candidates = Vec::new();
-		for who in Registry::<T>::get() {
-			// Before the read of `Workers`: an excluded worker costs nothing.
-			if request.exclude.contains(&who) {
-				continue;
-			}
-			let Some(info) = Workers::<T>::get(&who) else { continue };
-			let eligible = info.bond >= min_bond
-				&& !info.paused
-				&& info.open_assignments < info.capacity
-				&& info.reputation() >= request.min_reputation;
-			if eligible {
-				// At least 1, so that a zero bond (only possible with `MinBond` = 0) can be
-				// drawn too.
-				let weight = info.bond.saturated_into::<u128>().max(1);
-				candidates.push(Candidate { who, weight, class_id: info.class_id });
-			}
-		}
-		selection::select(candidates, request.count, request.class, request.seed)
-	}
-
-	fn max_candidates() -> u32 {
-		T::MaxWorkers::get()
+		selection::select::<T>(request)
 	}
 
 	fn assign(who: &T::AccountId) -> Result<(), DispatchError> {
-		Workers::<T>::try_mutate(who, |maybe| {
-			let info = maybe.as_mut().ok_or(Error::<T>::NotRegistered)?;
-			frame_support::ensure!(!info.paused, Error::<T>::WorkerPaused);
-			frame_support::ensure!(info.open_assignments < info.capacity, Error::<T>::AtCapacity);
-			info.open_assignments = info.open_assignments.saturating_add(1);
-			Ok(())
-		})
+		let mut info = Workers::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
+		frame_support::ensure!(!info.paused, Error::<T>::WorkerPaused);
+		frame_support::ensure!(info.open_assignments < info.capacity, Error::<T>::AtCapacity);
+		info.open_assignments = info.open_assignments.saturating_add(1);
+		Self::store(who, info);
+		Ok(())
 	}
 
 	fn release(who: &T::AccountId) {
 		if let Some(mut info) = Workers::<T>::get(who) {
 			info.open_assignments = info.open_assignments.saturating_sub(1);
-			Workers::<T>::insert(who, info);
+			Self::store(who, info);
 		}
 	}
 
@@ -98,9 +67,9 @@ impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
 		if info.is_empty() {
 			// A slash of the whole bond with nothing unbonding: nothing is held any more, so
 			// the worker leaves (there is nothing left to slash or to draw it with).
-			Self::deregister(who);
+			Self::deregister(who, &info);
 		} else {
-			Workers::<T>::insert(who, info);
+			Self::store(who, info);
 		}
 		taken
 	}
@@ -115,14 +84,8 @@ impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
 }
 
 impl<T: Config> WorkerDirectory<T::AccountId> for Pallet<T> {
-	fn workers_with_beneficiaries() -> Vec<(T::AccountId, T::AccountId)> {
-		Registry::<T>::get()
-			.into_iter()
-			.map(|who| {
-				let beneficiary = Self::compute_beneficiary(&who);
-				(who, beneficiary)
-			})
-			.collect()
+	fn beneficiary_of(who: &T::AccountId) -> Option<T::AccountId> {
+		Workers::<T>::get(who).map(|info| info.contribute_to.unwrap_or_else(|| who.clone()))
 	}
 }
 

@@ -6,7 +6,9 @@ use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEq
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::ClassId;
 use scale_info::TypeInfo;
-use sp_runtime::{traits::Zero, Permill, Saturating};
+use crate::sortition::{self, Tree};
+use frame_support::traits::Get;
+use sp_runtime::{traits::Zero, Permill, SaturatedConversion, Saturating};
 
 /// Part of a bond that is being unbonded: still held (and so still accounted for under
 /// [`crate::HoldReason::Bond`]), released by `withdraw_unbonded` from block `unlock_at` on.
@@ -73,6 +75,8 @@ pub struct WorkerInfo<T: Config> {
 	pub verified: u32,
 	/// Offences the worker was slashed for.
 	pub faults: u32,
+	/// Its leaf in its class's sortition trees.
+	pub leaf: u32,
 }
 
 impl<T: Config> WorkerInfo<T> {
@@ -93,6 +97,20 @@ impl<T: Config> WorkerInfo<T> {
 		self.bond.is_zero() && self.unlocking.is_empty()
 	}
 
+	/// Its weight in `tree`: its bond while it counts there, else 0.
+	pub fn weight(&self, tree: Tree) -> u128 {
+		let bonded = self.bond >= T::MinBond::get() && !self.bond.is_zero();
+		let counts = match tree {
+			Tree::Bonded => bonded,
+			Tree::Available => bonded && !self.paused && self.open_assignments < self.capacity,
+		};
+		if counts {
+			self.bond.saturated_into()
+		} else {
+			0
+		}
+	}
+
 	/// Beta-style reputation: the posterior mean `(verified + 1) / (verified + 4·faults + 2)`
 	/// of a Beta(1, 1) prior, where a fault counts as four failures, since one offence says
 	/// much more about a worker than one good result. A new worker has 50 %.
@@ -102,4 +120,91 @@ impl<T: Config> WorkerInfo<T> {
 		let faults = u64::from(self.faults);
 		Permill::from_rational(verified + 1, verified + 4 * faults + 2)
 	}
+}
+
+/// A class workers can be in: its name, whether it is allowed, and its sortition trees'
+/// shape and totals (kept so that picking a class reads no tree).
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct ClassInfo<T: Config> {
+	/// The class, human-readable.
+	pub name: ClassOf<T>,
+	/// Whether it is on the allow-list.
+	pub allowed: bool,
+	/// Its workers: leaves `0..leaves` of its trees.
+	pub leaves: u32,
+	/// Levels of its trees (see [`sortition`]).
+	pub height: u8,
+	/// Workers of weight > 0 in [`Tree::Available`] and their total weight.
+	pub available: TreeTotals,
+	/// Workers of weight > 0 in [`Tree::Bonded`] and their total weight.
+	pub bonded: TreeTotals,
+}
+
+impl<T: Config> ClassInfo<T> {
+	/// A class without workers.
+	pub fn new(name: ClassOf<T>) -> Self {
+		Self {
+			name,
+			allowed: true,
+			leaves: 0,
+			height: 1,
+			available: Default::default(),
+			bonded: Default::default(),
+		}
+	}
+
+	/// The totals of `tree`.
+	pub fn totals(&self, tree: Tree) -> &TreeTotals {
+		match tree {
+			Tree::Available => &self.available,
+			Tree::Bonded => &self.bonded,
+		}
+	}
+
+	/// The totals of `tree`, to change.
+	pub fn totals_mut(&mut self, tree: Tree) -> &mut TreeTotals {
+		match tree {
+			Tree::Available => &mut self.available,
+			Tree::Bonded => &mut self.bonded,
+		}
+	}
+
+	/// Whether the trees have room for one more leaf without growing.
+	pub fn has_room(&self) -> bool {
+		u64::from(self.leaves) < 1u64 << (4 * u32::from(self.height)) ||
+			self.height >= sortition::MAX_HEIGHT
+	}
+}
+
+/// How many leaves of a tree weigh something, and their total weight (the root's sum).
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct TreeTotals {
+	/// Leaves of weight > 0.
+	pub workers: u32,
+	/// Sum of the weights.
+	pub weight: u128,
 }

@@ -22,7 +22,9 @@ pub trait WeightInfo {
 	fn pause() -> Weight;
 	fn resume() -> Weight;
 	fn contribute_to() -> Weight;
-	fn select_workers(n: u32, ) -> Weight;
+	fn allow_class() -> Weight;
+	fn disallow_class() -> Weight;
+	fn select_workers(w: u32, ) -> Weight;
 	fn slash_worker(b: u32, ) -> Weight;
 }
 
@@ -74,13 +76,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// `n` in `[1, 512]`.
-	fn select_workers(n: u32, ) -> Weight {
+	fn allow_class() -> Weight {
+		Weight::from_parts(20_000_000, 3998)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn disallow_class() -> Weight {
+		Weight::from_parts(20_000_000, 3998)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// `w` in `[100, 100000]`.
+	fn select_workers(w: u32, ) -> Weight {
 		Weight::from_parts(7_411_000, 17871)
-			.saturating_add(Weight::from_parts(5_072_546, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(5_072_546, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3008).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(w.into())))
+			.saturating_add(Weight::from_parts(0, 3008).saturating_mul(w.into()))
 	}
 	/// `b` in `[0, 32]`.
 	fn slash_worker(b: u32, ) -> Weight {
@@ -141,12 +153,23 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn select_workers(n: u32, ) -> Weight {
+	fn allow_class() -> Weight {
+		Weight::from_parts(20_000_000, 3998)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn disallow_class() -> Weight {
+		Weight::from_parts(20_000_000, 3998)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	/// `w` in `[100, 100000]`.
+	fn select_workers(w: u32, ) -> Weight {
 		Weight::from_parts(7_411_000, 17871)
-			.saturating_add(Weight::from_parts(5_072_546, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(5_072_546, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3008).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(w.into())))
+			.saturating_add(Weight::from_parts(0, 3008).saturating_mul(w.into()))
 	}
 	fn slash_worker(b: u32, ) -> Weight {
 		Weight::from_parts(18_245_475, 3998)

@@ -2,17 +2,20 @@
 //! invariants and the conservation of the total issuance afterwards.
 
 use crate::{
-	mock::*, ClassOf, Error, Event, HoldReason, Registry, WorkerInfo, Workers as WorkersMap,
+	mock::*, ClassOf, Error, Event, HoldReason, Leaves, WorkerCount, WorkerInfo,
+	Workers as WorkersMap,
 };
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
-use povc_primitives::{ClassFilter, SelectionRequest, WorkerRegistry};
+use povc_primitives::{ClassFilter, Purpose, SelectionRequest, WorkerRegistry};
 use sp_core::H256;
 use sp_runtime::Permill;
 
 mod bonding;
+mod classes;
 mod properties;
 mod registration;
 mod reputation;
+mod scale;
 mod selection;
 mod slashing;
 
@@ -90,18 +93,20 @@ pub(crate) fn select_with(
 		class: filter,
 		exclude,
 		seed: H256::from_low_u64_be(seed),
+		min_class_size: count,
+		purpose: Purpose::Replicas,
 	})
+}
+
+/// The workers of `class_name`, by leaf.
+pub(crate) fn leaves(class_name: &str) -> Vec<AccountId> {
+	let class_id = crate::class_id_of(class_name.as_bytes());
+	let count = crate::Classes::<Test>::get(class_id).map_or(0, |c| c.leaves);
+	(0..count).map(|leaf| Leaves::<Test>::get(class_id, leaf).expect("a leaf")).collect()
 }
 
 pub(crate) fn run_to_block(n: u64) {
 	System::set_block_number(n);
-}
-
-#[test]
-fn max_candidates_is_max_workers() {
-	ExtBuilder::default().build_and_execute(|| {
-		assert_eq!(Workers::max_candidates(), MAX_WORKERS);
-	});
 }
 
 #[test]
@@ -118,9 +123,35 @@ fn try_state_catches_a_broken_hold() {
 fn try_state_catches_a_registry_mismatch() {
 	ExtBuilder::default().build().execute_with(|| {
 		register(1, 500);
-		Registry::<Test>::mutate(|r| r.try_push(1).unwrap());
+		WorkerCount::<Test>::put(2);
 		assert!(Workers::do_try_state().is_err());
-		Registry::<Test>::kill();
+		WorkerCount::<Test>::put(1);
+		assert_ok!(Workers::do_try_state());
+		let class_id = crate::class_id_of(CLASS.as_bytes());
+		Leaves::<Test>::insert(class_id, 0, 2);
+		assert!(Workers::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn try_state_catches_a_tree_that_does_not_add_up() {
+	use crate::sortition::{self, Tree};
+	ExtBuilder::default().build().execute_with(|| {
+		for who in 1..=20 {
+			register(who, 100 + who);
+		}
+		assert_ok!(Workers::do_try_state());
+		let class_id = crate::class_id_of(CLASS.as_bytes());
+		// A leaf weight changed without its parent's sum.
+		let mut node = crate::SortitionNodes::<Test>::get((class_id, Tree::Bonded, 1u8, 1u32));
+		node[0] += 1;
+		crate::SortitionNodes::<Test>::insert((class_id, Tree::Bonded, 1u8, 1u32), node);
+		assert!(Workers::do_try_state().is_err());
+		node[0] -= 1;
+		crate::SortitionNodes::<Test>::insert((class_id, Tree::Bonded, 1u8, 1u32), node);
+		assert_ok!(Workers::do_try_state());
+		// A whole path changed consistently, but the worker's record says otherwise.
+		sortition::set_leaf::<Test>(class_id, Tree::Available, 2, 3, 7);
 		assert!(Workers::do_try_state().is_err());
 	});
 }

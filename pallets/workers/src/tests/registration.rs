@@ -13,7 +13,8 @@ fn register_holds_the_bond_and_lists_the_worker() {
 		assert_eq!(last_event(), Event::Registered { who: 1, bond: 500, capacity: 3, class_id });
 		assert_eq!(held(1), 500);
 		assert_eq!(free(1), ENDOWMENT - 500);
-		assert_eq!(Registry::<Test>::get().into_inner(), vec![1]);
+		assert_eq!(leaves(CLASS), vec![1]);
+		assert_eq!(WorkerCount::<Test>::get(), 1);
 		let w = info(1);
 		assert_eq!((w.bond, w.capacity, w.open_assignments, w.paused), (500, 3, 0, false));
 		assert_eq!(w.class.into_inner(), CLASS.as_bytes().to_vec());
@@ -110,12 +111,12 @@ fn register_must_leave_the_existential_deposit_free() {
 #[test]
 fn registry_is_bounded_by_max_workers() {
 	ExtBuilder::default().build_and_execute(|| {
-		for who in 1..=MAX_WORKERS as AccountId {
+		for who in 1..=WORKER_LIMIT as AccountId {
 			register(who, MIN_BOND);
 		}
-		assert_eq!(Registry::<Test>::get().len(), MAX_WORKERS as usize);
+		assert_eq!(WorkerCount::<Test>::get(), WORKER_LIMIT);
 		assert_noop!(
-			Workers::register(signed(MAX_WORKERS as AccountId + 1), MIN_BOND, 1, class(CLASS)),
+			Workers::register(signed(WORKER_LIMIT as AccountId + 1), MIN_BOND, 1, class(CLASS)),
 			Error::<Test>::TooManyWorkers
 		);
 	});
@@ -253,7 +254,7 @@ fn genesis_registers_workers() {
 	ExtBuilder::default()
 		.with_workers(vec![(1, 500, 2, CLASS), (2, 300, 1, OTHER_CLASS)])
 		.build_and_execute(|| {
-			assert_eq!(Registry::<Test>::get().into_inner(), vec![1, 2]);
+			assert_eq!((leaves(CLASS), leaves(OTHER_CLASS)), (vec![1], vec![2]));
 			assert_eq!(held(1), 500);
 			assert_eq!(held(2), 300);
 			assert_eq!(info(2).capacity, 1);

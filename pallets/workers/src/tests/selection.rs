@@ -192,6 +192,7 @@ fn any_single_class_draws_from_one_class() {
 			register_in(who, 500, OTHER_CLASS);
 		}
 		// A third class with too few members for 3 replicas.
+		assert_ok!(Workers::allow_class(RuntimeOrigin::root(), class("riscv64/wasmtime-48/povc-1")));
 		register_in(9, 5_000, "riscv64/wasmtime-48/povc-1");
 		register_in(10, 5_000, "riscv64/wasmtime-48/povc-1");
 		let mut classes_seen = std::collections::BTreeSet::new();
@@ -272,5 +273,35 @@ fn any_class_may_mix_classes() {
 		});
 		assert!(mixed);
 		assert_eq!(select(4, ClassFilter::AnyClass, &[], 0).map(|d| d.len()), Some(4));
+	});
+}
+
+#[test]
+fn all_replicas_go_to_one_holder_of_stake_share_f_with_probability_f_to_the_r() {
+	ExtBuilder::default().build().execute_with(|| {
+		// One holder of 20 % of the class's bond under 100 identities, 80 % spread over 400
+		// honest workers, equal bonds; three replicas, 20,000 draws.
+		const DRAWS: u64 = 20_000;
+		let class_id = class_id_of(CLASS.as_bytes());
+		let attacker = |i: u32| 10_000 + u64::from(i);
+		crate::classes::populate::workers::<Test>(class_id, 100, 200, attacker);
+		crate::classes::populate::workers::<Test>(class_id, 400, 200, |i| 20_000 + u64::from(i));
+		assert_ok!(Workers::check_classes(true));
+		let all_attacker = (0..DRAWS)
+			.filter(|seed| {
+				let drawn = select(3, ClassFilter::AnySingleClass, &[], *seed).expect("enough");
+				drawn.iter().all(|w| *w < 20_000)
+			})
+			.count() as f64;
+		let measured = all_attacker / DRAWS as f64;
+		let f_r = 0.2f64.powi(3);
+		let sigma = (f_r * (1.0 - f_r) / DRAWS as f64).sqrt();
+		// Drawn without replacement, the exact chance is a little below f^R.
+		let exact = 0.2 * (99.0 / 499.0) * (98.0 / 498.0);
+		println!(
+			"P(all 3 replicas are one holder's), f = 0.2, {DRAWS} draws: measured {measured:.5}, f^R = {f_r:.5} (exact without replacement {exact:.5}), σ = {sigma:.5}"
+		);
+		assert!(measured <= f_r + 3.0 * sigma, "above f^R + 3σ");
+		assert!((measured - f_r).abs() <= 3.0 * sigma, "not f^R within 3σ");
 	});
 }

@@ -139,7 +139,7 @@ fn slashing_the_whole_bond_deregisters() {
 		assert_eq!(Workers::slash(&1, Offence::WrongResult, &[3]), 500);
 		assert_eq!(free(3), ENDOWMENT + 500);
 		assert!(WorkersMap::<Test>::get(1).is_none());
-		assert_eq!(Registry::<Test>::get().into_inner(), vec![2]);
+		assert_eq!(leaves(CLASS), vec![2]);
 		assert_eq!(last_event(), Event::Deregistered { who: 1 });
 		assert_eq!(held(1), 0);
 		// The job market still releases its assignment: a no-op now.

@@ -1,0 +1,211 @@
+//! Classes: the allow-list, and each class's workers as leaves of its sortition trees.
+//!
+//! Every change to a worker's record goes through [`Pallet::store`], which moves its leaf
+//! weights to what the record says, so the trees can never drift from the registry.
+
+use crate::{
+	class_id_of,
+	sortition::{self, Tree},
+	AllowedClasses, ClassInfo, ClassOf, Classes, Config, Error, Event, Leaves, Pallet, WorkerInfo,
+	Workers,
+};
+use frame_support::ensure;
+use povc_primitives::ClassId;
+use sp_runtime::{DispatchError, DispatchResult};
+
+/// Both trees of a class.
+const TREES: [Tree; 2] = [Tree::Available, Tree::Bonded];
+
+impl<T: Config> Pallet<T> {
+	/// Whether `class_id` is on the allow-list.
+	pub fn is_allowed(class_id: &ClassId) -> bool {
+		Classes::<T>::get(class_id).is_some_and(|class| class.allowed)
+	}
+
+	/// Puts `class` on the allow-list: the checks and effects of [`Pallet::allow_class`].
+	pub(crate) fn do_allow_class(class: ClassOf<T>) -> DispatchResult {
+		ensure!(!class.is_empty(), Error::<T>::EmptyClass);
+		let class_id = class_id_of(&class);
+		ensure!(!Self::is_allowed(&class_id), Error::<T>::ClassAlreadyAllowed);
+		AllowedClasses::<T>::try_append(class_id).map_err(|_| Error::<T>::TooManyClasses)?;
+		let info = match Classes::<T>::get(class_id) {
+			// Allowed before and still holding workers: they are drawn again.
+			Some(mut info) => {
+				info.allowed = true;
+				info
+			},
+			None => ClassInfo::new(class.clone()),
+		};
+		Classes::<T>::insert(class_id, info);
+		Self::deposit_event(Event::ClassAllowed { class_id, class });
+		Ok(())
+	}
+
+	/// Gives `who` the next leaf of `class_id` (weight 0 until [`Self::store`]), growing
+	/// the trees by a level when they are full. Returns the leaf.
+	pub(crate) fn join_class(class_id: ClassId, who: &T::AccountId) -> Result<u32, DispatchError> {
+		let mut class = Classes::<T>::get(class_id).ok_or(Error::<T>::ClassNotAllowed)?;
+		if !class.has_room() {
+			for tree in TREES {
+				sortition::grow::<T>(class_id, tree, class.height);
+			}
+			class.height = class.height.saturating_add(1);
+		}
+		let leaf = class.leaves;
+		class.leaves = class.leaves.checked_add(1).ok_or(Error::<T>::TooManyWorkers)?;
+		Leaves::<T>::insert(class_id, leaf, who);
+		Classes::<T>::insert(class_id, class);
+		Ok(leaf)
+	}
+
+	/// Takes the worker with record `info` out of its class: its leaf weighs nothing any
+	/// more and the class's last leaf moves into its place, so leaves stay `0..leaves`.
+	/// A class that is not allowed and has no workers left is forgotten.
+	pub(crate) fn leave_class(info: &WorkerInfo<T>) {
+		let class_id = info.class_id;
+		let Some(mut class) = Classes::<T>::get(class_id) else { return };
+		for tree in TREES {
+			Self::set_weight(class_id, &mut class, tree, info.leaf, 0);
+		}
+		let last = class.leaves.saturating_sub(1);
+		if info.leaf != last {
+			if let Some(moved) = Leaves::<T>::get(class_id, last) {
+				for tree in TREES {
+					let weight = sortition::leaf_weight::<T>(class_id, tree, last);
+					sortition::set_leaf::<T>(class_id, tree, class.height, last, 0);
+					sortition::set_leaf::<T>(class_id, tree, class.height, info.leaf, weight);
+				}
+				Leaves::<T>::insert(class_id, info.leaf, &moved);
+				Workers::<T>::mutate(&moved, |record| {
+					if let Some(record) = record {
+						record.leaf = info.leaf;
+					}
+				});
+			}
+		}
+		Leaves::<T>::remove(class_id, last);
+		class.leaves = last;
+		if class.leaves == 0 && !class.allowed {
+			Classes::<T>::remove(class_id);
+		} else {
+			Classes::<T>::insert(class_id, class);
+		}
+	}
+
+	/// Stores a worker's record and moves its leaf weights to what the record says.
+	pub(crate) fn store(who: &T::AccountId, info: WorkerInfo<T>) {
+		let class_id = info.class_id;
+		if let Some(mut class) = Classes::<T>::get(class_id) {
+			let mut changed = false;
+			for tree in TREES {
+				changed |= Self::set_weight(class_id, &mut class, tree, info.leaf, info.weight(tree));
+			}
+			if changed {
+				Classes::<T>::insert(class_id, class);
+			}
+		}
+		Workers::<T>::insert(who, info);
+	}
+
+	/// Sets a leaf's weight in `tree` and the class's totals. Returns whether it changed.
+	fn set_weight(
+		class_id: ClassId,
+		class: &mut ClassInfo<T>,
+		tree: Tree,
+		leaf: u32,
+		weight: u128,
+	) -> bool {
+		let old = sortition::leaf_weight::<T>(class_id, tree, leaf);
+		if old == weight {
+			return false;
+		}
+		sortition::set_leaf::<T>(class_id, tree, class.height, leaf, weight);
+		let totals = class.totals_mut(tree);
+		totals.weight = totals.weight.saturating_sub(old).saturating_add(weight);
+		match (old, weight) {
+			(0, _) => totals.workers = totals.workers.saturating_add(1),
+			(_, 0) => totals.workers = totals.workers.saturating_sub(1),
+			_ => {},
+		}
+		true
+	}
+}
+
+/// Fills registries quickly for benchmarks and large tests: writes what `register` would
+/// for `n` workers (records, leaves, trees, counts), without holding their bonds.
+#[cfg(any(test, feature = "runtime-benchmarks"))]
+pub mod populate {
+	use super::*;
+	use crate::{BalanceOf, WorkerCount};
+	use alloc::collections::BTreeMap;
+	use frame_support::traits::Get;
+	use sp_runtime::SaturatedConversion;
+
+	/// Adds `n` workers `account(0..n)` with `bond` and full capacity to the allowed
+	/// class `class_id`.
+	pub fn workers<T: Config>(
+		class_id: ClassId,
+		n: u32,
+		bond: BalanceOf<T>,
+		account: impl Fn(u32) -> T::AccountId,
+	) {
+		let mut class = Classes::<T>::get(class_id).expect("populate an allowed class");
+		let start = class.leaves;
+		let end = start.checked_add(n).expect("populate fewer than u32::MAX workers");
+		while sortition::height_for(end) > class.height {
+			for tree in TREES {
+				sortition::grow::<T>(class_id, tree, class.height);
+			}
+			class.height += 1;
+		}
+		let weight: u128 = bond.saturated_into();
+		for i in 0..n {
+			let leaf = start + i;
+			let who = account(i);
+			Leaves::<T>::insert(class_id, leaf, &who);
+			let info = WorkerInfo::<T> {
+				bond,
+				unlocking: Default::default(),
+				capacity: T::MaxCapacity::get(),
+				open_assignments: 0,
+				paused: false,
+				class: class.name.clone(),
+				class_id,
+				contribute_to: None,
+				verified: 0,
+				faults: 0,
+				leaf,
+			};
+			Workers::<T>::insert(&who, info);
+		}
+		for tree in TREES {
+			// Level by level: the changed nodes' new sums go into their parents' slots.
+			let mut changed: BTreeMap<u32, u128> = BTreeMap::new();
+			for leaf in start..end {
+				changed.insert(leaf, weight);
+			}
+			for level in 1..=class.height {
+				let mut parents: BTreeMap<u32, u128> = BTreeMap::new();
+				let mut nodes: BTreeMap<u32, sortition::Node> = BTreeMap::new();
+				for (child, value) in changed {
+					let index = child / sortition::ARITY;
+					let node = nodes.entry(index).or_insert_with(|| {
+						crate::SortitionNodes::<T>::get((class_id, tree, level, index))
+					});
+					node[(child % sortition::ARITY) as usize] = value;
+				}
+				for (index, node) in nodes {
+					parents.insert(index, sortition::sum(&node));
+					crate::SortitionNodes::<T>::insert((class_id, tree, level, index), node);
+				}
+				changed = parents;
+			}
+			let totals = class.totals_mut(tree);
+			totals.workers = totals.workers.saturating_add(n);
+			totals.weight = totals.weight.saturating_add(weight.saturating_mul(n.into()));
+		}
+		class.leaves = end;
+		Classes::<T>::insert(class_id, class);
+		WorkerCount::<T>::mutate(|count| *count = count.saturating_add(n));
+	}
+}

@@ -1,0 +1,142 @@
+//! The class allow-list: only governed classes can be joined and drawn from.
+
+use super::*;
+use crate::{class_id_of, AllowedClasses, Classes};
+use sp_runtime::traits::BadOrigin;
+
+const NEW_CLASS: &str = "riscv64/wasmtime-48/povc-1";
+
+#[test]
+fn a_class_of_ones_own_cannot_be_registered_or_joined() {
+	ExtBuilder::default().build_and_execute(|| {
+		// The attack: register under a private class so that every draw of it is yours.
+		assert_noop!(
+			Workers::register(signed(1), 500, 1, class(NEW_CLASS)),
+			Error::<Test>::ClassNotAllowed
+		);
+		register(1, 500);
+		assert_noop!(Workers::set_class(signed(1), class(NEW_CLASS)), Error::<Test>::ClassNotAllowed);
+	});
+}
+
+#[test]
+fn root_allows_and_disallows_classes() {
+	ExtBuilder::default().build_and_execute(|| {
+		assert_noop!(Workers::allow_class(signed(1), class(NEW_CLASS)), BadOrigin);
+		assert_ok!(Workers::allow_class(RuntimeOrigin::root(), class(NEW_CLASS)));
+		let class_id = class_id_of(NEW_CLASS.as_bytes());
+		assert_eq!(last_event(), Event::ClassAllowed { class_id, class: class(NEW_CLASS) });
+		assert_noop!(
+			Workers::allow_class(RuntimeOrigin::root(), class(NEW_CLASS)),
+			Error::<Test>::ClassAlreadyAllowed
+		);
+		register_in(1, 500, NEW_CLASS);
+		register_in(2, 500, NEW_CLASS);
+		assert_eq!(select(1, ClassFilter::Exactly(class_id), &[], 0).map(|d| d.len()), Some(1));
+
+		assert_noop!(Workers::disallow_class(signed(1), class_id), BadOrigin);
+		assert_ok!(Workers::disallow_class(RuntimeOrigin::root(), class_id));
+		assert_eq!(last_event(), Event::ClassDisallowed { class_id });
+		// Its workers stay, but nobody joins and nothing is drawn from it.
+		assert!(!AllowedClasses::<Test>::get().contains(&class_id));
+		assert_eq!(Classes::<Test>::get(class_id).map(|c| c.leaves), Some(2));
+		assert_noop!(
+			Workers::register(signed(3), 500, 1, class(NEW_CLASS)),
+			Error::<Test>::ClassNotAllowed
+		);
+		assert_eq!(select(1, ClassFilter::Exactly(class_id), &[], 0), None);
+		assert_eq!(select(1, ClassFilter::AnyClass, &[], 0), None);
+		// Moving to an allowed class takes a worker along; the last one leaving forgets
+		// the disallowed class.
+		assert_ok!(Workers::set_class(signed(1), class(CLASS)));
+		assert_ok!(Workers::set_class(signed(2), class(CLASS)));
+		assert!(Classes::<Test>::get(class_id).is_none());
+		assert_noop!(
+			Workers::disallow_class(RuntimeOrigin::root(), class_id),
+			Error::<Test>::ClassNotAllowed
+		);
+	});
+}
+
+#[test]
+fn the_allow_list_is_bounded() {
+	ExtBuilder::default().build_and_execute(|| {
+		// Two genesis classes, room for MAX_CLASSES.
+		for i in 2..MAX_CLASSES {
+			let name = format!("class-{i}");
+			assert_ok!(Workers::allow_class(RuntimeOrigin::root(), class(&name)));
+		}
+		assert_noop!(
+			Workers::allow_class(RuntimeOrigin::root(), class("one-too-many")),
+			Error::<Test>::TooManyClasses
+		);
+		assert_noop!(
+			Workers::allow_class(RuntimeOrigin::root(), class("")),
+			Error::<Test>::EmptyClass
+		);
+	});
+}
+
+#[test]
+fn a_class_needs_enough_bonded_workers_and_bond_to_be_picked() {
+	ExtBuilder::default().build_and_execute(|| {
+		for who in 1..=3 {
+			register(who, 500);
+		}
+		let request = |min_class_size: u32| {
+			Workers::select(&SelectionRequest {
+				count: 3,
+				min_reputation: Permill::zero(),
+				class: ClassFilter::AnySingleClass,
+				exclude: &[],
+				seed: H256::zero(),
+				min_class_size,
+				purpose: Purpose::Replicas,
+			})
+		};
+		// Three replicas and no room for a referee committee of 3: not drawn.
+		assert_eq!(request(6), None);
+		assert_eq!(request(3).map(|d| d.len()), Some(3));
+		// Paused workers still count as bonded: they can referee.
+		for who in 4..=6 {
+			register(who, 500);
+			assert_ok!(Workers::pause(signed(who)));
+		}
+		let drawn = request(6).expect("six bonded workers");
+		assert!(drawn.iter().all(|w| *w <= 3), "paused workers are no replicas: {drawn:?}");
+		// Less bond than MinClassBond in the class: not drawn.
+		MinClassBond::set(3_001);
+		assert_eq!(request(6), None);
+		MinClassBond::set(MIN_BOND);
+	});
+}
+
+#[test]
+fn referees_come_from_bonded_workers_that_the_pool_accepts() {
+	ExtBuilder::default().build_and_execute(|| {
+		for who in 1..=6 {
+			register(who, 500);
+		}
+		for who in 4..=6 {
+			assert_ok!(Workers::pause(signed(who)));
+		}
+		fn even(who: &AccountId) -> bool {
+			who % 2 == 0
+		}
+		for seed in 0..100 {
+			let drawn = Workers::select(&SelectionRequest {
+				count: 2,
+				min_reputation: Permill::zero(),
+				class: ClassFilter::AnySingleClass,
+				exclude: &[2],
+				seed: H256::from_low_u64_be(seed),
+				min_class_size: 2,
+				purpose: Purpose::Referees(even),
+			})
+			.expect("4 and 6 are even, bonded and not excluded");
+			let mut drawn = drawn;
+			drawn.sort();
+			assert_eq!(drawn, vec![4, 6]);
+		}
+	});
+}
