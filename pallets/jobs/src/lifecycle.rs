@@ -55,7 +55,10 @@ impl<T: Config> Pallet<T> {
 			spec.min_reputation <= T::MaxMinReputation::get(),
 			Error::<T>::ReputationUnreachable
 		);
-		let earliest = now.saturating_add(Self::round_length().saturating_mul(2u32.into()));
+		// Room for the draw, a replica round and a referee round.
+		let earliest = now
+			.saturating_add(T::DrawDelay::get())
+			.saturating_add(Self::round_length().saturating_mul(2u32.into()));
 		ensure!(spec.deadline > earliest, Error::<T>::DeadlineTooSoon);
 		ensure!(
 			spec.deadline <= now.saturating_add(T::MaxJobLifetime::get()),

@@ -163,8 +163,13 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();
+	// Three paused standby workers of `CLASS`: never replicas (and in no referee pool),
+	// but they make the class large enough (replicas + a referee committee) for the
+	// tests' few workers to be drawn.
 	pallet_workers::GenesisConfig::<Test> {
 		classes: vec![CLASS.to_vec(), OTHER_CLASS.to_vec()],
+		workers: STANDBY.iter().map(|who| (*who, 1_000, 4, CLASS.to_vec())).collect(),
+		paused: STANDBY.to_vec(),
 		..Default::default()
 	}
 	.assimilate_storage(&mut storage)
@@ -232,17 +237,8 @@ pub const CLASS: &[u8] = b"x86_64/wasmtime-48/povc-1";
 /// A second allowed class.
 pub const OTHER_CLASS: &[u8] = b"aarch64/wasmtime-48/povc-1";
 
-/// Accounts of the paused workers [`standby_workers`] registers.
+/// Paused workers of `CLASS` registered at genesis.
 pub const STANDBY: [AccountId; 3] = [37, 38, 39];
-
-/// Registers three paused workers of `class`: never replicas, but they make the class
-/// large enough (replicas + a referee committee) for jobs to be drawn from it.
-pub fn standby_workers(class: &[u8]) {
-	for who in STANDBY {
-		register_worker_in(who, 1_000, class);
-		Workers::pause(RuntimeOrigin::signed(who)).expect("pause");
-	}
-}
 
 pub fn register_worker(who: AccountId, bond: Balance) {
 	register_worker_in(who, bond, CLASS);
@@ -291,14 +287,12 @@ pub fn spec(program: H256, replicas: u8) -> JobSpecOf<Test> {
 	}
 }
 
-/// Workers 11, 12 and 13 register (and three paused standby workers), account 1 uploads
-/// the program and account 2 submits a job of three replicas, so that exactly those three
-/// are drawn.
+/// Workers 11, 12 and 13 register, account 1 uploads the program and account 2 submits a
+/// job of three replicas, so that exactly those three are drawn.
 pub fn job_of_three() -> JobId {
 	for w in [11, 12, 13] {
 		register_worker(w, 1_000);
 	}
-	standby_workers(CLASS);
 	let program = upload_program(1);
 	submit(2, spec(program, 3))
 }

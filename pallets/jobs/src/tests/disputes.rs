@@ -110,7 +110,7 @@ fn without_enough_referees_the_job_fails_and_is_refunded() {
 fn referees_of_another_class_are_not_drawn() {
 	build_and_execute(|| {
 		let job = job_of_three();
-		referee_pool_in(&[21, 22, 23], b"riscv64/other");
+		referee_pool_in(&[21, 22, 23], OTHER_CLASS);
 		disagree(job);
 		assert_eq!(
 			JobsStorage::<Test>::get(job).unwrap().state,

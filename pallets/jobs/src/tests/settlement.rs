@@ -121,7 +121,7 @@ fn finished_jobs_are_pruned_after_retention_and_refund_the_deposit() {
 			reveal(*w, job, b"42", 600);
 		}
 		let before = free(2);
-		run_to_block(1 + JOB_RETENTION);
+		run_to_block(1 + DRAW_DELAY + JOB_RETENTION);
 		assert!(JobsStorage::<Test>::get(job).is_none());
 		assert!(Outputs::<Test>::iter_prefix(job).next().is_none());
 		assert!(crate::Assignments::<Test>::get(job).is_empty());

@@ -24,7 +24,8 @@ fn submit_holds_the_estimated_escrow_and_assigns_replicas() {
 		assert_eq!(escrow_held(2), cost.escrow);
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Committing);
-		assert_eq!(record.timeout_at, 1 + COMMIT_PERIOD);
+		// Drawn `DRAW_DELAY` blocks after the submission.
+		assert_eq!(record.timeout_at, 1 + DRAW_DELAY + COMMIT_PERIOD);
 		let mut workers = assigned(job, Role::Replica);
 		workers.sort();
 		assert_eq!(workers, vec![11, 12, 13]);
@@ -60,7 +61,7 @@ fn bad_specs_get_precise_errors() {
 		assert_noop!(try_submit(&|s| s.price_per_fuel = u64::MAX), Error::<Test>::Overflow);
 		assert_noop!(try_submit(&|s| s.deadline = 1), Error::<Test>::DeadlineTooSoon);
 		assert_noop!(
-			try_submit(&|s| s.deadline = 1 + 2 * (COMMIT_PERIOD + REVEAL_PERIOD)),
+			try_submit(&|s| s.deadline = 1 + DRAW_DELAY + 2 * (COMMIT_PERIOD + REVEAL_PERIOD)),
 			Error::<Test>::DeadlineTooSoon
 		);
 		assert_noop!(try_submit(&|s| s.deadline = 1_002), Error::<Test>::DeadlineTooFar);
@@ -100,7 +101,7 @@ fn without_workers_the_job_queues_and_is_assigned_later() {
 		assert!(jobs_events().contains(&Event::JobQueued { job }));
 
 		register_worker(12, 1_000);
-		run_to_block(2);
+		run_to_block(System::block_number() + 1);
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Committing);
 		assert!(Queue::<Test>::get().is_empty());
 		assert_eq!(assigned(job, Role::Replica).len(), 2);
@@ -140,8 +141,8 @@ fn a_job_that_never_finds_workers_fails_and_is_refunded() {
 #[test]
 fn workers_are_all_of_one_class_unless_cross_class() {
 	build_and_execute(|| {
-		register_worker_in(11, 1_000, b"x86_64/a");
-		register_worker_in(12, 1_000, b"aarch64/a");
+		register_worker_in(11, 1_000, CLASS);
+		register_worker_in(12, 1_000, OTHER_CLASS);
 		let program = upload_program(1);
 		let job = submit(2, spec(program, 2));
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Queued);
@@ -167,28 +168,89 @@ fn min_reputation_filters_workers() {
 }
 
 #[test]
-fn cancel_refunds_while_nothing_is_committed() {
+fn cancel_refunds_until_the_draw_and_is_refused_after() {
 	build_and_execute(|| {
-		let job = job_of_three();
+		for w in [11, 12, 13] {
+			register_worker(w, 1_000);
+		}
+		let program = upload_program(1);
+		let job = submit_only(2, spec(program, 3));
 		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(3), job), Error::<Test>::NotRequester);
 		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(2), 99), Error::<Test>::UnknownJob);
 		assert_ok!(Jobs::cancel_job(RuntimeOrigin::signed(2), job));
 		assert_eq!(free(2), INITIAL_BALANCE);
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Cancelled);
-		// The workers' capacity is free again: they can unbond.
-		assert_ok!(Workers::unbond(RuntimeOrigin::signed(11), 1_000));
+		assert!(Queue::<Test>::get().is_empty());
+		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(2), job), Error::<Test>::WrongPhase);
+
+		// The attack: cancel a drawn job whose workers the requester dislikes, resubmit,
+		// repeat until the draw suits it. Once drawn, a job runs and is paid for.
+		let drawn = submit(2, spec(program, 3));
+		assert_eq!(JobsStorage::<Test>::get(drawn).unwrap().state, JobState::Committing);
+		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(2), drawn), Error::<Test>::AlreadyDrawn);
+		commit(11, drawn, b"out", 10);
+		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(2), drawn), Error::<Test>::AlreadyDrawn);
 	});
 }
 
 #[test]
-fn cancel_is_refused_once_a_worker_committed() {
+fn the_draw_uses_randomness_from_after_the_submission() {
 	build_and_execute(|| {
-		let job = job_of_three();
-		commit(11, job, b"out", 10);
+		for w in [11, 12, 13, 14, 15] {
+			register_worker(w, 1_000);
+		}
+		let program = upload_program(1);
+		// The attack: the requester (or the author of the block that includes the
+		// submission) computes the draw from what it knows at submission and submits only
+		// when it likes the replicas. Nothing is drawn in the submission's block, nor in
+		// the next, whose randomness (the submission block's VRF) its author knew.
+		let job = submit_only(2, spec(program, 3));
+		assert!(assigned(job, Role::Replica).is_empty());
+		run_to_block(System::block_number() + DRAW_DELAY - 1);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Queued);
+		run_to_block(System::block_number() + 1);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Committing);
+		assert_eq!(assigned(job, Role::Replica).len(), 3);
+	});
+}
+
+#[test]
+fn unreachable_reputation_floors_are_refused() {
+	build_and_execute(|| {
+		let program = upload_program(1);
+		let mut impossible = spec(program, 1);
+		// Reputation (v + 1) / (v + 4f + 2) never reaches 100 %: such a job would wait
+		// forever in the queue.
+		impossible.min_reputation = sp_runtime::Permill::one();
 		assert_noop!(
-			Jobs::cancel_job(RuntimeOrigin::signed(2), job),
-			Error::<Test>::AlreadyCommitted
+			Jobs::submit_job(RuntimeOrigin::signed(2), impossible),
+			Error::<Test>::ReputationUnreachable
 		);
+	});
+}
+
+#[test]
+fn jobs_nobody_can_serve_now_do_not_block_the_queue() {
+	build_and_execute(|| {
+		for w in [11, 12, 13] {
+			register_worker(w, 1_000);
+		}
+		let program = upload_program(1);
+		// The attack: fill the front of the queue with jobs no worker qualifies for now (the
+		// highest allowed reputation floor), which used to hold the first
+		// `MaxAssignmentsPerBlock` places forever.
+		let mut picky = spec(program, 1);
+		picky.min_reputation = sp_runtime::Permill::from_percent(90);
+		let jammers = [submit_only(4, picky.clone()), submit_only(4, picky)];
+		let normal = submit_only(2, spec(program, 3));
+		assert_eq!(Queue::<Test>::get().into_inner(), vec![jammers[0], jammers[1], normal]);
+		// Block 1 + DRAW_DELAY tries the two jammers (MaxAssignmentsPerBlock = 2) and moves
+		// them to the back; the next block draws the normal job.
+		run_to_block(1 + DRAW_DELAY);
+		assert_eq!(Queue::<Test>::get().into_inner(), vec![normal, jammers[0], jammers[1]]);
+		run_to_block(2 + DRAW_DELAY);
+		assert_eq!(JobsStorage::<Test>::get(normal).unwrap().state, JobState::Committing);
+		assert_eq!(Queue::<Test>::get().into_inner(), vec![jammers[1], jammers[0]]);
 	});
 }
 

@@ -16,7 +16,7 @@ fn a_no_show_is_slashed_and_replaced() {
 		let spare = [11, 12, 13, 14].into_iter().find(|w| !first.contains(w)).unwrap();
 		commit(first[0], job, b"42", 600);
 		commit(first[1], job, b"42", 600);
-		run_to_block(1 + COMMIT_PERIOD);
+		run_to_block(1 + DRAW_DELAY + COMMIT_PERIOD);
 
 		let no_show = first[2];
 		assert_eq!(bond_held(no_show), 990, "1 % of the bond");
@@ -49,7 +49,7 @@ fn without_a_replacement_the_job_fails_and_is_refunded() {
 		let job = job_of_three();
 		let requester_before = free(2) + JobsStorage::<Test>::get(job).unwrap().escrow;
 		commit(11, job, b"42", 600);
-		run_to_block(1 + COMMIT_PERIOD);
+		run_to_block(1 + DRAW_DELAY + COMMIT_PERIOD);
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Failed(FailureReason::NotEnoughWorkers));
 		assert_eq!(free(2), requester_before);
@@ -69,7 +69,7 @@ fn a_silent_replica_is_slashed_and_the_rest_go_to_referees() {
 		}
 		reveal(11, job, b"42", 600);
 		reveal(12, job, b"42", 600);
-		run_to_block(1 + REVEAL_PERIOD);
+		run_to_block(1 + DRAW_DELAY + REVEAL_PERIOD);
 		assert_eq!(bond_held(13), 980, "2 % of the bond");
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::RefereesCommitting);
 		for r in [21, 22, 23] {
@@ -95,7 +95,7 @@ fn when_nobody_reveals_a_fresh_set_of_replicas_is_drawn() {
 		for w in &first {
 			commit(*w, job, b"42", 600);
 		}
-		run_to_block(1 + REVEAL_PERIOD);
+		run_to_block(1 + DRAW_DELAY + REVEAL_PERIOD);
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Committing);
 		assert_eq!(record.replacements_left, 0);
@@ -120,7 +120,7 @@ fn referees_that_never_commit_end_the_job_without_a_verdict() {
 		reveal(11, job, b"42", 600);
 		reveal(12, job, b"42", 600);
 		reveal(13, job, b"41", 600);
-		run_to_block(1 + COMMIT_PERIOD);
+		run_to_block(1 + DRAW_DELAY + COMMIT_PERIOD);
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Failed(FailureReason::NoRefereeMajority));
 		assert_eq!(free(2), requester_before);
@@ -164,14 +164,14 @@ fn a_no_show_close_to_the_deadline_expires_the_job_with_a_refund() {
 		}
 		let program = upload_program(1);
 		let mut tight = spec(program, 3);
-		tight.deadline = 1 + 2 * (COMMIT_PERIOD + REVEAL_PERIOD) + 1;
+		tight.deadline = 1 + DRAW_DELAY + 2 * (COMMIT_PERIOD + REVEAL_PERIOD) + 1;
 		let job = submit(2, tight);
 		let requester_before = free(2) + JobsStorage::<Test>::get(job).unwrap().escrow;
 		let first = assigned(job, Role::Replica);
 		commit(first[0], job, b"42", 600);
 		commit(first[1], job, b"42", 600);
 		// At the commit deadline a new round would end after the job's deadline.
-		run_to_block(1 + COMMIT_PERIOD);
+		run_to_block(1 + DRAW_DELAY + COMMIT_PERIOD);
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Failed(FailureReason::DeadlineExpired));
 		assert_eq!(free(2), requester_before);
