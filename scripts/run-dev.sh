@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build povc and run a development chain with workers: one `povc-node --dev` (Alice
 # authors and finalizes) and one `povc-worker` per key in $POVC_DEV_WORKERS (default
-# //Bob //Charlie //Dave, so jobs with 3 replicas are verified). Each worker registers
+# //Bob //Charlie //Dave //Eve //Ferdie //Alice//stash: jobs with 3 replicas are only
+# drawn from a class with room for a referee committee of 3 besides). Each worker registers
 # with the minimum bond on first start. Ctrl-C stops exactly the processes started here.
 #   scripts/run-dev.sh [--tmp] [more povc-node arguments]
 # State: ${POVC_DEV_DIR:-$HOME/.local/share/povc/dev} (chain in node/, workers in
@@ -24,7 +25,7 @@ for arg in "$@"; do
 	fi
 done
 mkdir -p "$dir/node"
-read -r -a workers <<<"${POVC_DEV_WORKERS:-//Bob //Charlie //Dave}"
+read -r -a workers <<<"${POVC_DEV_WORKERS:-//Bob //Charlie //Dave //Eve //Ferdie //Alice//stash}"
 
 pids=()
 stop_all() {

@@ -136,6 +136,10 @@ pub trait WorkerRegistry<AccountId> {
 	/// `None` when not enough workers could be drawn; nothing is reserved either way.
 	fn select(request: &SelectionRequest<'_, AccountId>) -> Option<Vec<AccountId>>;
 
+	/// Most workers the registry can hold: what weights that take the registry's size as
+	/// a component are charged at.
+	fn max_workers() -> u32;
+
 	/// The worker took an assignment: one capacity slot is used and unbonding is blocked
 	/// until [`Self::release`].
 	fn assign(who: &AccountId) -> Result<(), DispatchError>;

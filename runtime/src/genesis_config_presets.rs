@@ -15,7 +15,7 @@ use crate::{
 		time::{BABE_GENESIS_EPOCH_CONFIG, BABE_WEIGHTED_EPOCH_CONFIG, WEIGHTED_SLOT_DURATION},
 	},
 	AccountId, BabeConfig, Balance, BalancesConfig, PovcConfig, RuntimeGenesisConfig,
-	SessionConfig, SessionKeys, SudoConfig,
+	SessionConfig, SessionKeys, SudoConfig, WorkersConfig,
 };
 use pallet_povc::SlotTiming;
 use sp_consensus_babe::BabeEpochConfiguration;
@@ -83,6 +83,13 @@ fn testnet_genesis(
 			timing: production.timing,
 		},
 		babe: BabeConfig { epoch_config: production.epoch_config },
+		// The classes of this release's povc-worker: the only ones workers can join.
+		workers: WorkersConfig {
+			classes: povc_primitives::RELEASE_CLASSES
+				.iter()
+				.map(|class| class.as_bytes().to_vec())
+				.collect::<Vec<_>>(),
+		},
 		sudo: SudoConfig { key: Some(root) },
 	})
 }

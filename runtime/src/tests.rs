@@ -180,13 +180,27 @@ fn a_worker_batches_commits_and_reveals_of_several_jobs() {
 		System::set_block_number(1);
 		let (alice, bob) =
 			(Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id());
+		let class = povc_primitives::RELEASE_CLASSES[0].as_bytes().to_vec();
 		pallet_workers::Pallet::<Runtime>::register(
 			RuntimeOrigin::signed(bob.clone()),
 			MinBond::get(),
 			2,
-			b"x86_64/wasmtime-48/povc-1".to_vec().try_into().unwrap(),
+			class.clone().try_into().unwrap(),
 		)
 		.unwrap();
+		// A class is drawn from only with room for a referee committee besides the
+		// replica: three paused workers.
+		for standby in [Sr25519Keyring::Charlie, Sr25519Keyring::Dave, Sr25519Keyring::Eve] {
+			let who = RuntimeOrigin::signed(standby.to_account_id());
+			pallet_workers::Pallet::<Runtime>::register(
+				who.clone(),
+				MinBond::get(),
+				1,
+				class.clone().try_into().unwrap(),
+			)
+			.unwrap();
+			pallet_workers::Pallet::<Runtime>::pause(who).unwrap();
+		}
 		let code =
 			wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start")))"#)
 				.unwrap();
@@ -208,6 +222,9 @@ fn a_worker_batches_commits_and_reveals_of_several_jobs() {
 			pallet_jobs::Pallet::<Runtime>::submit_job(RuntimeOrigin::signed(alice.clone()), spec)
 				.unwrap();
 		}
+		// Drawn `DrawDelay` blocks later.
+		System::set_block_number(3);
+		<pallet_jobs::Pallet<Runtime> as frame_support::traits::Hooks<_>>::on_initialize(3);
 
 		let result = ExecutionResult {
 			output_hash: H256(sp_crypto_hashing::blake2_256(b"ok")),

@@ -15,3 +15,24 @@ pub async fn send(client: &WsClient, ctx: &ChainContext, who: Sr25519Keyring, ca
 	let inclusion = tx::submit_and_watch(client, &extrinsic).await.unwrap();
 	assert!(inclusion.error.is_none(), "{call:?} by {who:?} failed: {:?}", inclusion.error);
 }
+
+/// Registers each of `keys` as a paused worker of `class` with the minimum bond (100
+/// POVC). Paused workers are never replicas, but they count towards the bonded workers a
+/// class needs before jobs are drawn from it (the replicas and a referee committee).
+pub async fn register_standby_workers(
+	client: &WsClient,
+	ctx: &ChainContext,
+	keys: &[Sr25519Keyring],
+	class: &str,
+) {
+	for key in keys {
+		let register = RuntimeCall::Workers(pallet_workers::Call::register {
+			bond: 100 * povc_runtime::UNIT,
+			capacity: 1,
+			class: class.as_bytes().to_vec().try_into().expect("a short class"),
+		});
+		let pause = RuntimeCall::Workers(pallet_workers::Call::pause {});
+		let batch = pallet_utility::Call::batch_all { calls: vec![register, pause] };
+		send(client, ctx, *key, RuntimeCall::Utility(batch)).await;
+	}
+}

@@ -8,6 +8,7 @@ use std::{
 };
 
 use jsonrpsee::ws_client::WsClient;
+use sp_keyring::Sr25519Keyring;
 use povc_e2e::{chain, money, node::start_dev, worker::WorkerProcess};
 use povc_runtime::Balance;
 use serde_json::Value;
@@ -125,6 +126,12 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 	let dir = tempfile::tempdir().unwrap();
 	let (node, client) = start_dev(dir.path()).await.expect("dev node");
 	let url = node.ws_url();
+	// Jobs are only drawn from a class with room for a referee committee besides the
+	// replicas: three paused workers make six.
+	let ctx = povc_e2e::tx::ChainContext::fetch(&client).await.unwrap();
+	let class = povc_primitives::RELEASE_CLASSES[0];
+	let standby = [Sr25519Keyring::Eve, Sr25519Keyring::Ferdie, Sr25519Keyring::AliceStash];
+	povc_e2e::sign::register_standby_workers(&client, &ctx, &standby, class).await;
 	let _workers: Vec<_> = ["//Bob", "//Charlie", "//Dave"]
 		.iter()
 		.map(|key| WorkerProcess::start(&url, key, dir.path(), &["--parallel", "8"]).unwrap())

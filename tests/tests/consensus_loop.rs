@@ -73,6 +73,9 @@ async fn verified_compute_raises_a_validators_babe_weight_at_the_next_epoch() {
 		let batch = pallet_utility::Call::batch_all { calls: vec![register, contribute] };
 		send(&client, &ctx, worker, RuntimeCall::Utility(batch)).await;
 	}
+	// Room for a referee committee besides the two replicas: three paused workers.
+	let standby = [AliceStash, BobStash, CharlieStash];
+	povc_e2e::sign::register_standby_workers(&client, &ctx, &standby, &class).await;
 	let upload = pallet_jobs::Call::upload_program { code: PROGRAM.to_vec() };
 	send(&client, &ctx, Alice, RuntimeCall::Jobs(upload)).await;
 	let url = nodes[0].ws_url();

@@ -22,7 +22,8 @@ use sp_core::H256;
 use sp_keyring::Sr25519Keyring::{self, Alice, AliceStash, Bob, Charlie, Dave, Eve, Ferdie};
 use sp_runtime::{Perbill, Permill};
 
-const CLASS: &[u8] = b"x86_64/wasmtime-48/povc-1";
+/// An allowed class (the genesis allow-list holds the worker's classes).
+const CLASS: &[u8] = povc_primitives::RELEASE_CLASSES[0].as_bytes();
 const MIN_BOND: Balance = 100 * UNIT;
 const FUEL_LIMIT: u64 = 1_000_000;
 const FUEL_USED: u64 = 600_000;
@@ -177,6 +178,19 @@ fn assigned(view: &Value, role: &str) -> Vec<String> {
 	ids
 }
 
+/// Waits until job `id` has left the queue (its workers are drawn `DrawDelay` blocks after
+/// the submission) and returns its view.
+async fn drawn(client: &WsClient, id: u64) -> Value {
+	for _ in 0..120 {
+		let view = job_view(client, id).await;
+		if view["state"] != "Queued" {
+			return view;
+		}
+		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+	}
+	panic!("job {id} was never drawn");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	let dir = tempfile::tempdir().unwrap();
@@ -184,8 +198,23 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	let ctx = ChainContext::fetch(&client).await.unwrap();
 	let replicas = [Bob, Charlie, Dave];
 
-	// Three workers and a program.
+	// Three workers and a program. Three more, paused (never replicas), referee for the
+	// dev chain's validator, Alice: a class is drawn from only with room for a committee.
 	send_all(&client, &ctx, replicas.iter().map(|w| (*w, register(CLASS))).collect()).await;
+	let referees = [Eve, Ferdie, AliceStash];
+	let contribute_to_alice = RuntimeCall::Workers(pallet_workers::Call::contribute_to {
+		beneficiary: Some(Alice.to_account_id().into()),
+	});
+	let referee_setup = |_| {
+		RuntimeCall::Utility(pallet_utility::Call::batch_all {
+			calls: vec![
+				register(CLASS),
+				RuntimeCall::Workers(pallet_workers::Call::pause {}),
+				contribute_to_alice.clone(),
+			],
+		})
+	};
+	send_all(&client, &ctx, referees.iter().map(|w| (*w, referee_setup(w))).collect()).await;
 	let code = wat::parse_str(PROGRAM).unwrap();
 	let program = H256(sp_crypto_hashing::blake2_256(&code));
 	send(&client, &ctx, Alice, RuntimeCall::Jobs(pallet_jobs::Call::upload_program { code })).await;
@@ -222,7 +251,7 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 		requester: Alice.to_account_id(),
 		escrow
 	}));
-	let view = job_view(&client, 0).await;
+	let view = drawn(&client, 0).await;
 	assert_eq!(view["state"], "Committing");
 	assert_eq!(view["escrow"].as_u64().unwrap() as Balance, escrow);
 	assert_eq!(assigned(&view, "Replica"), accounts(&replicas));
@@ -267,15 +296,7 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	// ---- Job 1: Dave is wrong; the referees decide and are paid from his slash. ----
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
 	send(&client, &ctx, Alice, spec(program, deadline)).await;
-	assert_eq!(assigned(&job_view(&client, 1).await, "Replica"), accounts(&replicas));
-	let referees = [Eve, Ferdie, AliceStash];
-	send_all(&client, &ctx, referees.iter().map(|w| (*w, register(CLASS))).collect()).await;
-	// The referee pool is the workers of the current validators: on a dev chain, Alice's.
-	let contribute_to_alice = RuntimeCall::Workers(pallet_workers::Call::contribute_to {
-		beneficiary: Some(Alice.to_account_id().into()),
-	});
-	send_all(&client, &ctx, referees.iter().map(|w| (*w, contribute_to_alice.clone())).collect())
-		.await;
+	assert_eq!(assigned(&drawn(&client, 1).await, "Replica"), accounts(&replicas));
 
 	send_all(
 		&client,
@@ -349,9 +370,14 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 		rpc(&client, "povc_worker", rpc_params![Alice.to_account_id().to_string()]).await;
 	assert!(nobody.is_none());
 
-	// ---- Job 2: cancelled before any commitment, fully refunded. ----
+	// ---- Job 2: cancelled before its draw, fully refunded. No worker has the 90 %
+	// reputation it asks for, so it waits in the queue. ----
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
-	let submitted = send(&client, &ctx, Alice, spec(program, deadline)).await;
+	let mut picky = spec(program, deadline);
+	if let RuntimeCall::Jobs(pallet_jobs::Call::submit_job { spec }) = &mut picky {
+		spec.min_reputation = Permill::from_percent(90);
+	}
+	let submitted = send(&client, &ctx, Alice, picky).await;
 	let cancelled =
 		send(&client, &ctx, Alice, RuntimeCall::Jobs(pallet_jobs::Call::cancel_job { job: 2 }))
 			.await;

@@ -10,14 +10,20 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use povc_primitives::{result_commitment, ExecutionStatus, JobId, WorkerRegistry};
+use povc_primitives::{result_commitment, ExecutionStatus, JobId};
 use sp_runtime::{traits::Bounded, Permill, Saturating};
 
-/// What the benchmarks need from the worker registry, which is another pallet.
+/// What the benchmarks need from the worker registry and the referee pool, which are
+/// other pallets.
 pub trait BenchmarkHelper<AccountId> {
+	/// Allows `class` if it is not, fills it with `n` more workers (free to be drawn, not
+	/// funded) and makes its trees as high as the largest registry would.
+	fn fill_class(class: &[u8], n: u32);
 	/// Registers `who` (funded) as a worker of `class` with the minimum bond and room for
 	/// many assignments.
 	fn register_worker(who: &AccountId, class: &[u8]);
+	/// Puts the registered worker `who` into the referee pool.
+	fn make_referee(who: &AccountId);
 }
 
 const CLASS: &[u8] = b"bench/class";
@@ -76,15 +82,24 @@ fn upload_program<T: Config>(owner: &T::AccountId) -> H256 {
 	hash
 }
 
-/// The largest worker registry, so that every draw looks at every candidate.
-fn fill_registry<T: Config>() -> Vec<T::AccountId> {
-	(0..T::Workers::max_candidates())
+/// A registry of `w` workers in the benchmark class, besides enough funded workers to fill
+/// a job's replicas and a referee committee; returns the funded ones.
+fn fill_registry<T: Config>(w: u32) -> Vec<T::AccountId> {
+	T::BenchmarkHelper::fill_class(CLASS, w);
+	(0..T::MaxReplicas::get() + T::RefereeCount::get())
 		.map(|i| {
 			let who = funded::<T>("worker", i);
 			T::BenchmarkHelper::register_worker(&who, CLASS);
 			who
 		})
 		.collect()
+}
+
+/// Runs `on_initialize` of the first block that may draw a job submitted now.
+fn draw_queued<T: Config>() {
+	let at = frame_system::Pallet::<T>::block_number().saturating_add(T::DrawDelay::get());
+	frame_system::Pallet::<T>::set_block_number(at);
+	Pallet::<T>::on_initialize(at);
 }
 
 fn max_spec<T: Config>(program: H256) -> JobSpecOf<T> {
@@ -111,12 +126,15 @@ fn assigned_job<T: Config>() -> (T::AccountId, JobId) {
 	(requester, job)
 }
 
-/// A submitted job with all its replicas assigned, and the full registry.
+/// A submitted job with all its replicas assigned, and the registry's funded workers (the
+/// only ones: its replicas and referees are funded and can be slashed; the trees are as
+/// high as the largest registry's all the same).
 fn assigned_job_in_registry<T: Config>() -> (T::AccountId, JobId, Vec<T::AccountId>) {
-	let registry = fill_registry::<T>();
+	let registry = fill_registry::<T>(0);
 	let requester = funded::<T>("requester", 0);
 	let program = upload_program::<T>(&requester);
 	let job = Pallet::<T>::do_submit(requester.clone(), max_spec::<T>(program)).expect("submit");
+	draw_queued::<T>();
 	(requester, job, registry)
 }
 
@@ -159,13 +177,9 @@ fn do_reveal<T: Config>(job: JobId, who: &T::AccountId, output: &[u8]) {
 fn disputed_job<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::AccountId>) {
 	let (_, job, registry) = assigned_job_in_registry::<T>();
 	let workers = replicas::<T>(job);
-	// The largest pool, of registered workers that are not the job's replicas.
-	let pool: Vec<T::AccountId> = registry
-		.into_iter()
-		.filter(|w| !workers.contains(w))
-		.take(T::MaxReferees::get() as usize)
-		.collect();
-	ManagedReferees::<T>::put(BoundedVec::truncate_from(pool));
+	for referee in registry.iter().filter(|w| !workers.contains(w)) {
+		T::BenchmarkHelper::make_referee(referee);
+	}
 	let wrong_output: Vec<u8> = output.iter().map(|b| b.wrapping_add(1)).collect();
 	let outputs: Vec<&[u8]> =
 		(0..workers.len()).map(|i| if i < wrong { &wrong_output[..] } else { output }).collect();
@@ -217,20 +231,28 @@ mod benchmarks {
 		assert!(Programs::<T>::get(program).is_none());
 	}
 
+	/// Queues the job (its draw is `on_initialize`'s): nothing grows with the registry.
 	#[benchmark]
-	fn submit_job() {
-		fill_registry::<T>();
+	fn submit_job(w: Linear<100, 100_000>) {
+		fill_registry::<T>(w);
 		let requester = funded::<T>("requester", 0);
 		let program = super::upload_program::<T>(&requester);
 		let spec = max_spec::<T>(program);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), spec);
-		assert_eq!(replicas::<T>(0).len(), T::MaxReplicas::get() as usize);
+		assert_eq!(Jobs::<T>::get(0).map(|j| j.state), Some(JobState::Queued));
 	}
 
+	/// Cancelling the last job of a full queue (before its draw).
 	#[benchmark]
 	fn cancel_job() {
-		let (requester, job) = assigned_job::<T>();
+		let requester = funded::<T>("requester", 0);
+		let program = super::upload_program::<T>(&requester);
+		let mut job = 0;
+		for _ in 0..T::MaxQueueLen::get() {
+			job = Pallet::<T>::do_submit(requester.clone(), max_spec::<T>(program))
+				.expect("submit");
+		}
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), job);
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Cancelled));
@@ -315,10 +337,13 @@ mod benchmarks {
 	/// The most expensive timeout: the referees' reveal phase ends; half the replicas
 	/// were wrong (slashed to the referees), the others are paid.
 	#[benchmark]
-	fn process_timeout() {
+	fn process_timeout(w: Linear<100, 100_000>) {
 		let output = vec![5u8; T::MaxOutputLen::get() as usize];
 		let wrong = (T::MaxReplicas::get() as usize).div_ceil(2).saturating_sub(1).max(1);
 		let (job, referees) = disputed_job::<T>(&output, wrong);
+		// The registry grows to `w` once the job's workers are drawn: settling moves their
+		// leaves in trees of that size.
+		T::BenchmarkHelper::fill_class(CLASS, w);
 		// All but one referee reveal; the last one stays silent and is slashed.
 		for r in referees.iter().skip(1) {
 			do_reveal::<T>(job, r, &output);
@@ -332,15 +357,17 @@ mod benchmarks {
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Verified));
 	}
 
-	/// Assigning one queued job from a full registry.
+	/// Drawing the replicas of one queued job from a registry of `w` workers (whose class
+	/// trees are as high as the largest registry makes them).
 	#[benchmark]
-	fn assign_queued() {
+	fn assign_queued(w: Linear<100, 100_000>) {
 		let requester = funded::<T>("requester", 0);
 		let program = super::upload_program::<T>(&requester);
 		let job = Pallet::<T>::do_submit(requester, max_spec::<T>(program)).expect("submit");
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Queued));
-		fill_registry::<T>();
-		let now = frame_system::Pallet::<T>::block_number();
+		fill_registry::<T>(w);
+		let now = frame_system::Pallet::<T>::block_number().saturating_add(T::DrawDelay::get());
+		frame_system::Pallet::<T>::set_block_number(now);
 		#[block]
 		{
 			Pallet::<T>::assign_from_queue(now);

@@ -507,9 +507,16 @@ pub mod pallet {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let timeouts = Self::process_timeouts(now);
 			let assignments = Self::assign_from_queue(now);
+			// Draws are O(log n): benchmarked with the registry's size as a component and
+			// charged at its largest.
+			let workers = T::Workers::max_workers();
 			T::WeightInfo::on_initialize_base()
-				.saturating_add(T::WeightInfo::process_timeout().saturating_mul(timeouts.into()))
-				.saturating_add(T::WeightInfo::assign_queued().saturating_mul(assignments.into()))
+				.saturating_add(
+					T::WeightInfo::process_timeout(workers).saturating_mul(timeouts.into()),
+				)
+				.saturating_add(
+					T::WeightInfo::assign_queued(workers).saturating_mul(assignments.into()),
+				)
 		}
 
 		fn integrity_test() {
@@ -567,7 +574,7 @@ pub mod pallet {
 		/// Submits a job: holds its escrow and queues it; its workers are drawn from
 		/// `DrawDelay` blocks later, with randomness nobody knows now.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::submit_job())]
+		#[pallet::weight(T::WeightInfo::submit_job(T::Workers::max_workers()))]
 		pub fn submit_job(origin: OriginFor<T>, spec: JobSpecOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_submit(who, spec).map(|_| ())

@@ -59,7 +59,7 @@ impl pallet_workers::Config for Test {
 	type MinBond = ConstU64<MIN_BOND>;
 	type UnbondingDelay = ConstU64<10>;
 	type MaxUnlockingChunks = ConstU32<4>;
-	type MaxWorkers = ConstU32<64>;
+	type MaxWorkers = ConstU32<1_000_000>;
 	type MaxClasses = ConstU32<4>;
 	type MinClassBond = ConstU64<MIN_BOND>;
 	type MaxCapacity = ConstU32<16>;
@@ -144,6 +144,22 @@ impl pallet_jobs::Config for Test {
 pub struct RegisterWorkers;
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::benchmarking::BenchmarkHelper<AccountId> for RegisterWorkers {
+	fn fill_class(class: &[u8], n: u32) {
+		let class: pallet_workers::ClassOf<Test> = class.to_vec().try_into().unwrap();
+		let class_id = pallet_workers::class_id_of(&class);
+		if !Workers::is_allowed(&class_id) {
+			Workers::allow_class(RuntimeOrigin::root(), class).expect("allow");
+		}
+		// Accounts far above the funded ones.
+		pallet_workers::classes::populate::workers::<Test>(class_id, n, MIN_BOND, |i| {
+			1_000_000 + u64::from(i)
+		});
+	}
+
+	fn make_referee(who: &AccountId) {
+		let _ = crate::ManagedReferees::<Test>::try_mutate(|pool| pool.try_push(*who));
+	}
+
 	fn register_worker(who: &AccountId, class: &[u8]) {
 		Workers::register(
 			RuntimeOrigin::signed(*who),

@@ -16,15 +16,15 @@ pub trait WeightInfo {
 	fn upload_program(n: u32, ) -> Weight;
 	fn upload_blob(n: u32, ) -> Weight;
 	fn remove_blob() -> Weight;
-	fn submit_job() -> Weight;
+	fn submit_job(w: u32, ) -> Weight;
 	fn cancel_job() -> Weight;
 	fn commit() -> Weight;
 	fn reveal(n: u32, ) -> Weight;
 	fn clear_result() -> Weight;
 	fn set_referees(n: u32, ) -> Weight;
 	fn on_initialize_base() -> Weight;
-	fn process_timeout() -> Weight;
-	fn assign_queued() -> Weight;
+	fn process_timeout(w: u32, ) -> Weight;
+	fn assign_queued(w: u32, ) -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -49,7 +49,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
-	fn submit_job() -> Weight {
+	/// `w` in `[100, 100000]`.
+	fn submit_job(_w: u32, ) -> Weight {
 		Weight::from_parts(2_251_155_000, 1541086)
 			.saturating_add(T::DbWeight::get().reads(524_u64))
 			.saturating_add(T::DbWeight::get().writes(19_u64))
@@ -67,6 +68,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// `n` in `[0, 65536]`.
 	fn reveal(n: u32, ) -> Weight {
 		Weight::from_parts(574_233_026, 69053)
+			// Releasing and slashing up to 8 workers now also moves their leaves in the
+			// registry's sortition trees; estimated until the next benchmark run.
+			.saturating_add(Weight::from_parts(240_000_000, 32768))
+			.saturating_add(T::DbWeight::get().reads(120_u64))
+			.saturating_add(T::DbWeight::get().writes(120_u64))
 			.saturating_add(Weight::from_parts(7_200, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(17_u64))
@@ -86,12 +92,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(4_957_000, 9679)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
-	fn process_timeout() -> Weight {
+	/// `w` in `[100, 100000]`.
+	fn process_timeout(_w: u32, ) -> Weight {
 		Weight::from_parts(769_868_000, 69053)
+			// Releasing and slashing up to 8 workers now also moves their leaves in the
+			// registry's sortition trees; estimated until the next benchmark run.
+			.saturating_add(Weight::from_parts(240_000_000, 32768))
+			.saturating_add(T::DbWeight::get().reads(120_u64))
+			.saturating_add(T::DbWeight::get().writes(120_u64))
 			.saturating_add(T::DbWeight::get().reads(27_u64))
 			.saturating_add(T::DbWeight::get().writes(27_u64))
 	}
-	fn assign_queued() -> Weight {
+	/// `w` in `[100, 100000]`.
+	fn assign_queued(_w: u32, ) -> Weight {
 		Weight::from_parts(2_600_337_000, 1541086)
 			.saturating_add(T::DbWeight::get().reads(522_u64))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
@@ -117,7 +130,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
-	fn submit_job() -> Weight {
+	/// `w` in `[100, 100000]`.
+	fn submit_job(_w: u32, ) -> Weight {
 		Weight::from_parts(2_251_155_000, 1541086)
 			.saturating_add(RocksDbWeight::get().reads(524_u64))
 			.saturating_add(RocksDbWeight::get().writes(19_u64))
@@ -134,6 +148,11 @@ impl WeightInfo for () {
 	}
 	fn reveal(n: u32, ) -> Weight {
 		Weight::from_parts(574_233_026, 69053)
+			// Releasing and slashing up to 8 workers now also moves their leaves in the
+			// registry's sortition trees; estimated until the next benchmark run.
+			.saturating_add(Weight::from_parts(240_000_000, 32768))
+			.saturating_add(RocksDbWeight::get().reads(120_u64))
+			.saturating_add(RocksDbWeight::get().writes(120_u64))
 			.saturating_add(Weight::from_parts(7_200, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(18_u64))
 			.saturating_add(RocksDbWeight::get().writes(17_u64))
@@ -152,12 +171,19 @@ impl WeightInfo for () {
 		Weight::from_parts(4_957_000, 9679)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 	}
-	fn process_timeout() -> Weight {
+	/// `w` in `[100, 100000]`.
+	fn process_timeout(_w: u32, ) -> Weight {
 		Weight::from_parts(769_868_000, 69053)
+			// Releasing and slashing up to 8 workers now also moves their leaves in the
+			// registry's sortition trees; estimated until the next benchmark run.
+			.saturating_add(Weight::from_parts(240_000_000, 32768))
+			.saturating_add(RocksDbWeight::get().reads(120_u64))
+			.saturating_add(RocksDbWeight::get().writes(120_u64))
 			.saturating_add(RocksDbWeight::get().reads(27_u64))
 			.saturating_add(RocksDbWeight::get().writes(27_u64))
 	}
-	fn assign_queued() -> Weight {
+	/// `w` in `[100, 100000]`.
+	fn assign_queued(_w: u32, ) -> Weight {
 		Weight::from_parts(2_600_337_000, 1541086)
 			.saturating_add(RocksDbWeight::get().reads(522_u64))
 			.saturating_add(RocksDbWeight::get().writes(15_u64))

@@ -155,12 +155,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAuthorityShare: Get<Perbill>;
 
-		/// The registered workers and whom they contribute to (the referee pool).
+		/// Whom registered workers contribute to (the referee pool).
 		type Workers: WorkerDirectory<Self::AccountId>;
-
-		/// Largest referee pool handed to the job market.
-		#[pallet::constant]
-		type MaxReferees: Get<u32>;
 
 		/// Weights of this pallet's calls and of the per-block reward.
 		type WeightInfo: WeightInfo;

@@ -92,8 +92,8 @@ parameter_types! {
 /// The worker registry, as a list the tests set.
 pub struct MockWorkers;
 impl WorkerDirectory<AccountId> for MockWorkers {
-	fn workers_with_beneficiaries() -> Vec<(AccountId, AccountId)> {
-		RegisteredWorkers::get()
+	fn beneficiary_of(who: &AccountId) -> Option<AccountId> {
+		RegisteredWorkers::get().into_iter().find(|(w, _)| w == who).map(|(_, b)| b)
 	}
 }
 
@@ -107,7 +107,6 @@ impl crate::Config for Test {
 	type MinAuthorities = MinAuthorities;
 	type MaxAuthorityShare = MaxAuthorityShare;
 	type Workers = MockWorkers;
-	type MaxReferees = ConstU32<3>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = KeysForBenchmarks;

@@ -58,17 +58,8 @@ fn class_with<T: Config>(tag: u8, w: u32) -> ClassOf<T> {
 	if !Workers::<T>::is_allowed(&class_id) {
 		let _ = Workers::<T>::do_allow_class(class.clone());
 	}
-	crate::classes::populate::workers::<T>(class_id, w, unit::<T>(), |i| account("filler", i, tag.into()));
-	let worst = sortition::height_for(T::MaxWorkers::get());
-	if let Some(mut info) = Classes::<T>::get(class_id) {
-		while info.height < worst {
-			for tree in [sortition::Tree::Available, sortition::Tree::Bonded] {
-				sortition::grow::<T>(class_id, tree, info.height);
-			}
-			info.height += 1;
-		}
-		Classes::<T>::insert(class_id, info);
-	}
+	classes::populate::workers::<T>(class_id, w, unit::<T>(), |i| account("filler", i, tag.into()));
+	classes::populate::grow_to::<T>(class_id, sortition::height_for(T::MaxWorkers::get()));
 	class
 }
 

@@ -208,4 +208,17 @@ pub mod populate {
 		Classes::<T>::insert(class_id, class);
 		WorkerCount::<T>::mutate(|count| *count = count.saturating_add(n));
 	}
+
+	/// Grows the trees of `class_id` to `height` levels (benchmarks measure every walk at
+	/// the height of the largest registry).
+	pub fn grow_to<T: Config>(class_id: ClassId, height: u8) {
+		let Some(mut class) = Classes::<T>::get(class_id) else { return };
+		while class.height < height {
+			for tree in TREES {
+				sortition::grow::<T>(class_id, tree, class.height);
+			}
+			class.height += 1;
+		}
+		Classes::<T>::insert(class_id, class);
+	}
 }

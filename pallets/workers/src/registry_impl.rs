@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use frame_support::traits::{
 	fungible::{hold::Balanced as BalancedHold, MutateHold},
 	tokens::{Fortitude, Precision, Restriction},
-	Imbalance, OnUnbalanced,
+	Get, Imbalance, OnUnbalanced,
 };
 use povc_primitives::{ClassId, Offence, SelectionRequest, WorkerDirectory, WorkerRegistry};
 use sp_runtime::{
@@ -19,6 +19,10 @@ impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
 	/// See [`selection::select`]: O(log n) reads per drawn worker.
 	fn select(request: &SelectionRequest<'_, T::AccountId>) -> Option<Vec<T::AccountId>> {
 		selection::select::<T>(request)
+	}
+
+	fn max_workers() -> u32 {
+		T::MaxWorkers::get()
 	}
 
 	fn assign(who: &T::AccountId) -> Result<(), DispatchError> {

@@ -33,41 +33,81 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register() -> Weight {
 		Weight::from_parts(172_598_000, 17871)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn bond_more() -> Weight {
 		Weight::from_parts(50_716_000, 3998)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn unbond() -> Weight {
 		Weight::from_parts(11_908_000, 3998)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
 		Weight::from_parts(178_546_000, 17871)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn set_capacity() -> Weight {
 		Weight::from_parts(9_695_000, 3998)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn set_class() -> Weight {
 		Weight::from_parts(10_205_000, 3998)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn pause() -> Weight {
 		Weight::from_parts(9_304_000, 3998)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
 		Weight::from_parts(9_494_000, 3998)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -110,41 +150,81 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 impl WeightInfo for () {
 	fn register() -> Weight {
 		Weight::from_parts(172_598_000, 17871)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(18_u64))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn bond_more() -> Weight {
 		Weight::from_parts(50_716_000, 3998)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(18_u64))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn unbond() -> Weight {
 		Weight::from_parts(11_908_000, 3998)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(18_u64))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
 		Weight::from_parts(178_546_000, 17871)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(18_u64))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_capacity() -> Weight {
 		Weight::from_parts(9_695_000, 3998)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(18_u64))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_class() -> Weight {
 		Weight::from_parts(10_205_000, 3998)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(18_u64))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn pause() -> Weight {
 		Weight::from_parts(9_304_000, 3998)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(18_u64))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn resume() -> Weight {
 		Weight::from_parts(9_494_000, 3998)
+			// Sortition trees, estimated until the next benchmark run: the class, two
+			// leaves, two paths of 6 levels, a moved leaf.
+			.saturating_add(Weight::from_parts(60_000_000, 8192))
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(18_u64))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

@@ -10,7 +10,8 @@ use crate::{
 	Balance, Balances, Povc, Runtime, Workers,
 };
 
-/// Largest referee pool (pallet-povc builds it, pallet-jobs draws committees from it).
+/// Largest root-managed referee pool of pallet-jobs (unused while pallet-povc decides
+/// who referees).
 pub const MAX_REFEREES: u32 = 100;
 
 parameter_types! {
@@ -35,7 +36,6 @@ impl pallet_povc::Config for Runtime {
 	type MinAuthorities = frame_support::traits::ConstU32<4>;
 	type MaxAuthorityShare = MaxAuthorityShare;
 	type Workers = Workers;
-	type MaxReferees = frame_support::traits::ConstU32<MAX_REFEREES>;
 	type WeightInfo = pallet_povc::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkSessionKeys;

@@ -5,7 +5,7 @@ use frame_support::{
 	parameter_types,
 	traits::{ConstU32, ConstU64, Randomness},
 };
-use sp_runtime::Perbill;
+use sp_runtime::{Perbill, Permill};
 
 use crate::{
 	constants::{currency::*, time::*},
@@ -15,6 +15,9 @@ use crate::{
 parameter_types! {
 	/// A worker bonds at least 100 POVC: what it stands to lose for wrong results.
 	pub const MinBond: Balance = 100 * UNIT;
+	pub const MinClassBond: Balance = 3 * MinBond::get();
+	/// The highest reputation floor a job may ask for: 9 verified results without a fault.
+	pub const MaxMinReputation: Permill = Permill::from_percent(90);
 	/// Unbonded funds stay slashable for a day: long enough for every job the worker
 	/// ran to settle, including a dispute.
 	pub const UnbondingDelay: BlockNumber = DAYS;
@@ -39,8 +42,13 @@ impl pallet_workers::Config for Runtime {
 	type MinBond = MinBond;
 	type UnbondingDelay = UnbondingDelay;
 	type MaxUnlockingChunks = ConstU32<16>;
-	/// Selection looks at every registered worker, so this bounds its weight.
-	type MaxWorkers = ConstU32<512>;
+	/// Draws are O(log n) (sortition trees): this bounds storage only. Two million
+	/// workers hold at least 200 million POVC in bonds.
+	type MaxWorkers = ConstU32<2_000_000>;
+	/// Classes are governed (Root): a handful of architectures and engine releases.
+	type MaxClasses = ConstU32<8>;
+	/// A class is drawn from only while its workers bond at least 300 POVC.
+	type MinClassBond = MinClassBond;
 	type MaxCapacity = ConstU32<256>;
 	type MaxClassLen = ConstU32<64>;
 	type WrongResultSlash = WrongResultSlash;
@@ -82,6 +90,10 @@ impl pallet_jobs::Config for Runtime {
 	type MaxQueueLen = ConstU32<1024>;
 	type MaxTimeoutsPerBlock = ConstU32<64>;
 	type MaxAssignmentsPerBlock = ConstU32<8>;
+	/// Block `n` draws with block `n − 1`'s VRF output: two blocks after the submission,
+	/// the submission's author no longer knows the randomness.
+	type DrawDelay = ConstU32<2>;
+	type MaxMinReputation = MaxMinReputation;
 	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkWorkers;
@@ -100,11 +112,33 @@ impl Randomness<Hash, BlockNumber> for BabeRandomness {
 	}
 }
 
-/// Registers benchmark workers with the real registry.
+/// Sets up benchmark workers in the real registry and referee pool.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct BenchmarkWorkers;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_jobs::benchmarking::BenchmarkHelper<crate::AccountId> for BenchmarkWorkers {
+	fn fill_class(class: &[u8], n: u32) {
+		use frame_support::traits::Get;
+		let class: pallet_workers::ClassOf<Runtime> = class.to_vec().try_into().expect("short");
+		let class_id = pallet_workers::class_id_of(&class);
+		if !Workers::is_allowed(&class_id) {
+			Workers::allow_class(crate::RuntimeOrigin::root(), class).expect("room for a class");
+		}
+		pallet_workers::classes::populate::workers::<Runtime>(
+			class_id,
+			n,
+			MinBond::get(),
+			|i| frame_benchmarking::account("filler", i, 7),
+		);
+		// As high as the largest registry makes the trees: every walk is that long.
+		pallet_workers::classes::populate::grow_to::<Runtime>(
+			class_id,
+			pallet_workers::sortition::height_for(
+				<Runtime as pallet_workers::Config>::MaxWorkers::get(),
+			),
+		);
+	}
+
 	fn register_worker(who: &crate::AccountId, class: &[u8]) {
 		use frame_support::traits::fungible::Mutate;
 		let bond = MinBond::get();
@@ -117,5 +151,13 @@ impl pallet_jobs::benchmarking::BenchmarkHelper<crate::AccountId> for BenchmarkW
 			class,
 		)
 		.expect("benchmark worker registers");
+	}
+
+	fn make_referee(who: &crate::AccountId) {
+		// Referees are the workers of current validators.
+		if let Some((validator, _)) = pallet_povc::Authorities::<Runtime>::get().first() {
+			let target = sp_runtime::MultiAddress::Id(validator.clone());
+			let _ = Workers::contribute_to(crate::RuntimeOrigin::signed(who.clone()), Some(target));
+		}
 	}
 }

@@ -49,7 +49,7 @@ pub enum JobCommand {
 		#[arg(long)]
 		output: Option<PathBuf>,
 	},
-	/// Cancel a job no worker has committed to yet; the escrow is refunded.
+	/// Cancel a job whose workers are not drawn yet; the escrow is refunded.
 	Cancel { id: JobId },
 	/// The jobs of an account (default: the --key account).
 	List {
@@ -324,7 +324,7 @@ fn describe_progress(job: &Job) -> String {
 		format!("{done}/{}", all.len())
 	};
 	match &job.state {
-		JobState::Queued => "queued (waiting for free workers)".into(),
+		JobState::Queued => "queued (workers are drawn from two blocks after submission)".into(),
 		JobState::Committing => format!("assigned, committing ({} committed)", count(false, false)),
 		JobState::Revealing => format!("revealing ({} revealed)", count(false, true)),
 		JobState::RefereesCommitting =>
