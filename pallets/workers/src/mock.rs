@@ -173,5 +173,8 @@ pub(crate) fn check_conservation(initial_issuance: Balance) {
 /// Externalities for the benchmark test suite.
 #[cfg(feature = "runtime-benchmarks")]
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	ExtBuilder::default().without_classes().build()
+	let mut ext = ExtBuilder::default().without_classes().build();
+	// Benchmarks fill registries far beyond the unit tests' limit.
+	ext.execute_with(|| MaxWorkers::set(1_000_000));
+	ext
 }
