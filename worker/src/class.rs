@@ -66,4 +66,12 @@ mod tests {
 		// pallet-workers' MaxClassLen in the runtime.
 		assert!(class.len() <= 64);
 	}
+
+	#[test]
+	fn a_new_chain_allows_this_workers_class() {
+		// Genesis allows `RELEASE_CLASSES`; a worker whose class is not there cannot
+		// register (`ClassNotAllowed`).
+		let class = determinism_class();
+		assert!(povc_primitives::RELEASE_CLASSES.contains(&class.as_str()), "{class}");
+	}
 }
