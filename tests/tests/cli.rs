@@ -224,7 +224,7 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 	assert_eq!(generated["mnemonic"].as_str().unwrap().split(' ').count(), 12);
 	// Ferdie's balance is still (Alice's grows with every block she authors).
 	let balance = json(&povc_ok(&url, &["--key", "//Ferdie", "--json", "balance"]));
-	let ferdie = sp_keyring::Sr25519Keyring::Ferdie.to_account_id();
+	let ferdie = Sr25519Keyring::Ferdie.to_account_id();
 	let ferdie_free = chain::free_balance(&client, &ferdie, None).await.unwrap();
 	assert_eq!(balance["free"], ferdie_free.to_string());
 

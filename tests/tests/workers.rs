@@ -213,7 +213,9 @@ async fn workers_run_commit_reveal_survive_a_crash_and_outvote_a_liar() {
 	send(&client, &ctx, Alice, submit(from + 1_000)).await;
 	wait_for("Dave's commitment", 2 * MINUTE, || async {
 		let view = job(&client, 1).await;
-		Ok(assignment_of(&view, Dave)["commitment"].is_string().then_some(()))
+		// Queued (no assignments) until its draw, two blocks after the submission.
+		let drawn = view["state"] != "Queued";
+		Ok((drawn && assignment_of(&view, Dave)["commitment"].is_string()).then_some(()))
 	})
 	.await
 	.unwrap();
