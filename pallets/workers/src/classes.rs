@@ -46,16 +46,21 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn join_class(class_id: ClassId, who: &T::AccountId) -> Result<u32, DispatchError> {
 		let mut class = Classes::<T>::get(class_id).ok_or(Error::<T>::ClassNotAllowed)?;
 		if !class.has_room() {
-			for tree in TREES {
-				sortition::grow::<T>(class_id, tree, class.height);
-			}
-			class.height = class.height.saturating_add(1);
+			Self::grow_trees(class_id, &mut class);
 		}
 		let leaf = class.leaves;
 		class.leaves = class.leaves.checked_add(1).ok_or(Error::<T>::TooManyWorkers)?;
 		Leaves::<T>::insert(class_id, leaf, who);
 		Classes::<T>::insert(class_id, class);
 		Ok(leaf)
+	}
+
+	/// Adds a level on top of both trees of a class.
+	fn grow_trees(class_id: ClassId, class: &mut ClassInfo<T>) {
+		for tree in TREES {
+			sortition::grow::<T>(class_id, tree, class.height);
+		}
+		class.height = class.height.saturating_add(1);
 	}
 
 	/// Takes the worker with record `info` out of its class: its leaf weighs nothing any
@@ -153,29 +158,15 @@ pub mod populate {
 		let start = class.leaves;
 		let end = start.checked_add(n).expect("populate fewer than u32::MAX workers");
 		while sortition::height_for(end) > class.height {
-			for tree in TREES {
-				sortition::grow::<T>(class_id, tree, class.height);
-			}
-			class.height += 1;
+			Pallet::<T>::grow_trees(class_id, &mut class);
 		}
 		let weight: u128 = bond.saturated_into();
 		for i in 0..n {
 			let leaf = start + i;
 			let who = account(i);
 			Leaves::<T>::insert(class_id, leaf, &who);
-			let info = WorkerInfo::<T> {
-				bond,
-				unlocking: Default::default(),
-				capacity: T::MaxCapacity::get(),
-				open_assignments: 0,
-				paused: false,
-				class: class.name.clone(),
-				class_id,
-				contribute_to: None,
-				verified: 0,
-				faults: 0,
-				leaf,
-			};
+			let capacity = T::MaxCapacity::get();
+			let info = WorkerInfo::<T>::new(bond, capacity, class.name.clone(), class_id, leaf);
 			Workers::<T>::insert(&who, info);
 		}
 		for tree in TREES {
@@ -214,10 +205,7 @@ pub mod populate {
 	pub fn grow_to<T: Config>(class_id: ClassId, height: u8) {
 		let Some(mut class) = Classes::<T>::get(class_id) else { return };
 		while class.height < height {
-			for tree in TREES {
-				sortition::grow::<T>(class_id, tree, class.height);
-			}
-			class.height += 1;
+			Pallet::<T>::grow_trees(class_id, &mut class);
 		}
 		Classes::<T>::insert(class_id, class);
 	}

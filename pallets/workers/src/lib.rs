@@ -635,20 +635,7 @@ pub mod pallet {
 			Self::hold(who, bond)?;
 			WorkerCount::<T>::put(count.saturating_add(1));
 			let leaf = Self::join_class(class_id, who)?;
-			let info = WorkerInfo::<T> {
-				bond,
-				unlocking: Default::default(),
-				capacity,
-				open_assignments: 0,
-				paused: false,
-				class,
-				class_id,
-				contribute_to: None,
-				verified: 0,
-				faults: 0,
-				leaf,
-			};
-			Self::store(who, info);
+			Self::store(who, WorkerInfo::new(bond, capacity, class, class_id, leaf));
 			Self::deposit_event(Event::Registered { who: who.clone(), bond, capacity, class_id });
 			Ok(())
 		}

@@ -3,11 +3,10 @@
 use crate::{BalanceOf, Config, Pallet, Workers};
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
-use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::ClassId;
 use scale_info::TypeInfo;
-use sp_runtime::{traits::Zero, Permill};
+use sp_runtime::Permill;
 
 /// A worker, as read through the API.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
@@ -53,10 +52,8 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 	) -> Option<WorkerView<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
 		let info = Workers::<T>::get(who)?;
-		let eligible = !info.paused
-			&& info.open_assignments < info.capacity
-			&& info.bond >= T::MinBond::get()
-			&& !info.bond.is_zero();
+		// Drawable as a replica: a weight in the class's available tree.
+		let eligible = info.weight(crate::sortition::Tree::Available) > 0;
 		Some(WorkerView {
 			bond: info.bond,
 			unlocking: info.unlocking.iter().map(|c| (c.amount, c.unlock_at)).collect(),

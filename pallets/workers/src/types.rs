@@ -80,6 +80,30 @@ pub struct WorkerInfo<T: Config> {
 }
 
 impl<T: Config> WorkerInfo<T> {
+	/// A newly registered worker at `leaf` of the trees of `class` (whose id is
+	/// `class_id`).
+	pub fn new(
+		bond: BalanceOf<T>,
+		capacity: u32,
+		class: ClassOf<T>,
+		class_id: ClassId,
+		leaf: u32,
+	) -> Self {
+		Self {
+			bond,
+			unlocking: Default::default(),
+			capacity,
+			open_assignments: 0,
+			paused: false,
+			class,
+			class_id,
+			contribute_to: None,
+			verified: 0,
+			faults: 0,
+			leaf,
+		}
+	}
+
 	/// Sum of the unlocking chunks.
 	pub fn total_unlocking(&self) -> BalanceOf<T> {
 		self.unlocking
@@ -183,8 +207,7 @@ impl<T: Config> ClassInfo<T> {
 
 	/// Whether the trees have room for one more leaf without growing.
 	pub fn has_room(&self) -> bool {
-		u64::from(self.leaves) < 1u64 << (4 * u32::from(self.height)) ||
-			self.height >= sortition::MAX_HEIGHT
+		sortition::height_for(self.leaves.saturating_add(1)) <= self.height
 	}
 }
 
