@@ -167,6 +167,22 @@ impl Connection {
 		rpc::free_balance(&self.client, who, None).await
 	}
 
+	/// The chain's block time (its BABE slot duration), in milliseconds.
+	pub async fn slot_duration_ms(&self) -> Result<u64> {
+		use codec::Decode;
+		let hex: String =
+			self.client.request("state_call", rpc_params!["BabeApi_configuration", "0x"]).await?;
+		let bytes = rpc::from_hex(&hex)?;
+		// `BabeConfiguration` is SCALE-encoded field by field; `slot_duration: u64` comes
+		// first, so its prefix is all that is read.
+		let slot = u64::decode(&mut &bytes[..])
+			.map_err(|e| format!("cannot decode the BABE configuration: {e}"))?;
+		if slot == 0 {
+			return Err("the chain reports a slot duration of 0".into());
+		}
+		Ok(slot)
+	}
+
 	/// The best block number.
 	pub async fn best_number(&self) -> Result<BlockNumber> {
 		rpc::best_number(&self.client).await

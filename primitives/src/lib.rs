@@ -24,6 +24,17 @@ pub type JobId = u64;
 /// that compute scores are made of.
 pub type Fuel = u64;
 
+/// The slowest rate, in fuel per second, at which a worker of a release class must be
+/// able to run any job program: memory-bound code that misses the cache on every load
+/// (pointer chasing over the sandbox's whole memory) on a modest 2-core machine, with
+/// headroom: such a loop (a load and a store at a random address of 512 MiB per 16
+/// fuel) measured 3·10^8 fuel per CPU-second on the 2-core reference machine, and
+/// 1.2·10^8 fuel per second of wall time with that machine 4× oversubscribed; compute-
+/// bound programs run faster still. The chain's `MaxFuelLimit` follows from it (a job
+/// must be finishable within the commit period), and the worker's wall-clock guard
+/// stops a run far beyond the time it predicts.
+pub const WORST_CASE_FUEL_PER_SECOND: Fuel = 50_000_000;
+
 /// blake2-256 of a worker's determinism class, see [`ClassFilter`].
 pub type ClassId = H256;
 
@@ -149,6 +160,9 @@ pub trait WorkerRegistry<AccountId> {
 
 	/// The worker's result was verified: reputation up.
 	fn note_verified(who: &AccountId);
+
+	/// The worker abstained from an assignment: reputation down a little, bond untouched.
+	fn note_abstained(who: &AccountId);
 
 	/// Slashes `who` for `offence` (its configured share of the bond) and cuts its
 	/// reputation. The slashed funds go to `beneficiaries` in equal parts, or to the

@@ -40,9 +40,11 @@ fn main() {
 		let mut fuel = 0;
 		let time = fastest(|| {
 			let started = Instant::now();
+			let limit = Duration::from_secs(3600);
 			let outcome = sandbox
-				.run(&module, input.as_bytes(), u64::MAX / 4, 1 << 20, job_seed(0))
-				.expect("program runs");
+				.run(&module, input.as_bytes(), u64::MAX / 4, 1 << 20, job_seed(0), limit)
+				.expect("program runs")
+				.expect("no abstention");
 			fuel = outcome.fuel_used;
 			started.elapsed()
 		});

@@ -19,12 +19,21 @@ use crate::Result;
 pub struct Chain {
 	connection: Connection,
 	signer: Signer,
+	/// The chain's block time.
+	block_time: std::time::Duration,
 }
 
 impl Chain {
 	/// Connect to the node at `url`.
 	pub async fn connect(url: &str, signer: Signer) -> Result<Self> {
-		Ok(Self { connection: Connection::connect(url).await?, signer })
+		let connection = Connection::connect(url).await?;
+		let block_time = std::time::Duration::from_millis(connection.slot_duration_ms().await?);
+		Ok(Self { connection, signer, block_time })
+	}
+
+	/// The chain's block time (its slot duration).
+	pub fn block_time(&self) -> std::time::Duration {
+		self.block_time
 	}
 
 	/// Whether the connection is still up.

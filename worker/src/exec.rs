@@ -2,7 +2,7 @@
 //! requester can test it and size its fuel before paying, and anyone can check that two
 //! machines agree (same output hash, same fuel).
 
-use std::{io::Read, path::PathBuf, process::ExitCode};
+use std::{io::Read, path::PathBuf, process::ExitCode, time::Duration};
 
 use clap::Args;
 use povc_primitives::ExecutionStatus;
@@ -10,7 +10,7 @@ use sp_core::H256;
 
 use crate::{
 	modules::{CompileLimits, JobParams, Programs},
-	sandbox::RunOutcome,
+	sandbox::{time_limit_for, Abstention, RunOutcome},
 	Result,
 };
 
@@ -33,13 +33,19 @@ pub struct ExecArgs {
 	/// Run as for a job whose replicas span determinism classes (NaNs canonicalised).
 	#[arg(long)]
 	pub cross_class: bool,
+	/// Wall-clock limit in seconds; a run stopped by it is an abstention (exit code 4),
+	/// as on a worker. Default: what a worker allows for this much fuel (at most 600 s).
+	#[arg(long, value_name = "SECONDS")]
+	pub time_limit: Option<f64>,
 	/// Print one JSON object (status, exit code, fuel, output hash, output) instead of
 	/// a summary on stderr and the raw output on stdout.
 	#[arg(long)]
 	pub json: bool,
 }
 
-/// Run `exec`. Exit code 0 if the program exited with 0, 3 if it ran but did not.
+/// Run `exec`. Exit code 0 if the program exited with 0, 3 if it ran but did not, 4 if
+/// the run gave no result (an abstention: stopped by the wall-clock limit, or the host
+/// failed).
 pub fn run(args: &ExecArgs) -> Result<ExitCode> {
 	let code = std::fs::read(&args.program)
 		.map_err(|e| format!("cannot read {}: {e}", args.program.display()))?;
@@ -60,11 +66,28 @@ pub fn run(args: &ExecArgs) -> Result<ExitCode> {
 		max_output_len: args.max_output,
 		cross_class: args.cross_class,
 	};
+	let time_limit = match args.time_limit {
+		Some(seconds) => Duration::try_from_secs_f64(seconds)
+			.map_err(|e| format!("--time-limit {seconds}: {e}"))?,
+		None => time_limit_for(args.fuel, Duration::from_secs(600)),
+	};
 	let started = std::time::Instant::now();
 	let outcome = programs
-		.run(&job, || Ok(code), &input)
+		.run(&job, || Ok(code), &input, time_limit)
 		.map_err(|e| format!("{} is not a runnable program: {e}", args.program.display()))?;
 	let elapsed = started.elapsed();
+	let outcome = match outcome {
+		Ok(outcome) => outcome,
+		Err(abstention) => {
+			if args.json {
+				println!("{}", serde_json::to_string_pretty(&abstained(&abstention, elapsed))?);
+			} else {
+				eprintln!("status:      abstained ({abstention})");
+				eprintln!("time:        {:.3} s", elapsed.as_secs_f64());
+			}
+			return Ok(ExitCode::from(4));
+		},
+	};
 	if args.json {
 		println!("{}", serde_json::to_string_pretty(&report(&outcome, elapsed))?);
 	} else {
@@ -82,7 +105,15 @@ pub fn run(args: &ExecArgs) -> Result<ExitCode> {
 	})
 }
 
-fn report(outcome: &RunOutcome, elapsed: std::time::Duration) -> serde_json::Value {
+fn abstained(abstention: &Abstention, elapsed: Duration) -> serde_json::Value {
+	serde_json::json!({
+		"status": "abstained",
+		"abstention": abstention.to_string(),
+		"seconds": elapsed.as_secs_f64(),
+	})
+}
+
+fn report(outcome: &RunOutcome, elapsed: Duration) -> serde_json::Value {
 	let exit_code = match outcome.status {
 		ExecutionStatus::Exited(code) => Some(code),
 		_ => None,

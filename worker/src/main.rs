@@ -84,6 +84,11 @@ struct RunArgs {
 	/// Longest a program may take to compile, in seconds.
 	#[arg(long, default_value_t = 60)]
 	compile_timeout: u64,
+	/// Longest wall-clock time to give one run, in seconds. A run is also stopped when
+	/// it would miss its commit deadline, or far beyond the time its fuel predicts; the
+	/// worker then abstains (no bond lost) instead of committing.
+	#[arg(long)]
+	max_run_seconds: Option<u64>,
 	/// Test only: report corrupted outputs (a lying worker, to test that it is slashed).
 	#[arg(long, hide = true)]
 	test_corrupt_output: bool,
@@ -183,6 +188,7 @@ async fn run(args: RunArgs) -> Result<ExitCode> {
 		node: args.chain.node,
 		data_dir,
 		parallel,
+		max_run: args.max_run_seconds.map(Duration::from_secs),
 		corrupt_output: args.test_corrupt_output,
 	};
 	let worker = Worker::new(options, signer, store, programs, metrics);

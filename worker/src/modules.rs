@@ -17,7 +17,7 @@ use std::{
 use sp_core::H256;
 use wasmtime::Module;
 
-use crate::sandbox::{job_seed, RunOutcome, Sandbox, SandboxConfig};
+use crate::sandbox::{check_hash, job_seed, Abstention, RunOutcome, Sandbox, SandboxConfig};
 
 /// What a run of a job depends on besides its input.
 #[derive(Clone, Debug)]
@@ -93,20 +93,33 @@ impl Programs {
 	}
 
 	/// Run `job`'s program (`code` is called for its bytes only if it must be compiled) on
-	/// `input`, exactly as every replica of the job does. Blocking.
+	/// `input`, exactly as every replica of the job does, for at most `time_limit` of wall
+	/// clock. Blocking. The inner error is an abstention: the guard stopped the run, the
+	/// host failed, or the code is not the program on chain (its blake2-256 is not
+	/// `job.program`; checked before compiling, so the cache only holds genuine programs).
 	pub fn run(
 		&self,
 		job: &JobParams,
 		code: impl FnOnce() -> crate::Result<Vec<u8>>,
 		input: &[u8],
-	) -> crate::Result<RunOutcome> {
-		let module = self.get(job.program, job.cross_class, code)?;
+		time_limit: Duration,
+	) -> crate::Result<Result<RunOutcome, Abstention>> {
+		let genuine = || -> crate::Result<Vec<u8>> {
+			let code = code()?;
+			check_hash("program", &code, job.program.0)?;
+			Ok(code)
+		};
+		let module = match self.get(job.program, job.cross_class, genuine) {
+			Ok(module) => module,
+			Err(error) => return error.downcast::<Abstention>().map(|tampered| Err(*tampered)),
+		};
 		let outcome = self.sandbox(job.cross_class).run(
 			&module,
 			input,
 			job.fuel_limit,
 			job.max_output_len as usize,
 			job_seed(job.id),
+			time_limit,
 		)?;
 		Ok(outcome)
 	}

@@ -13,7 +13,10 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use pallet_jobs::{runtime_api::OpenAssignment, ExecutionResult, Role};
+use pallet_jobs::{
+	runtime_api::{InputView, OpenAssignment},
+	ExecutionResult, Role,
+};
 use povc_primitives::{result_commitment, ExecutionStatus, JobId};
 use povc_runtime::{AccountId, BlockNumber, Hash, Header, RuntimeCall, RuntimeEvent};
 use rand::TryRng;
@@ -22,6 +25,7 @@ use tokio::sync::{watch, Semaphore};
 
 use crate::{
 	chain::{Chain, Job},
+	sandbox::{check_hash, time_limit_for, Abstention},
 	metrics::{povc, Metrics},
 	modules::{JobParams, Programs},
 	store::{Execution, Sent, Store},
@@ -34,6 +38,12 @@ const RESEND_AFTER: BlockNumber = 20;
 const PRUNE_EVERY: BlockNumber = 20;
 /// How often the status line is logged while jobs run.
 const STATUS_EVERY: Duration = Duration::from_secs(30);
+/// Blocks before the end of its commit phase by which a run must be over: time to
+/// get the commitment into a block, while this worker's view (the finalized head) lags
+/// the chain's best block by a few blocks.
+const COMMIT_MARGIN: BlockNumber = 5;
+/// A run's time limit when neither `--max-run-seconds` nor the fuel limits it more.
+const DEFAULT_MAX_RUN: Duration = Duration::from_secs(600);
 
 /// How the worker runs.
 #[derive(Clone, Debug)]
@@ -44,6 +54,9 @@ pub struct Options {
 	pub data_dir: PathBuf,
 	/// Most jobs run at once.
 	pub parallel: usize,
+	/// Longest wall-clock time one run gets (less when its fuel predicts less, see
+	/// `sandbox::time_limit_for`, or when its commit phase ends sooner); `None` is 600 s.
+	pub max_run: Option<Duration>,
 	/// Test-only: report a corrupted output (to test that liars are outvoted).
 	pub corrupt_output: bool,
 }
@@ -67,6 +80,9 @@ pub struct Worker {
 	running: Mutex<HashMap<Key, Instant>>,
 	/// Committed assignments whose saved result is missing (logged once).
 	lost: Mutex<HashSet<Key>>,
+	/// Assignments this worker abstained from (not run again while the abstention is
+	/// on its way).
+	abstained: Mutex<HashSet<Key>>,
 }
 
 impl Worker {
@@ -87,6 +103,7 @@ impl Worker {
 			slots,
 			running: Mutex::default(),
 			lost: Mutex::default(),
+			abstained: Mutex::default(),
 		})
 	}
 
@@ -170,6 +187,7 @@ impl Worker {
 			} else {
 				match saved {
 					Some(execution) => self.act(chain, execution, assignment, number, Action::Commit).await?,
+					None if self.abstained.lock().expect("not poisoned").contains(&key) => {},
 					None => self.start_execution(chain, assignment.clone(), hash, number),
 				}
 			}
@@ -192,11 +210,15 @@ impl Worker {
 		if self.running.lock().expect("not poisoned").insert(key, Instant::now()).is_some() {
 			return;
 		}
+		// The run must be over in time for its commitment to land before the phase ends.
+		let blocks_left = assignment.phase_ends.saturating_sub(finalized + COMMIT_MARGIN);
+		let commit_by = Instant::now() + chain.block_time() * blocks_left;
 		let (worker, chain) = (self.clone(), chain.clone());
 		tokio::spawn(async move {
-			let outcome = match worker.execute(&chain, &assignment, at).await {
-				Ok(execution) =>
+			let outcome = match worker.execute(&chain, &assignment, at, commit_by).await {
+				Ok(Ok(execution)) =>
 					worker.act(&chain, execution, &assignment, finalized, Action::Commit).await,
+				Ok(Err(abstention)) => worker.abstain(&chain, &assignment, abstention).await,
 				Err(error) => Err(error),
 			};
 			// Only now: until the result is saved, a running entry keeps the next blocks
@@ -209,13 +231,16 @@ impl Worker {
 		});
 	}
 
-	/// Fetch and run one assignment (`act` saves the result before committing).
+	/// Fetch and run one assignment (`act` saves the result before committing), or say
+	/// why the worker abstains: the run would end after `commit_by` or beyond the time its
+	/// fuel predicts, the host failed, or a blob is not what the chain says.
 	async fn execute(
 		self: &Arc<Self>,
 		chain: &Chain,
 		assignment: &OpenAssignment<BlockNumber>,
 		at: Hash,
-	) -> Result<Execution> {
+		commit_by: Instant,
+	) -> Result<Result<Execution, Abstention>> {
 		let _slot = self.slots.clone().acquire_owned().await?;
 		let job = chain.job(assignment.job, at).await?.ok_or("the job is gone")?;
 		let params = job_params(&job);
@@ -224,16 +249,31 @@ impl Worker {
 			false => Some(chain.program(job.program, at).await?),
 		};
 		let input = chain.input(&job, at).await?;
+		if let InputView::Blob(hash) = &job.input {
+			if let Err(tampered) = check_hash("input", &input, hash.0) {
+				return Ok(Err(tampered));
+			}
+		}
+		let max_run = self.options.max_run.unwrap_or(DEFAULT_MAX_RUN);
+		let time_left = commit_by.saturating_duration_since(Instant::now());
+		let time_limit = time_limit_for(job.fuel_limit, max_run.min(time_left));
+		if time_limit.is_zero() {
+			return Ok(Err(Abstention::TimedOut { limit: time_limit }));
+		}
 		tracing::info!(job = job.id, role = ?assignment.role, fuel_limit = job.fuel_limit, "running");
 		let started = Instant::now();
 		self.metrics.running.inc();
 		let programs = self.programs.clone();
 		let outcome = tokio::task::spawn_blocking(move || {
-			programs.run(&params, || code.ok_or_else(|| "the compiled program was evicted".into()), &input)
+			let evicted = || crate::Error::from("the compiled program was evicted");
+			programs.run(&params, || code.ok_or_else(evicted), &input, time_limit)
 		})
 		.await;
 		self.metrics.running.dec();
-		let mut outcome = outcome??;
+		let mut outcome = match outcome?? {
+			Ok(outcome) => outcome,
+			Err(abstention) => return Ok(Err(abstention)),
+		};
 		self.metrics.jobs_run.with_label_values(&[status_label(&outcome.status)]).inc();
 		self.metrics.fuel_used.inc_by(outcome.fuel_used);
 		if self.options.corrupt_output {
@@ -265,7 +305,45 @@ impl Worker {
 			commit_sent: None,
 			reveal_sent: None,
 		};
-		Ok(execution)
+		Ok(Ok(execution))
+	}
+
+	/// Tell the chain that this worker gives no result for the assignment. An abstention
+	/// costs reputation, never bond; a commitment to a result the worker cannot vouch for
+	/// could cost the bond.
+	async fn abstain(
+		self: &Arc<Self>,
+		chain: &Arc<Chain>,
+		assignment: &OpenAssignment<BlockNumber>,
+		abstention: Abstention,
+	) -> Result<()> {
+		let (job, key) = (assignment.job, key_of(assignment));
+		tracing::warn!(job, role = ?assignment.role, %abstention, "abstaining");
+		self.metrics.jobs_run.with_label_values(&["abstained"]).inc();
+		self.abstained.lock().expect("not poisoned").insert(key);
+		let call = RuntimeCall::Jobs(pallet_jobs::Call::abstain { job });
+		let included = match chain.send(call).await {
+			Ok(included) => included,
+			Err(error) => {
+				self.abstained.lock().expect("not poisoned").remove(&key);
+				return Err(format!("the node refused the abstention: {error}").into());
+			},
+		};
+		let worker = self.clone();
+		tokio::spawn(async move {
+			match included.await {
+				Ok(inclusion) => match inclusion.error {
+					None => tracing::info!(job, block = ?inclusion.block, "abstention included"),
+					Some(error) => tracing::warn!(job, %error, "abstention failed on chain"),
+				},
+				Err(error) => {
+					// Dropped: the next finalized block runs the job again.
+					worker.abstained.lock().expect("not poisoned").remove(&key);
+					tracing::warn!(job, %error, "abstention not included");
+				},
+			}
+		});
+		Ok(())
 	}
 
 	/// Send the commitment or reveal of `execution`, unless one sent in this phase may

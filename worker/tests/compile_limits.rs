@@ -7,6 +7,9 @@ use std::{path::PathBuf, time::Duration};
 use povc_worker::modules::{CompileLimits, JobParams, Programs};
 use sp_core::H256;
 
+/// Wall-clock limit of the runs here: never reached.
+const LIMIT: Duration = Duration::from_secs(120);
+
 const ECHO: &str = r#"(module
 	(import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
 	(memory (export "memory") 1)
@@ -34,14 +37,17 @@ fn a_child_compiles_and_the_artifact_is_reused_from_disk() {
 	let wasm = wat::parse_str(ECHO).unwrap();
 	let hash = H256(sp_crypto_hashing::blake2_256(&wasm));
 	let first = programs(dir.path(), CompileLimits::default());
-	let outcome = first.run(&job(hash), || Ok(wasm.clone()), b"").unwrap();
+	let outcome = first.run(&job(hash), || Ok(wasm.clone()), b"", LIMIT).unwrap().unwrap();
 	assert_eq!(outcome.output, b"compiled");
 
 	// A fresh cache (as after a restart) loads the artifact without the code.
 	let second = programs(dir.path(), CompileLimits::default());
 	assert!(second.is_cached(hash, false));
 	assert!(!second.is_cached(hash, true), "the cross-class profile compiles separately");
-	let again = second.run(&job(hash), || Err("must not compile again".into()), b"").unwrap();
+	let again = second
+		.run(&job(hash), || Err("must not compile again".into()), b"", LIMIT)
+		.unwrap()
+		.unwrap();
 	assert_eq!(again, outcome);
 }
 
@@ -52,17 +58,17 @@ fn a_compile_over_its_limits_fails_cleanly() {
 	let hash = H256(sp_crypto_hashing::blake2_256(&wasm));
 
 	let no_time = CompileLimits { timeout: Duration::ZERO, ..CompileLimits::default() };
-	let error = programs(dir.path(), no_time).run(&job(hash), || Ok(wasm.clone()), b"");
+	let error = programs(dir.path(), no_time).run(&job(hash), || Ok(wasm.clone()), b"", LIMIT);
 	assert!(error.unwrap_err().to_string().contains("longer than"));
 
 	let no_memory = CompileLimits { max_memory: 16 << 20, ..CompileLimits::default() };
-	let error = programs(dir.path(), no_memory).run(&job(hash), || Ok(wasm.clone()), b"");
+	let error = programs(dir.path(), no_memory).run(&job(hash), || Ok(wasm.clone()), b"", LIMIT);
 	assert!(error.unwrap_err().to_string().contains("does not compile"));
 
 	// Nothing half-written was left behind, and within limits it compiles.
 	let fine = programs(dir.path(), CompileLimits::default());
 	assert!(!fine.is_cached(hash, false));
-	assert_eq!(fine.run(&job(hash), || Ok(wasm), b"").unwrap().output, b"compiled");
+	assert_eq!(fine.run(&job(hash), || Ok(wasm), b"", LIMIT).unwrap().unwrap().output, b"compiled");
 }
 
 #[test]
@@ -71,7 +77,7 @@ fn invalid_code_is_an_error_from_the_child() {
 	let garbage = b"\0asm\x01\0\0\0\xff\xff".to_vec();
 	let hash = H256(sp_crypto_hashing::blake2_256(&garbage));
 	let error = programs(dir.path(), CompileLimits::default())
-		.run(&job(hash), || Ok(garbage), b"")
+		.run(&job(hash), || Ok(garbage), b"", LIMIT)
 		.unwrap_err()
 		.to_string();
 	assert!(error.contains("does not compile"), "{error}");

@@ -175,6 +175,16 @@ fn do_reveal<T: Config>(job: JobId, who: &T::AccountId, output: &[u8]) {
 /// A job in dispute whose referees have all committed: `wrong` replicas revealed a wrong
 /// output, the others the right one.
 fn disputed_job<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::AccountId>) {
+	let (job, referees) = open_dispute::<T>(output, wrong);
+	for r in &referees {
+		do_commit::<T>(job, r, &result_with(output));
+	}
+	(job, referees)
+}
+
+/// A job whose referees were drawn and must commit: `wrong` replicas revealed a wrong
+/// output, the others the right one.
+fn open_dispute<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::AccountId>) {
 	let (_, job, registry) = assigned_job_in_registry::<T>();
 	let workers = replicas::<T>(job);
 	for referee in registry.iter().filter(|w| !workers.contains(w)) {
@@ -195,9 +205,6 @@ fn disputed_job<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::Accoun
 		.map(|a| a.worker.clone())
 		.collect();
 	assert!(!referees.is_empty(), "dispute opened");
-	for r in &referees {
-		do_commit::<T>(job, r, &result_with(output));
-	}
 	(job, referees)
 }
 
@@ -279,6 +286,20 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(last.clone()), job, commitment);
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Revealing));
+	}
+
+	/// The most expensive abstention: the last referee still to commit abstains, which
+	/// starts the referees' reveal phase.
+	#[benchmark]
+	fn abstain() {
+		let (job, referees) = open_dispute::<T>(b"out", 1);
+		let (last, others) = referees.split_last().expect("referees");
+		for r in others {
+			do_commit::<T>(job, r, &result_with(b"out"));
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last.clone()), job);
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::RefereesRevealing));
 	}
 
 	/// The last reveal, which settles the job: every replica paid, the output stored.

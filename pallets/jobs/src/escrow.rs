@@ -95,6 +95,33 @@ impl<T: Config> Pallet<T> {
 		burned
 	}
 
+	/// Burns the abstention fee of a job that failed because its replicas abstained:
+	/// `AbstentionFee` of one replica's maximum payment per abstention, at most the
+	/// escrow. Nobody receives it, so an abstention is worth nothing to anyone; the
+	/// requester pays for the worker time its job took without a result.
+	pub(crate) fn charge_abstentions(job_id: JobId, job: &mut JobOf<T>) {
+		let fuel: BalanceOf<T> = job.spec.fuel_limit.saturated_into();
+		let per_abstention = T::AbstentionFee::get() * fuel.saturating_mul(job.spec.price_per_fuel);
+		let fee = per_abstention.saturating_mul(u32::from(job.abstentions).into()).min(job.escrow);
+		if fee.is_zero() {
+			return;
+		}
+		let burned = T::Currency::burn_held(
+			&HoldReason::Escrow.into(),
+			&job.requester,
+			fee,
+			Precision::BestEffort,
+			Fortitude::Force,
+		)
+		.unwrap_or_else(|_| Zero::zero());
+		job.escrow = job.escrow.saturating_sub(burned);
+		Self::deposit_event(Event::AbstentionsCharged {
+			job: job_id,
+			abstentions: job.abstentions.into(),
+			burned,
+		});
+	}
+
 	/// Turns part of the escrow into the deposit of the stored output, then refunds the
 	/// rest of the escrow to the requester. Without a verified output the whole escrow is
 	/// refunded.

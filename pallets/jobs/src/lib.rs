@@ -24,13 +24,19 @@
 //!    referees. No majority: the job fails and is refunded, nobody is slashed.
 //! 5. Workers that do not commit (or reveal) in time are slashed and replaced while the
 //!    deadline and `MaxReplacements` allow; otherwise the job fails and is refunded.
+//!    A worker that cannot produce a result it can stand behind (its run outlasted the
+//!    time its fuel predicts, the host failed, the program's bytes were not the job's)
+//!    [`Pallet::abstain`]s instead: it loses reputation, never bond, and is replaced like
+//!    a no-show. A job that fails because its replicas abstained pays the
+//!    `AbstentionFee` per abstention (burned) and gets the rest back.
 //!
 //! Plain majority voting is not used on purpose: with 20 % of the bonded stake
 //! colluding, majority-of-3 accepts 10.4 % wrong results, while unanimity plus referees
 //! accepts only jobs where every replica is an attacker (0.8 % at 3 replicas).
 //!
-//! All timeouts, queue entries and per-job data are bounded; `on_initialize` handles at
-//! most `MaxTimeoutsPerBlock` timeouts and `MaxAssignmentsPerBlock` queued jobs.
+//! All queue entries and per-job data are bounded; `on_initialize` handles at most
+//! `MaxTimeoutsPerBlock` timeouts, as many prunings and `MaxAssignmentsPerBlock` queued
+//! jobs. Scheduling a timeout never fails and never shortens a phase (see `timeouts`).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -228,9 +234,17 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxQueueLen: Get<u32>;
 
-		/// Most timeouts handled in one block (later ones are scheduled earlier).
+		/// Most timeouts (and, separately, prunings) handled in one block. More due ones
+		/// wait for the next blocks: phases then end later, never earlier.
 		#[pallet::constant]
 		type MaxTimeoutsPerBlock: Get<u32>;
+
+		/// What a job that fails because its replicas abstained pays per abstention, as a
+		/// share of one replica's maximum payment (`fuel_limit × price_per_fuel`); burned,
+		/// so that nobody gains from an abstention, while a requester pays for the worker
+		/// time its unfinishable job took.
+		#[pallet::constant]
+		type AbstentionFee: Get<Perbill>;
 
 		/// Most queued jobs `on_initialize` tries to assign per block.
 		#[pallet::constant]
@@ -315,15 +329,23 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Queue<T: Config> = StorageValue<_, BoundedVec<JobId, T::MaxQueueLen>, ValueQuery>;
 
-	/// Jobs whose current phase times out at a block (each job is in at most one entry).
+	/// Open jobs by the block their current phase ends (each open job has one entry).
 	#[pallet::storage]
-	pub type Timeouts<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		BlockNumberFor<T>,
-		BoundedVec<JobId, T::MaxTimeoutsPerBlock>,
-		ValueQuery,
-	>;
+	pub type Timeouts<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, JobId, ()>;
+
+	/// The oldest block whose timeouts may not all be handled yet.
+	#[pallet::storage]
+	pub type TimeoutCursor<T: Config> = StorageValue<_, BlockNumberFor<T>>;
+
+	/// Finished jobs by the block they are pruned (each finished job has one entry).
+	#[pallet::storage]
+	pub type Prunings<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, JobId, ()>;
+
+	/// The oldest block whose prunings may not all be done yet.
+	#[pallet::storage]
+	pub type PruningCursor<T: Config> = StorageValue<_, BlockNumberFor<T>>;
 
 	/// Jobs by requester, until pruned.
 	#[pallet::storage]
@@ -393,6 +415,11 @@ pub mod pallet {
 			fuel_used: Fuel,
 			status: ExecutionStatus,
 		},
+		/// A worker abstained: it gives no result for the job (and is not slashed).
+		WorkerAbstained { job: JobId, worker: T::AccountId },
+		/// The job failed because its replicas abstained: `burned` of its escrow paid for
+		/// their `abstentions`.
+		AbstentionsCharged { job: JobId, abstentions: u32, burned: BalanceOf<T> },
 		/// A worker missed its commit or reveal deadline and was slashed.
 		WorkerMissedDeadline { job: JobId, worker: T::AccountId, slashed: BalanceOf<T> },
 		/// Replicas disagreed (or some did not reveal): a referee committee re-runs the job.
@@ -463,8 +490,6 @@ pub mod pallet {
 		Overflow,
 		/// The queue of jobs waiting for workers is full.
 		QueueFull,
-		/// Too many timeouts are scheduled in the blocks before the job's deadline.
-		TimeoutsFull,
 		/// No such job.
 		UnknownJob,
 		/// Only the requester can do this.
@@ -500,19 +525,23 @@ pub mod pallet {
 		AlreadyDrawn,
 		/// `min_reputation` is above `MaxMinReputation`: no worker could ever serve it.
 		ReputationUnreachable,
+		/// The caller abstained from this job.
+		AlreadyAbstained,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let timeouts = Self::process_timeouts(now);
+			let (timeouts, prunings, blocks) = Self::process_timeouts(now);
 			let assignments = Self::assign_from_queue(now);
 			// Draws are O(log n): benchmarked with the registry's size as a component and
-			// charged at its largest.
+			// charged at its largest. A pruning is charged like a timeout (it does less).
 			let workers = T::Workers::max_workers();
 			T::WeightInfo::on_initialize_base()
+				.saturating_add(T::DbWeight::get().reads(blocks.into()))
 				.saturating_add(
-					T::WeightInfo::process_timeout(workers).saturating_mul(timeouts.into()),
+					T::WeightInfo::process_timeout(workers)
+						.saturating_mul(timeouts.saturating_add(prunings).into()),
 				)
 				.saturating_add(
 					T::WeightInfo::assign_queued(workers).saturating_mul(assignments.into()),
@@ -618,6 +647,17 @@ pub mod pallet {
 		pub fn clear_result(origin: OriginFor<T>, job: JobId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_clear_result(who, job)
+		}
+
+		/// Declares that the caller, assigned to the job and not yet committed in this
+		/// phase, gives no result: its run outlasted what its fuel predicts or the commit
+		/// period, its host failed, or the program or input it got did not match their
+		/// hashes. Costs reputation, never bond; a replica is replaced when the phase ends.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::abstain())]
+		pub fn abstain(origin: OriginFor<T>, job: JobId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_abstain(who, job)
 		}
 
 		/// Replaces the root-managed referee pool.

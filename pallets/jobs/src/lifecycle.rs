@@ -88,6 +88,7 @@ impl<T: Config> Pallet<T> {
 			class: None,
 			replacements_left: T::MaxReplacements::get().min(u8::MAX.into()) as u8,
 			draws: 0,
+			abstentions: 0,
 			result: None,
 			result_deposit: Zero::zero(),
 		};
@@ -104,7 +105,7 @@ impl<T: Config> Pallet<T> {
 		Queue::<T>::try_append(job_id).map_err(|_| Error::<T>::QueueFull)?;
 		let latest_start =
 			job.spec.deadline.saturating_sub(Self::round_length().saturating_mul(2u32.into()));
-		Self::schedule_timeout(job_id, &mut job, now, latest_start)?;
+		Self::schedule_timeout(job_id, &mut job, now, latest_start);
 		Self::deposit_event(Event::JobQueued { job: job_id });
 		Jobs::<T>::insert(job_id, job);
 		Ok(job_id)
@@ -127,7 +128,7 @@ impl<T: Config> Pallet<T> {
 			job.class = workers.first().and_then(T::Workers::class_of);
 		}
 		let commit_by = now.saturating_add(T::CommitPeriod::get());
-		let commit_by = Self::schedule_timeout(job_id, job, now, commit_by)?;
+		let commit_by = Self::schedule_timeout(job_id, job, now, commit_by);
 		Self::add_assignees(job_id, &mut assignments, workers, Role::Replica, commit_by)?;
 		Assignments::<T>::insert(job_id, assignments);
 		job.state = JobState::Committing;
@@ -188,6 +189,7 @@ impl<T: Config> Pallet<T> {
 					role,
 					commitment: None,
 					result: None,
+					abstained: false,
 				})
 				.map_err(|_| Error::<T>::InvalidReplicas)?;
 			JobsByWorker::<T>::insert(&worker, job_id, role);
@@ -223,29 +225,96 @@ impl<T: Config> Pallet<T> {
 			.iter_mut()
 			.find(|a| a.worker == who && a.role == role)
 			.ok_or(Error::<T>::NotAssigned)?;
+		ensure!(!mine.abstained, Error::<T>::AlreadyAbstained);
 		ensure!(mine.commitment.is_none(), Error::<T>::AlreadyCommitted);
 		mine.commitment = Some(commitment);
 		Self::deposit_event(Event::Committed { job: job_id, worker: who });
 
-		if assignments.iter().filter(|a| a.role == role).all(|a| a.commitment.is_some()) {
-			Self::start_reveal(job_id, &mut job, role)?;
+		Self::advance_commit_phase(job_id, &mut job, &assignments, role);
+		Assignments::<T>::insert(job_id, assignments);
+		Jobs::<T>::insert(job_id, job);
+		Ok(())
+	}
+
+	/// Whether the commit phase of `role` is complete before its timeout: every worker
+	/// committed, or (referees) every one that did not abstain committed. Replicas that
+	/// abstained are replaced when the phase times out, so their phase runs to the end.
+	fn all_committed(assignments: &AssignmentsOf<T>, role: Role) -> bool {
+		let mut members = assignments.iter().filter(|a| a.role == role);
+		match role {
+			Role::Replica => members.all(|a| a.commitment.is_some()),
+			Role::Referee => {
+				let (mut committed, mut open) = (0, 0);
+				for a in members {
+					match (a.commitment.is_some(), a.abstained) {
+						(true, _) => committed += 1,
+						(false, false) => open += 1,
+						(false, true) => {},
+					}
+				}
+				committed > 0 && open == 0
+			},
 		}
+	}
+
+	/// Ends the commit phase of `role` as soon as nobody is left to commit: the reveal
+	/// starts, or, if replicas abstained, the phase times out in the next block (which
+	/// replaces them or fails the job) instead of waiting for its end.
+	fn advance_commit_phase(
+		job_id: JobId,
+		job: &mut JobOf<T>,
+		assignments: &AssignmentsOf<T>,
+		role: Role,
+	) {
+		if Self::all_committed(assignments, role) {
+			Self::start_reveal(job_id, job, role);
+			return;
+		}
+		let mut replicas = assignments.iter().filter(|a| a.role == Role::Replica);
+		let all_acted = replicas.all(|a| a.commitment.is_some() || a.abstained);
+		if role == Role::Replica && all_acted {
+			let now = frame_system::Pallet::<T>::block_number();
+			Self::schedule_timeout(job_id, job, now, now.saturating_add(1u32.into()));
+		}
+	}
+
+	/// An assigned worker gives no result for the job in this commit phase.
+	pub(crate) fn do_abstain(who: T::AccountId, job_id: JobId) -> DispatchResult {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		let role = match job.state {
+			JobState::Committing => Role::Replica,
+			JobState::RefereesCommitting => Role::Referee,
+			_ => return Err(Error::<T>::WrongPhase.into()),
+		};
+		let mut assignments = Assignments::<T>::get(job_id);
+		let mine = assignments
+			.iter_mut()
+			.find(|a| a.worker == who && a.role == role)
+			.ok_or(Error::<T>::NotAssigned)?;
+		ensure!(mine.commitment.is_none(), Error::<T>::AlreadyCommitted);
+		ensure!(!mine.abstained, Error::<T>::AlreadyAbstained);
+		mine.abstained = true;
+		if role == Role::Replica {
+			job.abstentions = job.abstentions.saturating_add(1);
+		}
+		T::Workers::note_abstained(&who);
+		Self::deposit_event(Event::WorkerAbstained { job: job_id, worker: who });
+		Self::advance_commit_phase(job_id, &mut job, &assignments, role);
 		Assignments::<T>::insert(job_id, assignments);
 		Jobs::<T>::insert(job_id, job);
 		Ok(())
 	}
 
 	/// All workers of `role` committed (or the commit phase ended): they reveal now.
-	pub(crate) fn start_reveal(job_id: JobId, job: &mut JobOf<T>, role: Role) -> DispatchResult {
+	pub(crate) fn start_reveal(job_id: JobId, job: &mut JobOf<T>, role: Role) {
 		let now = frame_system::Pallet::<T>::block_number();
 		let reveal_by =
-			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::RevealPeriod::get()))?;
+			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::RevealPeriod::get()));
 		job.state = match role {
 			Role::Replica => JobState::Revealing,
 			Role::Referee => JobState::RefereesRevealing,
 		};
 		Self::deposit_event(Event::RevealStarted { job: job_id, reveal_by });
-		Ok(())
 	}
 
 	pub(crate) fn do_reveal(
@@ -371,7 +440,8 @@ impl<T: Config> Pallet<T> {
 		Self::schedule_pruning(job_id, job);
 	}
 
-	/// Ends a job without a result, refunding it.
+	/// Ends a job without a result, refunding it (less the abstention fee if its
+	/// replicas abstained).
 	pub(crate) fn fail(
 		job_id: JobId,
 		job: &mut JobOf<T>,
@@ -379,6 +449,9 @@ impl<T: Config> Pallet<T> {
 		reason: FailureReason,
 	) {
 		job.result = None;
+		if reason == FailureReason::Abstained {
+			Self::charge_abstentions(job_id, job);
+		}
 		Self::finish(job_id, job, assignments, JobState::Failed(reason));
 	}
 }

@@ -51,6 +51,7 @@ parameter_types! {
 	pub const NoShowSlash: Perbill = Perbill::from_percent(1);
 	pub const NoRevealSlash: Perbill = Perbill::from_percent(2);
 	pub const BurnShare: Perbill = Perbill::from_percent(10);
+	pub const AbstentionFee: Perbill = Perbill::from_percent(1);
 }
 
 impl pallet_workers::Config for Test {
@@ -131,6 +132,7 @@ impl pallet_jobs::Config for Test {
 	type JobRetention = ConstU64<JOB_RETENTION>;
 	type MaxQueueLen = ConstU32<4>;
 	type MaxTimeoutsPerBlock = ConstU32<8>;
+	type AbstentionFee = AbstentionFee;
 	type MaxAssignmentsPerBlock = ConstU32<2>;
 	type DrawDelay = ConstU64<DRAW_DELAY>;
 	type MaxMinReputation = MaxMinReputation;
@@ -218,12 +220,13 @@ pub fn check_invariants() {
 	Workers::do_try_state().expect("workers invariants");
 }
 
-/// Everything burned as protocol fee so far (events are never reset in these tests).
+/// Everything burned as protocol or abstention fee so far (events are never reset in these tests).
 pub fn burned() -> Balance {
 	jobs_events()
 		.into_iter()
 		.filter_map(|e| match e {
 			pallet_jobs::Event::WorkerPaid { burned, .. } => Some(burned),
+			pallet_jobs::Event::AbstentionsCharged { burned, .. } => Some(burned),
 			_ => None,
 		})
 		.sum()

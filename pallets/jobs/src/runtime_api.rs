@@ -164,7 +164,7 @@ impl<T: Config> Pallet<T> {
 				let pending = if revealing {
 					mine.commitment.is_some() && mine.result.is_none()
 				} else {
-					mine.commitment.is_none()
+					mine.commitment.is_none() && !mine.abstained
 				};
 				pending.then_some(OpenAssignment {
 					job: job_id,

@@ -97,7 +97,7 @@ impl<T: Config> Pallet<T> {
 
 		let now = frame_system::Pallet::<T>::block_number();
 		let commit_by =
-			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::CommitPeriod::get()))?;
+			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::CommitPeriod::get()));
 		Self::add_assignees(job_id, assignments, pool.clone(), Role::Referee, commit_by)?;
 		job.state = JobState::RefereesCommitting;
 		Self::deposit_event(Event::DisputeOpened { job: job_id, referees: pool });

@@ -1,100 +1,131 @@
-//! Timeouts: each open job has exactly one entry in `Timeouts`, at the block its current
-//! phase ends; finished jobs have one at the block they are pruned. `on_initialize`
-//! handles the entries of its block, and tries to assign a few queued jobs.
+//! Timeouts and pruning. Each open job has exactly one entry in `Timeouts`, at the block
+//! its current phase ends; each finished job has one in `Prunings`, at the block it is
+//! removed. Entries are keyed by (block, job), so scheduling never fails: no other job's
+//! entries can make a commit or reveal fail, or shorten a phase.
+//!
+//! `on_initialize` handles at most `MaxTimeoutsPerBlock` due entries of each kind, oldest
+//! block first from a cursor. When more are due (a burst), the rest wait for the next
+//! blocks: a phase can end later than scheduled, never earlier. Pruning has its own
+//! queue and cursor, so a backlog of finished jobs (cheap to create: submit, cancel)
+//! never delays the phases of running jobs.
 
 use crate::{
 	lifecycle::AssignmentsOf, Assignments, Config, Error, Event, FailureReason, JobOf, JobState,
-	Jobs, JobsByRequester, JobsByWorker, MaxAssigneesOf, Outputs, Pallet, Queue, Replaced, Role,
-	Timeouts,
+	Jobs, JobsByRequester, JobsByWorker, MaxAssigneesOf, Outputs, Pallet, PruningCursor, Prunings,
+	Queue, Replaced, Role, TimeoutCursor, Timeouts,
 };
 use alloc::vec::Vec;
-use frame_support::storage::with_storage_layer;
+use frame_support::storage::{with_storage_layer, IterableStorageDoubleMap, StorageValue};
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::{JobId, Offence, WorkerRegistry};
 use sp_core::Get;
 use sp_runtime::{traits::Saturating, DispatchError};
 
-/// How many blocks the search for a block with a free timeout slot goes through.
-const SLOT_SEARCH: u32 = 16;
+/// What one call of [`Pallet::take_due`] found.
+pub(crate) struct Due<BlockNumber> {
+	/// The due entries, oldest block first.
+	pub jobs: Vec<(BlockNumber, JobId)>,
+	/// Storage reads spent on blocks (empty ones included).
+	pub steps: u32,
+}
 
 impl<T: Config> Pallet<T> {
-	/// Moves the job's timeout to the latest block in `(now, at]` with a free slot (never
-	/// later: a phase must not outlast the job's deadline). Returns the block.
+	/// Schedules the end of the job's current phase at block `at` (at least the next
+	/// block), replacing its previous entry. Never fails.
 	pub(crate) fn schedule_timeout(
 		job_id: JobId,
 		job: &mut JobOf<T>,
 		now: BlockNumberFor<T>,
 		at: BlockNumberFor<T>,
-	) -> Result<BlockNumberFor<T>, DispatchError> {
-		Self::unschedule(job_id, job);
-		let mut block = at;
-		for _ in 0..SLOT_SEARCH {
-			if block <= now {
-				break;
-			}
-			if Timeouts::<T>::try_append(block, job_id).is_ok() {
-				job.timeout_at = block;
-				return Ok(block);
-			}
-			block = block.saturating_sub(1u32.into());
-		}
-		Err(Error::<T>::TimeoutsFull.into())
+	) -> BlockNumberFor<T> {
+		Timeouts::<T>::remove(job.timeout_at, job_id);
+		let at = at.max(now.saturating_add(1u32.into()));
+		Timeouts::<T>::insert(at, job_id, ());
+		job.timeout_at = at;
+		at
 	}
 
-	/// Schedules the pruning of a finished job at the first block with a free slot after
-	/// `JobRetention`, or prunes it at once if the next blocks are all full.
+	/// Schedules the pruning of a finished job `JobRetention` blocks from now (at least
+	/// the next block). Never fails.
 	pub(crate) fn schedule_pruning(job_id: JobId, job: &mut JobOf<T>) {
-		Self::unschedule(job_id, job);
+		Timeouts::<T>::remove(job.timeout_at, job_id);
 		let now = frame_system::Pallet::<T>::block_number();
-		let mut block =
-			now.saturating_add(T::JobRetention::get()).max(now.saturating_add(1u32.into()));
-		for _ in 0..SLOT_SEARCH {
-			if Timeouts::<T>::try_append(block, job_id).is_ok() {
-				job.timeout_at = block;
-				return;
+		let at = now.saturating_add(T::JobRetention::get()).max(now.saturating_add(1u32.into()));
+		Prunings::<T>::insert(at, job_id, ());
+		job.timeout_at = at;
+	}
+
+	/// Removes up to `budget` entries of `Queue` due at or before `now`, oldest block
+	/// first, starting at (and moving) the queue's cursor.
+	pub(crate) fn take_due<Queue, Cursor>(now: BlockNumberFor<T>, budget: u32) -> Due<BlockNumberFor<T>>
+	where
+		Queue: IterableStorageDoubleMap<BlockNumberFor<T>, JobId, ()>,
+		Cursor: StorageValue<BlockNumberFor<T>, Query = Option<BlockNumberFor<T>>>,
+	{
+		let mut block = Cursor::get().unwrap_or(now).min(now);
+		let mut due = Due { jobs: Vec::new(), steps: 0 };
+		// Each step reads one block's entries; a block without any costs a read too, so
+		// the walk is bounded like the entries.
+		let max_steps = budget.saturating_mul(2).max(1);
+		while block <= now && (due.jobs.len() as u32) < budget && due.steps < max_steps {
+			due.steps += 1;
+			let wanted = budget - due.jobs.len() as u32;
+			let found: Vec<JobId> =
+				Queue::iter_key_prefix(block).take(wanted as usize).collect();
+			let finished = (found.len() as u32) < wanted;
+			for job_id in found {
+				Queue::remove(block, job_id);
+				due.jobs.push((block, job_id));
+			}
+			if !finished {
+				break;
 			}
 			block = block.saturating_add(1u32.into());
 		}
-		job.timeout_at = now;
+		Cursor::put(block);
+		due
 	}
 
-	fn unschedule(job_id: JobId, job: &JobOf<T>) {
-		Timeouts::<T>::mutate_exists(job.timeout_at, |entries| {
-			if let Some(list) = entries {
-				list.retain(|id| *id != job_id);
-				if list.is_empty() {
-					*entries = None;
-				}
+	/// Handles the due timeouts and prunings (at most `MaxTimeoutsPerBlock` of each).
+	/// Returns how many of each it handled and the blocks it looked at.
+	pub(crate) fn process_timeouts(now: BlockNumberFor<T>) -> (u32, u32, u32) {
+		let budget = T::MaxTimeoutsPerBlock::get();
+		let timeouts = Self::take_due::<Timeouts<T>, TimeoutCursor<T>>(now, budget);
+		for (block, job_id) in timeouts.jobs.iter().copied() {
+			let Some(job) = Jobs::<T>::get(job_id) else { continue };
+			if job.timeout_at != block || !job.state.is_open() {
+				continue;
 			}
-		});
-	}
-
-	/// Handles the timeouts of block `now`. Returns how many it handled.
-	pub(crate) fn process_timeouts(now: BlockNumberFor<T>) -> u32 {
-		let due = Timeouts::<T>::take(now);
-		for job_id in due.iter().copied() {
+			Self::on_timeout(job_id, job, now);
+		}
+		let prunings = Self::take_due::<Prunings<T>, PruningCursor<T>>(now, budget);
+		for (block, job_id) in prunings.jobs.iter().copied() {
 			let Some(mut job) = Jobs::<T>::get(job_id) else { continue };
-			if job.timeout_at != now {
-				continue;
-			}
-			if !job.state.is_open() {
+			if job.timeout_at == block && !job.state.is_open() {
 				Self::prune(job_id, &mut job);
-				continue;
-			}
-			// A failed step leaves no partial changes; the job then fails and is refunded.
-			let handled = with_storage_layer(|| {
-				let mut attempt = job.clone();
-				Self::on_phase_timeout(job_id, &mut attempt, now)?;
-				Jobs::<T>::insert(job_id, attempt);
-				Ok::<_, DispatchError>(())
-			});
-			if handled.is_err() {
-				let assignments = Assignments::<T>::get(job_id);
-				Self::fail(job_id, &mut job, &assignments, FailureReason::Congested);
-				Jobs::<T>::insert(job_id, job);
 			}
 		}
-		due.len() as u32
+		(
+			timeouts.jobs.len() as u32,
+			prunings.jobs.len() as u32,
+			timeouts.steps.saturating_add(prunings.steps),
+		)
+	}
+
+	/// The current phase of an open job ended.
+	fn on_timeout(job_id: JobId, mut job: JobOf<T>, now: BlockNumberFor<T>) {
+		// A failed step leaves no partial changes; the job then fails and is refunded.
+		let handled = with_storage_layer(|| {
+			let mut attempt = job.clone();
+			Self::on_phase_timeout(job_id, &mut attempt, now)?;
+			Jobs::<T>::insert(job_id, attempt);
+			Ok::<_, DispatchError>(())
+		});
+		if handled.is_err() {
+			let assignments = Assignments::<T>::get(job_id);
+			Self::fail(job_id, &mut job, &assignments, FailureReason::Congested);
+			Jobs::<T>::insert(job_id, job);
+		}
 	}
 
 	fn on_phase_timeout(
@@ -108,8 +139,9 @@ impl<T: Config> Pallet<T> {
 				Self::fail(job_id, job, &assignments, FailureReason::NotEnoughWorkers)
 			},
 			JobState::Committing => {
-				let no_shows = Self::punish_missing(job_id, &assignments, Role::Replica, false);
-				Self::replace(job_id, job, &mut assignments, no_shows, now)?;
+				let mut gone = Self::punish_missing(job_id, &assignments, Role::Replica, false);
+				gone.extend(Self::abstainers(&assignments, Role::Replica));
+				Self::replace(job_id, job, &mut assignments, gone, now)?;
 			},
 			JobState::Revealing => {
 				let silent = Self::punish_missing(job_id, &assignments, Role::Replica, true);
@@ -125,7 +157,7 @@ impl<T: Config> Pallet<T> {
 			JobState::RefereesCommitting => {
 				Self::punish_missing(job_id, &assignments, Role::Referee, false);
 				if assignments.iter().any(|a| a.role == Role::Referee && a.commitment.is_some()) {
-					Self::start_reveal(job_id, job, Role::Referee)?;
+					Self::start_reveal(job_id, job, Role::Referee);
 				} else {
 					Self::fail(job_id, job, &assignments, FailureReason::NoRefereeMajority);
 				}
@@ -156,7 +188,8 @@ impl<T: Config> Pallet<T> {
 				if reveal_phase {
 					a.commitment.is_some() && a.result.is_none()
 				} else {
-					a.commitment.is_none()
+					// Abstaining is not missing: it costs reputation, never bond.
+					a.commitment.is_none() && !a.abstained
 				}
 			})
 			.map(|a| a.worker.clone())
@@ -172,8 +205,19 @@ impl<T: Config> Pallet<T> {
 		missing
 	}
 
-	/// Replaces `gone` replicas with newly drawn ones if replacements, time and eligible
-	/// workers allow; otherwise the job fails and is refunded.
+	/// The workers of `role` that abstained in this phase.
+	fn abstainers(assignments: &AssignmentsOf<T>, role: Role) -> Vec<T::AccountId> {
+		assignments
+			.iter()
+			.filter(|a| a.role == role && a.abstained)
+			.map(|a| a.worker.clone())
+			.collect()
+	}
+
+	/// Replaces `gone` replicas (no-shows, silent or abstaining) with newly drawn ones if
+	/// replacements, time and eligible workers allow; otherwise the job fails and is
+	/// refunded (less the abstention fee if replicas abstained: see
+	/// [`Pallet::charge_abstentions`]).
 	fn replace(
 		job_id: JobId,
 		job: &mut JobOf<T>,
@@ -182,12 +226,14 @@ impl<T: Config> Pallet<T> {
 		now: BlockNumberFor<T>,
 	) -> Result<(), DispatchError> {
 		let count = gone.len() as u32;
+		let abstained = assignments.iter().any(|a| a.abstained && gone.contains(&a.worker));
+		let give_up = |reason| if abstained { FailureReason::Abstained } else { reason };
 		if !Self::round_fits(job, now) {
-			Self::fail(job_id, job, assignments, FailureReason::DeadlineExpired);
+			Self::fail(job_id, job, assignments, give_up(FailureReason::DeadlineExpired));
 			return Ok(());
 		}
 		if u32::from(job.replacements_left) < count {
-			Self::fail(job_id, job, assignments, FailureReason::NotEnoughWorkers);
+			Self::fail(job_id, job, assignments, give_up(FailureReason::NotEnoughWorkers));
 			return Ok(());
 		}
 		for worker in &gone {
@@ -206,11 +252,11 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		let Some(workers) = Self::draw_workers(job_id, job, assignments, count) else {
-			Self::fail(job_id, job, assignments, FailureReason::NotEnoughWorkers);
+			Self::fail(job_id, job, assignments, give_up(FailureReason::NotEnoughWorkers));
 			return Ok(());
 		};
 		let commit_by =
-			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::CommitPeriod::get()))?;
+			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::CommitPeriod::get()));
 		Self::add_assignees(job_id, assignments, workers, Role::Replica, commit_by)?;
 		job.state = JobState::Committing;
 		Ok(())

@@ -173,8 +173,11 @@ pub enum FailureReason {
 	NotEnoughWorkers,
 	/// The referee committee reached no strict majority.
 	NoRefereeMajority,
-	/// No block before the deadline had room for the job's next timeout.
+	/// A step of the job failed unexpectedly (its changes were discarded).
 	Congested,
+	/// Its replicas abstained (could not finish it in time or on their host) and no
+	/// replacement was left, or no further round fit before the deadline.
+	Abstained,
 }
 
 /// Whether an assigned worker runs the job as one of its replicas or as a referee.
@@ -233,6 +236,8 @@ pub struct Assignment<AccountId> {
 	pub commitment: Option<H256>,
 	/// Its result, once revealed.
 	pub result: Option<ExecutionResult>,
+	/// It abstained in this phase (gives no result, is not slashed).
+	pub abstained: bool,
 }
 
 /// A job and everything needed to settle it. Its assignments are stored beside it.
@@ -264,6 +269,8 @@ where
 	pub replacements_left: u8,
 	/// How many assignment rounds happened (part of each draw's randomness subject).
 	pub draws: u8,
+	/// How many replicas abstained from it.
+	pub abstentions: u8,
 	/// The settled result, once settled.
 	pub result: Option<ExecutionResult>,
 	/// Deposit held from the requester while the verified output is stored.

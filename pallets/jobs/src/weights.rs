@@ -19,6 +19,7 @@ pub trait WeightInfo {
 	fn submit_job(w: u32, ) -> Weight;
 	fn cancel_job() -> Weight;
 	fn commit() -> Weight;
+	fn abstain() -> Weight;
 	fn reveal(n: u32, ) -> Weight;
 	fn clear_result() -> Weight;
 	fn set_referees(n: u32, ) -> Weight;
@@ -64,6 +65,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(76_534_000, 7805)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	fn abstain() -> Weight {
+		Weight::from_parts(90_000_000, 9000)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// `n` in `[0, 65536]`.
 	fn reveal(n: u32, ) -> Weight {
@@ -145,6 +151,11 @@ impl WeightInfo for () {
 		Weight::from_parts(76_534_000, 7805)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn abstain() -> Weight {
+		Weight::from_parts(90_000_000, 9000)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn reveal(n: u32, ) -> Weight {
 		Weight::from_parts(574_233_026, 69053)

@@ -48,6 +48,13 @@ impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
 		}
 	}
 
+	fn note_abstained(who: &T::AccountId) {
+		if let Some(mut info) = Workers::<T>::get(who) {
+			info.abstained = info.abstained.saturating_add(1);
+			Workers::<T>::insert(who, info);
+		}
+	}
+
 	fn slash(who: &T::AccountId, offence: Offence, beneficiaries: &[T::AccountId]) -> BalanceOf<T> {
 		let Some(mut info) = Workers::<T>::get(who) else { return Zero::zero() };
 		// Unbonding funds stay slashable until withdrawn, so unbonding is no escape from a

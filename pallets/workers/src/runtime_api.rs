@@ -27,7 +27,9 @@ pub struct WorkerView<AccountId, Balance, BlockNumber> {
 	pub contributes_to: AccountId,
 	pub verified: u32,
 	pub faults: u32,
-	/// `(verified + 1) / (verified + 4 × faults + 2)`.
+	/// Assignments it abstained from.
+	pub abstained: u32,
+	/// `(verified + 1) / (verified + 4 × faults + abstained + 2)`.
 	pub reputation: Permill,
 	/// Whether it can be drawn for new jobs now (bond ≥ MinBond, not paused, capacity free).
 	pub eligible: bool,
@@ -65,6 +67,7 @@ impl<T: Config> Pallet<T> {
 			contributes_to: info.contribute_to.clone().unwrap_or_else(|| who.clone()),
 			verified: info.verified,
 			faults: info.faults,
+			abstained: info.abstained,
 			reputation: info.reputation(),
 			eligible,
 		})

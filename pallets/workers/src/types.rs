@@ -75,6 +75,8 @@ pub struct WorkerInfo<T: Config> {
 	pub verified: u32,
 	/// Offences the worker was slashed for.
 	pub faults: u32,
+	/// Assignments it abstained from (gave no result without being at fault).
+	pub abstained: u32,
 	/// Its leaf in its class's sortition trees.
 	pub leaf: u32,
 }
@@ -100,6 +102,7 @@ impl<T: Config> WorkerInfo<T> {
 			contribute_to: None,
 			verified: 0,
 			faults: 0,
+			abstained: 0,
 			leaf,
 		}
 	}
@@ -135,14 +138,18 @@ impl<T: Config> WorkerInfo<T> {
 		}
 	}
 
-	/// Beta-style reputation: the posterior mean `(verified + 1) / (verified + 4·faults + 2)`
-	/// of a Beta(1, 1) prior, where a fault counts as four failures, since one offence says
-	/// much more about a worker than one good result. A new worker has 50 %.
+	/// Beta-style reputation: the posterior mean
+	/// `(verified + 1) / (verified + 4·faults + abstained + 2)` of a Beta(1, 1) prior, where
+	/// a fault counts as four failures, since one offence says much more about a worker
+	/// than one good result, and an abstention as one: no fault, but no result either, so
+	/// a worker that abstains often is drawn less for jobs with a reputation floor. A new
+	/// worker has 50 %.
 	pub fn reputation(&self) -> Permill {
-		// u64 cannot overflow here: u32::MAX + 4·u32::MAX + 2 < 2^35.
+		// u64 cannot overflow here: u32::MAX + 4·u32::MAX + u32::MAX + 2 < 2^35.
 		let verified = u64::from(self.verified);
 		let faults = u64::from(self.faults);
-		Permill::from_rational(verified + 1, verified + 4 * faults + 2)
+		let abstained = u64::from(self.abstained);
+		Permill::from_rational(verified + 1, verified + 4 * faults + abstained + 2)
 	}
 }
 

@@ -3,7 +3,7 @@
 
 use frame_support::{
 	parameter_types,
-	traits::{ConstU32, ConstU64, Randomness},
+	traits::{ConstU32, Randomness},
 };
 use sp_runtime::{Perbill, Permill};
 
@@ -26,6 +26,7 @@ parameter_types! {
 	pub const NoRevealSlash: Perbill = Perbill::from_percent(2);
 	/// Protocol fee: 10 % of every payment is burned.
 	pub const BurnShare: Perbill = Perbill::from_percent(10);
+	pub const AbstentionFee: Perbill = Perbill::from_percent(1);
 	pub const BlobDepositBase: Balance = 10 * MILLI_UNIT;
 	pub const DepositPerByte: Balance = MICRO_UNIT;
 	pub const ResultDepositBase: Balance = 10 * MILLI_UNIT;
@@ -33,6 +34,12 @@ parameter_types! {
 	pub const CommitPeriod: BlockNumber = 10 * MINUTES;
 	pub const RevealPeriod: BlockNumber = 2 * MINUTES;
 	pub const MaxJobLifetime: BlockNumber = 7 * DAYS;
+	/// The most fuel a worker at the worst-case rate runs in half the commit period (the
+	/// other half is for fetching and compiling the program and getting the commitment
+	/// in): 300 s × 5·10^7 fuel/s = 1.5·10^10. A larger limit would be a job that honest
+	/// workers cannot finish in time.
+	pub const MaxFuelLimit: u64 = CommitPeriod::get() as u64 * MILLI_SECS_PER_BLOCK / 1_000 / 2
+		* povc_primitives::WORST_CASE_FUEL_PER_SECOND;
 	pub const JobRetention: BlockNumber = DAYS;
 }
 
@@ -76,8 +83,7 @@ impl pallet_jobs::Config for Runtime {
 	type RefereeCount = ConstU32<3>;
 	type MaxReferees = ConstU32<{ super::consensus::MAX_REFEREES }>;
 	type MaxReplacements = ConstU32<3>;
-	/// About 10^12 wasm instructions: some minutes of CPU per replica.
-	type MaxFuelLimit = ConstU64<1_000_000_000_000>;
+	type MaxFuelLimit = MaxFuelLimit;
 	type BlobDepositBase = BlobDepositBase;
 	type BlobDepositPerByte = DepositPerByte;
 	type ResultDepositBase = ResultDepositBase;
@@ -89,6 +95,9 @@ impl pallet_jobs::Config for Runtime {
 	type JobRetention = JobRetention;
 	type MaxQueueLen = ConstU32<1024>;
 	type MaxTimeoutsPerBlock = ConstU32<64>;
+	/// A job that fails because its replicas abstained pays 1 % of one replica's maximum
+	/// payment per abstention (burned).
+	type AbstentionFee = AbstentionFee;
 	type MaxAssignmentsPerBlock = ConstU32<8>;
 	/// Block `n` draws with block `n − 1`'s VRF output: two blocks after the submission,
 	/// the submission's author no longer knows the randomness.

@@ -2,7 +2,9 @@
 //! Every test runs through `mock::build_and_execute`, which checks all invariants and
 //! the conservation of the total issuance afterwards.
 
+mod abstention;
 mod commit_reveal;
+mod congestion;
 mod disputes;
 mod programs;
 mod property;

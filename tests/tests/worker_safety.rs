@@ -1,0 +1,187 @@
+//! End to end: honest workers are never slashed for what they cannot control. On a
+//! `povc-node --dev` with three real `povc-worker` processes, a requester submits jobs
+//! that ask the host to sleep (a relative sleep on the monotonic clock and an absolute
+//! deadline on the frozen realtime clock: each used to hold a worker for 20 s on 35
+//! fuel) and a job too long for the workers to finish in the time they give a run.
+//! Every worker keeps its whole bond, the sleeping jobs are verified at once, the long
+//! one fails as abstained (the requester pays the abstention fee), and then a normal job
+//! is verified.
+
+use std::time::{Duration, Instant};
+
+use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClient};
+use pallet_jobs::{JobInput, JobSpec};
+use povc_e2e::{
+	chain::{self, wait_for},
+	node::start_dev,
+	sign::send,
+	tx::ChainContext,
+	worker::{worker_binary, WorkerProcess},
+};
+use povc_runtime::{Balance, RuntimeCall, RuntimeEvent};
+use serde_json::Value;
+use sp_core::{Get, H256};
+use sp_keyring::Sr25519Keyring::*;
+use sp_runtime::Permill;
+
+const MINUTE: Duration = Duration::from_secs(60);
+const UNIT: Balance = 1_000_000_000_000;
+const PRICE: Balance = 1_000;
+const PRIMES: &[u8] = include_bytes!("../../examples/jobs/wasm/primes.wasm");
+
+/// Asks `poll_oneoff` for one clock subscription (`clock`, `flags`, 20 s), then writes
+/// "awake\n".
+fn sleeper(clock: u32, flags: u32) -> Vec<u8> {
+	wat::parse_str(format!(
+		r#"(module
+		(import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+		(import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+		(memory (export "memory") 1)
+		(data (i32.const 200) "awake\n")
+		(func (export "_start")
+			;; subscription at 0: userdata 1, tag 0 (clock), clock id, 20 s, flags
+			(i64.store (i32.const 0) (i64.const 1))
+			(i32.store8 (i32.const 8) (i32.const 0))
+			(i32.store (i32.const 16) (i32.const {clock}))
+			(i64.store (i32.const 24) (i64.const 20000000000))
+			(i64.store (i32.const 32) (i64.const 0))
+			(i32.store16 (i32.const 40) (i32.const {flags}))
+			(drop (call $poll (i32.const 0) (i32.const 64) (i32.const 1) (i32.const 120)))
+			(i32.store (i32.const 128) (i32.const 200))
+			(i32.store (i32.const 132) (i32.const 6))
+			(drop (call $write (i32.const 1) (i32.const 128) (i32.const 1) (i32.const 136)))))"#
+	))
+	.unwrap()
+}
+
+/// Never ends: runs until its fuel is gone.
+fn spinner() -> Vec<u8> {
+	wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start") (loop (br 0))))"#)
+		.unwrap()
+}
+
+fn submit(program: &[u8], input: &[u8], fuel_limit: u64, deadline: u32) -> RuntimeCall {
+	RuntimeCall::Jobs(pallet_jobs::Call::submit_job {
+		spec: JobSpec {
+			program: H256(sp_crypto_hashing::blake2_256(program)),
+			input: JobInput::Inline(input.to_vec().try_into().unwrap()),
+			fuel_limit,
+			replicas: 3,
+			price_per_fuel: PRICE,
+			deadline,
+			min_reputation: Permill::zero(),
+			max_output_len: 64,
+			cross_class: false,
+		},
+	})
+}
+
+async fn job(client: &WsClient, id: u64) -> Value {
+	client.request("povc_job", rpc_params![id]).await.unwrap()
+}
+
+/// Wait until job `id` is settled (verified or failed) and return its view.
+async fn settled(client: &WsClient, id: u64, workers: &[WorkerProcess]) -> Value {
+	let outcome = wait_for(&format!("job {id} to settle"), 5 * MINUTE, || async {
+		let view = job(client, id).await;
+		let open = ["Queued", "Committing", "Revealing", "RefereesCommitting", "RefereesRevealing"];
+		Ok((!open.iter().any(|s| view["state"] == *s)).then_some(view))
+	})
+	.await;
+	outcome.unwrap_or_else(|e| {
+		let logs: Vec<String> =
+			workers.iter().map(|w| format!("--- {}:\n{}", w.key, w.log_tail())).collect();
+		panic!("{e}\n{}", logs.join("\n"))
+	})
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sleeping_and_unfinishable_jobs_slash_no_honest_worker() {
+	let dir = tempfile::tempdir().unwrap();
+	let (node, client) = start_dev(dir.path()).await.expect("dev node");
+	let ctx = ChainContext::fetch(&client).await.unwrap();
+	let url = node.ws_url();
+	// A class is drawn from only while it could also seat a referee committee: three
+	// paused standby workers complete it (and are never drawn as replicas).
+	let class = std::process::Command::new(worker_binary()).arg("class").output().unwrap();
+	let class = String::from_utf8(class.stdout).unwrap().trim().to_string();
+	povc_e2e::sign::register_standby_workers(&client, &ctx, &[Eve, Ferdie, AliceStash], &class)
+		.await;
+
+	let programs = [sleeper(1, 0), sleeper(0, 1), spinner(), PRIMES.to_vec()];
+	for code in &programs {
+		let upload = pallet_jobs::Call::upload_program { code: code.clone() };
+		send(&client, &ctx, Alice, RuntimeCall::Jobs(upload)).await;
+	}
+	// Each worker gives a run at most 5 s of wall-clock time (an operator's setting; the
+	// commit period and the fuel's predicted time bound it as well).
+	let workers: Vec<_> = ["//Bob", "//Charlie", "//Dave"]
+		.iter()
+		.map(|key| WorkerProcess::start(&url, key, dir.path(), &["--max-run-seconds", "5"]).unwrap())
+		.collect();
+	for who in [Bob, Charlie, Dave] {
+		wait_for(&format!("{who:?} to register"), 2 * MINUTE, || async {
+			let view: Option<Value> = client
+				.request("povc_worker", rpc_params![who.to_account_id().to_string()])
+				.await?;
+			Ok(view.filter(|v| v["class"].is_array()))
+		})
+		.await
+		.unwrap_or_else(|e| panic!("{e}\n{}", workers[0].log_tail()));
+	}
+	let from = chain::best_number(&client).await.unwrap();
+
+	// ---- Jobs 0 and 1 sleep 20 s by the host's clock: now they take no time at all.
+	let started = Instant::now();
+	send(&client, &ctx, Alice, submit(&programs[0], b"", 1_000_000, from + 1_000)).await;
+	send(&client, &ctx, Alice, submit(&programs[1], b"", 1_000_000, from + 1_000)).await;
+	for id in [0, 1] {
+		let view = settled(&client, id, &workers).await;
+		assert_eq!(view["state"], "Verified", "{view}");
+		let output: Option<String> = client.request("povc_result", rpc_params![id]).await.unwrap();
+		assert_eq!(output, Some(format!("0x{}", hex::encode("awake\n"))));
+	}
+	println!("two sleeping jobs verified in {:.1} s", started.elapsed().as_secs_f64());
+
+	// ---- Job 2 spins through 1.5·10^10 fuel (the chain's limit): longer than the 5 s
+	// the workers give a run. Each abstains; nobody is left to draw, so the job fails and
+	// the requester pays the abstention fee.
+	let limit = <povc_runtime::Runtime as pallet_jobs::Config>::MaxFuelLimit::get();
+	send(&client, &ctx, Alice, submit(&programs[2], b"", limit, from + 1_000)).await;
+	let view = settled(&client, 2, &workers).await;
+	assert_eq!(view["state"], serde_json::json!({ "Failed": "Abstained" }), "{view}");
+
+	// ---- Job 3: an ordinary job, verified by the same three workers.
+	send(&client, &ctx, Alice, submit(PRIMES, b"100000", 1_000_000_000, from + 1_000)).await;
+	let view = settled(&client, 3, &workers).await;
+	assert_eq!(view["state"], "Verified", "{view}");
+
+	// Nobody was slashed over the whole run, and every worker keeps its whole bond.
+	let to = chain::best_number(&client).await.unwrap();
+	let mut abstained = 0;
+	for number in from..=to {
+		let hash = chain::block_hash(&client, number).await.unwrap().unwrap();
+		for record in chain::events(&client, hash).await.unwrap() {
+			match record.event {
+				RuntimeEvent::Workers(pallet_workers::Event::Slashed { who, .. }) =>
+					panic!("{who} was slashed in block {number}"),
+				RuntimeEvent::Jobs(pallet_jobs::Event::WorkerAbstained { job, .. }) => {
+					assert_eq!(job, 2, "only the unfinishable job is abstained from");
+					abstained += 1;
+				},
+				_ => {},
+			}
+		}
+	}
+	assert_eq!(abstained, 3);
+	for who in [Bob, Charlie, Dave] {
+		let view: Value = client
+			.request("povc_worker", rpc_params![who.to_account_id().to_string()])
+			.await
+			.unwrap();
+		assert_eq!(view["bond"].as_u64().map(Balance::from), Some(100 * UNIT), "{who:?}: {view}");
+	}
+	for worker in &workers {
+		assert!(worker.log().contains("abstain"), "{} logs its abstention", worker.key);
+	}
+}
