@@ -20,7 +20,7 @@ use povc_e2e::{
 };
 use povc_runtime::{Balance, RuntimeCall, RuntimeEvent};
 use serde_json::Value;
-use sp_core::{Get, H256};
+use sp_core::H256;
 use sp_keyring::Sr25519Keyring::*;
 use sp_runtime::Permill;
 
