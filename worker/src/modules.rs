@@ -152,7 +152,13 @@ impl Programs {
 					Some(module) => module,
 					None => {
 						let code = code()?;
-						compile_in_child(&self.compiler, &code, cross_class, &artifact, self.limits)?;
+						// The chain validated the program, so failing to compile it here (out of
+						// time or memory, a crashed compiler) is this host's trouble: abstain,
+						// rather than retry until the commit deadline passes.
+						compile_in_child(&self.compiler, &code, cross_class, &artifact, self.limits)
+							.map_err(|error| {
+								Abstention::HostFailure(format!("cannot compile the program: {error}"))
+							})?;
 						load(sandbox, &artifact)
 							.ok_or("the compiler process wrote an artifact that does not load")?
 					},
