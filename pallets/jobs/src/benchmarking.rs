@@ -185,6 +185,22 @@ fn disputed_job<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::Accoun
 /// A job whose referees were drawn and must commit: `wrong` replicas revealed a wrong
 /// output, the others the right one.
 fn open_dispute<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::AccountId>) {
+	let job = disputed_before_draw::<T>(output, wrong);
+	let at = Jobs::<T>::get(job).expect("job").timeout_at;
+	frame_system::Pallet::<T>::set_block_number(at);
+	Pallet::<T>::process_timeouts(at);
+	let referees: Vec<T::AccountId> = Assignments::<T>::get(job)
+		.iter()
+		.filter(|a| a.role == Role::Referee)
+		.map(|a| a.worker.clone())
+		.collect();
+	assert!(!referees.is_empty(), "referees drawn");
+	(job, referees)
+}
+
+/// A job whose replicas disagreed (`wrong` revealed a wrong output) and whose committee is
+/// still to be drawn.
+fn disputed_before_draw<T: Config>(output: &[u8], wrong: usize) -> JobId {
 	let (_, job, registry) = assigned_job_in_registry::<T>();
 	let workers = replicas::<T>(job);
 	for referee in registry.iter().filter(|w| !workers.contains(w)) {
@@ -199,13 +215,8 @@ fn open_dispute<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::Accoun
 	for (w, o) in workers.iter().zip(&outputs) {
 		do_reveal::<T>(job, w, o);
 	}
-	let referees: Vec<T::AccountId> = Assignments::<T>::get(job)
-		.iter()
-		.filter(|a| a.role == Role::Referee)
-		.map(|a| a.worker.clone())
-		.collect();
-	assert!(!referees.is_empty(), "dispute opened");
-	(job, referees)
+	assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::DrawingReferees));
+	job
 }
 
 #[benchmarks]
@@ -376,6 +387,21 @@ mod benchmarks {
 			Pallet::<T>::process_timeouts(at);
 		}
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Verified));
+	}
+
+	/// Drawing a dispute's referee committee from a registry of `w` workers (a timeout of
+	/// `DrawingReferees`).
+	#[benchmark]
+	fn draw_referees(w: Linear<100, 100_000>) {
+		let job = disputed_before_draw::<T>(b"out", 1);
+		T::BenchmarkHelper::fill_class(CLASS, w);
+		let at = Jobs::<T>::get(job).expect("job").timeout_at;
+		frame_system::Pallet::<T>::set_block_number(at);
+		#[block]
+		{
+			Pallet::<T>::process_timeouts(at);
+		}
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::RefereesCommitting));
 	}
 
 	/// Drawing the replicas of one queued job from a registry of `w` workers (whose class

@@ -32,15 +32,18 @@ impl<T: Config> Pallet<T> {
 		max_output_len: u32,
 	) -> Result<CostEstimate<BalanceOf<T>>, DispatchError> {
 		let fuel: BalanceOf<T> = fuel_limit.saturated_into();
-		let replicas: BalanceOf<T> = u32::from(replicas).into();
-		let max_payment = fuel
-			.checked_mul(&price_per_fuel)
-			.and_then(|per_replica| per_replica.checked_mul(&replicas))
-			.ok_or(Error::<T>::Overflow)?;
+		let per_worker = fuel.checked_mul(&price_per_fuel).ok_or(Error::<T>::Overflow)?;
+		let times = |count: u32| per_worker.checked_mul(&count.into()).ok_or(Error::<T>::Overflow);
+		let max_payment = times(replicas.into())?;
+		// A single replica is never disputed (its result is unverified).
+		let dispute_fee = if replicas > 1 { times(T::RefereeCount::get())? } else { Zero::zero() };
 		let max_result_deposit = Self::result_deposit(max_output_len);
-		let escrow = max_payment.checked_add(&max_result_deposit).ok_or(Error::<T>::Overflow)?;
-		let max_burn = T::BurnShare::get() * max_payment;
-		Ok(CostEstimate { max_payment, max_burn, max_result_deposit, escrow })
+		let escrow = max_payment
+			.checked_add(&dispute_fee)
+			.and_then(|sum| sum.checked_add(&max_result_deposit))
+			.ok_or(Error::<T>::Overflow)?;
+		let max_burn = T::BurnShare::get() * max_payment.saturating_add(dispute_fee);
+		Ok(CostEstimate { max_payment, max_burn, dispute_fee, max_result_deposit, escrow })
 	}
 
 	/// The deposit for storing a result of `len` bytes.

@@ -422,8 +422,11 @@ pub mod pallet {
 		AbstentionsCharged { job: JobId, abstentions: u32, burned: BalanceOf<T> },
 		/// A worker missed its commit or reveal deadline and was slashed.
 		WorkerMissedDeadline { job: JobId, worker: T::AccountId, slashed: BalanceOf<T> },
-		/// Replicas disagreed (or some did not reveal): a referee committee re-runs the job.
-		DisputeOpened { job: JobId, referees: Vec<T::AccountId> },
+		/// Replicas disagreed (or some did not reveal): a referee committee is drawn at
+		/// `draw_at`, with randomness from after this block.
+		DisputeOpened { job: JobId, draw_at: BlockNumberFor<T> },
+		/// The referee committee of a disputed job was drawn; it re-runs the job.
+		RefereesDrawn { job: JobId, referees: Vec<T::AccountId> },
 		/// A replica's result contradicted the referee majority; its slash went to them.
 		WrongResultSlashed { job: JobId, worker: T::AccountId, slashed: BalanceOf<T> },
 		/// A worker was paid for a result; `burned` of the payment was burned as fee.
@@ -500,8 +503,6 @@ pub mod pallet {
 		WrongPhase,
 		/// The caller is not assigned to the job (in the current phase's role).
 		NotAssigned,
-		/// Another worker of the job submitted the same commitment.
-		DuplicateCommitment,
 		/// The caller has not committed.
 		NotCommitted,
 		/// The caller has already revealed.
@@ -535,12 +536,14 @@ pub mod pallet {
 			let (timeouts, prunings, blocks) = Self::process_timeouts(now);
 			let assignments = Self::assign_from_queue(now);
 			// Draws are O(log n): benchmarked with the registry's size as a component and
-			// charged at its largest. A pruning is charged like a timeout (it does less).
+			// charged at its largest. A timeout is charged as the dearer of ending a phase
+			// and drawing a committee; a pruning like a timeout (it does less).
 			let workers = T::Workers::max_workers();
 			T::WeightInfo::on_initialize_base()
 				.saturating_add(T::DbWeight::get().reads(blocks.into()))
 				.saturating_add(
 					T::WeightInfo::process_timeout(workers)
+						.max(T::WeightInfo::draw_referees(workers))
 						.saturating_mul(timeouts.saturating_add(prunings).into()),
 				)
 				.saturating_add(

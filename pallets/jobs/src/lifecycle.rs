@@ -33,10 +33,16 @@ impl<T: Config> Pallet<T> {
 		T::CommitPeriod::get().saturating_add(T::RevealPeriod::get())
 	}
 
-	/// Whether a replica round starting `now` leaves time for a referee round before the
+	/// Blocks from the start of a replica round to the end of a dispute after it: two
+	/// commit-reveal rounds and the delay before the committee's draw.
+	pub(crate) fn rounds_with_dispute() -> BlockNumberFor<T> {
+		Self::round_length().saturating_mul(2u32.into()).saturating_add(T::DrawDelay::get())
+	}
+
+	/// Whether a replica round starting `now` leaves time for a dispute before the
 	/// deadline, so that every phase of the job ends by its deadline.
 	pub(crate) fn round_fits(job: &JobOf<T>, now: BlockNumberFor<T>) -> bool {
-		now.saturating_add(Self::round_length().saturating_mul(2u32.into())) <= job.spec.deadline
+		now.saturating_add(Self::rounds_with_dispute()) <= job.spec.deadline
 	}
 
 	pub(crate) fn do_submit(who: T::AccountId, spec: JobSpecOf<T>) -> Result<JobId, DispatchError> {
@@ -55,10 +61,8 @@ impl<T: Config> Pallet<T> {
 			spec.min_reputation <= T::MaxMinReputation::get(),
 			Error::<T>::ReputationUnreachable
 		);
-		// Room for the draw, a replica round and a referee round.
-		let earliest = now
-			.saturating_add(T::DrawDelay::get())
-			.saturating_add(Self::round_length().saturating_mul(2u32.into()));
+		// Room for the draw, a replica round and a dispute.
+		let earliest = now.saturating_add(T::DrawDelay::get()).saturating_add(Self::rounds_with_dispute());
 		ensure!(spec.deadline > earliest, Error::<T>::DeadlineTooSoon);
 		ensure!(
 			spec.deadline <= now.saturating_add(T::MaxJobLifetime::get()),
@@ -103,8 +107,7 @@ impl<T: Config> Pallet<T> {
 		// whether to include the submission. `on_initialize` draws it from `DrawDelay`
 		// blocks on.
 		Queue::<T>::try_append(job_id).map_err(|_| Error::<T>::QueueFull)?;
-		let latest_start =
-			job.spec.deadline.saturating_sub(Self::round_length().saturating_mul(2u32.into()));
+		let latest_start = job.spec.deadline.saturating_sub(Self::rounds_with_dispute());
 		Self::schedule_timeout(job_id, &mut job, now, latest_start);
 		Self::deposit_event(Event::JobQueued { job: job_id });
 		Jobs::<T>::insert(job_id, job);
@@ -216,11 +219,11 @@ impl<T: Config> Pallet<T> {
 			JobState::RefereesCommitting => Role::Referee,
 			_ => return Err(Error::<T>::WrongPhase.into()),
 		};
+		// Another worker's equal commitment is no reason to refuse this one: commitments
+		// bind the worker's account, so a copy is worthless to the copier (it cannot be
+		// revealed), and refusing the original would let a co-replica that front-runs it
+		// get the victim slashed for not committing.
 		let mut assignments = Assignments::<T>::get(job_id);
-		ensure!(
-			assignments.iter().all(|a| a.commitment != Some(commitment)),
-			Error::<T>::DuplicateCommitment
-		);
 		let mine = assignments
 			.iter_mut()
 			.find(|a| a.worker == who && a.role == role)

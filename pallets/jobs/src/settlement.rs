@@ -1,5 +1,6 @@
-//! Settlement: unanimity pays the replicas; anything else goes to a referee committee
-//! whose strict majority decides who is paid and who is slashed.
+//! Settlement: unanimity pays the replicas; anything else goes to a referee committee,
+//! drawn with randomness from after the last reveal, whose strict majority decides who is
+//! paid and who is slashed. Referees are paid from the job's dispute fee.
 
 use crate::{
 	lifecycle::AssignmentsOf, Assignment, Config, Event, ExecutionResult, FailureReason, JobOf,
@@ -40,7 +41,10 @@ impl<T: Config> Pallet<T> {
 				Self::finish(job_id, job, assignments, state);
 				Ok(())
 			},
-			_ => Self::open_dispute(job_id, job, assignments),
+			_ => {
+				Self::open_dispute(job_id, job);
+				Ok(())
+			},
 		}
 	}
 
@@ -63,10 +67,20 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Draws a referee committee: workers of the job's class that the referee pool accepts,
-	/// by bond, never one of the job's workers. Without enough referees nobody can be
-	/// proven wrong: the job fails and is refunded.
-	pub(crate) fn open_dispute(
+	/// The replicas disagree (or some did not reveal): the committee is drawn `DrawDelay`
+	/// blocks from now, by the timeout of [`JobState::DrawingReferees`]. Drawing it now
+	/// would use randomness the last replica to reveal knew when it chose to reveal.
+	pub(crate) fn open_dispute(job_id: JobId, job: &mut JobOf<T>) {
+		let now = frame_system::Pallet::<T>::block_number();
+		let draw_at = Self::schedule_timeout(job_id, job, now, now.saturating_add(T::DrawDelay::get()));
+		job.state = JobState::DrawingReferees;
+		Self::deposit_event(Event::DisputeOpened { job: job_id, draw_at });
+	}
+
+	/// Draws the referee committee: workers of the job's class that the referee pool
+	/// accepts, by bond, never one of the job's workers. Without enough referees nobody can
+	/// be proven wrong: the job fails and is refunded.
+	pub(crate) fn draw_referees(
 		job_id: JobId,
 		job: &mut JobOf<T>,
 		assignments: &mut AssignmentsOf<T>,
@@ -90,7 +104,7 @@ impl<T: Config> Pallet<T> {
 			min_class_size: 0,
 			purpose: Purpose::Referees(T::RefereePool::is_referee),
 		});
-		let Some(pool) = drawn else {
+		let Some(committee) = drawn else {
 			Self::fail(job_id, job, assignments, FailureReason::NotEnoughWorkers);
 			return Ok(());
 		};
@@ -98,14 +112,18 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		let commit_by =
 			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::CommitPeriod::get()));
-		Self::add_assignees(job_id, assignments, pool.clone(), Role::Referee, commit_by)?;
+		Self::add_assignees(job_id, assignments, committee.clone(), Role::Referee, commit_by)?;
 		job.state = JobState::RefereesCommitting;
-		Self::deposit_event(Event::DisputeOpened { job: job_id, referees: pool });
+		Self::deposit_event(Event::RefereesDrawn { job: job_id, referees: committee });
 		Ok(())
 	}
 
 	/// The referee committee has revealed (or its reveal phase ended). A strict majority
 	/// of the whole committee decides; without one the job fails and nobody is slashed.
+	/// Refereeing is paid from the job's dispute fee either way: with a verdict, the
+	/// referees of the majority get the verdict's fuel at the job's price (the minority is
+	/// slashed instead); without one, every referee that revealed gets its own fuel's
+	/// worth, since nobody can tell who was right. The unspent fee is refunded.
 	pub(crate) fn decide_dispute(
 		job_id: JobId,
 		job: &mut JobOf<T>,
@@ -118,6 +136,9 @@ impl<T: Config> Pallet<T> {
 			referees.iter().filter(|a| a.result.as_ref() == Some(candidate)).count() * 2 > committee
 		});
 		let Some(verdict) = majority else {
+			for (worker, result) in referees.iter().filter_map(|a| Some((&a.worker, a.result?))) {
+				Self::pay_worker(job_id, job, worker, result.fuel_used);
+			}
 			Self::fail(job_id, job, assignments, FailureReason::NoRefereeMajority);
 			return;
 		};
@@ -142,6 +163,7 @@ impl<T: Config> Pallet<T> {
 					});
 				},
 				(Role::Referee, Some(result)) if result == verdict => {
+					Self::pay_worker(job_id, job, &assignment.worker, result.fuel_used);
 					T::Workers::note_verified(&assignment.worker)
 				},
 				(Role::Referee, Some(_)) => {

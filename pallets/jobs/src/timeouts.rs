@@ -139,12 +139,17 @@ impl<T: Config> Pallet<T> {
 				Self::fail(job_id, job, &assignments, FailureReason::NotEnoughWorkers)
 			},
 			JobState::Committing => {
-				let mut gone = Self::punish_missing(job_id, &assignments, Role::Replica, false);
+				let mut gone =
+					Self::punish_missing(job_id, &assignments, Role::Replica, false, &[]);
 				gone.extend(Self::abstainers(&assignments, Role::Replica));
 				Self::replace(job_id, job, &mut assignments, gone, now)?;
 			},
 			JobState::Revealing => {
-				let silent = Self::punish_missing(job_id, &assignments, Role::Replica, true);
+				// A silent replica forces a dispute (or a new round): its slash compensates
+				// the requester, whose dispute fee pays the referees.
+				let requester = [job.requester.clone()];
+				let silent =
+					Self::punish_missing(job_id, &assignments, Role::Replica, true, &requester);
 				let revealed =
 					assignments.iter().any(|a| a.role == Role::Replica && a.result.is_some());
 				if revealed {
@@ -154,8 +159,9 @@ impl<T: Config> Pallet<T> {
 					Self::replace(job_id, job, &mut assignments, silent, now)?;
 				}
 			},
+			JobState::DrawingReferees => Self::draw_referees(job_id, job, &mut assignments)?,
 			JobState::RefereesCommitting => {
-				Self::punish_missing(job_id, &assignments, Role::Referee, false);
+				Self::punish_missing(job_id, &assignments, Role::Referee, false, &[]);
 				if assignments.iter().any(|a| a.role == Role::Referee && a.commitment.is_some()) {
 					Self::start_reveal(job_id, job, Role::Referee);
 				} else {
@@ -163,7 +169,7 @@ impl<T: Config> Pallet<T> {
 				}
 			},
 			JobState::RefereesRevealing => {
-				Self::punish_missing(job_id, &assignments, Role::Referee, true);
+				Self::punish_missing(job_id, &assignments, Role::Referee, true, &[]);
 				Self::decide_dispute(job_id, job, &assignments);
 			},
 			_ => {},
@@ -173,12 +179,13 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Slashes the workers of `role` that did not commit (or, after committing, did not
-	/// reveal) by their deadline. Returns them.
+	/// reveal) by their deadline, to `beneficiaries` (none: to `OnSlash`). Returns them.
 	fn punish_missing(
 		job_id: JobId,
 		assignments: &AssignmentsOf<T>,
 		role: Role,
 		reveal_phase: bool,
+		beneficiaries: &[T::AccountId],
 	) -> Vec<T::AccountId> {
 		let offence = if reveal_phase { Offence::NoReveal } else { Offence::NoShow };
 		let missing: Vec<T::AccountId> = assignments
@@ -195,7 +202,7 @@ impl<T: Config> Pallet<T> {
 			.map(|a| a.worker.clone())
 			.collect();
 		for worker in &missing {
-			let slashed = T::Workers::slash(worker, offence, &[]);
+			let slashed = T::Workers::slash(worker, offence, beneficiaries);
 			Self::deposit_event(Event::WorkerMissedDeadline {
 				job: job_id,
 				worker: worker.clone(),

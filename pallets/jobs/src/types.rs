@@ -124,7 +124,10 @@ pub enum JobState {
 	Committing,
 	/// All assigned workers committed; they are revealing.
 	Revealing,
-	/// Replicas disagreed (or some did not reveal): the referee committee is committing.
+	/// Replicas disagreed (or some did not reveal): the referee committee is drawn
+	/// `DrawDelay` blocks later, with randomness nobody knew when the replicas revealed.
+	DrawingReferees,
+	/// The referee committee is committing.
 	RefereesCommitting,
 	/// The referee committee is revealing.
 	RefereesRevealing,
@@ -146,6 +149,7 @@ impl JobState {
 			Self::Queued
 				| Self::Committing
 				| Self::Revealing
+				| Self::DrawingReferees
 				| Self::RefereesCommitting
 				| Self::RefereesRevealing
 		)
@@ -286,8 +290,11 @@ pub struct CostEstimate<Balance> {
 	pub max_payment: Balance,
 	/// Most of that which is burned as protocol fee (BurnShare).
 	pub max_burn: Balance,
+	/// Most a dispute's referees can earn: fuel_limit × price_per_fuel × RefereeCount
+	/// (zero for one replica: nothing to dispute). Unspent, it is refunded.
+	pub dispute_fee: Balance,
 	/// Most the stored result's deposit can be (refunded when it is cleared).
 	pub max_result_deposit: Balance,
-	/// Everything held at submission: max_payment + max_result_deposit.
+	/// Everything held at submission: max_payment + dispute_fee + max_result_deposit.
 	pub escrow: Balance,
 }

@@ -26,6 +26,7 @@ pub trait WeightInfo {
 	fn on_initialize_base() -> Weight;
 	fn process_timeout(w: u32, ) -> Weight;
 	fn assign_queued(w: u32, ) -> Weight;
+	fn draw_referees(w: u32, ) -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -115,6 +116,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(522_u64))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
+	/// `w` in `[100, 100000]`. Estimated like `assign_queued` until the next benchmark run.
+	fn draw_referees(_w: u32, ) -> Weight {
+		Weight::from_parts(2_600_337_000, 1541086)
+			.saturating_add(T::DbWeight::get().reads(522_u64))
+			.saturating_add(T::DbWeight::get().writes(15_u64))
+	}
 }
 
 /// The same measurements with RocksDB weights, for tests.
@@ -195,6 +202,12 @@ impl WeightInfo for () {
 	}
 	/// `w` in `[100, 100000]`.
 	fn assign_queued(_w: u32, ) -> Weight {
+		Weight::from_parts(2_600_337_000, 1541086)
+			.saturating_add(RocksDbWeight::get().reads(522_u64))
+			.saturating_add(RocksDbWeight::get().writes(15_u64))
+	}
+	/// `w` in `[100, 100000]`. Estimated like `assign_queued` until the next benchmark run.
+	fn draw_referees(_w: u32, ) -> Weight {
 		Weight::from_parts(2_600_337_000, 1541086)
 			.saturating_add(RocksDbWeight::get().reads(522_u64))
 			.saturating_add(RocksDbWeight::get().writes(15_u64))

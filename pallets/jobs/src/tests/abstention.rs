@@ -133,6 +133,7 @@ fn an_abstaining_referee_is_not_slashed_and_the_rest_decide() {
 		reveal(11, job, b"42", 600);
 		reveal(12, job, b"42", 600);
 		reveal(13, job, b"41", 600);
+		run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
 		let referees = assigned(job, Role::Referee);
 		assert_eq!(referees.len(), 3);
 		commit(referees[0], job, b"42", 600);

@@ -30,35 +30,40 @@ fn only_assigned_workers_commit_once_each() {
 	});
 }
 
+/// Front-running: a co-replica copies the victim's commitment from the transaction pool
+/// and gets it in first. The victim's commit still lands (the old `DuplicateCommitment`
+/// refusal slashed the victim for not committing), and the copy, bound to the victim's
+/// account, can never be revealed: only the copier is slashed.
 #[test]
-fn a_copied_commitment_is_refused_and_could_never_be_revealed() {
+fn a_front_run_commitment_harms_only_the_copier() {
 	build_and_execute(|| {
 		let (job, w) = job_with_replicas();
+		let (victim, copier) = (w[0], w[1]);
 		let (result, output) = result_of(b"a", 1);
-		let honest =
-			result_commitment(job, &w[0], &result.output_hash, 1, &result.status, &salt_of(w[0]));
-		assert_ok!(Jobs::commit(RuntimeOrigin::signed(w[0]), job, honest));
-		// The copier submits the very same commitment.
-		assert_noop!(
-			Jobs::commit(RuntimeOrigin::signed(w[1]), job, honest),
-			Error::<Test>::DuplicateCommitment
-		);
-		// Even when it is accepted for another job, revealing it needs the copier's own
-		// account in the preimage: the commitment binds the worker.
-		let copied =
-			result_commitment(job, &w[0], &result.output_hash, 1, &result.status, &salt_of(w[1]));
-		assert_ok!(Jobs::commit(RuntimeOrigin::signed(w[1]), job, copied));
+		let pending =
+			result_commitment(job, &victim, &result.output_hash, 1, &result.status, &salt_of(victim));
+		assert_ok!(Jobs::commit(RuntimeOrigin::signed(copier), job, pending));
+		assert_ok!(Jobs::commit(RuntimeOrigin::signed(victim), job, pending));
 		commit(w[2], job, b"a", 1);
-		assert_noop!(
-			Jobs::reveal(
-				RuntimeOrigin::signed(w[1]),
-				job,
-				result,
-				salt_of(w[1]),
-				output.try_into().unwrap()
-			),
-			Error::<Test>::CommitmentMismatch
-		);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Revealing);
+		for salt in [salt_of(copier), salt_of(victim)] {
+			assert_noop!(
+				Jobs::reveal(
+					RuntimeOrigin::signed(copier),
+					job,
+					result,
+					salt,
+					output.clone().try_into().unwrap()
+				),
+				Error::<Test>::CommitmentMismatch
+			);
+		}
+		reveal(victim, job, b"a", 1);
+		reveal(w[2], job, b"a", 1);
+		run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
+		assert_eq!(bond_held(victim), 1_000, "the victim is not slashed");
+		assert_eq!(bond_held(w[2]), 1_000);
+		assert!(bond_held(copier) < 1_000, "the copier is slashed for not revealing");
 	});
 }
 

@@ -9,7 +9,7 @@ fn job_with_referee_pool(referees: &[u64]) -> u64 {
 	job
 }
 
-/// 11 and 12 reveal "42", 13 reveals "41".
+/// 11 and 12 reveal "42", 13 reveals "41"; runs to the block that draws the committee.
 fn disagree(job: u64) {
 	commit(11, job, b"42", 600);
 	commit(12, job, b"42", 600);
@@ -17,6 +17,35 @@ fn disagree(job: u64) {
 	reveal(11, job, b"42", 600);
 	reveal(12, job, b"42", 600);
 	reveal(13, job, b"41", 600);
+	run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
+}
+
+/// Grinding: the committee used to be drawn in the block of the last reveal, with
+/// randomness its sender knew, so the last replica chose its committee by choosing when to
+/// reveal. It is drawn `DRAW_DELAY` blocks later, with that block's randomness.
+#[test]
+fn the_committee_is_drawn_after_the_last_reveal() {
+	build_and_execute(|| {
+		let job = job_with_referee_pool(&[21, 22, 23]);
+		commit(11, job, b"42", 600);
+		commit(12, job, b"42", 600);
+		commit(13, job, b"41", 600);
+		reveal(11, job, b"42", 600);
+		reveal(12, job, b"42", 600);
+		reveal(13, job, b"41", 600);
+		let revealed_at = System::block_number();
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::DrawingReferees);
+		assert_eq!(record.timeout_at, revealed_at + DRAW_DELAY);
+		assert!(jobs_events()
+			.contains(&Event::DisputeOpened { job, draw_at: revealed_at + DRAW_DELAY }));
+		run_to_block(revealed_at + DRAW_DELAY - 1);
+		assert!(assigned(job, Role::Referee).is_empty(), "nobody knows the committee yet");
+		run_to_block(revealed_at + DRAW_DELAY);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::RefereesCommitting);
+		assert_eq!(assigned(job, Role::Referee).len(), 3);
+		assert!(jobs_events().iter().any(|e| matches!(e, Event::RefereesDrawn { .. })));
+	});
 }
 
 #[test]
@@ -28,7 +57,7 @@ fn two_of_three_opens_a_dispute_and_the_committee_decides() {
 		let mut referees = assigned(job, Role::Referee);
 		referees.sort();
 		assert_eq!(referees, vec![21, 22, 23]);
-		assert!(jobs_events().iter().any(|e| matches!(e, Event::DisputeOpened { .. })));
+		assert!(jobs_events().iter().any(|e| matches!(e, Event::RefereesDrawn { .. })));
 
 		let before: Vec<u64> = [11, 12, 13, 21, 22, 23].iter().map(|a| free(*a)).collect();
 		let pot_before = free(SLASH_POT);
@@ -45,11 +74,12 @@ fn two_of_three_opens_a_dispute_and_the_committee_decides() {
 		// The agreeing replicas are paid 1200 less the 10 % fee.
 		assert_eq!(free(11), before[0] + 1_080);
 		assert_eq!(free(12), before[1] + 1_080);
-		// The wrong replica loses 10 % of its bond, shared by the referees (dust to the pot).
+		// The wrong replica loses 10 % of its bond, shared by the referees (dust to the pot),
+		// who are also paid for their fuel from the dispute fee, like replicas.
 		assert_eq!(free(13), before[2]);
 		assert_eq!(bond_held(13), 900);
 		for (i, r) in [21, 22, 23].iter().enumerate() {
-			assert_eq!(free(*r), before[3 + i] + 33);
+			assert_eq!(free(*r), before[3 + i] + 1_080 + 33);
 		}
 		assert_eq!(free(SLASH_POT), pot_before + 1);
 		assert!(jobs_events().contains(&Event::WrongResultSlashed {
@@ -64,13 +94,15 @@ fn two_of_three_opens_a_dispute_and_the_committee_decides() {
 		assert_eq!(credited, vec![11, 12]);
 		let rep = |w| pallet_workers::Pallet::<Test>::reputation_of(&w).unwrap();
 		assert!(rep(13) < rep(11));
-		// Escrow: 2 × 1200 paid, the rest refunded but the result deposit.
+		// Escrow: 5 × 1200 paid, the rest refunded but the result deposit.
 		assert_eq!(escrow_held(2), 0);
 	});
 }
 
+/// Unpaid refereeing: referees used to be paid only from slashes, so a committee without
+/// a majority worked for nothing. The dispute fee pays every referee that revealed.
 #[test]
-fn a_split_committee_fails_the_job_refunds_and_slashes_nobody() {
+fn a_split_committee_is_paid_from_the_fee_and_the_rest_is_refunded() {
 	build_and_execute(|| {
 		let job = job_with_referee_pool(&[21, 22, 23]);
 		let requester_before = free(2) + JobsStorage::<Test>::get(job).unwrap().escrow;
@@ -85,7 +117,11 @@ fn a_split_committee_fails_the_job_refunds_and_slashes_nobody() {
 		}
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Failed(FailureReason::NoRefereeMajority));
-		assert_eq!(free(2), requester_before);
+		// Each referee is paid its 600 fuel at price 2, less the 10 % burned.
+		for r in &referees {
+			assert_eq!(free(*r), INITIAL_BALANCE - 1_000 + 1_080);
+		}
+		assert_eq!(free(2), requester_before - 3 * 1_200);
 		for w in [11, 12, 13, 21, 22, 23] {
 			assert_eq!(bond_held(w), 1_000);
 		}

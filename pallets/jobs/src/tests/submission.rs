@@ -15,8 +15,12 @@ fn submit_holds_the_estimated_escrow_and_assigns_replicas() {
 		let cost = Jobs::estimate_cost(&job_spec).unwrap();
 		assert_eq!(cost.max_payment, FUEL_LIMIT * PRICE * 3);
 		assert_eq!(cost.max_result_deposit, 5 + 100);
-		assert_eq!(cost.escrow, cost.max_payment + cost.max_result_deposit);
-		assert_eq!(cost.max_burn, cost.max_payment / 10);
+		// Three referees' worth of fuel pays a dispute, should there be one.
+		assert_eq!(cost.dispute_fee, FUEL_LIMIT * PRICE * 3);
+		assert_eq!(cost.escrow, cost.max_payment + cost.dispute_fee + cost.max_result_deposit);
+		assert_eq!(cost.max_burn, (cost.max_payment + cost.dispute_fee) / 10);
+		// A single replica is never disputed.
+		assert_eq!(Jobs::estimate_cost(&spec(program, 1)).unwrap().dispute_fee, 0);
 
 		let before = free(2);
 		let job = submit(2, job_spec);
@@ -61,7 +65,7 @@ fn bad_specs_get_precise_errors() {
 		assert_noop!(try_submit(&|s| s.price_per_fuel = u64::MAX), Error::<Test>::Overflow);
 		assert_noop!(try_submit(&|s| s.deadline = 1), Error::<Test>::DeadlineTooSoon);
 		assert_noop!(
-			try_submit(&|s| s.deadline = 1 + DRAW_DELAY + 2 * (COMMIT_PERIOD + REVEAL_PERIOD)),
+			try_submit(&|s| s.deadline = 1 + 2 * DRAW_DELAY + 2 * (COMMIT_PERIOD + REVEAL_PERIOD)),
 			Error::<Test>::DeadlineTooSoon
 		);
 		assert_noop!(try_submit(&|s| s.deadline = 1_002), Error::<Test>::DeadlineTooFar);
@@ -127,7 +131,7 @@ fn a_job_that_never_finds_workers_fails_and_is_refunded() {
 	build_and_execute(|| {
 		let program = upload_program(1);
 		let job = submit(2, spec(program, 3));
-		let latest_start = 101 - 2 * (COMMIT_PERIOD + REVEAL_PERIOD);
+		let latest_start = 101 - 2 * (COMMIT_PERIOD + REVEAL_PERIOD) - DRAW_DELAY;
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().timeout_at, latest_start);
 		run_to_block(latest_start);
 		let record = JobsStorage::<Test>::get(job).unwrap();

@@ -69,8 +69,14 @@ fn a_silent_replica_is_slashed_and_the_rest_go_to_referees() {
 		}
 		reveal(11, job, b"42", 600);
 		reveal(12, job, b"42", 600);
+		let requester = free(2);
 		run_to_block(1 + DRAW_DELAY + REVEAL_PERIOD);
 		assert_eq!(bond_held(13), 980, "2 % of the bond");
+		// The silent replica forced the dispute: its slash goes to the requester, who pays
+		// the referees.
+		assert_eq!(free(2), requester + 20);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::DrawingReferees);
+		run_to_block(1 + DRAW_DELAY + REVEAL_PERIOD + DRAW_DELAY);
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::RefereesCommitting);
 		for r in [21, 22, 23] {
 			commit(r, job, b"42", 600);
@@ -120,7 +126,7 @@ fn referees_that_never_commit_end_the_job_without_a_verdict() {
 		reveal(11, job, b"42", 600);
 		reveal(12, job, b"42", 600);
 		reveal(13, job, b"41", 600);
-		run_to_block(1 + DRAW_DELAY + COMMIT_PERIOD);
+		run_to_block(1 + 2 * DRAW_DELAY + COMMIT_PERIOD);
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Failed(FailureReason::NoRefereeMajority));
 		assert_eq!(free(2), requester_before);
@@ -164,7 +170,7 @@ fn a_no_show_close_to_the_deadline_expires_the_job_with_a_refund() {
 		}
 		let program = upload_program(1);
 		let mut tight = spec(program, 3);
-		tight.deadline = 1 + DRAW_DELAY + 2 * (COMMIT_PERIOD + REVEAL_PERIOD) + 1;
+		tight.deadline = 1 + 2 * DRAW_DELAY + 2 * (COMMIT_PERIOD + REVEAL_PERIOD) + 1;
 		let job = submit(2, tight);
 		let requester_before = free(2) + JobsStorage::<Test>::get(job).unwrap().escrow;
 		let first = assigned(job, Role::Replica);
