@@ -15,7 +15,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
 use scale_info::TypeInfo;
 use sp_core::H256;
-use sp_runtime::{DispatchError, Permill};
+use sp_runtime::{DispatchError, DispatchResult, Permill};
 
 /// Identifier of a job, assigned in submission order.
 pub type JobId = u64;
@@ -105,9 +105,10 @@ pub enum Purpose<AccountId> {
 	/// Replicas: workers that can take an assignment now (bond, not paused, a free
 	/// capacity slot), weighted by bond.
 	Replicas,
-	/// A referee committee: bonded workers (referees take no capacity slot), weighted by
-	/// bond, that the given predicate accepts (the job market's referee pool). Others
-	/// drawn are rejected and the draw goes on, a bounded number of times.
+	/// A referee committee: bonded workers that a validator accepted as its referees
+	/// (referees take no capacity slot), weighted by bond, that the given predicate
+	/// accepts too (the job market's referee pool: is the accepting validator a current
+	/// one). Others drawn are rejected and the draw goes on, a bounded number of times.
 	Referees(fn(&AccountId) -> bool),
 }
 
@@ -187,25 +188,32 @@ impl<AccountId> VerifiedComputeSink<AccountId> for () {
 	fn note_verified_compute(_: &AccountId, _: &AccountId, _: Fuel) {}
 }
 
-/// The workers that may sit on referee committees of disputed jobs: those run by the
-/// current validators, the parties the chain already trusts for consensus. A membership
-/// test, so that committees are drawn from the registry's tree without listing the pool.
+/// The workers that may sit on referee committees of disputed jobs: those that a current
+/// validator accepted as its referees. A membership test, so that committees are drawn
+/// from the registry's referee tree without listing the pool.
 pub trait RefereePool<AccountId> {
 	/// Whether `who` may referee now (one or two storage reads).
 	fn is_referee(who: &AccountId) -> bool;
 }
 
-/// Whom a registered worker's verified compute counts for: what `pallet-povc` decides
-/// referee membership with.
+/// The worker registry as consensus sees it: whom a worker's compute counts for, and which
+/// validator accepted it as a referee. Consent is two-sided: the worker contributes to the
+/// validator, the validator accepts the worker; either side can end it.
 pub trait WorkerDirectory<AccountId> {
 	/// The worker's compute beneficiary (itself by default); `None` if not registered.
 	fn beneficiary_of(who: &AccountId) -> Option<AccountId>;
-}
 
-impl<AccountId> WorkerDirectory<AccountId> for () {
-	fn beneficiary_of(_: &AccountId) -> Option<AccountId> {
-		None
-	}
+	/// The validator that accepted the worker as its referee, if any.
+	fn referee_for(who: &AccountId) -> Option<AccountId>;
+
+	/// `validator` accepts `worker`, which contributes to it, as its referee: the worker
+	/// enters its class's referee tree. Fails if the worker is not registered, does not
+	/// contribute to `validator`, or is a referee already.
+	fn accept_referee(validator: &AccountId, worker: &AccountId) -> DispatchResult;
+
+	/// The worker stops being a referee. Returns the validator it refereed for; fails if it
+	/// was none's.
+	fn remove_referee(worker: &AccountId) -> Result<AccountId, DispatchError>;
 }
 
 /// The determinism classes of this release's `povc-worker` (`povc-worker class`): the

@@ -13,8 +13,8 @@ use frame_support::ensure;
 use povc_primitives::ClassId;
 use sp_runtime::{DispatchError, DispatchResult};
 
-/// Both trees of a class.
-const TREES: [Tree; 2] = [Tree::Available, Tree::Bonded];
+/// The trees of a class.
+pub(crate) const TREES: [Tree; 3] = [Tree::Available, Tree::Bonded, Tree::Referees];
 
 impl<T: Config> Pallet<T> {
 	/// Whether `class_id` is on the allow-list.
@@ -55,7 +55,7 @@ impl<T: Config> Pallet<T> {
 		Ok(leaf)
 	}
 
-	/// Adds a level on top of both trees of a class.
+	/// Adds a level on top of every tree of a class.
 	fn grow_trees(class_id: ClassId, class: &mut ClassInfo<T>) {
 		for tree in TREES {
 			sortition::grow::<T>(class_id, tree, class.height);
@@ -161,6 +161,7 @@ pub mod populate {
 			Pallet::<T>::grow_trees(class_id, &mut class);
 		}
 		let weight: u128 = bond.saturated_into();
+		let template = WorkerInfo::<T>::new(bond, T::MaxCapacity::get(), class.name.clone(), class_id, 0);
 		for i in 0..n {
 			let leaf = start + i;
 			let who = account(i);
@@ -170,6 +171,10 @@ pub mod populate {
 			Workers::<T>::insert(&who, info);
 		}
 		for tree in TREES {
+			let weight = if template.weight(tree) > 0 { weight } else { 0 };
+			if weight == 0 {
+				continue;
+			}
 			// Level by level: the changed nodes' new sums go into their parents' slots.
 			let mut changed: BTreeMap<u32, u128> = BTreeMap::new();
 			for leaf in start..end {

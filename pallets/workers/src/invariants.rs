@@ -71,7 +71,11 @@ impl<T: Config> Pallet<T> {
 						(1..=T::MaxCapacity::get()).contains(&info.capacity),
 						"capacity outside 1..=MaxCapacity"
 					);
-					for tree in [Tree::Available, Tree::Bonded] {
+					ensure!(
+						info.referee_for.is_none() || info.referee_for == info.contribute_to,
+						"a referee referees for the validator it contributes to"
+					);
+					for tree in crate::classes::TREES {
 						ensure!(
 							sortition::leaf_weight::<T>(class_id, tree, leaf) == info.weight(tree),
 							"a leaf's weight differs from its worker's"
@@ -83,7 +87,7 @@ impl<T: Config> Pallet<T> {
 				Leaves::<T>::iter_prefix(class_id).count() == class.leaves as usize,
 				"leaves beyond a class's count"
 			);
-			for tree in [Tree::Available, Tree::Bonded] {
+			for tree in crate::classes::TREES {
 				Self::check_tree(class_id, tree, class.height, class.leaves, class.totals(tree))?;
 			}
 		}

@@ -303,6 +303,12 @@ pub mod pallet {
 		Resumed { who: T::AccountId },
 		/// A worker's verified compute now counts for `beneficiary` (possibly itself).
 		ContributionTargetSet { who: T::AccountId, beneficiary: T::AccountId },
+		/// `validator` accepted the worker as its referee: it may sit on referee committees
+		/// while `validator` is a current validator.
+		RefereeAccepted { who: T::AccountId, validator: T::AccountId },
+		/// The worker no longer referees for `validator` (revoked by either side, or the
+		/// worker's compute now goes elsewhere).
+		RefereeRemoved { who: T::AccountId, validator: T::AccountId },
 		/// A worker was slashed `amount` for `offence`.
 		Slashed { who: T::AccountId, offence: povc_primitives::Offence, amount: BalanceOf<T> },
 		/// Root put a class on the allow-list: workers may join it, jobs are drawn from it.
@@ -358,6 +364,13 @@ pub mod pallet {
 		ClassAlreadyAllowed,
 		/// [`Config::MaxClasses`] classes are allowed already.
 		TooManyClasses,
+		/// The worker does not contribute its compute to this validator: a worker referees
+		/// only for the validator it chose with `contribute_to`.
+		NotContributing,
+		/// The worker is a referee already.
+		AlreadyReferee,
+		/// The worker is no validator's referee.
+		NotReferee,
 	}
 
 	#[pallet::hooks]
@@ -554,8 +567,9 @@ pub mod pallet {
 
 		/// Directs the compute score earned by the caller's verified compute to
 		/// `beneficiary` (a validator, like a nomination); `None` means the caller itself.
+		/// A referee whose beneficiary changes stops refereeing for the old one.
 		///
-		/// Emits [`Event::ContributionTargetSet`].
+		/// Emits [`Event::ContributionTargetSet`] (and [`Event::RefereeRemoved`]).
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::contribute_to())]
 		pub fn contribute_to(
@@ -566,11 +580,18 @@ pub mod pallet {
 			let beneficiary = beneficiary.map(T::Lookup::lookup).transpose()?;
 			// Pointing at itself is the default: stored as `None`, so there is one encoding.
 			let target = beneficiary.filter(|b| b != &who);
-			Workers::<T>::try_mutate(&who, |maybe| -> DispatchResult {
-				let info = maybe.as_mut().ok_or(Error::<T>::NotRegistered)?;
-				info.contribute_to = target.clone();
-				Ok(())
-			})?;
+			let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			// A referee referees for the validator it contributes to: moving its compute
+			// elsewhere ends that (the new validator must accept it anew).
+			let dropped = info.referee_for.take_if(|validator| Some(&*validator) != target.as_ref());
+			info.contribute_to = target.clone();
+			if let Some(validator) = dropped {
+				// Out of the referee tree.
+				Self::store(&who, info);
+				Self::deposit_event(Event::RefereeRemoved { who: who.clone(), validator });
+			} else {
+				Workers::<T>::insert(&who, info);
+			}
 			let beneficiary = target.unwrap_or_else(|| who.clone());
 			Self::deposit_event(Event::ContributionTargetSet { who, beneficiary });
 			Ok(())

@@ -2,10 +2,14 @@
 
 use crate::{selection, BalanceOf, Config, CreditOf, Error, Event, HoldReason, Pallet, Workers};
 use alloc::vec::Vec;
-use frame_support::traits::{
+use frame_support::{
+	ensure,
+	pallet_prelude::DispatchResult,
+	traits::{
 	fungible::{hold::Balanced as BalancedHold, MutateHold},
 	tokens::{Fortitude, Precision, Restriction},
 	Get, Imbalance, OnUnbalanced,
+	},
 };
 use povc_primitives::{ClassId, Offence, SelectionRequest, WorkerDirectory, WorkerRegistry};
 use sp_runtime::{
@@ -97,6 +101,34 @@ impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
 impl<T: Config> WorkerDirectory<T::AccountId> for Pallet<T> {
 	fn beneficiary_of(who: &T::AccountId) -> Option<T::AccountId> {
 		Workers::<T>::get(who).map(|info| info.contribute_to.unwrap_or_else(|| who.clone()))
+	}
+
+	fn referee_for(who: &T::AccountId) -> Option<T::AccountId> {
+		Workers::<T>::get(who).and_then(|info| info.referee_for)
+	}
+
+	fn accept_referee(validator: &T::AccountId, worker: &T::AccountId) -> DispatchResult {
+		let mut info = Workers::<T>::get(worker).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(info.contribute_to.as_ref() == Some(validator), Error::<T>::NotContributing);
+		ensure!(info.referee_for.is_none(), Error::<T>::AlreadyReferee);
+		info.referee_for = Some(validator.clone());
+		Self::store(worker, info);
+		Self::deposit_event(Event::RefereeAccepted {
+			who: worker.clone(),
+			validator: validator.clone(),
+		});
+		Ok(())
+	}
+
+	fn remove_referee(worker: &T::AccountId) -> Result<T::AccountId, DispatchError> {
+		let mut info = Workers::<T>::get(worker).ok_or(Error::<T>::NotRegistered)?;
+		let validator = info.referee_for.take().ok_or(Error::<T>::NotReferee)?;
+		Self::store(worker, info);
+		Self::deposit_event(Event::RefereeRemoved {
+			who: worker.clone(),
+			validator: validator.clone(),
+		});
+		Ok(validator)
 	}
 }
 

@@ -89,7 +89,7 @@ pub fn select<T: Config>(request: &SelectionRequest<'_, T::AccountId>) -> Option
 	}
 	let tree = match request.purpose {
 		Purpose::Replicas => Tree::Available,
-		Purpose::Referees(_) => Tree::Bonded,
+		Purpose::Referees(_) => Tree::Referees,
 	};
 	let mut randomness = Randomness::new(request.seed);
 	// One read per excluded account (at most a job's workers).

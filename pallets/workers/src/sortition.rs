@@ -1,11 +1,14 @@
 //! Sortition sum trees: bond-weighted draws in O(log n) storage reads.
 //!
 //! Every class has one set of leaves, one per worker of the class (dense: leaf `0..leaves`),
-//! and two trees of weights over them:
+//! and three trees of weights over them:
 //! - [`Tree::Available`]: the bond of a worker that can take an assignment now (bond ≥
 //!   `MinBond`, not paused, a free capacity slot), else 0. Replicas are drawn from it.
-//! - [`Tree::Bonded`]: the bond of a worker with bond ≥ `MinBond`, else 0. Referees are
-//!   drawn from it (they take no capacity slot).
+//! - [`Tree::Bonded`]: the bond of a worker with bond ≥ `MinBond`, else 0. What decides
+//!   whether a class is large enough to draw from.
+//! - [`Tree::Referees`]: the bond of a bonded worker that a validator accepted as its
+//!   referee, else 0. Referee committees are drawn from it (referees take no capacity
+//!   slot), so the pool is filtered by consent before any draw, without a scan.
 //!
 //! A tree is [`ARITY`]-ary and stored bottom-up: node `(level, index)` holds the weights of
 //! its `ARITY` children, so it is one storage item. Level 1 holds leaf weights: leaf `l`
@@ -34,7 +37,7 @@ pub const MAX_HEIGHT: u8 = 8;
 /// The children weights of one node.
 pub type Node = [u128; ARITY as usize];
 
-/// Which of a class's two trees.
+/// Which of a class's three trees.
 #[derive(
 	Clone,
 	Copy,
@@ -54,6 +57,8 @@ pub enum Tree {
 	Available,
 	/// Workers with at least the minimum bond, weighted by bond.
 	Bonded,
+	/// Bonded workers accepted as referees by a validator, weighted by bond.
+	Referees,
 }
 
 /// The slot of `leaf`'s ancestor at `level - 1` within its ancestor at `level`.

@@ -71,6 +71,9 @@ pub struct WorkerInfo<T: Config> {
 	pub class_id: ClassId,
 	/// Whose compute score the worker's verified compute counts for; `None` = itself.
 	pub contribute_to: Option<T::AccountId>,
+	/// The validator (its `contribute_to`) that accepted it as a referee: it is then in its
+	/// class's [`Tree::Referees`].
+	pub referee_for: Option<T::AccountId>,
 	/// Results of the worker that were verified.
 	pub verified: u32,
 	/// Offences the worker was slashed for.
@@ -100,6 +103,7 @@ impl<T: Config> WorkerInfo<T> {
 			class,
 			class_id,
 			contribute_to: None,
+			referee_for: None,
 			verified: 0,
 			faults: 0,
 			abstained: 0,
@@ -130,6 +134,7 @@ impl<T: Config> WorkerInfo<T> {
 		let counts = match tree {
 			Tree::Bonded => bonded,
 			Tree::Available => bonded && !self.paused && self.open_assignments < self.capacity,
+			Tree::Referees => bonded && self.referee_for.is_some(),
 		};
 		if counts {
 			self.bond.saturated_into()
@@ -181,6 +186,8 @@ pub struct ClassInfo<T: Config> {
 	pub available: TreeTotals,
 	/// Workers of weight > 0 in [`Tree::Bonded`] and their total weight.
 	pub bonded: TreeTotals,
+	/// Workers of weight > 0 in [`Tree::Referees`] and their total weight.
+	pub referees: TreeTotals,
 }
 
 impl<T: Config> ClassInfo<T> {
@@ -193,6 +200,7 @@ impl<T: Config> ClassInfo<T> {
 			height: 1,
 			available: Default::default(),
 			bonded: Default::default(),
+			referees: Default::default(),
 		}
 	}
 
@@ -201,6 +209,7 @@ impl<T: Config> ClassInfo<T> {
 		match tree {
 			Tree::Available => &self.available,
 			Tree::Bonded => &self.bonded,
+			Tree::Referees => &self.referees,
 		}
 	}
 
@@ -209,6 +218,7 @@ impl<T: Config> ClassInfo<T> {
 		match tree {
 			Tree::Available => &mut self.available,
 			Tree::Bonded => &mut self.bonded,
+			Tree::Referees => &mut self.referees,
 		}
 	}
 

@@ -112,13 +112,16 @@ fn a_class_needs_enough_bonded_workers_and_bond_to_be_picked() {
 }
 
 #[test]
-fn referees_come_from_bonded_workers_that_the_pool_accepts() {
+fn referees_come_from_accepted_bonded_workers_that_the_pool_accepts() {
 	ExtBuilder::default().build_and_execute(|| {
 		for who in 1..=6 {
 			register(who, 500);
 		}
 		for who in 4..=6 {
 			assert_ok!(Workers::pause(signed(who)));
+		}
+		for who in 1..=6 {
+			super::referees::make_referee(who, super::referees::VALIDATOR);
 		}
 		fn even(who: &AccountId) -> bool {
 			who % 2 == 0

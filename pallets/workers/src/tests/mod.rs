@@ -13,6 +13,7 @@ use sp_runtime::Permill;
 mod bonding;
 mod classes;
 mod properties;
+pub(crate) mod referees;
 mod registration;
 mod reputation;
 mod scale;
