@@ -181,14 +181,19 @@ fn assigned(view: &Value, role: &str) -> Vec<String> {
 /// Waits until job `id` has left the queue (its workers are drawn `DrawDelay` blocks after
 /// the submission) and returns its view.
 async fn drawn(client: &WsClient, id: u64) -> Value {
+	left(client, id, "Queued").await
+}
+
+/// The job's view once it is no longer in `state` (a draw happens in a later block).
+async fn left(client: &WsClient, id: u64, state: &str) -> Value {
 	for _ in 0..120 {
 		let view = job_view(client, id).await;
-		if view["state"] != "Queued" {
+		if view["state"] != state {
 			return view;
 		}
 		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 	}
-	panic!("job {id} was never drawn");
+	panic!("job {id} stayed {state}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -215,6 +220,15 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 		})
 	};
 	send_all(&client, &ctx, referees.iter().map(|w| (*w, referee_setup(w))).collect()).await;
+	// Alice accepts them: nobody referees uninvited.
+	let accept = referees
+		.iter()
+		.map(|w| {
+			RuntimeCall::Povc(pallet_povc::Call::accept_referee { worker: w.to_account_id() })
+		})
+		.collect();
+	send(&client, &ctx, Alice, RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: accept }))
+		.await;
 	let code = wat::parse_str(PROGRAM).unwrap();
 	let program = H256(sp_crypto_hashing::blake2_256(&code));
 	send(&client, &ctx, Alice, RuntimeCall::Jobs(pallet_jobs::Call::upload_program { code })).await;
@@ -293,7 +307,7 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 		rpc(&client, "povc_jobsByRequester", rpc_params![Alice.to_account_id().to_string()]).await;
 	assert_eq!(by_requester, vec![0]);
 
-	// ---- Job 1: Dave is wrong; the referees decide and are paid from his slash. ----
+	// ---- Job 1: Dave is wrong; the referees decide, paid from the fee and his slash. ----
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
 	send(&client, &ctx, Alice, spec(program, deadline)).await;
 	assert_eq!(assigned(&drawn(&client, 1).await, "Replica"), accounts(&replicas));
@@ -313,7 +327,9 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	assert!(job_events(&events)
 		.iter()
 		.any(|e| matches!(e, pallet_jobs::Event::DisputeOpened { job: 1, .. })));
-	let view = job_view(&client, 1).await;
+	// The committee is drawn two blocks later, with randomness nobody had at the reveal.
+	assert_eq!(job_view(&client, 1).await["state"], "DrawingReferees");
+	let view = left(&client, 1, "DrawingReferees").await;
 	assert_eq!(view["state"], "RefereesCommitting");
 	assert_eq!(assigned(&view, "Referee"), accounts(&referees));
 
@@ -337,7 +353,8 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 			_ => None,
 		})
 		.collect();
-	assert_eq!(accounts_of(paid), accounts(&[Bob, Charlie]));
+	// The right replicas, and the referees from the dispute fee.
+	assert_eq!(accounts_of(paid), accounts(&[Bob, Charlie, Eve, Ferdie, AliceStash]));
 	// The slash went to the three referees in equal parts (held → free transfers).
 	let to_referees: Balance = events
 		.iter()

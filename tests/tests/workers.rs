@@ -52,7 +52,14 @@ fn submit(deadline: u32) -> RuntimeCall {
 async fn settled(client: &WsClient, id: u64, workers: &[&WorkerProcess]) -> Value {
 	let outcome = wait_for(&format!("job {id} to settle"), 5 * MINUTE, || async {
 		let view = job(client, id).await;
-		let open = ["Queued", "Committing", "Revealing", "RefereesCommitting", "RefereesRevealing"];
+		let open = [
+			"Queued",
+			"Committing",
+			"Revealing",
+			"DrawingReferees",
+			"RefereesCommitting",
+			"RefereesRevealing",
+		];
 		Ok((!open.iter().any(|s| view["state"] == *s)).then_some(view))
 	})
 	.await;
@@ -145,8 +152,8 @@ async fn workers_run_commit_reveal_survive_a_crash_and_outvote_a_liar() {
 	let ctx = ChainContext::fetch(&client).await.unwrap();
 	let url = node.ws_url();
 
-	// Referees: registered and paused (never drawn as replicas), in the referee pool as
-	// workers of the dev chain's validator, Alice.
+	// Referees: registered and paused (never drawn as replicas), accepted by the dev
+	// chain's validator, Alice, to which they contribute.
 	let class = std::process::Command::new(worker_binary()).arg("class").output().unwrap();
 	let class = String::from_utf8(class.stdout).unwrap().trim().to_string();
 	let referees = [Eve, Ferdie, AliceStash];
@@ -162,6 +169,9 @@ async fn workers_run_commit_reveal_survive_a_crash_and_outvote_a_liar() {
 		});
 		let batch = pallet_utility::Call::batch_all { calls: vec![register, pause, contribute] };
 		send(&client, &ctx, referee, RuntimeCall::Utility(batch)).await;
+		// Alice accepts it: nobody referees uninvited.
+		let accept = pallet_povc::Call::accept_referee { worker: referee.to_account_id() };
+		send(&client, &ctx, Alice, RuntimeCall::Povc(accept)).await;
 	}
 	let authorities: Value = client.request("povc_authorities", rpc_params![]).await.unwrap();
 	assert_eq!(authorities["current"][0]["account"], Alice.to_account_id().to_ss58check());
@@ -244,7 +254,11 @@ async fn workers_run_commit_reveal_survive_a_crash_and_outvote_a_liar() {
 	assert_eq!(view["state"], "Verified", "{view}");
 	let to = chain::best_number(&client).await.unwrap();
 	let (paid, slashed) = payments_and_slashes(&client, 2, from, to).await;
-	assert_eq!(paid, accounts(&[Bob, Charlie]), "only the honest replicas are paid");
+	assert_eq!(
+		paid,
+		accounts(&[AliceStash, Bob, Charlie, Eve, Ferdie]),
+		"the honest replicas are paid, and the referees from the dispute fee"
+	);
 	assert_eq!(slashed, vec![(Dave.to_account_id(), 10 * UNIT)], "10 % of Dave's 100 POVC");
 	let output: Option<String> = client.request("povc_result", rpc_params![2u64]).await.unwrap();
 	assert_eq!(output, Some(format!("0x{}", hex::encode(OUTPUT))), "the honest output wins");

@@ -348,14 +348,6 @@ mod benchmarks {
 		assert!(Pallet::<T>::result_of(job).is_none());
 	}
 
-	#[benchmark]
-	fn set_referees(n: Linear<0, { T::MaxReferees::get() }>) {
-		let referees: Vec<T::AccountId> = (0..n).map(|i| account("referee", i, 0)).collect();
-		#[extrinsic_call]
-		_(RawOrigin::Root, referees);
-		assert_eq!(ManagedReferees::<T>::get().len(), n as usize);
-	}
-
 	/// `on_initialize` of a block with nothing to do.
 	#[benchmark]
 	fn on_initialize_base() {

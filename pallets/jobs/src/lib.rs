@@ -146,8 +146,8 @@ pub mod pallet {
 		/// The worker registry: selection, capacity, reputation and slashing.
 		type Workers: WorkerRegistry<Self::AccountId, Balance = BalanceOf<Self>>;
 
-		/// The workers referee committees are drawn from. `Pallet<T>` itself is a
-		/// root-managed pool ([`Pallet::set_referees`]) until consensus provides one.
+		/// Which of the workers drawn from the registry's referee tree may sit on a
+		/// committee now (pallet-povc: those whose accepting validator is a current one).
 		type RefereePool: RefereePool<Self::AccountId>;
 
 		/// Receives the verified compute of settled jobs (compute scores).
@@ -179,10 +179,6 @@ pub mod pallet {
 		/// Size of the referee committee of a disputed job.
 		#[pallet::constant]
 		type RefereeCount: Get<u32>;
-
-		/// Most workers of the root-managed referee pool.
-		#[pallet::constant]
-		type MaxReferees: Get<u32>;
 
 		/// How many no-show (or no-reveal) workers one job may replace in its life.
 		#[pallet::constant]
@@ -357,28 +353,6 @@ pub mod pallet {
 	pub type JobsByWorker<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, JobId, Role>;
 
-	/// The root-managed referee pool (used while `Config::RefereePool` is this pallet).
-	#[pallet::storage]
-	pub type ManagedReferees<T: Config> =
-		StorageValue<_, BoundedVec<T::AccountId, T::MaxReferees>, ValueQuery>;
-
-	/// Genesis: the initial referee pool.
-	#[pallet::genesis_config]
-	#[derive(frame_support::DefaultNoBound)]
-	pub struct GenesisConfig<T: Config> {
-		/// The initial members of the root-managed referee pool.
-		pub referees: Vec<T::AccountId>,
-	}
-
-	#[pallet::genesis_build]
-	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
-		fn build(&self) {
-			let referees: BoundedVec<_, T::MaxReferees> =
-				self.referees.clone().try_into().expect("genesis referee pool too large");
-			ManagedReferees::<T>::put(referees);
-		}
-	}
-
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -445,8 +419,6 @@ pub mod pallet {
 		ResultCleared { job: JobId, deposit: BalanceOf<T> },
 		/// A finished job was removed from storage.
 		JobPruned { job: JobId },
-		/// Root replaced the referee pool.
-		RefereesSet { count: u32 },
 	}
 
 	#[pallet::error]
@@ -519,8 +491,6 @@ pub mod pallet {
 		NoResult,
 		/// The job has not finished.
 		JobNotFinished,
-		/// More referees than `MaxReferees`.
-		TooManyReferees,
 		/// The job's workers were drawn: it runs and its work is paid for (cancelling now
 		/// would let a requester re-roll the draw).
 		AlreadyDrawn,
@@ -662,24 +632,6 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			Self::do_abstain(who, job)
 		}
-
-		/// Replaces the root-managed referee pool.
-		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::set_referees(referees.len() as u32))]
-		pub fn set_referees(origin: OriginFor<T>, referees: Vec<T::AccountId>) -> DispatchResult {
-			ensure_root(origin)?;
-			let count = referees.len() as u32;
-			let referees: BoundedVec<_, T::MaxReferees> =
-				referees.try_into().map_err(|_| Error::<T>::TooManyReferees)?;
-			ManagedReferees::<T>::put(referees);
-			Self::deposit_event(Event::RefereesSet { count });
-			Ok(())
-		}
 	}
 
-	impl<T: Config> RefereePool<T::AccountId> for Pallet<T> {
-		fn is_referee(who: &T::AccountId) -> bool {
-			ManagedReferees::<T>::get().contains(who)
-		}
-	}
 }

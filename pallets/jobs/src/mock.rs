@@ -8,7 +8,9 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use povc_primitives::{result_commitment, ExecutionStatus, Fuel, JobId, VerifiedComputeSink};
+use povc_primitives::{
+	result_commitment, ExecutionStatus, Fuel, JobId, VerifiedComputeSink, WorkerDirectory,
+};
 use sp_core::H256;
 use sp_runtime::{BuildStorage, Perbill, Permill};
 
@@ -109,7 +111,7 @@ impl pallet_jobs::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Workers = Workers;
-	type RefereePool = Jobs;
+	type RefereePool = AcceptedReferees;
 	type ComputeSink = RecordCompute;
 	type Randomness = TestRandomness;
 	type MaxProgramSize = ConstU32<65_536>;
@@ -118,7 +120,6 @@ impl pallet_jobs::Config for Test {
 	type MaxOutputLen = ConstU32<MAX_OUTPUT>;
 	type MaxReplicas = ConstU32<5>;
 	type RefereeCount = ConstU32<3>;
-	type MaxReferees = ConstU32<10>;
 	type MaxReplacements = ConstU32<3>;
 	type MaxFuelLimit = ConstU64<1_000_000_000>;
 	type BlobDepositBase = ConstU64<10>;
@@ -159,7 +160,7 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for RegisterWorkers {
 	}
 
 	fn make_referee(who: &AccountId) {
-		let _ = crate::ManagedReferees::<Test>::try_mutate(|pool| pool.try_push(*who));
+		accept_referee(*who);
 	}
 
 	fn register_worker(who: &AccountId, class: &[u8]) {
@@ -316,12 +317,30 @@ pub fn job_of_three() -> JobId {
 	submit(2, spec(program, 3))
 }
 
-/// Registers `referees` (bond 1000, class `class`) and makes them the referee pool.
+/// The validator the tests' referees referee for.
+pub const VALIDATOR: AccountId = 500;
+
+/// Every worker a validator accepted is a referee here: the mock has no authority set
+/// (pallet-povc's pool also checks that the validator is a current one).
+pub struct AcceptedReferees;
+impl povc_primitives::RefereePool<AccountId> for AcceptedReferees {
+	fn is_referee(who: &AccountId) -> bool {
+		<Workers as WorkerDirectory<AccountId>>::referee_for(who).is_some()
+	}
+}
+
+/// The registered worker `who` contributes to [`VALIDATOR`], which accepts it as referee.
+pub fn accept_referee(who: AccountId) {
+	Workers::contribute_to(RuntimeOrigin::signed(who), Some(VALIDATOR)).expect("contribute");
+	<Workers as WorkerDirectory<AccountId>>::accept_referee(&VALIDATOR, &who).expect("accept");
+}
+
+/// Registers `referees` (bond 1000, class `class`) and makes them referees of [`VALIDATOR`].
 pub fn referee_pool_in(referees: &[AccountId], class: &[u8]) {
 	for r in referees {
 		register_worker_in(*r, 1_000, class);
+		accept_referee(*r);
 	}
-	Jobs::set_referees(RuntimeOrigin::root(), referees.to_vec()).expect("root sets referees");
 }
 
 pub fn referee_pool(referees: &[AccountId]) {

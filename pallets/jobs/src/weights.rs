@@ -22,7 +22,6 @@ pub trait WeightInfo {
 	fn abstain() -> Weight;
 	fn reveal(n: u32, ) -> Weight;
 	fn clear_result() -> Weight;
-	fn set_referees(n: u32, ) -> Weight;
 	fn on_initialize_base() -> Weight;
 	fn process_timeout(w: u32, ) -> Weight;
 	fn assign_queued(w: u32, ) -> Weight;
@@ -88,12 +87,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(135_082_000, 69053)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
-	}
-	/// `n` in `[0, 100]`.
-	fn set_referees(n: u32, ) -> Weight {
-		Weight::from_parts(4_139_797, 0)
-			.saturating_add(Weight::from_parts(6_284, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_base() -> Weight {
 		Weight::from_parts(4_957_000, 9679)
@@ -179,11 +172,6 @@ impl WeightInfo for () {
 		Weight::from_parts(135_082_000, 69053)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn set_referees(n: u32, ) -> Weight {
-		Weight::from_parts(4_139_797, 0)
-			.saturating_add(Weight::from_parts(6_284, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_base() -> Weight {
 		Weight::from_parts(4_957_000, 9679)

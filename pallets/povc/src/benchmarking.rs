@@ -1,6 +1,7 @@
 //! Benchmarks of pallet-povc's calls and of the per-block reward.
 
-use crate::{Call, Candidates, Config, Pallet, TotalRewards};
+use crate::{Authorities, Call, Candidates, Config, Pallet, TotalRewards};
+use povc_primitives::WorkerDirectory;
 use frame_benchmarking::v2::*;
 use frame_support::traits::Get;
 use frame_system::RawOrigin;
@@ -9,6 +10,16 @@ use frame_system::RawOrigin;
 pub trait BenchmarkHelper<AccountId> {
 	/// Gives `who` session keys, as `session.set_keys` would.
 	fn set_session_keys(who: &AccountId);
+
+	/// Registers `worker` in the largest class the registry allows (its trees at their
+	/// greatest height), contributing to `validator`.
+	fn register_worker(worker: &AccountId, validator: &AccountId);
+}
+
+/// Makes `who` the only current validator.
+fn make_authority<T: Config>(who: &T::AccountId) {
+	let set = alloc::vec![(who.clone(), 1)];
+	Authorities::<T>::put(crate::WeightedSetOf::<T>::force_from(set, None));
 }
 
 #[benchmarks]
@@ -35,6 +46,36 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller.clone()));
 
 		assert!(!Candidates::<T>::contains_key(&caller));
+	}
+
+	#[benchmark]
+	fn accept_referee() {
+		let validator: T::AccountId = whitelisted_caller();
+		let worker: T::AccountId = account("worker", 0, 0);
+		make_authority::<T>(&validator);
+		T::BenchmarkHelper::register_worker(&worker, &validator);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(validator.clone()), worker.clone());
+
+		assert_eq!(T::Workers::referee_for(&worker), Some(validator));
+	}
+
+	/// Worst case: a stranger removes the referee of a validator that left the set.
+	#[benchmark]
+	fn revoke_referee() {
+		let validator: T::AccountId = account("validator", 0, 0);
+		let worker: T::AccountId = account("worker", 0, 0);
+		make_authority::<T>(&validator);
+		T::BenchmarkHelper::register_worker(&worker, &validator);
+		T::Workers::accept_referee(&validator, &worker).expect("accept");
+		Authorities::<T>::kill();
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), worker.clone());
+
+		assert_eq!(T::Workers::referee_for(&worker), None);
 	}
 
 	/// Worst case: the author's account does not exist yet.

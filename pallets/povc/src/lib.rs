@@ -19,8 +19,10 @@
 //!   slot threshold uses. GRANDPA follows the same validators with equal votes through
 //!   its own session handler.
 //! - **Block reward**: [`Config::BlockReward`] minted to every block's author.
-//! - **Referees** ([`referees`]): disputed jobs are re-run by workers that contribute to
-//!   the current validators.
+//! - **Referees** ([`referees`]): disputed jobs are re-run by workers that a current
+//!   validator accepted ([`Pallet::accept_referee`]) among those that contribute to it.
+//!   Consent runs both ways: the validator revokes ([`Pallet::revoke_referee`]), the worker
+//!   leaves (the same call, or by contributing elsewhere).
 //! - **Slot timing**: genesis may set the slot and epoch length (fast test networks);
 //!   they never change afterwards.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -155,7 +157,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAuthorityShare: Get<Perbill>;
 
-		/// Whom registered workers contribute to (the referee pool).
+		/// Whom registered workers contribute to, and which of them referee for whom.
 		type Workers: WorkerDirectory<Self::AccountId>;
 
 		/// Weights of this pallet's calls and of the per-block reward.
@@ -258,6 +260,13 @@ pub mod pallet {
 		TooManyCandidates,
 		/// The caller has no session keys: set them with `session.set_keys` first.
 		NoSessionKeys,
+		/// Only a current validator accepts referees.
+		NotAuthority,
+		/// Only the worker, the validator it referees for, or anyone once that validator
+		/// is no longer a current one, can end its refereeing.
+		NotYourReferee,
+		/// The worker is no validator's referee.
+		NotReferee,
 	}
 
 	#[pallet::hooks]
@@ -308,9 +317,45 @@ pub mod pallet {
 			Self::deposit_event(Event::CandidateRemoved { who });
 			Ok(())
 		}
+
+		/// A current validator accepts `worker`, which contributes its compute to it
+		/// (`workers.contribute_to`), as one of its referees: the worker may sit on referee
+		/// committees while the caller is a current validator. Nobody joins the referee
+		/// pool uninvited.
+		///
+		/// Emits `workers.RefereeAccepted`.
+		#[pallet::call_index(2)]
+		#[pallet::weight(<T as Config>::WeightInfo::accept_referee())]
+		pub fn accept_referee(origin: OriginFor<T>, worker: T::AccountId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(Self::is_authority(&who), Error::<T>::NotAuthority);
+			T::Workers::accept_referee(&who, &worker)
+		}
+
+		/// Ends `worker`'s refereeing. The validator it referees for or the worker itself
+		/// may call it; anyone may once that validator is no longer a current one, so that
+		/// stale referees do not linger in the referee tree.
+		///
+		/// Emits `workers.RefereeRemoved`.
+		#[pallet::call_index(3)]
+		#[pallet::weight(<T as Config>::WeightInfo::revoke_referee())]
+		pub fn revoke_referee(origin: OriginFor<T>, worker: T::AccountId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let validator = T::Workers::referee_for(&worker).ok_or(Error::<T>::NotReferee)?;
+			ensure!(
+				who == validator || who == worker || !Self::is_authority(&validator),
+				Error::<T>::NotYourReferee
+			);
+			T::Workers::remove_referee(&worker).map(|_| ())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// Whether `who` is in the current authority set.
+		pub fn is_authority(who: &T::AccountId) -> bool {
+			Authorities::<T>::get().iter().any(|(validator, _)| validator == who)
+		}
+
 		/// `who`'s score now.
 		pub fn score_of(who: &T::AccountId) -> u128 {
 			Scores::<T>::get(who).at(CurrentEpoch::<T>::get(), T::ScoreKeptPerEpoch::get()).value

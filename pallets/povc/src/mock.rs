@@ -7,7 +7,7 @@ use frame_support::{
 };
 use povc_primitives::WorkerDirectory;
 use sp_consensus_babe::AuthorityId as BabeId;
-use sp_runtime::{impl_opaque_keys, BuildStorage, Perbill};
+use sp_runtime::{impl_opaque_keys, BuildStorage, DispatchError, DispatchResult, Perbill};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = u64;
@@ -87,13 +87,36 @@ parameter_types! {
 	pub static MaxAuthorityShare: Perbill = Perbill::from_percent(50);
 	/// `(worker, beneficiary)` of every registered worker.
 	pub static RegisteredWorkers: Vec<(AccountId, AccountId)> = Vec::new();
+	/// `(worker, validator)` of every accepted referee.
+	pub static AcceptedReferees: Vec<(AccountId, AccountId)> = Vec::new();
 }
 
-/// The worker registry, as a list the tests set.
+/// The worker registry, as lists the tests set (the real one is pallet-workers').
 pub struct MockWorkers;
 impl WorkerDirectory<AccountId> for MockWorkers {
 	fn beneficiary_of(who: &AccountId) -> Option<AccountId> {
 		RegisteredWorkers::get().into_iter().find(|(w, _)| w == who).map(|(_, b)| b)
+	}
+
+	fn referee_for(who: &AccountId) -> Option<AccountId> {
+		AcceptedReferees::get().into_iter().find(|(w, _)| w == who).map(|(_, v)| v)
+	}
+
+	fn accept_referee(validator: &AccountId, worker: &AccountId) -> DispatchResult {
+		if Self::beneficiary_of(worker) != Some(*validator) {
+			return Err(DispatchError::Other("NotContributing"));
+		}
+		if Self::referee_for(worker).is_some() {
+			return Err(DispatchError::Other("AlreadyReferee"));
+		}
+		AcceptedReferees::mutate(|referees| referees.push((*worker, *validator)));
+		Ok(())
+	}
+
+	fn remove_referee(worker: &AccountId) -> Result<AccountId, DispatchError> {
+		let validator = Self::referee_for(worker).ok_or(DispatchError::Other("NotReferee"))?;
+		AcceptedReferees::mutate(|referees| referees.retain(|(w, _)| w != worker));
+		Ok(validator)
 	}
 }
 
@@ -119,6 +142,10 @@ pub struct KeysForBenchmarks;
 impl crate::benchmarking::BenchmarkHelper<AccountId> for KeysForBenchmarks {
 	fn set_session_keys(who: &AccountId) {
 		pallet_session::NextKeys::<Test>::insert(who, keys_of(*who));
+	}
+
+	fn register_worker(worker: &AccountId, validator: &AccountId) {
+		RegisteredWorkers::mutate(|workers| workers.push((*worker, *validator)));
 	}
 }
 

@@ -16,6 +16,8 @@ pub trait WeightInfo {
 	fn validate() -> Weight;
 	fn chill() -> Weight;
 	fn reward_author() -> Weight;
+	fn accept_referee() -> Weight;
+	fn revoke_referee() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -36,6 +38,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Estimated (a worker record and one path of its class's referee tree, 8 levels)
+	/// until the next benchmark run.
+	fn accept_referee() -> Weight {
+		Weight::from_parts(150_000_000, 8192)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
+	}
+	/// Estimated like `accept_referee` until the next benchmark run.
+	fn revoke_referee() -> Weight {
+		Weight::from_parts(150_000_000, 8192)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
+	}
 }
 
 /// The same measurements with RocksDB weights, for tests.
@@ -54,5 +69,18 @@ impl WeightInfo for () {
 		Weight::from_parts(25_939_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	/// Estimated (a worker record and one path of its class's referee tree, 8 levels)
+	/// until the next benchmark run.
+	fn accept_referee() -> Weight {
+		Weight::from_parts(150_000_000, 8192)
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
+	}
+	/// Estimated like `accept_referee` until the next benchmark run.
+	fn revoke_referee() -> Weight {
+		Weight::from_parts(150_000_000, 8192)
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 }

@@ -10,10 +10,6 @@ use crate::{
 	Balance, Balances, Povc, Runtime, Workers,
 };
 
-/// Largest root-managed referee pool of pallet-jobs (unused while pallet-povc decides
-/// who referees).
-pub const MAX_REFEREES: u32 = 100;
-
 parameter_types! {
 	/// Minted to every block's author, besides the fees.
 	pub const BlockReward: Balance = UNIT;

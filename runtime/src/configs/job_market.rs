@@ -81,7 +81,6 @@ impl pallet_jobs::Config for Runtime {
 	type MaxOutputLen = ConstU32<{ 64 * 1024 }>;
 	type MaxReplicas = ConstU32<5>;
 	type RefereeCount = ConstU32<3>;
-	type MaxReferees = ConstU32<{ super::consensus::MAX_REFEREES }>;
 	type MaxReplacements = ConstU32<3>;
 	type MaxFuelLimit = MaxFuelLimit;
 	type BlobDepositBase = BlobDepositBase;
@@ -163,10 +162,14 @@ impl pallet_jobs::benchmarking::BenchmarkHelper<crate::AccountId> for BenchmarkW
 	}
 
 	fn make_referee(who: &crate::AccountId) {
-		// Referees are the workers of current validators.
+		// Referees are workers that a current validator accepted.
 		if let Some((validator, _)) = pallet_povc::Authorities::<Runtime>::get().first() {
 			let target = sp_runtime::MultiAddress::Id(validator.clone());
 			let _ = Workers::contribute_to(crate::RuntimeOrigin::signed(who.clone()), Some(target));
+			let _ = crate::Povc::accept_referee(
+				crate::RuntimeOrigin::signed(validator.clone()),
+				who.clone(),
+			);
 		}
 	}
 }

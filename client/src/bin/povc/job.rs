@@ -225,9 +225,11 @@ async fn show_cost(
 		global.json,
 		&format!(
 			"cost of {jobs}: escrow {} held until settlement; per job at most {} paid to \
-			 workers (of which {} burned) and {} result deposit (refunded when cleared)",
+			 workers, {} to referees if disputed (of all that, at most {} burned) and {} \
+			 result deposit (refunded when cleared)",
 			format_povc(total),
 			format_povc(estimate.max_payment),
+			format_povc(estimate.dispute_fee),
 			format_povc(estimate.max_burn),
 			format_povc(estimate.max_result_deposit)
 		),
@@ -327,6 +329,7 @@ fn describe_progress(job: &Job) -> String {
 		JobState::Queued => "queued (workers are drawn from two blocks after submission)".into(),
 		JobState::Committing => format!("assigned, committing ({} committed)", count(false, false)),
 		JobState::Revealing => format!("revealing ({} revealed)", count(false, true)),
+		JobState::DrawingReferees => "disputed: the referee committee is drawn shortly".into(),
 		JobState::RefereesCommitting =>
 			format!("disputed: referees committing ({} committed)", count(true, false)),
 		JobState::RefereesRevealing =>

@@ -1,6 +1,7 @@
 //! Disputes: a referee committee's strict majority decides who is paid and who slashed.
 
 use crate::{mock::*, Event, FailureReason, JobState, Jobs as JobsStorage, Role};
+use frame_support::assert_ok;
 
 /// A job of three replicas (11, 12, 13) and a referee pool of `referees`.
 fn job_with_referee_pool(referees: &[u64]) -> u64 {
@@ -139,6 +140,26 @@ fn without_enough_referees_the_job_fails_and_is_refunded() {
 		assert_eq!(record.state, JobState::Failed(FailureReason::NotEnoughWorkers));
 		assert_eq!(free(2), requester_before);
 		assert_eq!(bond_held(13), 1_000);
+	});
+}
+
+/// Capture: workers that merely contribute to a validator used to be its referees. Only
+/// those the validator accepted sit on committees, however much bond the others have.
+#[test]
+fn workers_a_validator_did_not_accept_never_referee() {
+	build_and_execute(|| {
+		let job = job_of_three();
+		for r in [21, 22, 23] {
+			register_worker(r, 5_000);
+			assert_ok!(Workers::contribute_to(RuntimeOrigin::signed(r), Some(VALIDATOR)));
+		}
+		referee_pool(&[24, 25]);
+		disagree(job);
+		assert_eq!(
+			JobsStorage::<Test>::get(job).unwrap().state,
+			JobState::Failed(FailureReason::NotEnoughWorkers)
+		);
+		assert!(assigned(job, Role::Referee).is_empty());
 	});
 }
 

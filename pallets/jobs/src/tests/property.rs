@@ -2,7 +2,6 @@
 //! total issuance (`build_and_execute` checks both, `run_to_block` after every block).
 
 use crate::{mock::*, Jobs as JobsStorage};
-use frame_support::assert_ok;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -55,8 +54,8 @@ fn run(actions: Vec<Action>) {
 		let program = upload_program(40);
 		for r in 31..=33 {
 			register_worker(r, 500);
+			accept_referee(r);
 		}
-		assert_ok!(Jobs::set_referees(RuntimeOrigin::root(), vec![31, 32, 33]));
 		let mut committed = BTreeMap::<(u64, u64), &'static [u8]>::new();
 		for action in actions {
 			match action {

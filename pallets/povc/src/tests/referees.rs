@@ -1,32 +1,73 @@
-//! The referee pool: workers that contribute to a current validator.
+//! The referee pool: workers that a current validator accepted, among those that
+//! contribute to it.
 
-use crate::mock::*;
+use crate::{mock::*, Error};
+use frame_support::{assert_noop, assert_ok};
 use povc_primitives::RefereePool;
+use sp_runtime::DispatchError;
 
 fn is_referee(who: AccountId) -> bool {
 	<Povc as RefereePool<AccountId>>::is_referee(&who)
 }
 
+fn accept(validator: AccountId, worker: AccountId) -> frame_support::dispatch::DispatchResult {
+	Povc::accept_referee(RuntimeOrigin::signed(validator), worker)
+}
+
+/// Capture: every worker that named a current validator used to be in the pool; now only
+/// those the validator accepted are.
 #[test]
-fn referees_are_the_workers_of_current_validators() {
+fn uninvited_workers_never_referee() {
 	run_test(|| {
-		// Worker 10 contributes to validator 4, 11 to itself, 12 to validator 1, 13 to
-		// account 5 (keys, but no authority), 3 runs its own worker; 14 is no worker.
-		RegisteredWorkers::set(vec![(10, 4), (11, 11), (12, 1), (13, 5), (3, 3)]);
+		// 10 and 11 contribute to validator 4, 12 to validator 1, 13 to account 5 (keys,
+		// but no authority), 3 runs its own worker.
+		RegisteredWorkers::set(vec![(10, 4), (11, 4), (12, 1), (13, 5), (3, 3)]);
+		assert!((1..=14).all(|w| !is_referee(w)), "nobody is invited yet");
+		assert_ok!(accept(4, 10));
+		assert_ok!(accept(1, 12));
 		let pool: Vec<AccountId> = (1..=14).filter(|w| is_referee(*w)).collect();
-		assert_eq!(pool, vec![3, 10, 12]);
+		assert_eq!(pool, vec![10, 12]);
 	});
 }
 
 #[test]
-fn a_validator_that_leaves_the_set_takes_its_workers_out_of_the_pool() {
+fn only_a_current_validator_accepts_its_own_workers() {
 	run_test(|| {
-		RegisteredWorkers::set(vec![(10, 4), (12, 1)]);
-		frame_support::assert_ok!(Povc::chill(RuntimeOrigin::signed(1)));
-		// Planned out at the first rotation, out of the current set at the second.
+		RegisteredWorkers::set(vec![(10, 4), (13, 5)]);
+		// 5 has session keys but is no authority.
+		assert_noop!(accept(5, 13), Error::<Test>::NotAuthority);
+		// 4 cannot take a worker that contributes elsewhere (or nowhere).
+		RegisteredWorkers::set(vec![(10, 4), (11, 3)]);
+		assert_noop!(accept(4, 11), DispatchError::Other("NotContributing"));
+		assert_noop!(accept(4, 99), DispatchError::Other("NotContributing"));
+		assert_ok!(accept(4, 10));
+		assert_noop!(accept(4, 10), DispatchError::Other("AlreadyReferee"));
+	});
+}
+
+#[test]
+fn the_validator_or_the_worker_ends_it_and_anyone_once_the_validator_left() {
+	run_test(|| {
+		RegisteredWorkers::set(vec![(10, 4), (11, 4), (12, 1)]);
+		for (validator, worker) in [(4, 10), (4, 11), (1, 12)] {
+			assert_ok!(accept(validator, worker));
+		}
+		let revoke = |caller, worker| Povc::revoke_referee(RuntimeOrigin::signed(caller), worker);
+		assert_noop!(revoke(7, 10), Error::<Test>::NotYourReferee);
+		assert_noop!(revoke(1, 10), Error::<Test>::NotYourReferee);
+		assert_ok!(revoke(4, 10));
+		assert_ok!(revoke(11, 11));
+		assert_noop!(revoke(4, 11), Error::<Test>::NotReferee);
+		assert!(!is_referee(10) && !is_referee(11));
+
+		// Validator 1 leaves the set: its referee is out of the pool at once, and anyone
+		// may clear it from the registry.
+		assert_ok!(Povc::chill(RuntimeOrigin::signed(1)));
 		rotate_session();
-		assert!(is_referee(10) && is_referee(12));
+		assert!(is_referee(12), "still a current validator's");
+		assert_noop!(revoke(7, 12), Error::<Test>::NotYourReferee);
 		rotate_session();
-		assert!(is_referee(10) && !is_referee(12));
+		assert!(!is_referee(12));
+		assert_ok!(revoke(7, 12));
 	});
 }
