@@ -121,7 +121,7 @@ fn referees_come_from_accepted_bonded_workers_that_the_pool_accepts() {
 			assert_ok!(Workers::pause(signed(who)));
 		}
 		for who in 1..=6 {
-			super::referees::make_referee(who, super::referees::VALIDATOR);
+			referees::make_referee(who, referees::VALIDATOR);
 		}
 		fn even(who: &AccountId) -> bool {
 			who % 2 == 0
