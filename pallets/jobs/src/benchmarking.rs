@@ -225,7 +225,10 @@ fn disputed_before_draw<T: Config>(output: &[u8], wrong: usize) -> JobId {
 	for referee in registry.iter().filter(|w| !workers.contains(w)) {
 		T::BenchmarkHelper::make_referee(referee);
 	}
-	let wrong_output: Vec<u8> = output.iter().map(|b| b.wrapping_add(1)).collect();
+	let wrong_output: Vec<u8> = match output {
+		[] => vec![1],
+		_ => output.iter().map(|b| b.wrapping_add(1)).collect(),
+	};
 	let outputs: Vec<&[u8]> =
 		(0..workers.len()).map(|i| if i < wrong { &wrong_output[..] } else { output }).collect();
 	for (w, o) in workers.iter().zip(&outputs) {
