@@ -236,9 +236,48 @@ pub fn result_commitment<AccountId: Encode>(
 	H256(sp_crypto_hashing::blake2_256(&preimage))
 }
 
+/// What a referee's commitment binds in place of the output hash:
+/// `blake2_256(SCALE(referee) ‖ output)`. Only who holds the output bytes can compute it,
+/// so a referee that learnt a replica's output hash (replicas reveal hashes, never bytes,
+/// before the referees have committed) cannot commit to that output without running the
+/// job; and one referee's binding is no use to another.
+pub fn output_binding<AccountId: Encode>(referee: &AccountId, output: &[u8]) -> H256 {
+	let mut preimage = referee.encode();
+	preimage.extend_from_slice(output);
+	H256(sp_crypto_hashing::blake2_256(&preimage))
+}
+
+/// A referee's commitment: [`result_commitment`] with the [`output_binding`] of its output
+/// in place of the output hash. Revealed with the output bytes, which the chain hashes
+/// to the result's `output_hash` and binds again.
+pub fn referee_commitment<AccountId: Encode>(
+	job: JobId,
+	referee: &AccountId,
+	output: &[u8],
+	fuel_used: Fuel,
+	status: &ExecutionStatus,
+	salt: &[u8; 32],
+) -> H256 {
+	result_commitment(job, referee, &output_binding(referee, output), fuel_used, status, salt)
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn a_referee_commitment_needs_the_output_bytes() {
+		let output = b"the output";
+		let hash = H256(sp_crypto_hashing::blake2_256(output));
+		let status = ExecutionStatus::Exited(0);
+		let honest = referee_commitment(1, &7u64, output, 10, &status, &[0; 32]);
+		// Knowing the hash (what replicas reveal) gives another commitment.
+		assert_ne!(honest, result_commitment(1, &7u64, &hash, 10, &status, &[0; 32]));
+		// Another referee's binding of the same output is another value.
+		assert_ne!(output_binding(&7u64, output), output_binding(&8u64, output));
+		assert_ne!(honest, referee_commitment(1, &8u64, output, 10, &status, &[0; 32]));
+		assert_ne!(honest, referee_commitment(1, &7u64, b"other", 10, &status, &[0; 32]));
+	}
 
 	#[test]
 	fn commitment_binds_every_field() {

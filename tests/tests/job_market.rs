@@ -15,7 +15,7 @@ use povc_e2e::{
 	node::start_dev,
 	tx::{self, ChainContext},
 };
-use povc_primitives::{result_commitment, ExecutionStatus};
+use povc_primitives::{referee_commitment, result_commitment, ExecutionStatus};
 use povc_runtime::{AccountId, Balance, RuntimeCall, RuntimeEvent, UNIT};
 use serde_json::Value;
 use sp_core::H256;
@@ -114,14 +114,37 @@ fn commit(job: u64, who: Sr25519Keyring, output: &[u8]) -> (Sr25519Keyring, Runt
 	(who, RuntimeCall::Jobs(pallet_jobs::Call::commit { job, commitment }))
 }
 
+/// A referee's commitment binds its output bytes to itself.
+fn referee_commit(job: u64, who: Sr25519Keyring, output: &[u8]) -> (Sr25519Keyring, RuntimeCall) {
+	let r = output_result(output);
+	let account = who.to_account_id();
+	let commitment = referee_commitment(job, &account, output, r.fuel_used, &r.status, &salt(who));
+	(who, RuntimeCall::Jobs(pallet_jobs::Call::commit { job, commitment }))
+}
+
+/// A replica reveals its result, not its output.
 fn reveal(job: u64, who: Sr25519Keyring, output: &[u8]) -> (Sr25519Keyring, RuntimeCall) {
-	let call = pallet_jobs::Call::reveal {
+	let call = pallet_jobs::Call::reveal { job, result: output_result(output), salt: salt(who) };
+	(who, RuntimeCall::Jobs(call))
+}
+
+/// A referee reveals its result with the output.
+fn referee_reveal(job: u64, who: Sr25519Keyring, output: &[u8]) -> (Sr25519Keyring, RuntimeCall) {
+	let call = pallet_jobs::Call::reveal_verdict {
 		job,
 		result: output_result(output),
 		salt: salt(who),
 		output: output.to_vec().try_into().unwrap(),
 	};
 	(who, RuntimeCall::Jobs(call))
+}
+
+/// The output its replicas agreed on, as a replica publishes it.
+fn publish(job: u64, output: &[u8]) -> RuntimeCall {
+	RuntimeCall::Jobs(pallet_jobs::Call::publish_output {
+		job,
+		output: output.to_vec().try_into().unwrap(),
+	})
 }
 
 fn job_events(events: &Events) -> Vec<pallet_jobs::Event<povc_runtime::Runtime>> {
@@ -276,8 +299,13 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 
 	send_all(&client, &ctx, replicas.iter().map(|w| commit(0, *w, b"42")).collect()).await;
 	assert_eq!(job_view(&client, 0).await["state"], "Revealing");
-	let events =
-		send_all(&client, &ctx, replicas.iter().map(|w| reveal(0, *w, b"42")).collect()).await;
+	send_all(&client, &ctx, replicas.iter().map(|w| reveal(0, *w, b"42")).collect()).await;
+	// Replicas reveal hashes only: the agreed output is published afterwards, which
+	// settles the job (free for the publisher).
+	assert_eq!(job_view(&client, 0).await["state"], "Publishing");
+	let output: Option<String> = rpc(&client, "povc_result", rpc_params![0u64]).await;
+	assert_eq!(output, None, "no output bytes before they are published");
+	let events = send(&client, &ctx, Bob, publish(0, b"42")).await;
 	let payment = Balance::from(FUEL_USED) * PRICE;
 	let burn = Perbill::from_percent(10) * payment;
 	let paid: Vec<_> = job_events(&events)
@@ -333,9 +361,11 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	assert_eq!(view["state"], "RefereesCommitting");
 	assert_eq!(assigned(&view, "Referee"), accounts(&referees));
 
-	send_all(&client, &ctx, referees.iter().map(|r| commit(1, *r, b"42")).collect()).await;
+	send_all(&client, &ctx, referees.iter().map(|r| referee_commit(1, *r, b"42")).collect())
+		.await;
 	let events =
-		send_all(&client, &ctx, referees.iter().map(|r| reveal(1, *r, b"42")).collect()).await;
+		send_all(&client, &ctx, referees.iter().map(|r| referee_reveal(1, *r, b"42")).collect())
+			.await;
 	let jobs = job_events(&events);
 	let slashed = Perbill::from_percent(10) * MIN_BOND;
 	assert!(

@@ -1,4 +1,5 @@
-//! `povc-worker run`: follow finalized blocks, run assigned jobs, commit and reveal.
+//! `povc-worker run`: follow finalized blocks, run assigned jobs, commit, reveal and publish
+//! agreed outputs.
 //!
 //! The worker acts on finalized blocks only, so a reorg can never make it run or commit
 //! to an assignment that disappears. Each result is saved to the durable store before
@@ -15,9 +16,9 @@ use std::{
 
 use pallet_jobs::{
 	runtime_api::{InputView, OpenAssignment},
-	ExecutionResult, Role,
+	ExecutionResult, JobState, Role,
 };
-use povc_primitives::{result_commitment, ExecutionStatus, JobId};
+use povc_primitives::{referee_commitment, result_commitment, ExecutionStatus, JobId};
 use povc_runtime::{AccountId, BlockNumber, Hash, Header, RuntimeCall, RuntimeEvent};
 use rand::TryRng;
 use sp_core::H256;
@@ -172,8 +173,13 @@ impl Worker {
 			let key = key_of(assignment);
 			let saved = self.store.get(assignment.job, assignment.role)?;
 			if assignment.committed {
+				// Revealing, or (replicas that agreed) publishing the output.
+				let action = match assignment.state {
+					JobState::Publishing => Action::Publish,
+					_ => Action::Reveal,
+				};
 				match saved {
-					Some(execution) => self.act(chain, execution, assignment, number, Action::Reveal).await?,
+					Some(execution) => self.act(chain, execution, assignment, number, action).await?,
 					None => {
 						if self.lost.lock().expect("not poisoned").insert(key) {
 							tracing::error!(
@@ -358,7 +364,8 @@ impl Worker {
 	) -> Result<()> {
 		let sent = match action {
 			Action::Commit => &mut execution.commit_sent,
-			Action::Reveal => &mut execution.reveal_sent,
+			// The publishing phase has its own end, so a reveal's mark never holds it back.
+			Action::Reveal | Action::Publish => &mut execution.reveal_sent,
 		};
 		if !self.should_send(*sent, assignment, finalized) {
 			return Ok(());
@@ -438,7 +445,7 @@ impl Worker {
 		if let Ok(Some(mut execution)) = self.store.get(job, role) {
 			match action {
 				Action::Commit => execution.commit_sent = None,
-				Action::Reveal => execution.reveal_sent = None,
+				Action::Reveal | Action::Publish => execution.reveal_sent = None,
 			}
 			if let Err(error) = self.store.put(&execution) {
 				tracing::error!(job, %error, "cannot update the worker state");
@@ -531,38 +538,57 @@ impl Worker {
 	}
 }
 
+/// What the worker sends for an assignment.
 #[derive(Clone, Copy, Debug)]
 enum Action {
+	/// Its commitment.
 	Commit,
+	/// Its result (and, as a referee, its output).
 	Reveal,
+	/// The output its replicas agreed on (any of them may; the first one settles the job).
+	Publish,
 }
 
 impl Action {
 	/// The extrinsic's call for `execution` by `worker`.
 	fn call(self, execution: &Execution, worker: &AccountId) -> Result<RuntimeCall> {
-		let (job, result) = (execution.job, execution.result);
-		Ok(RuntimeCall::Jobs(match self {
-			Self::Commit => {
+		let (job, result, salt) = (execution.job, execution.result, execution.salt);
+		let output = || {
+			execution
+				.output
+				.clone()
+				.try_into()
+				.map_err(|_| "the saved output is longer than the chain accepts")
+		};
+		Ok(RuntimeCall::Jobs(match (self, execution.role) {
+			(Self::Commit, Role::Replica) => {
 				let commitment = result_commitment(
 					job,
 					worker,
 					&result.output_hash,
 					result.fuel_used,
 					&result.status,
-					&execution.salt,
+					&salt,
 				);
 				pallet_jobs::Call::commit { job, commitment }
 			},
-			Self::Reveal => pallet_jobs::Call::reveal {
-				job,
-				result,
-				salt: execution.salt,
-				output: execution
-					.output
-					.clone()
-					.try_into()
-					.map_err(|_| "the saved output is longer than the chain accepts")?,
+			// A referee's commitment binds its output bytes to itself.
+			(Self::Commit, Role::Referee) => {
+				let commitment = referee_commitment(
+					job,
+					worker,
+					&execution.output,
+					result.fuel_used,
+					&result.status,
+					&salt,
+				);
+				pallet_jobs::Call::commit { job, commitment }
 			},
+			(Self::Reveal, Role::Replica) => pallet_jobs::Call::reveal { job, result, salt },
+			(Self::Reveal, Role::Referee) => {
+				pallet_jobs::Call::reveal_verdict { job, result, salt, output: output()? }
+			},
+			(Self::Publish, _) => pallet_jobs::Call::publish_output { job, output: output()? },
 		}))
 	}
 
@@ -570,6 +596,7 @@ impl Action {
 		match self {
 			Self::Commit => "commit",
 			Self::Reveal => "reveal",
+			Self::Publish => "output",
 		}
 	}
 }

@@ -154,22 +154,41 @@ fn result_with(output: &[u8]) -> ExecutionResult {
 	}
 }
 
-fn do_commit<T: Config>(job: JobId, who: &T::AccountId, result: &ExecutionResult) {
-	let commitment = result_commitment(
-		job,
-		who,
-		&result.output_hash,
-		result.fuel_used,
-		&result.status,
-		&[1; 32],
-	);
+/// Commits `who` to `output` in its role in `job` (referees bind the output bytes).
+fn do_commit<T: Config>(job: JobId, who: &T::AccountId, output: &[u8]) {
+	let result = result_with(output);
+	let commitment = match JobsByWorker::<T>::get(who, job) {
+		Some(Role::Referee) => povc_primitives::referee_commitment(
+			job,
+			who,
+			output,
+			result.fuel_used,
+			&result.status,
+			&[1; 32],
+		),
+		_ => result_commitment(
+			job,
+			who,
+			&result.output_hash,
+			result.fuel_used,
+			&result.status,
+			&[1; 32],
+		),
+	};
 	Pallet::<T>::do_commit(who.clone(), job, commitment).expect("commit");
 }
 
+/// Reveals what [`do_commit`] committed to.
 fn do_reveal<T: Config>(job: JobId, who: &T::AccountId, output: &[u8]) {
-	let bounded = BoundedVec::truncate_from(output.to_vec());
-	Pallet::<T>::do_reveal(who.clone(), job, result_with(output), [1; 32], bounded)
-		.expect("reveal");
+	let result = result_with(output);
+	match JobsByWorker::<T>::get(who, job) {
+		Some(Role::Referee) => {
+			let bounded = BoundedVec::truncate_from(output.to_vec());
+			Pallet::<T>::do_reveal_verdict(who.clone(), job, result, [1; 32], bounded)
+		},
+		_ => Pallet::<T>::do_reveal(who.clone(), job, result, [1; 32]),
+	}
+	.expect("reveal");
 }
 
 /// A job in dispute whose referees have all committed: `wrong` replicas revealed a wrong
@@ -177,7 +196,7 @@ fn do_reveal<T: Config>(job: JobId, who: &T::AccountId, output: &[u8]) {
 fn disputed_job<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::AccountId>) {
 	let (job, referees) = open_dispute::<T>(output, wrong);
 	for r in &referees {
-		do_commit::<T>(job, r, &result_with(output));
+		do_commit::<T>(job, r, output);
 	}
 	(job, referees)
 }
@@ -206,11 +225,14 @@ fn disputed_before_draw<T: Config>(output: &[u8], wrong: usize) -> JobId {
 	for referee in registry.iter().filter(|w| !workers.contains(w)) {
 		T::BenchmarkHelper::make_referee(referee);
 	}
-	let wrong_output: Vec<u8> = output.iter().map(|b| b.wrapping_add(1)).collect();
+	let wrong_output: Vec<u8> = match output {
+		[] => vec![1],
+		_ => output.iter().map(|b| b.wrapping_add(1)).collect(),
+	};
 	let outputs: Vec<&[u8]> =
 		(0..workers.len()).map(|i| if i < wrong { &wrong_output[..] } else { output }).collect();
 	for (w, o) in workers.iter().zip(&outputs) {
-		do_commit::<T>(job, w, &result_with(o));
+		do_commit::<T>(job, w, o);
 	}
 	for (w, o) in workers.iter().zip(&outputs) {
 		do_reveal::<T>(job, w, o);
@@ -283,7 +305,7 @@ mod benchmarks {
 		let workers = replicas::<T>(job);
 		let (last, others) = workers.split_last().expect("replicas");
 		for w in others {
-			do_commit::<T>(job, w, &result_with(b"out"));
+			do_commit::<T>(job, w, b"out");
 		}
 		let result = result_with(b"out");
 		let commitment = result_commitment(
@@ -306,29 +328,69 @@ mod benchmarks {
 		let (job, referees) = open_dispute::<T>(b"out", 1);
 		let (last, others) = referees.split_last().expect("referees");
 		for r in others {
-			do_commit::<T>(job, r, &result_with(b"out"));
+			do_commit::<T>(job, r, b"out");
 		}
 		#[extrinsic_call]
 		_(RawOrigin::Signed(last.clone()), job);
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::RefereesRevealing));
 	}
 
-	/// The last reveal, which settles the job: every replica paid, the output stored.
+	/// The dearest last replica reveal: the replicas agree on an empty output, so the job
+	/// settles at once, every replica paid (otherwise it only asks for the output, or
+	/// opens a dispute drawn later).
 	#[benchmark]
-	fn reveal(n: Linear<0, { T::MaxOutputLen::get() }>) {
+	fn reveal() {
+		let (_, job) = assigned_job::<T>();
+		let workers = replicas::<T>(job);
+		for w in &workers {
+			do_commit::<T>(job, w, b"");
+		}
+		let (last, others) = workers.split_last().expect("replicas");
+		for w in others {
+			do_reveal::<T>(job, w, b"");
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last.clone()), job, result_with(b""), [1; 32]);
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Verified));
+	}
+
+	/// The last referee reveal, which decides the dispute: the wrong replicas slashed, the
+	/// others and the referees paid, the output of `n` bytes stored.
+	#[benchmark]
+	fn reveal_verdict(n: Linear<0, { T::MaxOutputLen::get() }>) {
+		let output = vec![5u8; n as usize];
+		let wrong = (T::MaxReplicas::get() as usize).div_ceil(2).saturating_sub(1).max(1);
+		let (job, referees) = disputed_job::<T>(&output, wrong);
+		let (last, others) = referees.split_last().expect("referees");
+		for r in others {
+			do_reveal::<T>(job, r, &output);
+		}
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(last.clone()),
+			job,
+			result_with(&output),
+			[1; 32],
+			BoundedVec::truncate_from(output.clone()),
+		);
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Verified));
+	}
+
+	/// Publishing the agreed output of `n` bytes: every replica paid, the output stored.
+	#[benchmark]
+	fn publish_output(n: Linear<1, { T::MaxOutputLen::get() }>) {
 		let (_, job) = assigned_job::<T>();
 		let output = vec![3u8; n as usize];
 		let workers = replicas::<T>(job);
 		for w in &workers {
-			do_commit::<T>(job, w, &result_with(&output));
+			do_commit::<T>(job, w, &output);
 		}
-		let (last, others) = workers.split_last().expect("replicas");
-		for w in others {
+		for w in &workers {
 			do_reveal::<T>(job, w, &output);
 		}
-		let result = result_with(&output);
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Publishing));
 		#[extrinsic_call]
-		_(RawOrigin::Signed(last.clone()), job, result, [1; 32], BoundedVec::truncate_from(output));
+		_(RawOrigin::Signed(workers[0].clone()), job, BoundedVec::truncate_from(output));
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Verified));
 	}
 
@@ -338,11 +400,13 @@ mod benchmarks {
 		let output = vec![3u8; T::MaxOutputLen::get() as usize];
 		let workers = replicas::<T>(job);
 		for w in &workers {
-			do_commit::<T>(job, w, &result_with(&output));
+			do_commit::<T>(job, w, &output);
 		}
 		for w in &workers {
 			do_reveal::<T>(job, w, &output);
 		}
+		let bounded = BoundedVec::truncate_from(output);
+		Pallet::<T>::do_publish(workers[0].clone(), job, bounded).expect("publish");
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), job);
 		assert!(Pallet::<T>::result_of(job).is_none());

@@ -55,7 +55,7 @@ impl<T: Config> Pallet<T> {
 				*refs.entry((BlobKind::Data, hash)).or_default() += 1;
 			}
 			let replicas = assignments.iter().filter(|a| a.role == Role::Replica).count();
-			if matches!(job.state, JobState::Committing | JobState::Revealing) {
+			if matches!(job.state, JobState::Committing | JobState::Revealing | JobState::Publishing) {
 				ensure(
 					replicas == usize::from(job.spec.replicas),
 					"a running job has all its replicas",
@@ -63,6 +63,9 @@ impl<T: Config> Pallet<T> {
 			}
 			if job.state == JobState::Queued {
 				ensure(assignments.is_empty(), "queued jobs have no workers")?;
+			}
+			if job.state == JobState::Publishing {
+				ensure(job.result.is_some(), "a job publishing its output has its result")?;
 			}
 		}
 

@@ -381,6 +381,10 @@ pub mod pallet {
 		Committed { job: JobId, worker: T::AccountId },
 		/// All assigned workers committed; they must reveal by `reveal_by`.
 		RevealStarted { job: JobId, reveal_by: BlockNumberFor<T> },
+		/// The replicas agreed: one of them must publish the output by `publish_by`.
+		OutputRequested { job: JobId, publish_by: BlockNumberFor<T> },
+		/// `publisher` published the agreed output; the job settles.
+		OutputPublished { job: JobId, publisher: T::AccountId },
 		/// A worker revealed its result.
 		Revealed {
 			job: JobId,
@@ -599,11 +603,27 @@ pub mod pallet {
 			Self::do_commit(who, job, commitment)
 		}
 
-		/// Reveals a committed result with its output. Settles the job (or opens a
-		/// dispute) when it is the last reveal.
+		/// A replica reveals its committed result: output hash, fuel and status, never the
+		/// output bytes (so that a dispute's referees have nothing to copy). The last reveal
+		/// asks for the output if the replicas agree, or opens a dispute.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::reveal(output.len() as u32))]
+		#[pallet::weight(T::WeightInfo::reveal())]
 		pub fn reveal(
+			origin: OriginFor<T>,
+			job: JobId,
+			result: ExecutionResult,
+			salt: [u8; 32],
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_reveal(who, job, result, salt)
+		}
+
+		/// A referee reveals its committed result with the output bytes, which its
+		/// commitment bound to its own account
+		/// ([`povc_primitives::referee_commitment`]). The last reveal decides the dispute.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::reveal_verdict(output.len() as u32))]
+		pub fn reveal_verdict(
 			origin: OriginFor<T>,
 			job: JobId,
 			result: ExecutionResult,
@@ -611,7 +631,23 @@ pub mod pallet {
 			output: BoundedVec<u8, T::MaxOutputLen>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_reveal(who, job, result, salt, output)
+			Self::do_reveal_verdict(who, job, result, salt, output)
+		}
+
+		/// A replica of a job whose replicas agreed publishes the output they agreed on;
+		/// every replica is paid and the job settles. Free for the publisher that succeeds.
+		/// If no replica publishes within `RevealPeriod`, all are slashed as if they had not
+		/// revealed and the job fails with a refund.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::publish_output(output.len() as u32))]
+		pub fn publish_output(
+			origin: OriginFor<T>,
+			job: JobId,
+			output: BoundedVec<u8, T::MaxOutputLen>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_publish(who, job, output)?;
+			Ok(Pays::No.into())
 		}
 
 		/// Removes the stored result of a finished job and refunds its deposit.

@@ -15,7 +15,8 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::{
-	result_commitment, ClassFilter, JobId, Purpose, SelectionRequest, WorkerRegistry,
+	referee_commitment, result_commitment, ClassFilter, JobId, Purpose, SelectionRequest,
+	WorkerRegistry,
 };
 use sp_core::{Get, H256};
 use sp_runtime::{
@@ -320,7 +321,31 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::RevealStarted { job: job_id, reveal_by });
 	}
 
+	/// A replica opens its commitment: its result (output hash, fuel, status), never the
+	/// output bytes, which stay private until the result is decided.
 	pub(crate) fn do_reveal(
+		who: T::AccountId,
+		job_id: JobId,
+		result: ExecutionResult,
+		salt: [u8; 32],
+	) -> DispatchResult {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(job.state == JobState::Revealing, Error::<T>::WrongPhase);
+		let mut assignments = Assignments::<T>::get(job_id);
+		let commitment =
+			result_commitment(job_id, &who, &result.output_hash, result.fuel_used, &result.status, &salt);
+		Self::open_commitment(job_id, &job, &mut assignments, &who, Role::Replica, result, commitment)?;
+		if Self::all_revealed(&assignments, Role::Replica) {
+			Self::settle_replicas(job_id, &mut job, &mut assignments)?;
+		}
+		Assignments::<T>::insert(job_id, assignments);
+		Jobs::<T>::insert(job_id, job);
+		Ok(())
+	}
+
+	/// A referee opens its commitment, which binds the output bytes to the referee
+	/// ([`povc_primitives::referee_commitment`]), with the output itself.
+	pub(crate) fn do_reveal_verdict(
 		who: T::AccountId,
 		job_id: JobId,
 		result: ExecutionResult,
@@ -328,58 +353,90 @@ impl<T: Config> Pallet<T> {
 		output: BoundedVec<u8, T::MaxOutputLen>,
 	) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-		let role = match job.state {
-			JobState::Revealing => Role::Replica,
-			JobState::RefereesRevealing => Role::Referee,
-			_ => return Err(Error::<T>::WrongPhase.into()),
-		};
-		ensure!(result.fuel_used <= job.spec.fuel_limit, Error::<T>::FuelAboveLimit);
-		ensure!(output.len() as u32 <= job.spec.max_output_len, Error::<T>::OutputTooLong);
-		ensure!(
-			H256(sp_crypto_hashing::blake2_256(&output)) == result.output_hash,
-			Error::<T>::OutputHashMismatch
-		);
+		ensure!(job.state == JobState::RefereesRevealing, Error::<T>::WrongPhase);
+		Self::check_output(&job, &result.output_hash, &output)?;
 		let mut assignments = Assignments::<T>::get(job_id);
-		let mine = assignments
-			.iter_mut()
-			.find(|a| a.worker == who && a.role == role)
-			.ok_or(Error::<T>::NotAssigned)?;
-		let commitment = mine.commitment.ok_or(Error::<T>::NotCommitted)?;
-		ensure!(mine.result.is_none(), Error::<T>::AlreadyRevealed);
-		let expected = result_commitment(
-			job_id,
-			&who,
-			&result.output_hash,
-			result.fuel_used,
-			&result.status,
-			&salt,
-		);
-		ensure!(expected == commitment, Error::<T>::CommitmentMismatch);
-		mine.result = Some(result);
+		let commitment =
+			referee_commitment(job_id, &who, &output, result.fuel_used, &result.status, &salt);
+		Self::open_commitment(job_id, &job, &mut assignments, &who, Role::Referee, result, commitment)?;
 		if !Outputs::<T>::contains_key(job_id, result.output_hash) {
 			Outputs::<T>::insert(job_id, result.output_hash, output);
 		}
-		Self::deposit_event(Event::Revealed {
-			job: job_id,
-			worker: who,
-			output_hash: result.output_hash,
-			fuel_used: result.fuel_used,
-			status: result.status,
-		});
-
-		let all_revealed = assignments
-			.iter()
-			.filter(|a| a.role == role && a.commitment.is_some())
-			.all(|a| a.result.is_some());
-		if all_revealed {
-			match role {
-				Role::Replica => Self::settle_replicas(job_id, &mut job, &mut assignments)?,
-				Role::Referee => Self::decide_dispute(job_id, &mut job, &assignments),
-			}
+		if Self::all_revealed(&assignments, Role::Referee) {
+			Self::decide_dispute(job_id, &mut job, &assignments);
 		}
 		Assignments::<T>::insert(job_id, assignments);
 		Jobs::<T>::insert(job_id, job);
 		Ok(())
+	}
+
+	/// A replica of a job whose replicas agreed publishes the output; the job settles.
+	pub(crate) fn do_publish(
+		who: T::AccountId,
+		job_id: JobId,
+		output: BoundedVec<u8, T::MaxOutputLen>,
+	) -> DispatchResult {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(job.state == JobState::Publishing, Error::<T>::WrongPhase);
+		let result = job.result.ok_or(Error::<T>::WrongPhase)?;
+		let assignments = Assignments::<T>::get(job_id);
+		ensure!(
+			assignments.iter().any(|a| a.worker == who && a.role == Role::Replica),
+			Error::<T>::NotAssigned
+		);
+		Self::check_output(&job, &result.output_hash, &output)?;
+		Outputs::<T>::insert(job_id, result.output_hash, output);
+		Self::deposit_event(Event::OutputPublished { job: job_id, publisher: who });
+		Self::settle_agreed(job_id, &mut job, &assignments, result);
+		Jobs::<T>::insert(job_id, job);
+		Ok(())
+	}
+
+	/// Checks revealed output bytes against the job and the result's hash.
+	fn check_output(job: &JobOf<T>, output_hash: &H256, output: &[u8]) -> DispatchResult {
+		ensure!(output.len() as u32 <= job.spec.max_output_len, Error::<T>::OutputTooLong);
+		ensure!(
+			H256(sp_crypto_hashing::blake2_256(output)) == *output_hash,
+			Error::<T>::OutputHashMismatch
+		);
+		Ok(())
+	}
+
+	/// Records `who`'s result if it opens `who`'s commitment in `role`.
+	fn open_commitment(
+		job_id: JobId,
+		job: &JobOf<T>,
+		assignments: &mut AssignmentsOf<T>,
+		who: &T::AccountId,
+		role: Role,
+		result: ExecutionResult,
+		expected: H256,
+	) -> DispatchResult {
+		ensure!(result.fuel_used <= job.spec.fuel_limit, Error::<T>::FuelAboveLimit);
+		let mine = assignments
+			.iter_mut()
+			.find(|a| a.worker == *who && a.role == role)
+			.ok_or(Error::<T>::NotAssigned)?;
+		let commitment = mine.commitment.ok_or(Error::<T>::NotCommitted)?;
+		ensure!(mine.result.is_none(), Error::<T>::AlreadyRevealed);
+		ensure!(expected == commitment, Error::<T>::CommitmentMismatch);
+		mine.result = Some(result);
+		Self::deposit_event(Event::Revealed {
+			job: job_id,
+			worker: who.clone(),
+			output_hash: result.output_hash,
+			fuel_used: result.fuel_used,
+			status: result.status,
+		});
+		Ok(())
+	}
+
+	/// Whether every worker of `role` that committed has revealed.
+	fn all_revealed(assignments: &AssignmentsOf<T>, role: Role) -> bool {
+		assignments
+			.iter()
+			.filter(|a| a.role == role && a.commitment.is_some())
+			.all(|a| a.result.is_some())
 	}
 
 	pub(crate) fn do_clear_result(who: T::AccountId, job_id: JobId) -> DispatchResult {

@@ -9,7 +9,8 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::{
-	result_commitment, ExecutionStatus, Fuel, JobId, VerifiedComputeSink, WorkerDirectory,
+	referee_commitment, result_commitment, ExecutionStatus, Fuel, JobId, VerifiedComputeSink,
+	WorkerDirectory,
 };
 use sp_core::H256;
 use sp_runtime::{BuildStorage, Perbill, Permill};
@@ -385,23 +386,58 @@ pub fn salt_of(who: AccountId) -> [u8; 32] {
 	[who as u8; 32]
 }
 
+/// `who`'s role in `job` now (referee once a committee was drawn for it).
+fn role_of(who: AccountId, job: JobId) -> crate::Role {
+	pallet_jobs::JobsByWorker::<Test>::get(who, job).expect("assigned")
+}
+
+/// Commits `who` to `output` and `fuel`, as a replica or, if drawn as such, a referee.
 pub fn commit(who: AccountId, job: JobId, output: &[u8], fuel: Fuel) {
 	let (result, _) = result_of(output, fuel);
-	let commitment = result_commitment(
-		job,
-		&who,
-		&result.output_hash,
-		result.fuel_used,
-		&result.status,
-		&salt_of(who),
-	);
+	let salt = salt_of(who);
+	let commitment = match role_of(who, job) {
+		crate::Role::Replica => result_commitment(
+			job,
+			&who,
+			&result.output_hash,
+			result.fuel_used,
+			&result.status,
+			&salt,
+		),
+		crate::Role::Referee => {
+			referee_commitment(job, &who, output, result.fuel_used, &result.status, &salt)
+		},
+	};
 	Jobs::commit(RuntimeOrigin::signed(who), job, commitment).expect("commit");
 }
 
+/// Reveals what [`commit`] committed to, and if that makes the replicas agree publishes
+/// the output as `who` (as every honest replica would), so that the job settles.
 pub fn reveal(who: AccountId, job: JobId, output: &[u8], fuel: Fuel) {
+	reveal_only(who, job, output, fuel);
+	if pallet_jobs::Jobs::<Test>::get(job).is_some_and(|j| j.state == crate::JobState::Publishing) {
+		publish(who, job, output);
+	}
+}
+
+/// Reveals what [`commit`] committed to: a replica its result, a referee its result and
+/// output.
+pub fn reveal_only(who: AccountId, job: JobId, output: &[u8], fuel: Fuel) {
 	let (result, output) = result_of(output, fuel);
-	Jobs::reveal(RuntimeOrigin::signed(who), job, result, salt_of(who), output.try_into().unwrap())
-		.expect("reveal");
+	let origin = RuntimeOrigin::signed(who);
+	match role_of(who, job) {
+		crate::Role::Replica => Jobs::reveal(origin, job, result, salt_of(who)),
+		crate::Role::Referee => {
+			Jobs::reveal_verdict(origin, job, result, salt_of(who), output.try_into().unwrap())
+		},
+	}
+	.expect("reveal");
+}
+
+/// A replica publishes the agreed output of a job in `Publishing`.
+pub fn publish(who: AccountId, job: JobId, output: &[u8]) {
+	Jobs::publish_output(RuntimeOrigin::signed(who), job, output.to_vec().try_into().unwrap())
+		.expect("publish");
 }
 
 /// Free balance.

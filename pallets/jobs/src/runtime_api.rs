@@ -152,19 +152,22 @@ impl<T: Config> Pallet<T> {
 			.filter_map(|(job_id, role)| {
 				let job = Jobs::<T>::get(job_id)?;
 				let phase_role = match job.state {
-					JobState::Committing | JobState::Revealing => Role::Replica,
+					JobState::Committing | JobState::Revealing | JobState::Publishing => {
+						Role::Replica
+					},
 					JobState::RefereesCommitting | JobState::RefereesRevealing => Role::Referee,
 					_ => return None,
 				};
 				let mine = Assignments::<T>::get(job_id)
 					.into_iter()
 					.find(|a| &a.worker == who && a.role == role && role == phase_role)?;
-				let revealing =
-					matches!(job.state, JobState::Revealing | JobState::RefereesRevealing);
-				let pending = if revealing {
-					mine.commitment.is_some() && mine.result.is_none()
-				} else {
-					mine.commitment.is_none() && !mine.abstained
+				let pending = match job.state {
+					JobState::Revealing | JobState::RefereesRevealing => {
+						mine.commitment.is_some() && mine.result.is_none()
+					},
+					// Any replica may publish the agreed output.
+					JobState::Publishing => mine.result.is_some(),
+					_ => mine.commitment.is_none() && !mine.abstained,
 				};
 				pending.then_some(OpenAssignment {
 					job: job_id,

@@ -1,11 +1,19 @@
-//! Settlement: unanimity pays the replicas; anything else goes to a referee committee,
+//! Settlement: unanimous replicas publish their output (its bytes were private until
+//! then) and are paid; anything else goes to a referee committee,
 //! drawn with randomness from after the last reveal, whose strict majority decides who is
 //! paid and who is slashed. Referees are paid from the job's dispute fee.
 
 use crate::{
 	lifecycle::AssignmentsOf, Assignment, Config, Event, ExecutionResult, FailureReason, JobOf,
-	JobState, Pallet, Replaced, Role,
+	JobState, Outputs, Pallet, Replaced, Role,
 };
+use frame_support::BoundedVec;
+use sp_core::H256;
+
+/// blake2-256 of no output: a result nobody needs to publish.
+fn empty_output_hash() -> H256 {
+	H256(sp_crypto_hashing::blake2_256(&[]))
+}
 use alloc::vec::Vec;
 use frame_support::pallet_prelude::DispatchResult;
 use povc_primitives::{
@@ -30,15 +38,22 @@ impl<T: Config> Pallet<T> {
 		let unanimous = first.is_some() && replicas.iter().all(|a| a.result == first);
 		match first {
 			Some(result) if unanimous => {
-				let workers: Vec<T::AccountId> =
-					replicas.iter().map(|a| a.worker.clone()).collect();
-				let verified = workers.len() > 1;
-				for worker in &workers {
-					Self::reward(job_id, job, worker, &result, verified);
-				}
 				job.result = Some(result);
-				let state = if verified { JobState::Verified } else { JobState::Unverified };
-				Self::finish(job_id, job, assignments, state);
+				if result.output_hash == empty_output_hash() {
+					// Nothing to publish.
+					Outputs::<T>::insert(job_id, result.output_hash, BoundedVec::new());
+					Self::settle_agreed(job_id, job, assignments, result);
+				} else {
+					let now = frame_system::Pallet::<T>::block_number();
+					let publish_by = Self::schedule_timeout(
+						job_id,
+						job,
+						now,
+						now.saturating_add(T::RevealPeriod::get()),
+					);
+					job.state = JobState::Publishing;
+					Self::deposit_event(Event::OutputRequested { job: job_id, publish_by });
+				}
 				Ok(())
 			},
 			_ => {
@@ -46,6 +61,28 @@ impl<T: Config> Pallet<T> {
 				Ok(())
 			},
 		}
+	}
+
+	/// The replicas agreed on `result` and its output is stored: each is paid (and, with
+	/// more than one replica, the result is verified), and the job ends.
+	pub(crate) fn settle_agreed(
+		job_id: JobId,
+		job: &mut JobOf<T>,
+		assignments: &AssignmentsOf<T>,
+		result: ExecutionResult,
+	) {
+		let workers: Vec<T::AccountId> = assignments
+			.iter()
+			.filter(|a| a.role == Role::Replica)
+			.map(|a| a.worker.clone())
+			.collect();
+		let verified = workers.len() > 1;
+		for worker in &workers {
+			Self::reward(job_id, job, worker, &result, verified);
+		}
+		job.result = Some(result);
+		let state = if verified { JobState::Verified } else { JobState::Unverified };
+		Self::finish(job_id, job, assignments, state);
 	}
 
 	/// Pays a worker whose result stands; a verified result also raises its reputation

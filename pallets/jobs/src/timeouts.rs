@@ -159,6 +159,23 @@ impl<T: Config> Pallet<T> {
 					Self::replace(job_id, job, &mut assignments, silent, now)?;
 				}
 			},
+			JobState::Publishing => {
+				// Every replica had the output and none published it: all are slashed like
+				// a missing reveal, to the requester, who gets no result and a refund.
+				for replica in assignments.iter().filter(|a| a.role == Role::Replica) {
+					let slashed = T::Workers::slash(
+						&replica.worker,
+						Offence::NoReveal,
+						core::slice::from_ref(&job.requester),
+					);
+					Self::deposit_event(Event::WorkerMissedDeadline {
+						job: job_id,
+						worker: replica.worker.clone(),
+						slashed,
+					});
+				}
+				Self::fail(job_id, job, &assignments, FailureReason::OutputWithheld);
+			},
 			JobState::DrawingReferees => Self::draw_referees(job_id, job, &mut assignments)?,
 			JobState::RefereesCommitting => {
 				Self::punish_missing(job_id, &assignments, Role::Referee, false, &[]);

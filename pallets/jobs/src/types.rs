@@ -122,8 +122,11 @@ pub enum JobState {
 	Queued,
 	/// Assigned workers are committing to their results.
 	Committing,
-	/// All assigned workers committed; they are revealing.
+	/// All assigned workers committed; they are revealing (results, not output bytes).
 	Revealing,
+	/// The replicas agreed: one of them publishes the output, whose bytes were public
+	/// nowhere until now, and the job settles.
+	Publishing,
 	/// Replicas disagreed (or some did not reveal): the referee committee is drawn
 	/// `DrawDelay` blocks later, with randomness nobody knew when the replicas revealed.
 	DrawingReferees,
@@ -149,6 +152,7 @@ impl JobState {
 			Self::Queued
 				| Self::Committing
 				| Self::Revealing
+				| Self::Publishing
 				| Self::DrawingReferees
 				| Self::RefereesCommitting
 				| Self::RefereesRevealing
@@ -182,6 +186,8 @@ pub enum FailureReason {
 	/// Its replicas abstained (could not finish it in time or on their host) and no
 	/// replacement was left, or no further round fit before the deadline.
 	Abstained,
+	/// The replicas agreed, but none published the output in time (all were slashed).
+	OutputWithheld,
 }
 
 /// Whether an assigned worker runs the job as one of its replicas or as a referee.

@@ -20,7 +20,9 @@ pub trait WeightInfo {
 	fn cancel_job() -> Weight;
 	fn commit() -> Weight;
 	fn abstain() -> Weight;
-	fn reveal(n: u32, ) -> Weight;
+	fn reveal() -> Weight;
+	fn reveal_verdict(n: u32, ) -> Weight;
+	fn publish_output(n: u32, ) -> Weight;
 	fn clear_result() -> Weight;
 	fn on_initialize_base() -> Weight;
 	fn process_timeout(w: u32, ) -> Weight;
@@ -72,10 +74,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// `n` in `[0, 65536]`.
-	fn reveal(n: u32, ) -> Weight {
+	/// Estimated from the last measured `reveal(n)` until the next benchmark run.
+	fn reveal() -> Weight {
 		Weight::from_parts(574_233_026, 69053)
-			// Releasing and slashing up to 8 workers now also moves their leaves in the
-			// registry's sortition trees; estimated until the next benchmark run.
+			.saturating_add(Weight::from_parts(240_000_000, 32768))
+			.saturating_add(T::DbWeight::get().reads(120_u64))
+			.saturating_add(T::DbWeight::get().writes(120_u64))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(17_u64))
+	}
+	/// Estimated from the last measured `reveal(n)` until the next benchmark run.
+	fn reveal_verdict(n: u32, ) -> Weight {
+		Weight::from_parts(574_233_026, 69053)
+			.saturating_add(Weight::from_parts(240_000_000, 32768))
+			.saturating_add(T::DbWeight::get().reads(120_u64))
+			.saturating_add(T::DbWeight::get().writes(120_u64))
+			.saturating_add(Weight::from_parts(7_200, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(17_u64))
+	}
+	/// Estimated from the last measured `reveal(n)` until the next benchmark run.
+	fn publish_output(n: u32, ) -> Weight {
+		Weight::from_parts(574_233_026, 69053)
 			.saturating_add(Weight::from_parts(240_000_000, 32768))
 			.saturating_add(T::DbWeight::get().reads(120_u64))
 			.saturating_add(T::DbWeight::get().writes(120_u64))
@@ -157,10 +177,28 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
-	fn reveal(n: u32, ) -> Weight {
+	/// Estimated from the last measured `reveal(n)` until the next benchmark run.
+	fn reveal() -> Weight {
 		Weight::from_parts(574_233_026, 69053)
-			// Releasing and slashing up to 8 workers now also moves their leaves in the
-			// registry's sortition trees; estimated until the next benchmark run.
+			.saturating_add(Weight::from_parts(240_000_000, 32768))
+			.saturating_add(RocksDbWeight::get().reads(120_u64))
+			.saturating_add(RocksDbWeight::get().writes(120_u64))
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(17_u64))
+	}
+	/// Estimated from the last measured `reveal(n)` until the next benchmark run.
+	fn reveal_verdict(n: u32, ) -> Weight {
+		Weight::from_parts(574_233_026, 69053)
+			.saturating_add(Weight::from_parts(240_000_000, 32768))
+			.saturating_add(RocksDbWeight::get().reads(120_u64))
+			.saturating_add(RocksDbWeight::get().writes(120_u64))
+			.saturating_add(Weight::from_parts(7_200, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(17_u64))
+	}
+	/// Estimated from the last measured `reveal(n)` until the next benchmark run.
+	fn publish_output(n: u32, ) -> Weight {
+		Weight::from_parts(574_233_026, 69053)
 			.saturating_add(Weight::from_parts(240_000_000, 32768))
 			.saturating_add(RocksDbWeight::get().reads(120_u64))
 			.saturating_add(RocksDbWeight::get().writes(120_u64))

@@ -1,6 +1,6 @@
 //! Commit-reveal: phases, bound commitments, mismatches, bad reveals.
 
-use crate::{mock::*, Error, ExecutionResult, JobState, Jobs as JobsStorage, Role};
+use crate::{mock::*, Error, Event, ExecutionResult, JobState, Jobs as JobsStorage, Role};
 use frame_support::{assert_noop, assert_ok};
 use povc_primitives::{result_commitment, ExecutionStatus};
 use sp_core::H256;
@@ -39,7 +39,7 @@ fn a_front_run_commitment_harms_only_the_copier() {
 	build_and_execute(|| {
 		let (job, w) = job_with_replicas();
 		let (victim, copier) = (w[0], w[1]);
-		let (result, output) = result_of(b"a", 1);
+		let (result, _) = result_of(b"a", 1);
 		let pending =
 			result_commitment(job, &victim, &result.output_hash, 1, &result.status, &salt_of(victim));
 		assert_ok!(Jobs::commit(RuntimeOrigin::signed(copier), job, pending));
@@ -48,13 +48,7 @@ fn a_front_run_commitment_harms_only_the_copier() {
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Revealing);
 		for salt in [salt_of(copier), salt_of(victim)] {
 			assert_noop!(
-				Jobs::reveal(
-					RuntimeOrigin::signed(copier),
-					job,
-					result,
-					salt,
-					output.clone().try_into().unwrap()
-				),
+				Jobs::reveal(RuntimeOrigin::signed(copier), job, result, salt),
 				Error::<Test>::CommitmentMismatch
 			);
 		}
@@ -72,15 +66,9 @@ fn reveal_waits_for_all_commits() {
 	build_and_execute(|| {
 		let (job, w) = job_with_replicas();
 		commit(w[0], job, b"a", 1);
-		let (result, output) = result_of(b"a", 1);
+		let (result, _) = result_of(b"a", 1);
 		assert_noop!(
-			Jobs::reveal(
-				RuntimeOrigin::signed(w[0]),
-				job,
-				result,
-				salt_of(w[0]),
-				output.try_into().unwrap()
-			),
+			Jobs::reveal(RuntimeOrigin::signed(w[0]), job, result, salt_of(w[0])),
 			Error::<Test>::WrongPhase
 		);
 	});
@@ -94,48 +82,107 @@ fn bad_reveals_get_precise_errors_and_change_nothing() {
 			commit(*x, job, b"a", 1);
 		}
 		let who = RuntimeOrigin::signed(w[0]);
-		let (result, output) = result_of(b"a", 1);
-		let bounded = |o: &[u8]| o.to_vec().try_into().unwrap();
-		// A different salt, fuel or status than committed.
+		let (result, _) = result_of(b"a", 1);
+		// A different salt, fuel, status or output than committed.
 		assert_noop!(
-			Jobs::reveal(who.clone(), job, result, [0; 32], bounded(&output)),
+			Jobs::reveal(who.clone(), job, result, [0; 32]),
 			Error::<Test>::CommitmentMismatch
 		);
-		let other_fuel = ExecutionResult { fuel_used: 2, ..result };
-		assert_noop!(
-			Jobs::reveal(who.clone(), job, other_fuel, salt_of(w[0]), bounded(&output)),
-			Error::<Test>::CommitmentMismatch
-		);
-		let trapped = ExecutionResult { status: ExecutionStatus::Trapped, ..result };
-		assert_noop!(
-			Jobs::reveal(who.clone(), job, trapped, salt_of(w[0]), bounded(&output)),
-			Error::<Test>::CommitmentMismatch
-		);
-		assert_noop!(
-			Jobs::reveal(who.clone(), job, result, salt_of(w[0]), bounded(b"b")),
-			Error::<Test>::OutputHashMismatch
-		);
+		for other in [
+			ExecutionResult { fuel_used: 2, ..result },
+			ExecutionResult { status: ExecutionStatus::Trapped, ..result },
+			result_of(b"b", 1).0,
+		] {
+			assert_noop!(
+				Jobs::reveal(who.clone(), job, other, salt_of(w[0])),
+				Error::<Test>::CommitmentMismatch
+			);
+		}
 		let too_much_fuel = ExecutionResult { fuel_used: FUEL_LIMIT + 1, ..result };
 		assert_noop!(
-			Jobs::reveal(who.clone(), job, too_much_fuel, salt_of(w[0]), bounded(&output)),
+			Jobs::reveal(who.clone(), job, too_much_fuel, salt_of(w[0])),
 			Error::<Test>::FuelAboveLimit
 		);
-		let long = vec![0u8; 101];
-		let (long_result, _) = result_of(&long, 1);
 		assert_noop!(
-			Jobs::reveal(who.clone(), job, long_result, salt_of(w[0]), bounded(&long)),
-			Error::<Test>::OutputTooLong
-		);
-		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(20), job, result, salt_of(20), bounded(&output)),
+			Jobs::reveal(RuntimeOrigin::signed(20), job, result, salt_of(20)),
 			Error::<Test>::NotAssigned
 		);
-		reveal(w[0], job, b"a", 1);
+		// Replicas reveal no output: the referees' call is refused to them.
 		assert_noop!(
-			Jobs::reveal(who, job, result, salt_of(w[0]), bounded(&output)),
+			Jobs::reveal_verdict(who.clone(), job, result, salt_of(w[0]), Default::default()),
+			Error::<Test>::WrongPhase
+		);
+		reveal_only(w[0], job, b"a", 1);
+		assert_noop!(
+			Jobs::reveal(who, job, result, salt_of(w[0])),
 			Error::<Test>::AlreadyRevealed
 		);
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Revealing);
+	});
+}
+
+/// Copying: replicas used to reveal their output bytes, so referees could copy the
+/// majority's. Replica reveals carry hashes only; the bytes come once the replicas agree.
+#[test]
+fn agreed_output_is_published_after_the_reveals_and_then_settles() {
+	build_and_execute(|| {
+		let (job, w) = job_with_replicas();
+		for x in &w {
+			commit(*x, job, b"a", 1);
+		}
+		for x in &w {
+			reveal_only(*x, job, b"a", 1);
+		}
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::Publishing);
+		assert!(jobs_events().contains(&Event::OutputRequested {
+			job,
+			publish_by: System::block_number() + REVEAL_PERIOD
+		}));
+		assert!(Jobs::result_of(job).is_none(), "no output bytes on chain yet");
+		let bounded = |o: &[u8]| o.to_vec().try_into().unwrap();
+		assert_noop!(
+			Jobs::publish_output(RuntimeOrigin::signed(20), job, bounded(b"a")),
+			Error::<Test>::NotAssigned
+		);
+		assert_noop!(
+			Jobs::publish_output(RuntimeOrigin::signed(w[1]), job, bounded(b"b")),
+			Error::<Test>::OutputHashMismatch
+		);
+		let before = free(w[1]);
+		let info = Jobs::publish_output(RuntimeOrigin::signed(w[1]), job, bounded(b"a"))
+			.expect("publish");
+		assert_eq!(info.pays_fee, frame_support::dispatch::Pays::No, "free for the publisher");
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
+		assert_eq!(Jobs::result_of(job).unwrap(), b"a".to_vec());
+		assert!(free(w[1]) > before, "paid");
+		assert!(jobs_events().contains(&Event::OutputPublished { job, publisher: w[1] }));
+		assert_noop!(
+			Jobs::publish_output(RuntimeOrigin::signed(w[0]), job, bounded(b"a")),
+			Error::<Test>::WrongPhase
+		);
+	});
+}
+
+#[test]
+fn replicas_that_withhold_the_agreed_output_are_slashed_and_the_job_refunded() {
+	build_and_execute(|| {
+		let (job, w) = job_with_replicas();
+		let requester_before = free(2) + JobsStorage::<Test>::get(job).unwrap().escrow;
+		for x in &w {
+			commit(*x, job, b"a", 1);
+		}
+		for x in &w {
+			reveal_only(*x, job, b"a", 1);
+		}
+		run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::Failed(crate::FailureReason::OutputWithheld));
+		for x in &w {
+			assert_eq!(bond_held(*x), 980, "2 % of the bond, as for a missing reveal");
+		}
+		// The slashes compensate the requester, who also gets its escrow back.
+		assert_eq!(free(2), requester_before + 3 * 20);
 	});
 }
 
@@ -162,14 +209,9 @@ fn traps_and_out_of_fuel_are_results_too() {
 			);
 			assert_ok!(Jobs::commit(RuntimeOrigin::signed(w), job, c));
 		}
+		// Nothing to publish: the empty output settles with the last reveal.
 		for w in [11, 12] {
-			assert_ok!(Jobs::reveal(
-				RuntimeOrigin::signed(w),
-				job,
-				result,
-				salt_of(w),
-				Default::default()
-			));
+			assert_ok!(Jobs::reveal(RuntimeOrigin::signed(w), job, result, salt_of(w)));
 		}
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Verified);

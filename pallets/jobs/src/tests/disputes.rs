@@ -1,7 +1,7 @@
 //! Disputes: a referee committee's strict majority decides who is paid and who slashed.
 
-use crate::{mock::*, Event, FailureReason, JobState, Jobs as JobsStorage, Role};
-use frame_support::assert_ok;
+use crate::{mock::*, Error, Event, FailureReason, JobState, Jobs as JobsStorage, Role};
+use frame_support::{assert_noop, assert_ok};
 
 /// A job of three replicas (11, 12, 13) and a referee pool of `referees`.
 fn job_with_referee_pool(referees: &[u64]) -> u64 {
@@ -160,6 +160,55 @@ fn workers_a_validator_did_not_accept_never_referee() {
 			JobState::Failed(FailureReason::NotEnoughWorkers)
 		);
 		assert!(assigned(job, Role::Referee).is_empty());
+	});
+}
+
+/// Copying: a lazy referee sees the replicas' output hashes (their reveals are public) but
+/// no output bytes; a commitment built from a hash does not open, because a referee's
+/// commitment binds the output bytes to the referee.
+#[test]
+fn a_referee_with_only_a_replicas_output_hash_cannot_reveal() {
+	build_and_execute(|| {
+		let job = job_with_referee_pool(&[21, 22, 23]);
+		disagree(job);
+		assert_eq!(
+			crate::Outputs::<Test>::iter_prefix(job).count(),
+			0,
+			"no replica output is on chain while referees commit"
+		);
+		let referees = assigned(job, Role::Referee);
+		let (lazy, honest) = (referees[0], &referees[1..]);
+		let (majority, output) = result_of(b"42", 600);
+		let copied = povc_primitives::result_commitment(
+			job,
+			&lazy,
+			&majority.output_hash,
+			majority.fuel_used,
+			&majority.status,
+			&salt_of(lazy),
+		);
+		assert_ok!(Jobs::commit(RuntimeOrigin::signed(lazy), job, copied));
+		for r in honest {
+			commit(*r, job, b"42", 600);
+		}
+		// Even handed the bytes at reveal time, the copied commitment does not open.
+		assert_noop!(
+			Jobs::reveal_verdict(
+				RuntimeOrigin::signed(lazy),
+				job,
+				majority,
+				salt_of(lazy),
+				output.try_into().unwrap()
+			),
+			Error::<Test>::CommitmentMismatch
+		);
+		for r in honest {
+			reveal(*r, job, b"42", 600);
+		}
+		run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
+		assert_eq!(bond_held(lazy), 980, "the lazy referee is slashed for not revealing");
+		assert_eq!(Jobs::result_of(job).unwrap(), b"42".to_vec(), "the requester gets the output");
 	});
 }
 
