@@ -166,7 +166,7 @@ fn fees_without_a_known_author_are_burned_and_issuance_stays_consistent() {
 	});
 }
 
-/// A worker commits, then reveals, for two jobs in one `utility.batch_all` each.
+/// A worker commits, reveals and publishes, for two jobs in one `utility.batch_all` each.
 #[test]
 fn a_worker_batches_commits_and_reveals_of_several_jobs() {
 	use frame_support::{dispatch::GetDispatchInfo, traits::UnfilteredDispatchable};
@@ -249,16 +249,24 @@ fn a_worker_batches_commits_and_reveals_of_several_jobs() {
 		assert!(batch.get_dispatch_info().call_weight.ref_time() > 0);
 		batch.dispatch_bypass_filter(RuntimeOrigin::signed(bob.clone())).unwrap();
 		let reveals = (0..2)
+			.map(|job| RuntimeCall::Jobs(pallet_jobs::Call::reveal { job, result, salt }))
+			.collect();
+		RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: reveals })
+			.dispatch_bypass_filter(RuntimeOrigin::signed(bob.clone()))
+			.unwrap();
+		for job in 0..2 {
+			let state = pallet_jobs::Jobs::<Runtime>::get(job).unwrap().state;
+			assert_eq!(state, JobState::Publishing, "outputs are published after the reveals");
+		}
+		let outputs = (0..2)
 			.map(|job| {
-				RuntimeCall::Jobs(pallet_jobs::Call::reveal {
+				RuntimeCall::Jobs(pallet_jobs::Call::publish_output {
 					job,
-					result,
-					salt,
 					output: b"ok".to_vec().try_into().unwrap(),
 				})
 			})
 			.collect();
-		RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: reveals })
+		RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: outputs })
 			.dispatch_bypass_filter(RuntimeOrigin::signed(bob.clone()))
 			.unwrap();
 		for job in 0..2 {
