@@ -275,3 +275,126 @@ fn a_worker_batches_commits_and_reveals_of_several_jobs() {
 		}
 	});
 }
+
+/// Weights of a burst of disputes: `MaxTimeoutsPerBlock` (64) committees drawn in one block,
+/// each from the real referee pool (accepted workers of the current validator). What
+/// `on_initialize` reads (the storage proof of its trie accesses) and its native execution
+/// time stay within the weight it charges for the block.
+#[test]
+fn sixty_four_committee_draws_in_one_block_stay_within_the_weight_charged() {
+	use codec::Encode;
+	use frame_support::traits::{fungible::Mutate, Hooks};
+	use pallet_jobs::{ExecutionResult, JobInput, JobSpec, JobState, Jobs};
+	use povc_primitives::{result_commitment, ExecutionStatus};
+	use sp_core::H256;
+
+	use crate::{configs::MinBond, AccountId, RuntimeOrigin, UNIT};
+
+	type JobsPallet = pallet_jobs::Pallet<Runtime>;
+	let timeouts = <Runtime as pallet_jobs::Config>::MaxTimeoutsPerBlock::get() as u64;
+	let mut ext = preset_storage(DEV_RUNTIME_PRESET);
+	let draw_at = ext.execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let class: pallet_workers::ClassOf<Runtime> =
+			povc_primitives::RELEASE_CLASSES[0].as_bytes().to_vec().try_into().unwrap();
+		let account = |i: u32| AccountId::from(sp_crypto_hashing::blake2_256(&i.to_le_bytes()));
+		let signed = |who: &AccountId| RuntimeOrigin::signed(who.clone());
+		let mut block = 1;
+		System::set_block_number(block);
+		// 16 replica workers of capacity 16 (64 jobs × 3 replicas), 8 referees of Alice.
+		for i in 0..24 {
+			let who = account(i);
+			Balances::mint_into(&who, 1_000 * UNIT).unwrap();
+			let capacity = if i < 16 { 16 } else { 1 };
+			pallet_workers::Pallet::<Runtime>::register(
+				signed(&who),
+				MinBond::get(),
+				capacity,
+				class.clone(),
+			)
+			.unwrap();
+			if i >= 16 {
+				pallet_workers::Pallet::<Runtime>::pause(signed(&who)).unwrap();
+				let alice_address = sp_runtime::MultiAddress::Id(alice.clone());
+				pallet_workers::Pallet::<Runtime>::contribute_to(signed(&who), Some(alice_address))
+					.unwrap();
+				crate::Povc::accept_referee(signed(&alice), who).unwrap();
+			}
+		}
+		let code =
+			wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start")))"#)
+				.unwrap();
+		let program = H256(sp_crypto_hashing::blake2_256(&code));
+		JobsPallet::upload_program(signed(&alice), code).unwrap();
+		for _ in 0..timeouts {
+			let spec = JobSpec {
+				program,
+				input: JobInput::Inline(Default::default()),
+				fuel_limit: 1_000,
+				replicas: 3,
+				price_per_fuel: 1_000,
+				deadline: 10_000,
+				min_reputation: Default::default(),
+				max_output_len: 16,
+				cross_class: false,
+			};
+			JobsPallet::submit_job(signed(&alice), spec).unwrap();
+		}
+		// Drawn from `DrawDelay` blocks on, `MaxAssignmentsPerBlock` a block.
+		while (0..timeouts).any(|job| Jobs::<Runtime>::get(job).unwrap().state == JobState::Queued)
+		{
+			block += 1;
+			System::set_block_number(block);
+			JobsPallet::on_initialize(block);
+		}
+		// Two replicas say "42", one "41": every job is disputed by the last reveal.
+		let salt = [7; 32];
+		let result = |output: &[u8]| ExecutionResult {
+			output_hash: H256(sp_crypto_hashing::blake2_256(output)),
+			fuel_used: 500,
+			status: ExecutionStatus::Exited(0),
+		};
+		for job in 0..timeouts {
+			let replicas: Vec<AccountId> =
+				pallet_jobs::Assignments::<Runtime>::get(job).iter().map(|a| a.worker.clone()).collect();
+			let outputs: [&[u8]; 3] = [b"42", b"42", b"41"];
+			for (who, output) in replicas.iter().zip(outputs) {
+				let r = result(output);
+				let commitment =
+					result_commitment(job, who, &r.output_hash, r.fuel_used, &r.status, &salt);
+				JobsPallet::commit(signed(who), job, commitment).unwrap();
+			}
+			for (who, output) in replicas.iter().zip(outputs) {
+				JobsPallet::reveal(signed(who), job, result(output), salt).unwrap();
+			}
+			assert_eq!(Jobs::<Runtime>::get(job).unwrap().state, JobState::DrawingReferees);
+		}
+		block + <Runtime as pallet_jobs::Config>::DrawDelay::get()
+	});
+	ext.commit_all().unwrap();
+
+	let ((charged, elapsed), proof) = ext.execute_and_prove(|| {
+		System::set_block_number(draw_at);
+		let start = std::time::Instant::now();
+		let charged = JobsPallet::on_initialize(draw_at);
+		(charged, start.elapsed())
+	});
+	ext.execute_with(|| {
+		for job in 0..timeouts {
+			let state = Jobs::<Runtime>::get(job).unwrap().state;
+			assert_eq!(state, JobState::RefereesCommitting, "job {job}'s committee was drawn");
+		}
+	});
+	let read = proof.encoded_size() as u64;
+	let spent = elapsed.as_nanos() as u64 * 1_000;
+	println!(
+		"{timeouts} committee draws: read {read} bytes (charged {}), ran {spent} ps natively \
+		 (charged {} ps)",
+		charged.proof_size(),
+		charged.ref_time()
+	);
+	assert!(read <= charged.proof_size(), "proof {read} > charged {}", charged.proof_size());
+	assert!(spent <= charged.ref_time(), "time {spent} ps > charged {} ps", charged.ref_time());
+	let max_block = <Runtime as frame_system::Config>::BlockWeights::get().max_block;
+	assert!(charged.all_lte(max_block), "{charged:?} does not fit a block ({max_block:?})");
+}
