@@ -329,6 +329,7 @@ fn describe_progress(job: &Job) -> String {
 		JobState::Queued => "queued (workers are drawn from two blocks after submission)".into(),
 		JobState::Committing => format!("assigned, committing ({} committed)", count(false, false)),
 		JobState::Revealing => format!("revealing ({} revealed)", count(false, true)),
+		JobState::Publishing => "replicas agreed; a replica publishes the output".into(),
 		JobState::DrawingReferees => "disputed: the referee committee is drawn shortly".into(),
 		JobState::RefereesCommitting =>
 			format!("disputed: referees committing ({} committed)", count(true, false)),
