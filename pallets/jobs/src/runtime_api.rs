@@ -10,8 +10,8 @@ use core::fmt::Debug;
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::{ClassId, Fuel, JobId};
 use scale_info::TypeInfo;
-use sp_core::H256;
-use sp_runtime::{DispatchError, Permill};
+use sp_core::{Get, H256};
+use sp_runtime::{traits::Saturating, DispatchError, Permill};
 
 /// Most ids one `jobs_by_*` call returns.
 pub const MAX_PAGE: u32 = 1_000;
@@ -158,15 +158,23 @@ impl<T: Config> Pallet<T> {
 					JobState::RefereesCommitting | JobState::RefereesRevealing => Role::Referee,
 					_ => return None,
 				};
-				let mine = Assignments::<T>::get(job_id)
+				let assignments = Assignments::<T>::get(job_id);
+				let first_replica = assignments.iter().find(|a| a.role == Role::Replica);
+				let first = first_replica.is_some_and(|a| &a.worker == who);
+				let mine = assignments
 					.into_iter()
 					.find(|a| &a.worker == who && a.role == role && role == phase_role)?;
 				let pending = match job.state {
 					JobState::Revealing | JobState::RefereesRevealing => {
 						mine.commitment.is_some() && mine.result.is_none()
 					},
-					// Any replica may publish the agreed output.
-					JobState::Publishing => mine.result.is_some(),
+					// One publication is enough, and a failed one costs its fee: the first
+					// replica publishes, the others only if it has not within half the period.
+					JobState::Publishing => {
+						let half = T::RevealPeriod::get() / 2u32.into();
+						let now = frame_system::Pallet::<T>::block_number();
+						first || now >= job.timeout_at.saturating_sub(half)
+					},
 					_ => mine.commitment.is_none() && !mine.abstained,
 				};
 				pending.then_some(OpenAssignment {

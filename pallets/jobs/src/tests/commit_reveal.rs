@@ -164,6 +164,40 @@ fn agreed_output_is_published_after_the_reveals_and_then_settles() {
 	});
 }
 
+/// A failed publication costs its sender the fee: the first replica is asked to publish,
+/// the others only once half the period has passed without it.
+#[test]
+fn the_first_replica_publishes_and_the_others_stand_by() {
+	build_and_execute(|| {
+		let (job, w) = job_with_replicas();
+		for x in &w {
+			commit(*x, job, b"a", 1);
+		}
+		for x in &w {
+			reveal_only(*x, job, b"a", 1);
+		}
+		let first = crate::Assignments::<Test>::get(job)[0].worker;
+		let asked = || -> Vec<u64> {
+			let mut asked: Vec<u64> = w
+				.iter()
+				.copied()
+				.filter(|x| Jobs::open_assignments_of(x).iter().any(|a| a.job == job))
+				.collect();
+			asked.sort();
+			asked
+		};
+		assert_eq!(asked(), vec![first]);
+		let open = Jobs::open_assignments_of(&first);
+		assert_eq!(open[0].state, JobState::Publishing);
+		assert!(open[0].committed);
+		let ends = JobsStorage::<Test>::get(job).unwrap().timeout_at;
+		run_to_block(ends - REVEAL_PERIOD / 2);
+		let mut everyone = w.clone();
+		everyone.sort();
+		assert_eq!(asked(), everyone);
+	});
+}
+
 #[test]
 fn replicas_that_withhold_the_agreed_output_are_slashed_and_the_job_refunded() {
 	build_and_execute(|| {

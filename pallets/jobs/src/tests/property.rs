@@ -84,7 +84,12 @@ fn run(actions: Vec<Action>) {
 					let list = pending(true);
 					if let Some(&(job, w)) = list.get(usize::from(i) % list.len().max(1)) {
 						let output = committed[&(job, w)];
-						reveal(w, job, output, 100);
+						let state = JobsStorage::<Test>::get(job).map(|j| j.state);
+						if state == Some(crate::JobState::Publishing) {
+							publish(w, job, output);
+						} else {
+							reveal(w, job, output, 100);
+						}
 					}
 				},
 				Action::Advance(n) => run_to_block(System::block_number() + u64::from(n)),
