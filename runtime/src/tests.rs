@@ -291,7 +291,8 @@ fn sixty_four_committee_draws_in_one_block_stay_within_the_weight_charged() {
 	use crate::{configs::MinBond, AccountId, RuntimeOrigin, UNIT};
 
 	type JobsPallet = pallet_jobs::Pallet<Runtime>;
-	let timeouts = <Runtime as pallet_jobs::Config>::MaxTimeoutsPerBlock::get() as u64;
+	let timeouts =
+		u64::from(<<Runtime as pallet_jobs::Config>::MaxTimeoutsPerBlock as Get<u32>>::get());
 	let mut ext = preset_storage(DEV_RUNTIME_PRESET);
 	let draw_at = ext.execute_with(|| {
 		let alice = Sr25519Keyring::Alice.to_account_id();
@@ -369,7 +370,7 @@ fn sixty_four_committee_draws_in_one_block_stay_within_the_weight_charged() {
 			}
 			assert_eq!(Jobs::<Runtime>::get(job).unwrap().state, JobState::DrawingReferees);
 		}
-		block + <Runtime as pallet_jobs::Config>::DrawDelay::get()
+		block + <<Runtime as pallet_jobs::Config>::DrawDelay as Get<u32>>::get()
 	});
 	ext.commit_all().unwrap();
 
