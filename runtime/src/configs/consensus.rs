@@ -74,4 +74,15 @@ impl pallet_povc::benchmarking::BenchmarkHelper<crate::AccountId> for BenchmarkS
 		};
 		pallet_session::NextKeys::<Runtime>::insert(who, keys);
 	}
+
+	fn register_worker(worker: &crate::AccountId, validator: &crate::AccountId) {
+		use pallet_jobs::benchmarking::BenchmarkHelper as _;
+		let class = povc_primitives::RELEASE_CLASSES[0].as_bytes();
+		// In a class whose trees are as high as the largest registry makes them.
+		super::job_market::BenchmarkWorkers::fill_class(class, 0);
+		super::job_market::BenchmarkWorkers::register_worker(worker, class);
+		let target = sp_runtime::MultiAddress::Id(validator.clone());
+		Workers::contribute_to(crate::RuntimeOrigin::signed(worker.clone()), Some(target))
+			.expect("a registered worker contributes");
+	}
 }

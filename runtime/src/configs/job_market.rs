@@ -166,7 +166,7 @@ impl pallet_jobs::benchmarking::BenchmarkHelper<crate::AccountId> for BenchmarkW
 		if let Some((validator, _)) = pallet_povc::Authorities::<Runtime>::get().first() {
 			let target = sp_runtime::MultiAddress::Id(validator.clone());
 			let _ = Workers::contribute_to(crate::RuntimeOrigin::signed(who.clone()), Some(target));
-			let _ = crate::Povc::accept_referee(
+			let _ = Povc::accept_referee(
 				crate::RuntimeOrigin::signed(validator.clone()),
 				who.clone(),
 			);
