@@ -88,6 +88,7 @@ async fn settled(client: &WsClient, id: u64, workers: &[WorkerProcess]) -> Value
 			"Queued",
 			"Committing",
 			"Revealing",
+			"Publishing",
 			"DrawingReferees",
 			"RefereesCommitting",
 			"RefereesRevealing",

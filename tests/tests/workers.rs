@@ -56,6 +56,7 @@ async fn settled(client: &WsClient, id: u64, workers: &[&WorkerProcess]) -> Valu
 			"Queued",
 			"Committing",
 			"Revealing",
+			"Publishing",
 			"DrawingReferees",
 			"RefereesCommitting",
 			"RefereesRevealing",
