@@ -434,6 +434,16 @@ pub fn reveal_only(who: AccountId, job: JobId, output: &[u8], fuel: Fuel) {
 	.expect("reveal");
 }
 
+/// The replicas of [`job_of_three`] disagree: 11 and 12 commit to and reveal "42", 13 "41".
+pub fn split_replicas(job: JobId) {
+	for (who, output) in [(11, b"42"), (12, b"42"), (13, b"41")] {
+		commit(who, job, output, 600);
+	}
+	for (who, output) in [(11, b"42"), (12, b"42"), (13, b"41")] {
+		reveal(who, job, output, 600);
+	}
+}
+
 /// A replica publishes the agreed output of a job in `Publishing`.
 pub fn publish(who: AccountId, job: JobId, output: &[u8]) {
 	Jobs::publish_output(RuntimeOrigin::signed(who), job, output.to_vec().try_into().unwrap())

@@ -127,12 +127,7 @@ fn an_abstaining_referee_is_not_slashed_and_the_rest_decide() {
 	build_and_execute(|| {
 		let job = job_of_three();
 		referee_pool(&[21, 22, 23, 24]);
-		commit(11, job, b"42", 600);
-		commit(12, job, b"42", 600);
-		commit(13, job, b"41", 600);
-		reveal(11, job, b"42", 600);
-		reveal(12, job, b"42", 600);
-		reveal(13, job, b"41", 600);
+		split_replicas(job);
 		run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
 		let referees = assigned(job, Role::Referee);
 		assert_eq!(referees.len(), 3);

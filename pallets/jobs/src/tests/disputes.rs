@@ -10,14 +10,9 @@ fn job_with_referee_pool(referees: &[u64]) -> u64 {
 	job
 }
 
-/// 11 and 12 reveal "42", 13 reveals "41"; runs to the block that draws the committee.
+/// The replicas disagree ([`split_replicas`]); runs to the block that draws the committee.
 fn disagree(job: u64) {
-	commit(11, job, b"42", 600);
-	commit(12, job, b"42", 600);
-	commit(13, job, b"41", 600);
-	reveal(11, job, b"42", 600);
-	reveal(12, job, b"42", 600);
-	reveal(13, job, b"41", 600);
+	split_replicas(job);
 	run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
 }
 
@@ -28,12 +23,7 @@ fn disagree(job: u64) {
 fn the_committee_is_drawn_after_the_last_reveal() {
 	build_and_execute(|| {
 		let job = job_with_referee_pool(&[21, 22, 23]);
-		commit(11, job, b"42", 600);
-		commit(12, job, b"42", 600);
-		commit(13, job, b"41", 600);
-		reveal(11, job, b"42", 600);
-		reveal(12, job, b"42", 600);
-		reveal(13, job, b"41", 600);
+		split_replicas(job);
 		let revealed_at = System::block_number();
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::DrawingReferees);

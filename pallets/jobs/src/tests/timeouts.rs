@@ -120,12 +120,7 @@ fn referees_that_never_commit_end_the_job_without_a_verdict() {
 		let job = job_of_three();
 		referee_pool(&[21, 22, 23]);
 		let requester_before = free(2) + JobsStorage::<Test>::get(job).unwrap().escrow;
-		commit(11, job, b"42", 600);
-		commit(12, job, b"42", 600);
-		commit(13, job, b"41", 600);
-		reveal(11, job, b"42", 600);
-		reveal(12, job, b"42", 600);
-		reveal(13, job, b"41", 600);
+		split_replicas(job);
 		run_to_block(1 + 2 * DRAW_DELAY + COMMIT_PERIOD);
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Failed(FailureReason::NoRefereeMajority));
