@@ -178,14 +178,19 @@ pub trait WorkerRegistry<AccountId> {
 }
 
 /// Where verified compute goes: pallet-povc turns it into compute scores.
+///
+/// Compute is measured in *value*, not fuel: fuel is free to claim when every replica of
+/// a job colludes, the value burned on a verified payment is not. So one unit of score
+/// costs one unit of burned value, for an attacker paying its own workers as for an
+/// honest requester.
 pub trait VerifiedComputeSink<AccountId> {
-	/// `worker` ran `fuel` of verified, fee-burning computation whose score counts for
-	/// `beneficiary`.
-	fn note_verified_compute(worker: &AccountId, beneficiary: &AccountId, fuel: Fuel);
+	/// `worker`'s verified result burned `value` (in the smallest unit of the currency)
+	/// of its payment; the score counts for `beneficiary`.
+	fn note_verified_compute(worker: &AccountId, beneficiary: &AccountId, value: u128);
 }
 
 impl<AccountId> VerifiedComputeSink<AccountId> for () {
-	fn note_verified_compute(_: &AccountId, _: &AccountId, _: Fuel) {}
+	fn note_verified_compute(_: &AccountId, _: &AccountId, _: u128) {}
 }
 
 /// The workers that may sit on referee committees of disputed jobs: those that a current

@@ -94,9 +94,10 @@ fn testnet_genesis(
 	})
 }
 
-/// Compute score of the lightest `local_testnet` validator: about the fuel of half a
-/// `primes 100000` job, so a few verified jobs visibly move the weights.
-pub const LOCAL_SCORE_UNIT: u128 = 1_000_000;
+/// Compute score of the lightest `local_testnet` validator: about the value burned on
+/// half a `primes 100000` job at 1,000 planck per fuel (two replicas, 10 % burned), so a
+/// few verified jobs visibly move the weights.
+pub const LOCAL_SCORE_UNIT: u128 = 100_000_000;
 
 /// `development`: Alice is the only authority and root; the well-known accounts are funded.
 /// One authority needs no weighting: every slot has a block (primary or secondary).

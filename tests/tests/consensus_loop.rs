@@ -115,21 +115,24 @@ async fn verified_compute_raises_a_validators_babe_weight_at_the_next_epoch() {
 		panic!("{e}\n{}", logs.join("\n---\n"))
 	});
 	let fuel = u128::from(view["result"]["fuel_used"].as_u64().unwrap());
+	// Score is the value burned on the verified payments: 10 % of fuel × 1,000 planck each.
+	let burned = fuel * 1_000 / 10;
 	let verified_at = money::best_hash(&client).await.unwrap();
 	let session_verified = testnet::authorities(&client, Some(verified_at)).await.unwrap()
 		["session"]
 		.as_u64()
 		.unwrap();
 	let bob_score = score(&client, &bob, verified_at).await;
-	// Two replicas of `fuel` each; the old score decayed by under 1 % per epoch meanwhile.
+	// Two replicas burning `burned` each; the old score decayed by under 1 % per epoch
+	// meanwhile.
 	assert!(
-		bob_score >= bob_score_before * 9 / 10 + 2 * fuel
-			&& bob_score <= bob_score_before + 2 * fuel,
-		"Bob's score {bob_score_before} -> {bob_score} after 2 x {fuel} verified fuel"
+		bob_score >= bob_score_before * 9 / 10 + 2 * burned
+			&& bob_score <= bob_score_before + 2 * burned,
+		"Bob's score {bob_score_before} -> {bob_score} after 2 x {fuel} verified fuel burning {burned} each"
 	);
 
 	println!(
-		"job 0 verified in session {session_verified}: 2 x {fuel} fuel; Bob's score {bob_score_before} -> {bob_score}"
+		"job 0 verified in session {session_verified}: 2 x {fuel} fuel burning {burned} each; Bob's score {bob_score_before} -> {bob_score}"
 	);
 
 	// ---- The next epoch change announces Bob's higher weight, in proportion to scores.

@@ -76,15 +76,15 @@ impl pallet_workers::Config for Test {
 }
 
 thread_local! {
-	/// Verified compute reported to the sink: (worker, beneficiary, fuel).
-	pub static COMPUTE: RefCell<Vec<(AccountId, AccountId, Fuel)>> = const { RefCell::new(Vec::new()) };
+	/// Verified compute reported to the sink: (worker, beneficiary, burned value).
+	pub static COMPUTE: RefCell<Vec<(AccountId, AccountId, u128)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Records verified compute, as pallet-povc will consume it.
 pub struct RecordCompute;
 impl VerifiedComputeSink<AccountId> for RecordCompute {
-	fn note_verified_compute(worker: &AccountId, beneficiary: &AccountId, fuel: Fuel) {
-		COMPUTE.with(|c| c.borrow_mut().push((*worker, *beneficiary, fuel)));
+	fn note_verified_compute(worker: &AccountId, beneficiary: &AccountId, value: u128) {
+		COMPUTE.with(|c| c.borrow_mut().push((*worker, *beneficiary, value)));
 	}
 }
 

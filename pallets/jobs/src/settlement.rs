@@ -22,7 +22,10 @@ use povc_primitives::{
 };
 use sp_runtime::Permill;
 use sp_core::Get;
-use sp_runtime::traits::{Saturating, Zero};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	SaturatedConversion,
+};
 
 impl<T: Config> Pallet<T> {
 	/// Every replica revealed (or the reveal phase ended with at least one reveal):
@@ -86,7 +89,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Pays a worker whose result stands; a verified result also raises its reputation
-	/// and, if a fee was burned on it, counts as its verified compute.
+	/// and counts as verified compute worth the value burned on the payment. (Counting the
+	/// claimed fuel instead would let a requester whose own workers hold every replica
+	/// mint score at any price, for fuel nobody ran.)
 	fn reward(
 		job_id: JobId,
 		job: &mut JobOf<T>,
@@ -99,7 +104,7 @@ impl<T: Config> Pallet<T> {
 			T::Workers::note_verified(worker);
 			if !burned.is_zero() {
 				let beneficiary = T::Workers::compute_beneficiary(worker);
-				T::ComputeSink::note_verified_compute(worker, &beneficiary, result.fuel_used);
+				T::ComputeSink::note_verified_compute(worker, &beneficiary, burned.saturated_into());
 			}
 		}
 	}

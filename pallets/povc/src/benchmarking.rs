@@ -1,6 +1,6 @@
 //! Benchmarks of pallet-povc's calls and of the per-block reward.
 
-use crate::{Authorities, Call, Candidates, Config, Pallet, TotalRewards};
+use crate::{Authorities, Call, Candidates, Config, HoldReason, Pallet, Score, Scores, TotalRewards};
 use povc_primitives::WorkerDirectory;
 use frame_benchmarking::v2::*;
 use frame_support::traits::Get;
@@ -16,6 +16,23 @@ pub trait BenchmarkHelper<AccountId> {
 	fn register_worker(worker: &AccountId, validator: &AccountId);
 }
 
+/// Gives `who` ten candidacy deposits (and the existential deposit).
+fn fund<T: Config>(who: &T::AccountId) {
+	use frame_support::traits::fungible::{Inspect, Mutate};
+	let amount = T::CandidacyDeposit::get() * 10u32.into();
+	let minimum = <T as Config>::Currency::minimum_balance();
+	let _ = <T as Config>::Currency::set_balance(who, minimum + amount);
+}
+
+/// Makes `who` a candidate with its deposit held, as `validate` would.
+fn make_candidate<T: Config>(who: &T::AccountId) {
+	use frame_support::traits::fungible::MutateHold;
+	fund::<T>(who);
+	let deposit = T::CandidacyDeposit::get();
+	<T as Config>::Currency::hold(&HoldReason::Candidacy.into(), who, deposit).expect("funded");
+	Candidates::<T>::insert(who, deposit);
+}
+
 /// Makes `who` the only current validator.
 fn make_authority<T: Config>(who: &T::AccountId) {
 	let set = alloc::vec![(who.clone(), 1)];
@@ -26,21 +43,31 @@ fn make_authority<T: Config>(who: &T::AccountId) {
 mod benchmarks {
 	use super::*;
 
+	/// Worst case: the list is full, so every candidate's score is read and the
+	/// lowest-scored one is displaced.
 	#[benchmark]
 	fn validate() {
+		for i in Candidates::<T>::count()..T::MaxCandidates::get() {
+			let squatter: T::AccountId = account("candidate", i, 0);
+			make_candidate::<T>(&squatter);
+			Scores::<T>::insert(&squatter, Score { value: 1, epoch: 0 });
+		}
 		let caller: T::AccountId = whitelisted_caller();
 		T::BenchmarkHelper::set_session_keys(&caller);
+		fund::<T>(&caller);
+		Scores::<T>::insert(&caller, Score { value: 2, epoch: 0 });
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
 
 		assert!(Candidates::<T>::contains_key(&caller));
+		assert_eq!(Candidates::<T>::count(), T::MaxCandidates::get());
 	}
 
 	#[benchmark]
 	fn chill() {
 		let caller: T::AccountId = whitelisted_caller();
-		Candidates::<T>::insert(&caller, ());
+		make_candidate::<T>(&caller);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));

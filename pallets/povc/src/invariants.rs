@@ -5,7 +5,11 @@ use crate::{
 	Scores, TotalRewards, WeightedSetOf,
 };
 use alloc::vec::Vec;
-use frame_support::{ensure, traits::fungible::Inspect};
+use frame_support::{
+	ensure,
+	traits::fungible::{Inspect, InspectHold},
+};
+use frame_support::traits::Get;
 use sp_runtime::TryRuntimeError;
 
 impl<T: Config> Pallet<T> {
@@ -14,6 +18,18 @@ impl<T: Config> Pallet<T> {
 		ensure!(
 			Candidates::<T>::iter_keys().count() as u32 == Candidates::<T>::count(),
 			"candidate counter differs from the candidates"
+		);
+		ensure!(
+			Candidates::<T>::count() <= T::MaxCandidates::get(),
+			"more candidates than MaxCandidates"
+		);
+		// Every candidate's deposit is held, exactly (the pallet holds nothing else).
+		let reason = crate::HoldReason::Candidacy.into();
+		ensure!(
+			Candidates::<T>::iter().all(|(who, deposit)| {
+				<T as Config>::Currency::balance_on_hold(&reason, &who) == deposit
+			}),
+			"a candidate's held deposit differs from its recorded deposit"
 		);
 		ensure!(
 			PlannedAuthorities::<T>::get().is_none(),

@@ -1,16 +1,20 @@
 //! # pallet-povc: proof of valuable computing
 //!
 //! Verified compute decides who produces blocks. The job market (`pallet-jobs`) reports
-//! every verified, fee-burning replica result through [`VerifiedComputeSink`]; this
-//! pallet turns the fuel into compute scores and, at every epoch change, into the
-//! weights of the next BABE authority set.
+//! every verified, fee-burning replica result through [`VerifiedComputeSink`] with the
+//! value burned on its payment; this pallet turns that value into compute scores and, at
+//! every epoch change, into the weights of the next BABE authority set.
 //!
 //! - **Scores** ([`score`]): per validator, an exponentially decaying sum of verified
-//!   fuel. A worker's fuel counts for the validator it contributes to
+//!   value: one unit per planck burned, so that score costs the same whoever buys it
+//!   (claimed fuel would be free to inflate for a requester that runs every replica of
+//!   its own job). A worker's compute counts for the validator it contributes to
 //!   (`pallet-workers::contribute_to`), or for itself. Decay is applied lazily, once per
 //!   epoch ([`Config::ScoreKeptPerEpoch`]).
-//! - **Candidates**: accounts with session keys that called [`Pallet::validate`]; they
-//!   leave with [`Pallet::chill`].
+//! - **Candidates**: accounts with session keys that called [`Pallet::validate`], holding
+//!   [`Config::CandidacyDeposit`] until they leave with [`Pallet::chill`]. The list is
+//!   bounded, but a full list never locks anyone out: a newcomer that scores higher than
+//!   the lowest-scored candidate takes its place.
 //! - **Authority sets** ([`session`]): as pallet-session's `SessionManager`, the pallet
 //!   picks the best-scored candidates ([`weighting`]: at most [`Config::MaxAuthorities`],
 //!   at least [`Config::MinAuthorities`] or the set stays, no one above
@@ -119,14 +123,30 @@ pub mod pallet {
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit of a validator candidate.
+		Candidacy,
+	}
+
 	#[pallet::config]
 	pub trait Config:
 		frame_system::Config<RuntimeEvent: From<Event<Self>>>
 		+ pallet_babe::Config
 		+ pallet_session::Config<ValidatorId = <Self as frame_system::Config>::AccountId>
 	{
-		/// The currency the block reward is minted in.
-		type Currency: fungible::Mutate<Self::AccountId>;
+		/// The currency the block reward is minted in and candidacy deposits are held in.
+		type Currency: fungible::Mutate<Self::AccountId>
+			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Held from every validator candidate until it chills or is displaced, so that
+		/// filling the candidate list with identities costs something.
+		#[pallet::constant]
+		type CandidacyDeposit: Get<BalanceOf<Self>>;
 
 		/// Minted to the author of every block.
 		#[pallet::constant]
@@ -141,7 +161,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MinScore: Get<u128>;
 
-		/// Most validator candidates at once (bounds the work of picking a set).
+		/// Most validator candidates at once (bounds the work of picking a set, and of
+		/// finding the lowest-scored candidate a newcomer displaces).
 		#[pallet::constant]
 		type MaxCandidates: Get<u32>;
 
@@ -176,9 +197,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type CurrentEpoch<T> = StorageValue<_, u32, ValueQuery>;
 
-	/// Accounts that want to validate.
+	/// Accounts that want to validate, with the deposit held from each.
 	#[pallet::storage]
-	pub type Candidates<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, ()>;
+	pub type Candidates<T: Config> =
+		CountedStorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
 
 	/// The authorities of the current epoch with the weights BABE uses for them.
 	#[pallet::storage]
@@ -205,7 +227,8 @@ pub mod pallet {
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		/// Initial candidates and their scores, so a testnet starts with a chosen
-		/// weighting. Each needs session keys (pallet-session's genesis `keys`).
+		/// weighting. Each needs session keys (pallet-session's genesis `keys`) and the
+		/// candidacy deposit, which is held from it.
 		pub candidates: Vec<(T::AccountId, u128)>,
 		/// Slot and epoch length, if not the runtime's defaults.
 		pub timing: Option<SlotTiming>,
@@ -220,7 +243,12 @@ pub mod pallet {
 			);
 			for (who, score) in &self.candidates {
 				assert!(!Candidates::<T>::contains_key(who), "duplicate genesis candidate");
-				Candidates::<T>::insert(who, ());
+				let deposit = T::CandidacyDeposit::get();
+				assert!(
+					Pallet::<T>::hold_deposit(who, deposit).is_ok(),
+					"a genesis candidate cannot pay the candidacy deposit"
+				);
+				Candidates::<T>::insert(who, deposit);
 				Scores::<T>::insert(who, Score { value: *score, epoch: 0 });
 			}
 			if let Some(timing) = self.timing {
@@ -235,12 +263,16 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// `who` wants to validate.
-		CandidateAdded { who: T::AccountId },
-		/// `who` no longer wants to validate.
+		/// `who` wants to validate; `deposit` is held from it.
+		CandidateAdded { who: T::AccountId, deposit: BalanceOf<T> },
+		/// `who` no longer wants to validate; its deposit is released.
 		CandidateRemoved { who: T::AccountId },
-		/// Verified compute raised `validator`'s score by `fuel`.
-		ScoreCredited { validator: T::AccountId, fuel: u64 },
+		/// The candidate list was full: `who`, the lowest-scored candidate, made room for
+		/// `by`, which scores higher. `who`'s deposit is released.
+		CandidateDisplaced { who: T::AccountId, by: T::AccountId },
+		/// Verified compute raised `validator`'s score by `value`: the value burned on its
+		/// payment.
+		ScoreCredited { validator: T::AccountId, value: u128 },
 		/// The set for session `session` was picked by score, with these weights.
 		AuthoritiesPlanned { session: u32, authorities: Vec<(T::AccountId, u64)> },
 		/// Fewer than `MinAuthorities` candidates qualified for session `session`: the
@@ -256,8 +288,12 @@ pub mod pallet {
 		AlreadyCandidate,
 		/// The caller is not a candidate.
 		NotCandidate,
-		/// [`Config::MaxCandidates`] candidates exist already.
-		TooManyCandidates,
+		/// [`Config::MaxCandidates`] candidates exist already and none scores lower than
+		/// the caller: earn a higher score first.
+		CandidateListFull,
+		/// The caller cannot pay the candidacy deposit ([`Config::CandidacyDeposit`]) from
+		/// its free balance.
+		InsufficientDeposit,
 		/// The caller has no session keys: set them with `session.set_keys` first.
 		NoSessionKeys,
 		/// Only a current validator accepts referees.
@@ -285,22 +321,31 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Become a validator candidate. From the next epoch change on, the candidate
-		/// joins the authority set if its score is among the best.
+		/// Become a validator candidate, holding [`Config::CandidacyDeposit`]. From the
+		/// next epoch change on, the candidate joins the authority set if its score is
+		/// among the best.
 		///
-		/// Needs session keys (`session.set_keys`). Emits [`Event::CandidateAdded`].
+		/// Needs session keys (`session.set_keys`). When [`Config::MaxCandidates`]
+		/// candidates exist, the caller takes the place of the lowest-scored one if it
+		/// scores higher ([`Event::CandidateDisplaced`]), so that accounts squatting the
+		/// list cannot lock out validators that compute. Emits [`Event::CandidateAdded`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(<T as Config>::WeightInfo::validate())]
 		pub fn validate(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!Candidates::<T>::contains_key(&who), Error::<T>::AlreadyCandidate);
 			ensure!(Self::has_session_keys(&who), Error::<T>::NoSessionKeys);
-			ensure!(
-				Candidates::<T>::count() < T::MaxCandidates::get(),
-				Error::<T>::TooManyCandidates
-			);
-			Candidates::<T>::insert(&who, ());
-			Self::deposit_event(Event::CandidateAdded { who });
+			let deposit = T::CandidacyDeposit::get();
+			Self::hold_deposit(&who, deposit).map_err(|_| Error::<T>::InsufficientDeposit)?;
+			if Candidates::<T>::count() >= T::MaxCandidates::get() {
+				let (lowest, lowest_score) =
+					Self::lowest_candidate().ok_or(Error::<T>::CandidateListFull)?;
+				ensure!(Self::score_of(&who) > lowest_score, Error::<T>::CandidateListFull);
+				Self::remove_candidate(&lowest);
+				Self::deposit_event(Event::CandidateDisplaced { who: lowest, by: who.clone() });
+			}
+			Candidates::<T>::insert(&who, deposit);
+			Self::deposit_event(Event::CandidateAdded { who, deposit });
 			Ok(())
 		}
 
@@ -313,7 +358,7 @@ pub mod pallet {
 		pub fn chill(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(Candidates::<T>::contains_key(&who), Error::<T>::NotCandidate);
-			Candidates::<T>::remove(&who);
+			Self::remove_candidate(&who);
 			Self::deposit_event(Event::CandidateRemoved { who });
 			Ok(())
 		}
@@ -354,6 +399,38 @@ pub mod pallet {
 		/// Whether `who` is in the current authority set.
 		pub fn is_authority(who: &T::AccountId) -> bool {
 			Authorities::<T>::get().iter().any(|(validator, _)| validator == who)
+		}
+
+		/// Holds `deposit` from `who` for its candidacy.
+		fn hold_deposit(who: &T::AccountId, deposit: BalanceOf<T>) -> DispatchResult {
+			use fungible::MutateHold;
+			<T as Config>::Currency::hold(&HoldReason::Candidacy.into(), who, deposit)
+		}
+
+		/// Removes candidate `who` and releases its deposit.
+		fn remove_candidate(who: &T::AccountId) {
+			use fungible::MutateHold;
+			use frame_support::traits::tokens::Precision;
+			let deposit = Candidates::<T>::take(who);
+			// Best effort: the hold is exactly `deposit` while the invariant holds.
+			let _ = <T as Config>::Currency::release(
+				&HoldReason::Candidacy.into(),
+				who,
+				deposit,
+				Precision::BestEffort,
+			);
+		}
+
+		/// The candidate a newcomer displaces from a full list, with its score: the
+		/// lowest-scored, and of equal scores the greatest account (a fixed order). Reads
+		/// every candidate: at most [`Config::MaxCandidates`].
+		pub fn lowest_candidate() -> Option<(T::AccountId, u128)> {
+			Candidates::<T>::iter_keys()
+				.map(|who| {
+					let score = Self::score_of(&who);
+					(who, score)
+				})
+				.min_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
 		}
 
 		/// `who`'s score now.
@@ -403,14 +480,14 @@ pub mod pallet {
 }
 
 impl<T: Config> povc_primitives::VerifiedComputeSink<T::AccountId> for Pallet<T> {
-	fn note_verified_compute(_worker: &T::AccountId, beneficiary: &T::AccountId, fuel: u64) {
+	fn note_verified_compute(_worker: &T::AccountId, beneficiary: &T::AccountId, value: u128) {
 		use frame_support::traits::Get;
-		if fuel == 0 {
+		if value == 0 {
 			return;
 		}
 		let (epoch, kept) = (CurrentEpoch::<T>::get(), T::ScoreKeptPerEpoch::get());
-		Scores::<T>::mutate(beneficiary, |score| *score = score.at(epoch, kept).plus(fuel));
-		Self::deposit_event(Event::ScoreCredited { validator: beneficiary.clone(), fuel });
+		Scores::<T>::mutate(beneficiary, |score| *score = score.at(epoch, kept).plus(value));
+		Self::deposit_event(Event::ScoreCredited { validator: beneficiary.clone(), value });
 	}
 }
 

@@ -80,6 +80,7 @@ impl pallet_session::Config for Test {
 
 parameter_types! {
 	pub const BlockReward: Balance = 1_000;
+	pub const CandidacyDeposit: Balance = CANDIDACY_DEPOSIT;
 	pub const ScoreKeptPerEpoch: Perbill = Perbill::from_percent(90);
 	pub static MinScore: u128 = 1;
 	pub static MaxAuthorities: u32 = 4;
@@ -122,6 +123,8 @@ impl WorkerDirectory<AccountId> for MockWorkers {
 
 impl crate::Config for Test {
 	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type CandidacyDeposit = CandidacyDeposit;
 	type BlockReward = BlockReward;
 	type ScoreKeptPerEpoch = ScoreKeptPerEpoch;
 	type MinScore = MinScore;
@@ -162,6 +165,15 @@ pub fn keys_of(who: AccountId) -> MockSessionKeys {
 /// Endowment of accounts 1..=9.
 pub const ENDOWMENT: Balance = 10_000;
 
+/// Held from every candidate.
+pub const CANDIDACY_DEPOSIT: Balance = 100;
+
+/// Funds held from `who` for its candidacy.
+pub fn candidacy_held(who: AccountId) -> Balance {
+	use frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&crate::HoldReason::Candidacy.into(), &who)
+}
+
 /// Externalities with session keys for accounts 1..=5 and candidates 1..=4 scored
 /// 1 : 1 : 2 : 4 (× 1000), so the genesis set is 4, 3, 1, 2 weighted 4 : 2 : 1 : 1.
 pub fn new_test_ext() -> sp_io::TestExternalities {
@@ -198,6 +210,13 @@ pub fn run_test(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {
 		test();
 		crate::Pallet::<Test>::do_try_state().expect("invariants hold");
+		// The other half of the deposit invariant, which `try_state` cannot enumerate:
+		// nobody but a candidate has a candidacy deposit held.
+		for who in 1..=9 {
+			if !crate::Candidates::<Test>::contains_key(who) {
+				assert_eq!(candidacy_held(who), 0, "account {who} holds a deposit without candidacy");
+			}
+		}
 	});
 }
 

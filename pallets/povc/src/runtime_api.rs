@@ -14,7 +14,8 @@ use sp_runtime::Perbill;
 #[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct ScoreView<AccountId> {
 	pub account: AccountId,
-	/// The decayed sum of verified fuel credited to it, now.
+	/// The decayed sum of verified value (planck burned on verified payments) credited to
+	/// it, now.
 	pub score: u128,
 	/// Whether it asked to validate (`povc.validate`).
 	pub candidate: bool,

@@ -1,4 +1,5 @@
-//! Compute scores: exponentially decaying sums of verified fuel.
+//! Compute scores: exponentially decaying sums of verified value (planck burned on
+//! verified payments).
 //!
 //! Decaying every score at every epoch change would touch every account; instead a score
 //! remembers the epoch it is current for and is brought forward when read or credited.
@@ -20,7 +21,7 @@ use sp_runtime::{traits::Saturating, Perbill};
 	Debug,
 )]
 pub struct Score {
-	/// The decayed sum of verified fuel, as of `epoch`.
+	/// The decayed sum of verified value, as of `epoch`.
 	pub value: u128,
 	/// The epoch `value` is current for.
 	pub epoch: u32,
@@ -37,8 +38,8 @@ impl Score {
 		}
 	}
 
-	/// This score with `fuel` more verified compute.
-	pub fn plus(self, fuel: u64) -> Self {
-		Self { value: self.value.saturating_add(u128::from(fuel)), epoch: self.epoch }
+	/// This score with `value` more verified compute.
+	pub fn plus(self, value: u128) -> Self {
+		Self { value: self.value.saturating_add(value), epoch: self.epoch }
 	}
 }

@@ -17,10 +17,15 @@ parameter_types! {
 	pub const ScoreKeptPerEpoch: Perbill = Perbill::from_parts(995_198_050);
 	/// No validator holds more than half of the block production.
 	pub const MaxAuthorityShare: Perbill = Perbill::from_percent(50);
+	/// Ten minimum worker bonds: squatting all 256 candidate seats locks 256,000 UNIT, and
+	/// any candidate with a higher score displaces a squatter anyway.
+	pub const CandidacyDeposit: Balance = 1_000 * UNIT;
 }
 
 impl pallet_povc::Config for Runtime {
 	type Currency = Balances;
+	type RuntimeHoldReason = crate::RuntimeHoldReason;
+	type CandidacyDeposit = CandidacyDeposit;
 	type BlockReward = BlockReward;
 	type ScoreKeptPerEpoch = ScoreKeptPerEpoch;
 	/// Any verified compute qualifies; a score of 0 never does.

@@ -219,7 +219,7 @@ fn scores_table(scores: &serde_json::Value, authorities: &serde_json::Value) -> 
 	};
 	let mut lines = vec![format!(
 		"session {}, BABE epoch {}\n{:<48} {:>22} {:>9} {:>9}  candidate",
-		authorities["session"], authorities["epoch"], "account", "score (fuel)", "weight", "next"
+		authorities["session"], authorities["epoch"], "account", "score (planck burned)", "weight", "next"
 	)];
 	for entry in scores.as_array().into_iter().flatten() {
 		let account = &entry["account"];

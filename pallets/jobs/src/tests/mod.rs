@@ -8,6 +8,7 @@ mod congestion;
 mod disputes;
 mod programs;
 mod property;
+mod scoring;
 mod settlement;
 mod submission;
 mod timeouts;

@@ -1,15 +1,15 @@
-//! Compute scores: credited by verified fuel, decaying per epoch.
+//! Compute scores: credited by verified value, decaying per epoch.
 
 use crate::{mock::*, CurrentEpoch, Event, Pallet as PovcPallet, Score, Scores};
 use povc_primitives::VerifiedComputeSink;
 
 #[test]
-fn verified_fuel_raises_the_beneficiarys_score_and_decays_per_epoch() {
+fn verified_value_raises_the_beneficiarys_score_and_decays_per_epoch() {
 	run_test(|| {
 		assert_eq!(PovcPallet::<Test>::score_of(&2), 1_000);
 		// Worker 7 contributes to validator 2.
 		PovcPallet::<Test>::note_verified_compute(&7, &2, 500);
-		System::assert_last_event(Event::ScoreCredited { validator: 2, fuel: 500 }.into());
+		System::assert_last_event(Event::ScoreCredited { validator: 2, value: 500 }.into());
 		assert_eq!(PovcPallet::<Test>::score_of(&2), 1_500);
 		assert_eq!(PovcPallet::<Test>::score_of(&7), 0, "the worker itself gains nothing");
 
@@ -34,7 +34,7 @@ fn scores_decay_to_nothing_without_new_compute() {
 }
 
 #[test]
-fn zero_fuel_credits_nothing() {
+fn zero_value_credits_nothing() {
 	run_test(|| {
 		let events = System::events().len();
 		PovcPallet::<Test>::note_verified_compute(&7, &8, 0);
@@ -47,7 +47,7 @@ fn zero_fuel_credits_nothing() {
 fn scores_saturate_instead_of_overflowing() {
 	run_test(|| {
 		Scores::<Test>::insert(8, Score { value: u128::MAX - 1, epoch: 0 });
-		PovcPallet::<Test>::note_verified_compute(&7, &8, u64::MAX);
+		PovcPallet::<Test>::note_verified_compute(&7, &8, u128::MAX);
 		assert_eq!(PovcPallet::<Test>::score_of(&8), u128::MAX);
 	});
 }
