@@ -2,7 +2,7 @@
 # Install what building povc needs and the machine lacks; does nothing when all is there.
 #   Debian packages: clang, libclang-dev, protobuf-compiler, make, pkg-config, libssl-dev, curl
 #   Rust: targets wasm32v1-none (preferred by substrate-wasm-builder on Rust >= 1.84) and
-#         wasm32-unknown-unknown, component rust-src.
+#         wasm32-unknown-unknown, components rust-src and rustfmt.
 set -euo pipefail
 
 packages=(clang libclang-dev protobuf-compiler make pkg-config libssl-dev curl)
@@ -27,4 +27,5 @@ for target in wasm32v1-none wasm32-unknown-unknown; do
 	grep -qx "$target" <<<"$installed_targets" || rustup target add "$target"
 done
 rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 echo "install-prerequisites: all present"

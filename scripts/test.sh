@@ -7,6 +7,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$POVC_ROOT"
 
 scripts/install-prerequisites.sh
+# Formatting first: seconds, and a misformatted tree fails before an hour of building.
+cargo fmt --all --check || { echo "povc: run \`cargo fmt --all\`" >&2; exit 1; }
 build_node
 
 # Release profile, like the node: the tests share its compiled dependencies.

@@ -356,8 +356,10 @@ fn sixty_four_committee_draws_in_one_block_stay_within_the_weight_charged() {
 			status: ExecutionStatus::Exited(0),
 		};
 		for job in 0..timeouts {
-			let replicas: Vec<AccountId> =
-				pallet_jobs::Assignments::<Runtime>::get(job).iter().map(|a| a.worker.clone()).collect();
+			let replicas: Vec<AccountId> = pallet_jobs::Assignments::<Runtime>::get(job)
+				.iter()
+				.map(|a| a.worker.clone())
+				.collect();
 			let outputs: [&[u8]; 3] = [b"42", b"42", b"41"];
 			for (who, output) in replicas.iter().zip(outputs) {
 				let r = result(output);

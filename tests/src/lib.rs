@@ -4,8 +4,8 @@
 //!
 //! Every process a test starts is stopped by its own PID when the test ends, pass or fail.
 
-pub mod node;
 pub mod money;
+pub mod node;
 pub mod process;
 pub mod sign;
 pub mod testnet;

@@ -41,7 +41,8 @@ impl WorkerProcess {
 	/// Start `povc-worker run --register` for `key` against `node`, with its data dir under
 	/// `dir`, and `extra_args`.
 	pub fn start(node: &str, key: &str, dir: &Path, extra_args: &[&str]) -> Result<Self> {
-		let data_dir = dir.join(format!("worker-{}", key.trim_start_matches('/').replace('/', "-")));
+		let data_dir =
+			dir.join(format!("worker-{}", key.trim_start_matches('/').replace('/', "-")));
 		std::fs::create_dir_all(&data_dir)?;
 		let mut worker = Self {
 			key: key.into(),

@@ -8,10 +8,10 @@ use std::{
 };
 
 use jsonrpsee::ws_client::WsClient;
-use sp_keyring::Sr25519Keyring;
 use povc_e2e::{chain, money, node::start_dev, worker::WorkerProcess};
 use povc_runtime::Balance;
 use serde_json::Value;
+use sp_keyring::Sr25519Keyring;
 use sp_keyring::Sr25519Keyring::Alice;
 
 const PRIMES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/jobs/wasm/primes.wasm");
@@ -59,7 +59,8 @@ fn povc_fails(node: &str, args: &[&str], code: i32, message: &str) {
 }
 
 fn json(bytes: &[u8]) -> Value {
-	serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(bytes)))
+	serde_json::from_slice(bytes)
+		.unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(bytes)))
 }
 
 /// The number of primes below `n`.
@@ -153,7 +154,8 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 	let out = dir.path().join("out");
 	let (input_arg, out_arg) = (input.to_str().unwrap(), out.to_str().unwrap());
 	let submit = ["job", "submit", "--program", PRIMES, "--fuel", "1000000000", "--price", "1000"];
-	let args = [&alice[..], &submit, &["--input", input_arg, "--wait", "--output", out_arg]].concat();
+	let args =
+		[&alice[..], &submit, &["--input", input_arg, "--wait", "--output", out_arg]].concat();
 	povc_ok(&url, &args);
 	let expected = format!("primes below 100000: {}\n", primes_below(100_000));
 	assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
@@ -169,9 +171,20 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 	std::fs::write(&manifest, sweep.iter().map(|n| format!("{n}\n")).collect::<String>()).unwrap();
 	let outputs = dir.path().join("sweep");
 	let batch = [
-		"job", "submit-batch", "--program", &program, "--fuel", "100000000", "--price", "1000",
-		"--manifest", manifest.to_str().unwrap(), "--out-dir", outputs.to_str().unwrap(),
-		"--chunk", "8",
+		"job",
+		"submit-batch",
+		"--program",
+		&program,
+		"--fuel",
+		"100000000",
+		"--price",
+		"1000",
+		"--manifest",
+		manifest.to_str().unwrap(),
+		"--out-dir",
+		outputs.to_str().unwrap(),
+		"--chunk",
+		"8",
 	];
 	povc_ok(&url, &[&alice[..], &batch].concat());
 	for (i, n) in sweep.iter().enumerate() {
@@ -193,18 +206,53 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 
 	// Bad input: a clear error, a meaningful exit code, and not a planck spent.
 	let at_start = money::best_hash(&client).await.unwrap();
-	let before = chain::free_balance(&client, &Alice.to_account_id(), Some(at_start)).await.unwrap();
-	let missing = ["--key", "//Alice", "job", "submit", "--program", "/no/such.wasm", "--fuel", "1", "--price", "1"];
+	let before =
+		chain::free_balance(&client, &Alice.to_account_id(), Some(at_start)).await.unwrap();
+	let missing = [
+		"--key",
+		"//Alice",
+		"job",
+		"submit",
+		"--program",
+		"/no/such.wasm",
+		"--fuel",
+		"1",
+		"--price",
+		"1",
+	];
 	povc_fails(&url, &missing, 2, "cannot read /no/such.wasm");
 	let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
 	povc_fails(&url, &with_alice(&["program", "upload", readme]), 2, "not a valid job program");
 	povc_fails(&url, &with_alice(&["job", "result", "999999"]), 2, "there is no job 999999");
 	let unknown = "0x1111111111111111111111111111111111111111111111111111111111111111";
-	let args = ["--key", "//Alice", "job", "submit", "--program", unknown, "--fuel", "1", "--price", "1"];
+	let args =
+		["--key", "//Alice", "job", "submit", "--program", unknown, "--fuel", "1", "--price", "1"];
 	povc_fails(&url, &args, 2, "unknown program");
-	let greedy = ["--key", "//Alice", "job", "submit", "--program", PRIMES, "--fuel", "1000000000000", "--price", "100000000000"];
+	let greedy = [
+		"--key",
+		"//Alice",
+		"job",
+		"submit",
+		"--program",
+		PRIMES,
+		"--fuel",
+		"1000000000000",
+		"--price",
+		"100000000000",
+	];
 	povc_fails(&url, &greedy, 5, "not enough");
-	let pauper = ["--key", "//Nobody", "job", "submit", "--program", PRIMES, "--fuel", "1000", "--price", "1"];
+	let pauper = [
+		"--key",
+		"//Nobody",
+		"job",
+		"submit",
+		"--program",
+		PRIMES,
+		"--fuel",
+		"1000",
+		"--price",
+		"1",
+	];
 	povc_fails(&url, &pauper, 5, "not enough");
 	povc_fails("ws://127.0.0.1:1", &with_alice(&["balance"]), 4, "cannot reach a povc node");
 	povc_fails(&url, &["job", "cancel", "0"], 2, "needs a key");

@@ -91,8 +91,8 @@ async fn transfer_signed_by_alice_lands_with_matching_event_and_balances() {
 	let bob_after = free_balance(&client, &bob, Some(block)).await.unwrap();
 	assert_eq!(bob_after, bob_before + amount, "Bob receives exactly the amount");
 	// The block reward minted to the block's author (1 POVC): the only new money.
-	let reward = money::total_rewards(&client, block).await.unwrap() -
-		money::total_rewards(&client, parent).await.unwrap();
+	let reward = money::total_rewards(&client, block).await.unwrap()
+		- money::total_rewards(&client, parent).await.unwrap();
 	assert_eq!(reward, UNIT, "one block, one reward");
 	// Alice pays amount + fee; as the only authority she authored the block, so the fee
 	// went back to her with the reward: her net change is the reward less the amount.

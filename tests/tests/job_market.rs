@@ -246,12 +246,15 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	// Alice accepts them: nobody referees uninvited.
 	let accept = referees
 		.iter()
-		.map(|w| {
-			RuntimeCall::Povc(pallet_povc::Call::accept_referee { worker: w.to_account_id() })
-		})
+		.map(|w| RuntimeCall::Povc(pallet_povc::Call::accept_referee { worker: w.to_account_id() }))
 		.collect();
-	send(&client, &ctx, Alice, RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: accept }))
-		.await;
+	send(
+		&client,
+		&ctx,
+		Alice,
+		RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: accept }),
+	)
+	.await;
 	let code = wat::parse_str(PROGRAM).unwrap();
 	let program = H256(sp_crypto_hashing::blake2_256(&code));
 	send(&client, &ctx, Alice, RuntimeCall::Jobs(pallet_jobs::Call::upload_program { code })).await;
@@ -361,8 +364,7 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	assert_eq!(view["state"], "RefereesCommitting");
 	assert_eq!(assigned(&view, "Referee"), accounts(&referees));
 
-	send_all(&client, &ctx, referees.iter().map(|r| referee_commit(1, *r, b"42")).collect())
-		.await;
+	send_all(&client, &ctx, referees.iter().map(|r| referee_commit(1, *r, b"42")).collect()).await;
 	let events =
 		send_all(&client, &ctx, referees.iter().map(|r| referee_reveal(1, *r, b"42")).collect())
 			.await;

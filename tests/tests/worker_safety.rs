@@ -56,8 +56,10 @@ fn sleeper(clock: u32, flags: u32) -> Vec<u8> {
 
 /// Never ends: runs until its fuel is gone.
 fn spinner() -> Vec<u8> {
-	wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start") (loop (br 0))))"#)
-		.unwrap()
+	wat::parse_str(
+		r#"(module (memory (export "memory") 1) (func (export "_start") (loop (br 0))))"#,
+	)
+	.unwrap()
 }
 
 fn submit(program: &[u8], input: &[u8], fuel_limit: u64, deadline: u32) -> RuntimeCall {
@@ -125,13 +127,14 @@ async fn sleeping_and_unfinishable_jobs_slash_no_honest_worker() {
 	// commit period and the fuel's predicted time bound it as well).
 	let workers: Vec<_> = ["//Bob", "//Charlie", "//Dave"]
 		.iter()
-		.map(|key| WorkerProcess::start(&url, key, dir.path(), &["--max-run-seconds", "5"]).unwrap())
+		.map(|key| {
+			WorkerProcess::start(&url, key, dir.path(), &["--max-run-seconds", "5"]).unwrap()
+		})
 		.collect();
 	for who in [Bob, Charlie, Dave] {
 		wait_for(&format!("{who:?} to register"), 2 * MINUTE, || async {
-			let view: Option<Value> = client
-				.request("povc_worker", rpc_params![who.to_account_id().to_string()])
-				.await?;
+			let view: Option<Value> =
+				client.request("povc_worker", rpc_params![who.to_account_id().to_string()]).await?;
 			Ok(view.filter(|v| v["class"].is_array()))
 		})
 		.await
@@ -171,8 +174,9 @@ async fn sleeping_and_unfinishable_jobs_slash_no_honest_worker() {
 		let hash = chain::block_hash(&client, number).await.unwrap().unwrap();
 		for record in chain::events(&client, hash).await.unwrap() {
 			match record.event {
-				RuntimeEvent::Workers(pallet_workers::Event::Slashed { who, .. }) =>
-					panic!("{who} was slashed in block {number}"),
+				RuntimeEvent::Workers(pallet_workers::Event::Slashed { who, .. }) => {
+					panic!("{who} was slashed in block {number}")
+				},
 				RuntimeEvent::Jobs(pallet_jobs::Event::WorkerAbstained { job, .. }) => {
 					assert_eq!(job, 2, "only the unfinishable job is abstained from");
 					abstained += 1;

@@ -86,7 +86,9 @@ async fn payments_and_slashes(
 			match record.event {
 				RuntimeEvent::Jobs(pallet_jobs::Event::WorkerPaid { job, worker, .. })
 					if job == id =>
-					paid.push(worker),
+				{
+					paid.push(worker)
+				},
 				RuntimeEvent::Jobs(pallet_jobs::Event::WrongResultSlashed {
 					job,
 					worker,
@@ -179,7 +181,8 @@ async fn workers_run_commit_reveal_survive_a_crash_and_outvote_a_liar() {
 	let upload = pallet_jobs::Call::upload_program { code: PROGRAM.to_vec() };
 	send(&client, &ctx, Alice, RuntimeCall::Jobs(upload)).await;
 
-	let start = |key: &str, args: &[&str]| WorkerProcess::start(&url, key, dir.path(), args).unwrap();
+	let start =
+		|key: &str, args: &[&str]| WorkerProcess::start(&url, key, dir.path(), args).unwrap();
 	let mut bob = start("//Bob", &[]);
 	let charlie = start("//Charlie", &[]);
 	let mut dave = start("//Dave", &[]);
@@ -188,9 +191,8 @@ async fn workers_run_commit_reveal_survive_a_crash_and_outvote_a_liar() {
 	// `--register` bonds the minimum for each replica worker.
 	for who in [Bob, Charlie, Dave] {
 		wait_for(&format!("{who:?} to register"), 2 * MINUTE, || async {
-			let view: Option<Value> = client
-				.request("povc_worker", rpc_params![who.to_account_id().to_string()])
-				.await?;
+			let view: Option<Value> =
+				client.request("povc_worker", rpc_params![who.to_account_id().to_string()]).await?;
 			Ok(view.filter(|v| v["class"].is_array()))
 		})
 		.await
@@ -246,7 +248,8 @@ async fn workers_run_commit_reveal_survive_a_crash_and_outvote_a_liar() {
 
 	// ---- Job 2: Dave lies; the referees side with Bob and Charlie; Dave is slashed.
 	dave.stop();
-	let mut liar = WorkerProcess::start(&url, "//Dave", dir.path(), &["--test-corrupt-output"]).unwrap();
+	let mut liar =
+		WorkerProcess::start(&url, "//Dave", dir.path(), &["--test-corrupt-output"]).unwrap();
 	let from = chain::best_number(&client).await.unwrap();
 	send(&client, &ctx, Alice, submit(from + 1_000)).await;
 	let mut all = vec![&bob, &charlie, &liar];

@@ -26,7 +26,10 @@ fn main() {
 	if let Some(native) = native {
 		println!("{:<24} {:>9.3} s", "native", native.as_secs_f64());
 	}
-	println!("{:<24} {:>11} {:>9} {:>16} {:>12}", "sandbox profile", "time", "× native", "fuel", "Mfuel/s");
+	println!(
+		"{:<24} {:>11} {:>9} {:>16} {:>12}",
+		"sandbox profile", "time", "× native", "fuel", "Mfuel/s"
+	);
 	let profiles = [
 		("no fuel, no NaN canon.", false, false),
 		("fuel (same-class jobs)", true, false),
@@ -48,8 +51,13 @@ fn main() {
 			fuel = outcome.fuel_used;
 			started.elapsed()
 		});
-		let ratio = native.map_or("-".into(), |n| format!("{:.2}", time.as_secs_f64() / n.as_secs_f64()));
-		let rate = if metering { format!("{:.0}", fuel as f64 / time.as_secs_f64() / 1e6) } else { "-".into() };
+		let ratio =
+			native.map_or("-".into(), |n| format!("{:.2}", time.as_secs_f64() / n.as_secs_f64()));
+		let rate = if metering {
+			format!("{:.0}", fuel as f64 / time.as_secs_f64() / 1e6)
+		} else {
+			"-".into()
+		};
 		println!(
 			"{name:<24} {:>9.3} s {ratio:>9} {:>16} {rate:>12}",
 			time.as_secs_f64(),

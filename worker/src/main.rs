@@ -110,8 +110,7 @@ fn main() -> ExitCode {
 	let cli = Cli::parse();
 	tracing_subscriber::fmt()
 		.with_env_filter(
-			tracing_subscriber::EnvFilter::try_from_default_env()
-				.unwrap_or_else(|_| "info".into()),
+			tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
 		)
 		.with_writer(std::io::stderr)
 		// Colours only on a terminal: log files and journald get plain text.
@@ -123,9 +122,10 @@ fn main() -> ExitCode {
 			println!("{}", class::determinism_class());
 			Ok(ExitCode::SUCCESS)
 		},
-		Command::CompileModule { source, artifact, cross_class } =>
+		Command::CompileModule { source, artifact, cross_class } => {
 			modules::compile_module_command(&source, &artifact, cross_class)
-				.map(|()| ExitCode::SUCCESS),
+				.map(|()| ExitCode::SUCCESS)
+		},
 		Command::Run(args) => with_runtime(run(args)),
 		Command::Register(args) => with_runtime(register(args)),
 	};

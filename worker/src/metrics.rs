@@ -77,7 +77,8 @@ impl Metrics {
 	/// Serve `registry` at `http://{address}/metrics` until the process ends.
 	pub fn serve(registry: Registry, address: SocketAddr) {
 		tokio::spawn(async move {
-			if let Err(error) = substrate_prometheus_endpoint::init_prometheus(address, registry).await
+			if let Err(error) =
+				substrate_prometheus_endpoint::init_prometheus(address, registry).await
 			{
 				tracing::error!(%error, %address, "the Prometheus endpoint stopped");
 			}

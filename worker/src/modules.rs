@@ -61,7 +61,11 @@ pub struct Programs {
 impl Programs {
 	/// Programs compiled in a child process and cached under `dir` (or, without `dir`,
 	/// compiled in this process and kept in memory only).
-	pub fn new(dir: Option<PathBuf>, limits: CompileLimits, capacity: usize) -> crate::Result<Self> {
+	pub fn new(
+		dir: Option<PathBuf>,
+		limits: CompileLimits,
+		capacity: usize,
+	) -> crate::Result<Self> {
 		if let Some(dir) = &dir {
 			for profile in [Profile::SameClass, Profile::CrossClass] {
 				std::fs::create_dir_all(dir.join(profile.dir_name()))?;
@@ -127,8 +131,8 @@ impl Programs {
 	/// Whether the compiled program is at hand (so its code need not be downloaded).
 	pub fn is_cached(&self, hash: H256, cross_class: bool) -> bool {
 		let profile = Profile::of(cross_class);
-		self.memory.lock().expect("not poisoned").contains(&(profile, hash)) ||
-			self.disk.as_ref().is_some_and(|dir| artifact_path(dir, profile, hash).is_file())
+		self.memory.lock().expect("not poisoned").contains(&(profile, hash))
+			|| self.disk.as_ref().is_some_and(|dir| artifact_path(dir, profile, hash).is_file())
 	}
 
 	/// The compiled program `hash`; `code` is called for its bytes only if it must be
@@ -155,10 +159,16 @@ impl Programs {
 						// The chain validated the program, so failing to compile it here (out of
 						// time or memory, a crashed compiler) is this host's trouble: abstain,
 						// rather than retry until the commit deadline passes.
-						compile_in_child(&self.compiler, &code, cross_class, &artifact, self.limits)
-							.map_err(|error| {
-								Abstention::HostFailure(format!("cannot compile the program: {error}"))
-							})?;
+						compile_in_child(
+							&self.compiler,
+							&code,
+							cross_class,
+							&artifact,
+							self.limits,
+						)
+						.map_err(|error| {
+							Abstention::HostFailure(format!("cannot compile the program: {error}"))
+						})?;
 						load(sandbox, &artifact)
 							.ok_or("the compiler process wrote an artifact that does not load")?
 					},
@@ -286,7 +296,11 @@ fn limit_address_space(command: &mut Command, bytes: u64) {
 fn limit_address_space(_: &mut Command, _: u64) {}
 
 /// The `compile-module` subcommand: compile `source` into `artifact` and exit.
-pub fn compile_module_command(source: &Path, artifact: &Path, cross_class: bool) -> crate::Result<()> {
+pub fn compile_module_command(
+	source: &Path,
+	artifact: &Path,
+	cross_class: bool,
+) -> crate::Result<()> {
 	let wasm = std::fs::read(source)?;
 	let sandbox = Sandbox::new(SandboxConfig::for_job(cross_class))?;
 	let compiled = sandbox.engine().precompile_module(&wasm)?;

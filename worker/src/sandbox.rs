@@ -150,8 +150,9 @@ pub enum Abstention {
 impl fmt::Display for Abstention {
 	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 		match self {
-			Self::TimedOut { limit } =>
-				write!(f, "timed out: the run took longer than {:.3} s", limit.as_secs_f64()),
+			Self::TimedOut { limit } => {
+				write!(f, "timed out: the run took longer than {:.3} s", limit.as_secs_f64())
+			},
 			Self::HostFailure(message) => write!(f, "host failure: {message}"),
 			Self::Tampered(message) => write!(f, "tampered: {message}"),
 		}
@@ -178,8 +179,8 @@ pub fn check_hash(kind: &str, bytes: &[u8], expected: [u8; 32]) -> Result<(), Ab
 /// `GUARD_FACTOR` times as long as the slowest honest worker needs, plus a second for
 /// instantiation and scheduling.
 pub fn time_limit_for(fuel: u64, max: Duration) -> Duration {
-	let nanos = u128::from(fuel) * u128::from(GUARD_FACTOR) * 1_000_000_000 /
-		u128::from(WORST_CASE_FUEL_PER_SECOND);
+	let nanos = u128::from(fuel) * u128::from(GUARD_FACTOR) * 1_000_000_000
+		/ u128::from(WORST_CASE_FUEL_PER_SECOND);
 	let guarded = Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX));
 	guarded.saturating_add(Duration::from_secs(1)).min(max)
 }
@@ -402,8 +403,9 @@ impl Sandbox {
 						panic_message(&*panic)
 					)))
 				}),
-				Err(error) =>
-					Err(Abstention::HostFailure(format!("cannot start the run's thread: {error}"))),
+				Err(error) => {
+					Err(Abstention::HostFailure(format!("cannot start the run's thread: {error}")))
+				},
 			}
 		}))
 	}
@@ -498,10 +500,10 @@ fn judge(error: &wasmtime::Error, time_limit: Duration) -> Result<ExecutionStatu
 	}
 	// A limit the program broke, a fault of the program the sandbox refuses, a bad
 	// pointer the program gave WASI, or a known message for another such fault.
-	if error.downcast_ref::<LimitExceeded>().is_some() ||
-		error.downcast_ref::<ProgramFault>().is_some() ||
-		error.downcast_ref::<wiggle::GuestError>().is_some() ||
-		is_program_error(error)
+	if error.downcast_ref::<LimitExceeded>().is_some()
+		|| error.downcast_ref::<ProgramFault>().is_some()
+		|| error.downcast_ref::<wiggle::GuestError>().is_some()
+		|| is_program_error(error)
 	{
 		log_trap(error);
 		return Ok(ExecutionStatus::Trapped);
@@ -596,9 +598,9 @@ fn poll_oneoff(
 		(subscriptions as u32 as usize, events as u32 as usize, nevents as u32 as usize);
 	let within =
 		|start: usize, len: usize| start.checked_add(len).is_some_and(|end| end <= memory.len());
-	if !within(subscriptions, count * SUBSCRIPTION_SIZE) ||
-		!within(events, count * EVENT_SIZE) ||
-		!within(nevents, 4)
+	if !within(subscriptions, count * SUBSCRIPTION_SIZE)
+		|| !within(events, count * EVENT_SIZE)
+		|| !within(nevents, 4)
 	{
 		return Ok(ERRNO_FAULT);
 	}

@@ -26,9 +26,9 @@ use tokio::sync::{watch, Semaphore};
 
 use crate::{
 	chain::{Chain, Job},
-	sandbox::{check_hash, time_limit_for, Abstention},
 	metrics::{povc, Metrics},
 	modules::{JobParams, Programs},
+	sandbox::{check_hash, time_limit_for, Abstention},
 	store::{Execution, Sent, Store},
 	Result,
 };
@@ -179,7 +179,9 @@ impl Worker {
 					_ => Action::Reveal,
 				};
 				match saved {
-					Some(execution) => self.act(chain, execution, assignment, number, action).await?,
+					Some(execution) => {
+						self.act(chain, execution, assignment, number, action).await?
+					},
 					None => {
 						if self.lost.lock().expect("not poisoned").insert(key) {
 							tracing::error!(
@@ -192,7 +194,9 @@ impl Worker {
 				}
 			} else {
 				match saved {
-					Some(execution) => self.act(chain, execution, assignment, number, Action::Commit).await?,
+					Some(execution) => {
+						self.act(chain, execution, assignment, number, Action::Commit).await?
+					},
 					None if self.abstained.lock().expect("not poisoned").contains(&key) => {},
 					None => self.start_execution(chain, assignment.clone(), hash, number),
 				}
@@ -222,8 +226,9 @@ impl Worker {
 		let (worker, chain) = (self.clone(), chain.clone());
 		tokio::spawn(async move {
 			let outcome = match worker.execute(&chain, &assignment, at, commit_by).await {
-				Ok(Ok(execution)) =>
-					worker.act(&chain, execution, &assignment, finalized, Action::Commit).await,
+				Ok(Ok(execution)) => {
+					worker.act(&chain, execution, &assignment, finalized, Action::Commit).await
+				},
 				Ok(Err(abstention)) => worker.abstain(&chain, &assignment, abstention).await,
 				Err(error) => Err(error),
 			};
@@ -466,8 +471,9 @@ impl Worker {
 				continue;
 			}
 			let still_needed = chain.job(job, at).await?.is_some_and(|view| {
-				view.state.is_open() &&
-					view.assignments
+				view.state.is_open()
+					&& view
+						.assignments
 						.iter()
 						.any(|a| &a.worker == chain.account() && a.role == role)
 			});
@@ -492,15 +498,20 @@ impl Worker {
 			let Some(hash) = chain.block_hash(block).await? else { continue };
 			for event in chain.events(hash).await? {
 				match event {
-					RuntimeEvent::Jobs(pallet_jobs::Event::WorkerPaid { job, worker, amount, .. })
-						if &worker == chain.account() =>
-					{
+					RuntimeEvent::Jobs(pallet_jobs::Event::WorkerPaid {
+						job,
+						worker,
+						amount,
+						..
+					}) if &worker == chain.account() => {
 						self.metrics.earnings.inc_by(povc(amount));
 						tracing::info!(job, amount = %povc_client::amount::format_povc(amount), "paid");
 					},
-					RuntimeEvent::Workers(pallet_workers::Event::Slashed { who, offence, amount })
-						if &who == chain.account() =>
-					{
+					RuntimeEvent::Workers(pallet_workers::Event::Slashed {
+						who,
+						offence,
+						amount,
+					}) if &who == chain.account() => {
 						self.metrics.slashed.inc_by(povc(amount));
 						self.metrics.failures.with_label_values(&["slashed"]).inc();
 						tracing::warn!(?offence, amount = %povc_client::amount::format_povc(amount), "slashed");
@@ -521,7 +532,9 @@ impl Worker {
 				.lock()
 				.expect("not poisoned")
 				.iter()
-				.map(|((job, _), started)| format!("job {job} for {}s", started.elapsed().as_secs()))
+				.map(|((job, _), started)| {
+					format!("job {job} for {}s", started.elapsed().as_secs())
+				})
 				.collect();
 			if !running.is_empty() {
 				tracing::info!(running = %running.join(", "), "status");

@@ -124,7 +124,10 @@ mod tests {
 		let store = Store::open(dir.path()).unwrap();
 		assert_eq!(store.get(1, Role::Replica).unwrap(), Some(execution(1)));
 		assert_eq!(store.get(1, Role::Referee).unwrap(), None);
-		assert_eq!(store.get(2, Role::Replica).unwrap().unwrap().commit_sent.unwrap().at_finalized, 7);
+		assert_eq!(
+			store.get(2, Role::Replica).unwrap().unwrap().commit_sent.unwrap().at_finalized,
+			7
+		);
 		store.remove(1, Role::Replica).unwrap();
 		let jobs: Vec<_> = store.all().unwrap().into_iter().map(|e| e.job).collect();
 		assert_eq!(jobs, vec![2]);

@@ -290,8 +290,8 @@ mod benchmarks {
 		let program = super::upload_program::<T>(&requester);
 		let mut job = 0;
 		for _ in 0..T::MaxQueueLen::get() {
-			job = Pallet::<T>::do_submit(requester.clone(), max_spec::<T>(program))
-				.expect("submit");
+			job =
+				Pallet::<T>::do_submit(requester.clone(), max_spec::<T>(program)).expect("submit");
 		}
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), job);

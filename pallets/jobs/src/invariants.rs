@@ -55,7 +55,10 @@ impl<T: Config> Pallet<T> {
 				*refs.entry((BlobKind::Data, hash)).or_default() += 1;
 			}
 			let replicas = assignments.iter().filter(|a| a.role == Role::Replica).count();
-			if matches!(job.state, JobState::Committing | JobState::Revealing | JobState::Publishing) {
+			if matches!(
+				job.state,
+				JobState::Committing | JobState::Revealing | JobState::Publishing
+			) {
 				ensure(
 					replicas == usize::from(job.spec.replicas),
 					"a running job has all its replicas",

@@ -669,5 +669,4 @@ pub mod pallet {
 			Self::do_abstain(who, job)
 		}
 	}
-
 }

@@ -63,7 +63,8 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::ReputationUnreachable
 		);
 		// Room for the draw, a replica round and a dispute.
-		let earliest = now.saturating_add(T::DrawDelay::get()).saturating_add(Self::rounds_with_dispute());
+		let earliest =
+			now.saturating_add(T::DrawDelay::get()).saturating_add(Self::rounds_with_dispute());
 		ensure!(spec.deadline > earliest, Error::<T>::DeadlineTooSoon);
 		ensure!(
 			spec.deadline <= now.saturating_add(T::MaxJobLifetime::get()),
@@ -332,9 +333,23 @@ impl<T: Config> Pallet<T> {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		ensure!(job.state == JobState::Revealing, Error::<T>::WrongPhase);
 		let mut assignments = Assignments::<T>::get(job_id);
-		let commitment =
-			result_commitment(job_id, &who, &result.output_hash, result.fuel_used, &result.status, &salt);
-		Self::open_commitment(job_id, &job, &mut assignments, &who, Role::Replica, result, commitment)?;
+		let commitment = result_commitment(
+			job_id,
+			&who,
+			&result.output_hash,
+			result.fuel_used,
+			&result.status,
+			&salt,
+		);
+		Self::open_commitment(
+			job_id,
+			&job,
+			&mut assignments,
+			&who,
+			Role::Replica,
+			result,
+			commitment,
+		)?;
 		if Self::all_revealed(&assignments, Role::Replica) {
 			Self::settle_replicas(job_id, &mut job, &mut assignments)?;
 		}
@@ -358,7 +373,15 @@ impl<T: Config> Pallet<T> {
 		let mut assignments = Assignments::<T>::get(job_id);
 		let commitment =
 			referee_commitment(job_id, &who, &output, result.fuel_used, &result.status, &salt);
-		Self::open_commitment(job_id, &job, &mut assignments, &who, Role::Referee, result, commitment)?;
+		Self::open_commitment(
+			job_id,
+			&job,
+			&mut assignments,
+			&who,
+			Role::Referee,
+			result,
+			commitment,
+		)?;
 		if !Outputs::<T>::contains_key(job_id, result.output_hash) {
 			Outputs::<T>::insert(job_id, result.output_hash, output);
 		}

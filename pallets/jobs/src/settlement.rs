@@ -20,8 +20,8 @@ use povc_primitives::{
 	ClassFilter, JobId, Offence, Purpose, RefereePool, SelectionRequest, VerifiedComputeSink,
 	WorkerRegistry,
 };
-use sp_runtime::Permill;
 use sp_core::Get;
+use sp_runtime::Permill;
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	SaturatedConversion,
@@ -104,7 +104,11 @@ impl<T: Config> Pallet<T> {
 			T::Workers::note_verified(worker);
 			if !burned.is_zero() {
 				let beneficiary = T::Workers::compute_beneficiary(worker);
-				T::ComputeSink::note_verified_compute(worker, &beneficiary, burned.saturated_into());
+				T::ComputeSink::note_verified_compute(
+					worker,
+					&beneficiary,
+					burned.saturated_into(),
+				);
 			}
 		}
 	}
@@ -114,7 +118,8 @@ impl<T: Config> Pallet<T> {
 	/// would use randomness the last replica to reveal knew when it chose to reveal.
 	pub(crate) fn open_dispute(job_id: JobId, job: &mut JobOf<T>) {
 		let now = frame_system::Pallet::<T>::block_number();
-		let draw_at = Self::schedule_timeout(job_id, job, now, now.saturating_add(T::DrawDelay::get()));
+		let draw_at =
+			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::DrawDelay::get()));
 		job.state = JobState::DrawingReferees;
 		Self::deposit_event(Event::DisputeOpened { job: job_id, draw_at });
 	}

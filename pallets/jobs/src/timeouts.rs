@@ -57,7 +57,10 @@ impl<T: Config> Pallet<T> {
 
 	/// Removes up to `budget` entries of `Queue` due at or before `now`, oldest block
 	/// first, starting at (and moving) the queue's cursor.
-	pub(crate) fn take_due<Queue, Cursor>(now: BlockNumberFor<T>, budget: u32) -> Due<BlockNumberFor<T>>
+	pub(crate) fn take_due<Queue, Cursor>(
+		now: BlockNumberFor<T>,
+		budget: u32,
+	) -> Due<BlockNumberFor<T>>
 	where
 		Queue: IterableStorageDoubleMap<BlockNumberFor<T>, JobId, ()>,
 		Cursor: StorageValue<BlockNumberFor<T>, Query = Option<BlockNumberFor<T>>>,
@@ -70,8 +73,7 @@ impl<T: Config> Pallet<T> {
 		while block <= now && (due.jobs.len() as u32) < budget && due.steps < max_steps {
 			due.steps += 1;
 			let wanted = budget - due.jobs.len() as u32;
-			let found: Vec<JobId> =
-				Queue::iter_key_prefix(block).take(wanted as usize).collect();
+			let found: Vec<JobId> = Queue::iter_key_prefix(block).take(wanted as usize).collect();
 			let finished = (found.len() as u32) < wanted;
 			for job_id in found {
 				Queue::remove(block, job_id);

@@ -1,10 +1,12 @@
 //! Benchmarks of pallet-povc's calls and of the per-block reward.
 
-use crate::{Authorities, Call, Candidates, Config, HoldReason, Pallet, Score, Scores, TotalRewards};
-use povc_primitives::WorkerDirectory;
+use crate::{
+	Authorities, Call, Candidates, Config, HoldReason, Pallet, Score, Scores, TotalRewards,
+};
 use frame_benchmarking::v2::*;
 use frame_support::traits::Get;
 use frame_system::RawOrigin;
+use povc_primitives::WorkerDirectory;
 
 /// What a benchmark cannot set up through this pallet alone.
 pub trait BenchmarkHelper<AccountId> {

@@ -5,11 +5,11 @@ use crate::{
 	Scores, TotalRewards, WeightedSetOf,
 };
 use alloc::vec::Vec;
+use frame_support::traits::Get;
 use frame_support::{
 	ensure,
 	traits::fungible::{Inspect, InspectHold},
 };
-use frame_support::traits::Get;
 use sp_runtime::TryRuntimeError;
 
 impl<T: Config> Pallet<T> {

@@ -409,8 +409,8 @@ pub mod pallet {
 
 		/// Removes candidate `who` and releases its deposit.
 		fn remove_candidate(who: &T::AccountId) {
-			use fungible::MutateHold;
 			use frame_support::traits::tokens::Precision;
+			use fungible::MutateHold;
 			let deposit = Candidates::<T>::take(who);
 			// Best effort: the hold is exactly `deposit` while the invariant holds.
 			let _ = <T as Config>::Currency::release(

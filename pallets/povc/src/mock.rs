@@ -214,7 +214,11 @@ pub fn run_test(test: impl FnOnce()) {
 		// nobody but a candidate has a candidacy deposit held.
 		for who in 1..=9 {
 			if !crate::Candidates::<Test>::contains_key(who) {
-				assert_eq!(candidacy_held(who), 0, "account {who} holds a deposit without candidacy");
+				assert_eq!(
+					candidacy_held(who),
+					0,
+					"account {who} holds a deposit without candidacy"
+				);
 			}
 		}
 	});

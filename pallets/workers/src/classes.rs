@@ -103,7 +103,8 @@ impl<T: Config> Pallet<T> {
 		if let Some(mut class) = Classes::<T>::get(class_id) {
 			let mut changed = false;
 			for tree in TREES {
-				changed |= Self::set_weight(class_id, &mut class, tree, info.leaf, info.weight(tree));
+				changed |=
+					Self::set_weight(class_id, &mut class, tree, info.leaf, info.weight(tree));
 			}
 			if changed {
 				Classes::<T>::insert(class_id, class);
@@ -161,7 +162,8 @@ pub mod populate {
 			Pallet::<T>::grow_trees(class_id, &mut class);
 		}
 		let weight: u128 = bond.saturated_into();
-		let template = WorkerInfo::<T>::new(bond, T::MaxCapacity::get(), class.name.clone(), class_id, 0);
+		let template =
+			WorkerInfo::<T>::new(bond, T::MaxCapacity::get(), class.name.clone(), class_id, 0);
 		for i in 0..n {
 			let leaf = start + i;
 			let who = account(i);

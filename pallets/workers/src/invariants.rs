@@ -59,7 +59,8 @@ impl<T: Config> Pallet<T> {
 			for leaf in 0..class.leaves {
 				let who = Leaves::<T>::get(class_id, leaf).ok_or("a leaf without a worker")?;
 				if records {
-					let info = Workers::<T>::get(&who).ok_or("a leaf's worker is not registered")?;
+					let info =
+						Workers::<T>::get(&who).ok_or("a leaf's worker is not registered")?;
 					ensure!(info.class_id == class_id, "a worker is a leaf of another class");
 					ensure!(info.leaf == leaf, "a worker's leaf index is wrong");
 					ensure!(!info.class.is_empty(), "a worker has an empty class");

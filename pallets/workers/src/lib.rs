@@ -58,8 +58,8 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
-mod invariants;
 pub mod classes;
+mod invariants;
 mod registry_impl;
 pub mod runtime_api;
 pub mod selection;
@@ -257,8 +257,7 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			for class in &self.classes {
-				let class: ClassOf<T> =
-					class.clone().try_into().expect("genesis class too long");
+				let class: ClassOf<T> = class.clone().try_into().expect("genesis class too long");
 				Pallet::<T>::do_allow_class(class).expect("genesis class cannot be allowed");
 			}
 			for (who, bond, capacity, class) in &self.workers {
@@ -583,7 +582,8 @@ pub mod pallet {
 			let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 			// A referee referees for the validator it contributes to: moving its compute
 			// elsewhere ends that (the new validator must accept it anew).
-			let dropped = info.referee_for.take_if(|validator| Some(&*validator) != target.as_ref());
+			let dropped =
+				info.referee_for.take_if(|validator| Some(&*validator) != target.as_ref());
 			info.contribute_to = target.clone();
 			if let Some(validator) = dropped {
 				// Out of the referee tree.

@@ -136,8 +136,8 @@ impl ExtBuilder {
 			workers: self.workers,
 			..Default::default()
 		}
-			.assimilate_storage(&mut storage)
-			.unwrap();
+		.assimilate_storage(&mut storage)
+		.unwrap();
 		let mut ext = sp_io::TestExternalities::new(storage);
 		ext.execute_with(|| {
 			System::set_block_number(1);

@@ -6,9 +6,9 @@ use frame_support::{
 	ensure,
 	pallet_prelude::DispatchResult,
 	traits::{
-	fungible::{hold::Balanced as BalancedHold, MutateHold},
-	tokens::{Fortitude, Precision, Restriction},
-	Get, Imbalance, OnUnbalanced,
+		fungible::{hold::Balanced as BalancedHold, MutateHold},
+		tokens::{Fortitude, Precision, Restriction},
+		Get, Imbalance, OnUnbalanced,
 	},
 };
 use povc_primitives::{ClassId, Offence, SelectionRequest, WorkerDirectory, WorkerRegistry};

@@ -83,7 +83,9 @@ impl<T: Config> Source<T> {
 }
 
 /// Draws `request.count` workers; see the module documentation.
-pub fn select<T: Config>(request: &SelectionRequest<'_, T::AccountId>) -> Option<Vec<T::AccountId>> {
+pub fn select<T: Config>(
+	request: &SelectionRequest<'_, T::AccountId>,
+) -> Option<Vec<T::AccountId>> {
 	if request.count == 0 {
 		return Some(Vec::new());
 	}
@@ -113,8 +115,7 @@ pub fn select<T: Config>(request: &SelectionRequest<'_, T::AccountId>) -> Option
 		if total == 0 {
 			return None;
 		}
-		let (index, point) =
-			weighted_index(remaining.iter().copied(), randomness.below(total))?;
+		let (index, point) = weighted_index(remaining.iter().copied(), randomness.below(total))?;
 		let source = sources.get_mut(index)?;
 		let leaf =
 			sortition::find::<T>(source.id, tree, source.info.height, point, &source.excluded)?;
@@ -123,8 +124,8 @@ pub fn select<T: Config>(request: &SelectionRequest<'_, T::AccountId>) -> Option
 		sortition::reads::note();
 		let info = Workers::<T>::get(&who)?;
 		source.excluded.push(Excluded { leaf, weight: info.weight(tree) });
-		let accepted = info.reputation() >= request.min_reputation &&
-			match request.purpose {
+		let accepted = info.reputation() >= request.min_reputation
+			&& match request.purpose {
 				Purpose::Replicas => true,
 				Purpose::Referees(is_referee) => is_referee(&who),
 			};
@@ -176,8 +177,8 @@ fn sources<T: Config>(
 				.map(|(id, info)| source(id, info))
 				.filter(|s| {
 					let out = s.excluded.len() as u32;
-					s.info.bonded.workers >= request.min_class_size &&
-						s.info.totals(tree).workers.saturating_sub(out) >= request.count
+					s.info.bonded.workers >= request.min_class_size
+						&& s.info.totals(tree).workers.saturating_sub(out) >= request.count
 				})
 				.collect();
 			let total = able.iter().fold(0u128, |sum, s| sum.saturating_add(s.remaining(tree)));

@@ -166,9 +166,7 @@ pub fn total_without<T: Config>(
 	height: u8,
 	excluded: &[Excluded],
 ) -> u128 {
-	excluded
-		.iter()
-		.fold(total::<T>(class, tree, height), |total, e| total.saturating_sub(e.weight))
+	excluded.iter().fold(total::<T>(class, tree, height), |total, e| total.saturating_sub(e.weight))
 }
 
 /// The leaf whose cumulative-weight interval contains `point`, in the tree less the

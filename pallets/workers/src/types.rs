@@ -1,13 +1,13 @@
 //! The records the pallet stores.
 
+use crate::sortition::{self, Tree};
 use crate::{BalanceOf, Config};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::traits::Get;
 use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::ClassId;
 use scale_info::TypeInfo;
-use crate::sortition::{self, Tree};
-use frame_support::traits::Get;
 use sp_runtime::{traits::Zero, Permill, SaturatedConversion, Saturating};
 
 /// Part of a bond that is being unbonded: still held (and so still accounted for under

@@ -132,12 +132,9 @@ impl pallet_jobs::benchmarking::BenchmarkHelper<crate::AccountId> for BenchmarkW
 		if !Workers::is_allowed(&class_id) {
 			Workers::allow_class(crate::RuntimeOrigin::root(), class).expect("room for a class");
 		}
-		pallet_workers::classes::populate::workers::<Runtime>(
-			class_id,
-			n,
-			MinBond::get(),
-			|i| frame_benchmarking::account("filler", i, 7),
-		);
+		pallet_workers::classes::populate::workers::<Runtime>(class_id, n, MinBond::get(), |i| {
+			frame_benchmarking::account("filler", i, 7)
+		});
 		// As high as the largest registry makes the trees: every walk is that long.
 		pallet_workers::classes::populate::grow_to::<Runtime>(
 			class_id,
@@ -166,10 +163,8 @@ impl pallet_jobs::benchmarking::BenchmarkHelper<crate::AccountId> for BenchmarkW
 		if let Some((validator, _)) = pallet_povc::Authorities::<Runtime>::get().first() {
 			let target = sp_runtime::MultiAddress::Id(validator.clone());
 			let _ = Workers::contribute_to(crate::RuntimeOrigin::signed(who.clone()), Some(target));
-			let _ = Povc::accept_referee(
-				crate::RuntimeOrigin::signed(validator.clone()),
-				who.clone(),
-			);
+			let _ =
+				Povc::accept_referee(crate::RuntimeOrigin::signed(validator.clone()), who.clone());
 		}
 	}
 }

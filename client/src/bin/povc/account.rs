@@ -98,11 +98,9 @@ pub fn keys(global: &Global, command: KeysCommand) -> Outcome {
 				None => signer(global)?,
 			};
 			let public = format!("0x{}", hex::encode(signer.pair().public()));
-			print(
-				global.json,
-				json!({ "address": signer.address(), "publicKey": public }),
-				|| format!("address:    {}\npublic key: {public}", signer.address()),
-			);
+			print(global.json, json!({ "address": signer.address(), "publicKey": public }), || {
+				format!("address:    {}\npublic key: {public}", signer.address())
+			});
 		},
 	}
 	Ok(())
@@ -159,7 +157,14 @@ pub async fn transfer(global: &Global, args: TransferArgs) -> Outcome {
 	print(
 		global.json,
 		json!({ "to": to.to_ss58check(), "amount": args.amount.to_string(), "block": inclusion.block }),
-		|| format!("sent {} to {} in block {:?}", format_povc(args.amount), to.to_ss58check(), inclusion.block),
+		|| {
+			format!(
+				"sent {} to {} in block {:?}",
+				format_povc(args.amount),
+				to.to_ss58check(),
+				inclusion.block
+			)
+		},
 	);
 	Ok(())
 }
@@ -196,9 +201,15 @@ pub async fn scores(global: &Global) -> Outcome {
 	use jsonrpsee::core::client::ClientT;
 	let connection = &connect(global).await?;
 	let request = |method: &'static str| async move {
-		connection.client().request::<serde_json::Value, _>(method, jsonrpsee::rpc_params![]).await.map_err(|e| {
-			Failure::other(format!("this node does not serve {method} ({e}): is it a povc node?"))
-		})
+		connection
+			.client()
+			.request::<serde_json::Value, _>(method, jsonrpsee::rpc_params![])
+			.await
+			.map_err(|e| {
+				Failure::other(format!(
+					"this node does not serve {method} ({e}): is it a povc node?"
+				))
+			})
 	};
 	let scores = request("povc_scores").await?;
 	let authorities = request("povc_authorities").await?;
@@ -219,7 +230,12 @@ fn scores_table(scores: &serde_json::Value, authorities: &serde_json::Value) -> 
 	};
 	let mut lines = vec![format!(
 		"session {}, BABE epoch {}\n{:<48} {:>22} {:>9} {:>9}  candidate",
-		authorities["session"], authorities["epoch"], "account", "score (planck burned)", "weight", "next"
+		authorities["session"],
+		authorities["epoch"],
+		"account",
+		"score (planck burned)",
+		"weight",
+		"next"
 	)];
 	for entry in scores.as_array().into_iter().flatten() {
 		let account = &entry["account"];

@@ -40,8 +40,7 @@ impl Failure {
 /// Client errors: exit code 4 if the node could not be reached, else 1.
 impl From<povc_client::Error> for Failure {
 	fn from(error: povc_client::Error) -> Self {
-		let code =
-			if error.is::<povc_client::connection::Unreachable>() { 4 } else { 1 };
+		let code = if error.is::<povc_client::connection::Unreachable>() { 4 } else { 1 };
 		Self { code, message: error.to_string() }
 	}
 }

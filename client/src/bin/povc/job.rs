@@ -192,9 +192,9 @@ fn read_input(input: Option<&str>) -> Outcome<Vec<u8>> {
 async fn program_arg(connection: &Connection, program: &str) -> Outcome<(Option<Vec<u8>>, H256)> {
 	let path = Path::new(program);
 	if !path.exists() && program.starts_with("0x") {
-		let hash: H256 = program
-			.parse()
-			.map_err(|_| Failure::input(format!("{program:?} is neither a file nor a program hash")))?;
+		let hash: H256 = program.parse().map_err(|_| {
+			Failure::input(format!("{program:?} is neither a file nor a program hash"))
+		})?;
 		if !connection.blob_exists(pallet_jobs::BlobKind::Program, hash).await? {
 			return Err(Failure::input(format!(
 				"unknown program {program}: upload it (povc program upload FILE.wasm) or pass \
@@ -331,10 +331,12 @@ fn describe_progress(job: &Job) -> String {
 		JobState::Revealing => format!("revealing ({} revealed)", count(false, true)),
 		JobState::Publishing => "replicas agreed; a replica publishes the output".into(),
 		JobState::DrawingReferees => "disputed: the referee committee is drawn shortly".into(),
-		JobState::RefereesCommitting =>
-			format!("disputed: referees committing ({} committed)", count(true, false)),
-		JobState::RefereesRevealing =>
-			format!("disputed: referees revealing ({} revealed)", count(true, true)),
+		JobState::RefereesCommitting => {
+			format!("disputed: referees committing ({} committed)", count(true, false))
+		},
+		JobState::RefereesRevealing => {
+			format!("disputed: referees revealing ({} revealed)", count(true, true))
+		},
 		JobState::Verified => "verified".into(),
 		JobState::Unverified => "settled, unverified (one replica)".into(),
 		JobState::Failed(reason) => format!("failed: {reason:?} (escrow refunded)"),
@@ -356,10 +358,9 @@ async fn finish(
 			describe_progress(job)
 		)));
 	}
-	let bytes = connection
-		.result(job.id)
-		.await?
-		.ok_or_else(|| Failure::other(format!("job {} settled but its output was cleared", job.id)))?;
+	let bytes = connection.result(job.id).await?.ok_or_else(|| {
+		Failure::other(format!("job {} settled but its output was cleared", job.id))
+	})?;
 	write_output(global, job, &bytes, output)
 }
 
@@ -480,7 +481,12 @@ async fn cancel(global: &Global, id: JobId) -> Outcome {
 	Ok(())
 }
 
-async fn list(global: &Global, account: Option<String>, after: Option<JobId>, limit: u32) -> Outcome {
+async fn list(
+	global: &Global,
+	account: Option<String>,
+	after: Option<JobId>,
+	limit: u32,
+) -> Outcome {
 	let who = account_of(global, account.as_deref())?;
 	let connection = connect(global).await?;
 	let ids = connection.jobs_by_requester(&who, after, Some(limit)).await?;
@@ -508,9 +514,8 @@ async fn submit_batch(global: &Global, args: BatchArgs) -> Outcome {
 	if inputs.is_empty() {
 		return Err(Failure::input("the manifest has no inputs"));
 	}
-	std::fs::create_dir_all(&args.out_dir).map_err(|e| {
-		Failure::input(format!("cannot create {}: {e}", args.out_dir.display()))
-	})?;
+	std::fs::create_dir_all(&args.out_dir)
+		.map_err(|e| Failure::input(format!("cannot create {}: {e}", args.out_dir.display())))?;
 	let signer = signer(global)?;
 	let connection = connect(global).await?;
 	let params = &args.params;
@@ -548,7 +553,11 @@ async fn submit_batch(global: &Global, args: BatchArgs) -> Outcome {
 	}
 	progress(
 		global.json,
-		&format!("submitted {} jobs in {} extrinsics: {ids:?}", ids.len(), inputs.len().div_ceil(args.chunk.max(1))),
+		&format!(
+			"submitted {} jobs in {} extrinsics: {ids:?}",
+			ids.len(),
+			inputs.len().div_ceil(args.chunk.max(1))
+		),
 	);
 
 	let jobs = follow_all(global, &connection, &ids).await?;
@@ -563,7 +572,8 @@ async fn submit_batch(global: &Global, args: BatchArgs) -> Outcome {
 			let path = args.out_dir.join(format!("{name}.out"));
 			std::fs::write(&path, bytes).map(|()| path)
 		});
-		let file = file.transpose().map_err(|e| Failure::other(format!("cannot write an output: {e}")))?;
+		let file =
+			file.transpose().map_err(|e| Failure::other(format!("cannot write an output: {e}")))?;
 		failed += usize::from(file.is_none());
 		results.push(json!({
 			"name": name,

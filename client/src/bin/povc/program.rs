@@ -78,7 +78,10 @@ pub async fn ensure_program(
 	}
 	let deposit = pallet_jobs::Pallet::<Runtime>::blob_deposit(code.len() as u32);
 	ensure_funds(connection, signer, deposit, "the program's storage deposit").await?;
-	progress(global.json, &format!("uploading program {hash:?} (deposit {})", format_povc(deposit)));
+	progress(
+		global.json,
+		&format!("uploading program {hash:?} (deposit {})", format_povc(deposit)),
+	);
 	let call = RuntimeCall::Jobs(pallet_jobs::Call::upload_program { code: code.to_vec() });
 	connection.execute(signer, call).await?;
 	Ok((hash, true))

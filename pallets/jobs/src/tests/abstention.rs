@@ -37,7 +37,10 @@ fn an_abstaining_replica_is_replaced_and_keeps_its_bond() {
 		assert_eq!(bond_held(first[2]), 1_000, "abstaining costs no bond");
 		assert_eq!(slashes(), 0);
 		let reputation = pallet_workers::Pallet::<Test>::reputation_of(&first[2]).unwrap();
-		assert!(reputation < sp_runtime::Permill::from_percent(50), "but reputation: {reputation:?}");
+		assert!(
+			reputation < sp_runtime::Permill::from_percent(50),
+			"but reputation: {reputation:?}"
+		);
 		let now = assigned(job, Role::Replica);
 		assert!(now.contains(&spare) && !now.contains(&first[2]));
 		commit(spare, job, b"42", 600);
@@ -70,7 +73,11 @@ fn a_job_nobody_can_finish_fails_pays_the_abstention_fee_and_slashes_nobody() {
 		assert_eq!(record.state, JobState::Failed(FailureReason::Abstained));
 		// 1 % of one replica's maximum payment (1000 fuel × 2) per abstention.
 		let fee = 3 * (FUEL_LIMIT as Balance * PRICE) / 100;
-		assert!(jobs_events().contains(&Event::AbstentionsCharged { job, abstentions: 3, burned: fee }));
+		assert!(jobs_events().contains(&Event::AbstentionsCharged {
+			job,
+			abstentions: 3,
+			burned: fee
+		}));
 		assert_eq!(free(2), requester_before - fee);
 		assert_eq!(escrow_held(2), 0);
 		for w in [11, 12, 13] {
@@ -87,9 +94,15 @@ fn abstaining_is_only_for_an_assigned_worker_that_has_not_committed() {
 		assert_noop!(Jobs::abstain(RuntimeOrigin::signed(14), job), Error::<Test>::NotAssigned);
 		assert_noop!(Jobs::abstain(RuntimeOrigin::signed(11), 99), Error::<Test>::UnknownJob);
 		commit(11, job, b"42", 600);
-		assert_noop!(Jobs::abstain(RuntimeOrigin::signed(11), job), Error::<Test>::AlreadyCommitted);
+		assert_noop!(
+			Jobs::abstain(RuntimeOrigin::signed(11), job),
+			Error::<Test>::AlreadyCommitted
+		);
 		abstain(12, job);
-		assert_noop!(Jobs::abstain(RuntimeOrigin::signed(12), job), Error::<Test>::AlreadyAbstained);
+		assert_noop!(
+			Jobs::abstain(RuntimeOrigin::signed(12), job),
+			Error::<Test>::AlreadyAbstained
+		);
 		let (result, _) = result_of(b"42", 600);
 		let commitment = povc_primitives::result_commitment(
 			job,

@@ -40,8 +40,14 @@ fn a_front_run_commitment_harms_only_the_copier() {
 		let (job, w) = job_with_replicas();
 		let (victim, copier) = (w[0], w[1]);
 		let (result, _) = result_of(b"a", 1);
-		let pending =
-			result_commitment(job, &victim, &result.output_hash, 1, &result.status, &salt_of(victim));
+		let pending = result_commitment(
+			job,
+			&victim,
+			&result.output_hash,
+			1,
+			&result.status,
+			&salt_of(victim),
+		);
 		assert_ok!(Jobs::commit(RuntimeOrigin::signed(copier), job, pending));
 		assert_ok!(Jobs::commit(RuntimeOrigin::signed(victim), job, pending));
 		commit(w[2], job, b"a", 1);
@@ -113,10 +119,7 @@ fn bad_reveals_get_precise_errors_and_change_nothing() {
 			Error::<Test>::WrongPhase
 		);
 		reveal_only(w[0], job, b"a", 1);
-		assert_noop!(
-			Jobs::reveal(who, job, result, salt_of(w[0])),
-			Error::<Test>::AlreadyRevealed
-		);
+		assert_noop!(Jobs::reveal(who, job, result, salt_of(w[0])), Error::<Test>::AlreadyRevealed);
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Revealing);
 	});
 }
@@ -150,8 +153,8 @@ fn agreed_output_is_published_after_the_reveals_and_then_settles() {
 			Error::<Test>::OutputHashMismatch
 		);
 		let before = free(w[1]);
-		let info = Jobs::publish_output(RuntimeOrigin::signed(w[1]), job, bounded(b"a"))
-			.expect("publish");
+		let info =
+			Jobs::publish_output(RuntimeOrigin::signed(w[1]), job, bounded(b"a")).expect("publish");
 		assert_eq!(info.pays_fee, frame_support::dispatch::Pays::No, "free for the publisher");
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
 		assert_eq!(Jobs::result_of(job).unwrap(), b"a".to_vec());

@@ -8,7 +8,7 @@
 //! victim was slashed for not committing; a full window also shortened phases and left
 //! jobs without a pruning entry.
 
-use crate::{mock::*, Jobs as JobsStorage, JobState, PruningCursor, Role, TimeoutCursor};
+use crate::{mock::*, JobState, Jobs as JobsStorage, PruningCursor, Role, TimeoutCursor};
 
 /// How many jobs the attacker submits and cancels in each block: more than
 /// `MaxTimeoutsPerBlock` (8), so that their prunings pile up.

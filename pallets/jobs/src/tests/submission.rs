@@ -191,9 +191,15 @@ fn cancel_refunds_until_the_draw_and_is_refused_after() {
 		// repeat until the draw suits it. Once drawn, a job runs and is paid for.
 		let drawn = submit(2, spec(program, 3));
 		assert_eq!(JobsStorage::<Test>::get(drawn).unwrap().state, JobState::Committing);
-		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(2), drawn), Error::<Test>::AlreadyDrawn);
+		assert_noop!(
+			Jobs::cancel_job(RuntimeOrigin::signed(2), drawn),
+			Error::<Test>::AlreadyDrawn
+		);
 		commit(11, drawn, b"out", 10);
-		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(2), drawn), Error::<Test>::AlreadyDrawn);
+		assert_noop!(
+			Jobs::cancel_job(RuntimeOrigin::signed(2), drawn),
+			Error::<Test>::AlreadyDrawn
+		);
 	});
 }
 

@@ -20,7 +20,9 @@ fn a_candidate_needs_session_keys() {
 	run_test(|| {
 		assert_noop!(Povc::validate(RuntimeOrigin::signed(6)), Error::<Test>::NoSessionKeys);
 		assert_ok!(Povc::validate(RuntimeOrigin::signed(5)));
-		System::assert_last_event(Event::CandidateAdded { who: 5, deposit: CANDIDACY_DEPOSIT }.into());
+		System::assert_last_event(
+			Event::CandidateAdded { who: 5, deposit: CANDIDACY_DEPOSIT }.into(),
+		);
 		assert!(Candidates::<Test>::contains_key(5));
 	});
 }
@@ -73,8 +75,9 @@ fn squatters_cannot_lock_a_better_scored_newcomer_out_of_a_full_list() {
 		credit(6, 500);
 
 		assert_ok!(Povc::validate(RuntimeOrigin::signed(6)));
-		assert!(System::events().iter().any(|record| record.event ==
-			Event::CandidateDisplaced { who: 5, by: 6 }.into()));
+		assert!(System::events()
+			.iter()
+			.any(|record| record.event == Event::CandidateDisplaced { who: 5, by: 6 }.into()));
 		assert!(Candidates::<Test>::contains_key(6));
 		assert!(!Candidates::<Test>::contains_key(5));
 		assert_eq!(candidacy_held(5), 0, "the displaced squatter's deposit is released");

@@ -15,7 +15,10 @@ fn a_class_of_ones_own_cannot_be_registered_or_joined() {
 			Error::<Test>::ClassNotAllowed
 		);
 		register(1, 500);
-		assert_noop!(Workers::set_class(signed(1), class(NEW_CLASS)), Error::<Test>::ClassNotAllowed);
+		assert_noop!(
+			Workers::set_class(signed(1), class(NEW_CLASS)),
+			Error::<Test>::ClassNotAllowed
+		);
 	});
 }
 

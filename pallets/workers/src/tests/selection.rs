@@ -192,7 +192,10 @@ fn any_single_class_draws_from_one_class() {
 			register_in(who, 500, OTHER_CLASS);
 		}
 		// A third class with too few members for 3 replicas.
-		assert_ok!(Workers::allow_class(RuntimeOrigin::root(), class("riscv64/wasmtime-48/povc-1")));
+		assert_ok!(Workers::allow_class(
+			RuntimeOrigin::root(),
+			class("riscv64/wasmtime-48/povc-1")
+		));
 		register_in(9, 5_000, "riscv64/wasmtime-48/povc-1");
 		register_in(10, 5_000, "riscv64/wasmtime-48/povc-1");
 		let mut classes_seen = std::collections::BTreeSet::new();
