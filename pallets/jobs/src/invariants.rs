@@ -2,7 +2,8 @@
 
 use crate::{
 	Assignments, BlobKind, Blobs, Config, DataBlobs, HoldReason, JobInput, JobState, Jobs, Outputs,
-	Pallet, Programs, PruningCursor, Prunings, Queue, Role, TimeoutCursor, Timeouts,
+	Pallet, PendingCredits, Programs, PruningCursor, Prunings, Queue, Role, TimeoutCursor,
+	Timeouts,
 };
 use alloc::collections::btree_map::BTreeMap;
 use frame_support::traits::fungible::InspectHold;
@@ -70,6 +71,36 @@ impl<T: Config> Pallet<T> {
 			if job.state == JobState::Publishing {
 				ensure(job.result.is_some(), "a job publishing its output has its result")?;
 			}
+			if matches!(
+				job.state,
+				JobState::AuditPending | JobState::Auditing | JobState::AuditRevealing
+			) {
+				let stored =
+					job.result.is_some_and(|r| Outputs::<T>::contains_key(job_id, r.output_hash));
+				ensure(stored, "a job pending its audit has its output stored")?;
+				ensure(
+					PendingCredits::<T>::contains_key(job_id),
+					"a job pending its audit has its pending score",
+				)?;
+			}
+		}
+
+		// Pending score belongs to verified jobs whose audit is not over: in an audit
+		// phase, or in the dispute a contested audit opened. One entry per paid replica.
+		for (job_id, credits) in PendingCredits::<T>::iter() {
+			let job = Jobs::<T>::get(job_id);
+			let auditing = job.as_ref().is_some_and(|job| {
+				job.state.is_open() && job.state != JobState::Queued && {
+					let assignments = Assignments::<T>::get(job_id);
+					job.state.is_verified() || assignments.iter().any(|a| a.role == Role::Auditor)
+				}
+			});
+			ensure(auditing, "pending score belongs to a job whose audit is not over")?;
+			let replicas = job.map(|job| usize::from(job.spec.replicas)).unwrap_or_default();
+			ensure(
+				!credits.is_empty() && credits.len() <= replicas,
+				"at most one pending credit per replica",
+			)?;
 		}
 
 		ensure(Timeouts::<T>::iter_keys().count() == open_jobs, "timeouts are of open jobs only")?;

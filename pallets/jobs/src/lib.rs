@@ -252,6 +252,18 @@ pub mod pallet {
 		#[pallet::constant]
 		type DrawDelay: Get<BlockNumberFor<Self>>;
 
+		/// Blocks a unanimously verified result's score stays pending before the job may be
+		/// drawn for an audit. At least 2, like [`Config::DrawDelay`]: the audit is decided
+		/// with randomness nobody knew when the result settled.
+		#[pallet::constant]
+		type AuditDelay: Get<BlockNumberFor<Self>>;
+
+		/// Probability that a unanimously verified result is audited: one referee re-runs
+		/// it before its score counts. Replicas that claim fuel they never ran then lose
+		/// the score and, once a referee committee confirms the mismatch, their bond.
+		#[pallet::constant]
+		type AuditRate: Get<Perbill>;
+
 		/// Highest reputation floor a job may ask for. Reputation `(v + 1) / (v + 4f + 2)`
 		/// never reaches 100 %, so a floor above what workers can reach would leave a job
 		/// that nobody can ever serve.
@@ -290,6 +302,17 @@ pub mod pallet {
 	/// The id the next job gets.
 	#[pallet::storage]
 	pub type NextJobId<T> = StorageValue<_, JobId, ValueQuery>;
+
+	/// Score earned by the replicas of a verified job, pending its audit:
+	/// `(worker, beneficiary, value)` per replica.
+	#[pallet::storage]
+	pub type PendingCredits<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		JobId,
+		BoundedVec<(T::AccountId, T::AccountId, u128), T::MaxReplicas>,
+		ValueQuery,
+	>;
 
 	/// Jobs, open and finished (until pruned).
 	#[pallet::storage]
@@ -405,6 +428,20 @@ pub mod pallet {
 		DisputeOpened { job: JobId, draw_at: BlockNumberFor<T> },
 		/// The referee committee of a disputed job was drawn; it re-runs the job.
 		RefereesDrawn { job: JobId, referees: Vec<T::AccountId> },
+		/// The replicas' result is verified and paid; the score it earned (`value` in
+		/// total) is pending until block `audit_at`, when the job may be drawn for an audit.
+		ScorePending { job: JobId, value: u128, audit_at: BlockNumberFor<T> },
+		/// The pending score of a verified job was credited to the validators it counts for.
+		ScoreCredited { job: JobId, value: u128 },
+		/// The pending score of a job was voided: an audit's referee committee found its
+		/// result wrong, or could not decide.
+		ScoreVoided { job: JobId, value: u128 },
+		/// The job was drawn for an audit: `auditor` re-runs it.
+		AuditorDrawn { job: JobId, auditor: T::AccountId },
+		/// The auditor's result matched the replicas'.
+		AuditPassed { job: JobId, auditor: T::AccountId },
+		/// The auditor's result differs from the replicas': a referee committee decides.
+		AuditContested { job: JobId, auditor: T::AccountId },
 		/// A replica's result contradicted the referee majority; its slash went to them.
 		WrongResultSlashed { job: JobId, worker: T::AccountId, slashed: BalanceOf<T> },
 		/// A worker was paid for a result; `burned` of the payment was burned as fee.

@@ -216,11 +216,7 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_commit(who: T::AccountId, job_id: JobId, commitment: H256) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-		let role = match job.state {
-			JobState::Committing => Role::Replica,
-			JobState::RefereesCommitting => Role::Referee,
-			_ => return Err(Error::<T>::WrongPhase.into()),
-		};
+		let role = Self::committing_role(job.state).ok_or(Error::<T>::WrongPhase)?;
 		// Another worker's equal commitment is no reason to refuse this one: commitments
 		// bind the worker's account, so a copy is worthless to the copier (it cannot be
 		// revealed), and refusing the original would let a co-replica that front-runs it
@@ -241,14 +237,25 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Who commits in a job's `state`, if anyone.
+	fn committing_role(state: JobState) -> Option<Role> {
+		match state {
+			JobState::Committing => Some(Role::Replica),
+			JobState::RefereesCommitting => Some(Role::Referee),
+			JobState::Auditing => Some(Role::Auditor),
+			_ => None,
+		}
+	}
+
 	/// Whether the commit phase of `role` is complete before its timeout: every worker
-	/// committed, or (referees) every one that did not abstain committed. Replicas that
-	/// abstained are replaced when the phase times out, so their phase runs to the end.
+	/// committed, or (referees, the auditor) every one that did not abstain committed.
+	/// Replicas that abstained are replaced when the phase times out, so their phase runs
+	/// to the end.
 	fn all_committed(assignments: &AssignmentsOf<T>, role: Role) -> bool {
 		let mut members = assignments.iter().filter(|a| a.role == role);
 		match role {
 			Role::Replica => members.all(|a| a.commitment.is_some()),
-			Role::Referee => {
+			Role::Referee | Role::Auditor => {
 				let (mut committed, mut open) = (0, 0);
 				for a in members {
 					match (a.commitment.is_some(), a.abstained) {
@@ -263,8 +270,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Ends the commit phase of `role` as soon as nobody is left to commit: the reveal
-	/// starts, or, if replicas abstained, the phase times out in the next block (which
-	/// replaces them or fails the job) instead of waiting for its end.
+	/// starts, or, if replicas (or the auditor) abstained, the phase times out in the next
+	/// block (which replaces them, fails the job or concludes the audit) instead of
+	/// waiting for its end.
 	fn advance_commit_phase(
 		job_id: JobId,
 		job: &mut JobOf<T>,
@@ -275,9 +283,9 @@ impl<T: Config> Pallet<T> {
 			Self::start_reveal(job_id, job, role);
 			return;
 		}
-		let mut replicas = assignments.iter().filter(|a| a.role == Role::Replica);
-		let all_acted = replicas.all(|a| a.commitment.is_some() || a.abstained);
-		if role == Role::Replica && all_acted {
+		let mut members = assignments.iter().filter(|a| a.role == role);
+		let all_acted = members.all(|a| a.commitment.is_some() || a.abstained);
+		if matches!(role, Role::Replica | Role::Auditor) && all_acted {
 			let now = frame_system::Pallet::<T>::block_number();
 			Self::schedule_timeout(job_id, job, now, now.saturating_add(1u32.into()));
 		}
@@ -286,11 +294,7 @@ impl<T: Config> Pallet<T> {
 	/// An assigned worker gives no result for the job in this commit phase.
 	pub(crate) fn do_abstain(who: T::AccountId, job_id: JobId) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-		let role = match job.state {
-			JobState::Committing => Role::Replica,
-			JobState::RefereesCommitting => Role::Referee,
-			_ => return Err(Error::<T>::WrongPhase.into()),
-		};
+		let role = Self::committing_role(job.state).ok_or(Error::<T>::WrongPhase)?;
 		let mut assignments = Assignments::<T>::get(job_id);
 		let mine = assignments
 			.iter_mut()
@@ -318,6 +322,7 @@ impl<T: Config> Pallet<T> {
 		job.state = match role {
 			Role::Replica => JobState::Revealing,
 			Role::Referee => JobState::RefereesRevealing,
+			Role::Auditor => JobState::AuditRevealing,
 		};
 		Self::deposit_event(Event::RevealStarted { job: job_id, reveal_by });
 	}
@@ -358,7 +363,7 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// A referee opens its commitment, which binds the output bytes to the referee
+	/// A referee or an auditor opens its commitment, which binds the output bytes to it
 	/// ([`povc_primitives::referee_commitment`]), with the output itself.
 	pub(crate) fn do_reveal_verdict(
 		who: T::AccountId,
@@ -368,7 +373,11 @@ impl<T: Config> Pallet<T> {
 		output: BoundedVec<u8, T::MaxOutputLen>,
 	) -> DispatchResult {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-		ensure!(job.state == JobState::RefereesRevealing, Error::<T>::WrongPhase);
+		let role = match job.state {
+			JobState::RefereesRevealing => Role::Referee,
+			JobState::AuditRevealing => Role::Auditor,
+			_ => return Err(Error::<T>::WrongPhase.into()),
+		};
 		Self::check_output(&job, &result.output_hash, &output)?;
 		let mut assignments = Assignments::<T>::get(job_id);
 		let commitment =
@@ -378,15 +387,18 @@ impl<T: Config> Pallet<T> {
 			&job,
 			&mut assignments,
 			&who,
-			Role::Referee,
+			role,
 			result,
 			commitment,
 		)?;
 		if !Outputs::<T>::contains_key(job_id, result.output_hash) {
 			Outputs::<T>::insert(job_id, result.output_hash, output);
 		}
-		if Self::all_revealed(&assignments, Role::Referee) {
-			Self::decide_dispute(job_id, &mut job, &assignments);
+		if Self::all_revealed(&assignments, role) {
+			match role {
+				Role::Auditor => Self::decide_audit(job_id, &mut job, &assignments),
+				_ => Self::decide_dispute(job_id, &mut job, &assignments),
+			}
 		}
 		Assignments::<T>::insert(job_id, assignments);
 		Jobs::<T>::insert(job_id, job);
@@ -496,8 +508,11 @@ impl<T: Config> Pallet<T> {
 		if let JobInput::Blob(hash) = &job.spec.input {
 			Self::release_blob(BlobKind::Data, *hash);
 		}
-		for assignment in assignments.iter().filter(|a| a.role == Role::Replica) {
-			T::Workers::release(&assignment.worker);
+		// An audited job's replicas were released when they were paid.
+		if !Self::audited(job, assignments) {
+			for assignment in assignments.iter().filter(|a| a.role == Role::Replica) {
+				T::Workers::release(&assignment.worker);
+			}
 		}
 		if job.state == JobState::Queued {
 			Queue::<T>::mutate(|queue| queue.retain(|id| *id != job_id));

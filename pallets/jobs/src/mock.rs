@@ -103,7 +103,11 @@ pub const COMMIT_PERIOD: u64 = 5;
 pub const DRAW_DELAY: u64 = 2;
 parameter_types! {
 	pub const MaxMinReputation: Permill = Permill::from_percent(90);
+	/// No audits unless a test asks for them.
+	pub static AuditRate: Perbill = Perbill::zero();
 }
+/// Blocks a verified result's score stays pending.
+pub const AUDIT_DELAY: u64 = 2;
 pub const REVEAL_PERIOD: u64 = 5;
 pub const JOB_RETENTION: u64 = 50;
 pub const MAX_OUTPUT: u32 = 1024;
@@ -137,6 +141,8 @@ impl pallet_jobs::Config for Test {
 	type AbstentionFee = AbstentionFee;
 	type MaxAssignmentsPerBlock = ConstU32<2>;
 	type DrawDelay = ConstU64<DRAW_DELAY>;
+	type AuditDelay = ConstU64<AUDIT_DELAY>;
+	type AuditRate = AuditRate;
 	type MaxMinReputation = MaxMinReputation;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
@@ -220,6 +226,23 @@ pub fn build_and_execute(test: impl FnOnce()) {
 pub fn check_invariants() {
 	Jobs::do_try_state(System::block_number()).expect("jobs invariants");
 	Workers::do_try_state().expect("workers invariants");
+	// Across the two pallets: a worker's open assignments are the replica seats it holds
+	// in jobs still running (an audited job's replicas were released when paid).
+	let mut held = std::collections::BTreeMap::<AccountId, u32>::new();
+	for (job_id, job) in pallet_jobs::Jobs::<Test>::iter() {
+		let assignments = pallet_jobs::Assignments::<Test>::get(job_id);
+		let audited = assignments.iter().any(|a| a.role == crate::Role::Auditor);
+		if !job.state.is_open() || job.state == crate::JobState::AuditPending || audited {
+			continue;
+		}
+		for a in assignments.iter().filter(|a| a.role == crate::Role::Replica) {
+			*held.entry(a.worker).or_default() += 1;
+		}
+	}
+	for (who, info) in pallet_workers::Workers::<Test>::iter() {
+		let expected = held.get(&who).copied().unwrap_or_default();
+		assert_eq!(info.open_assignments, expected, "open assignments of worker {who}");
+	}
 }
 
 /// Everything burned as protocol or abstention fee so far (events are never reset in these tests).
@@ -348,6 +371,14 @@ pub fn referee_pool(referees: &[AccountId]) {
 	referee_pool_in(referees, CLASS);
 }
 
+/// Runs to the end of the audit delay of a job whose replicas agreed: unless `AuditRate`
+/// draws an audit, its pending score is credited and it is verified.
+pub fn end_audit_delay(job: JobId) {
+	let record = pallet_jobs::Jobs::<Test>::get(job).expect("job");
+	assert_eq!(record.state, crate::JobState::AuditPending);
+	run_to_block(record.timeout_at);
+}
+
 /// Submits a job and runs to the block that draws its workers.
 pub fn submit(requester: AccountId, spec: JobSpecOf<Test>) -> JobId {
 	let id = submit_only(requester, spec);
@@ -404,7 +435,7 @@ pub fn commit(who: AccountId, job: JobId, output: &[u8], fuel: Fuel) {
 			&result.status,
 			&salt,
 		),
-		crate::Role::Referee => {
+		crate::Role::Referee | crate::Role::Auditor => {
 			referee_commitment(job, &who, output, result.fuel_used, &result.status, &salt)
 		},
 	};
@@ -427,7 +458,7 @@ pub fn reveal_only(who: AccountId, job: JobId, output: &[u8], fuel: Fuel) {
 	let origin = RuntimeOrigin::signed(who);
 	match role_of(who, job) {
 		crate::Role::Replica => Jobs::reveal(origin, job, result, salt_of(who)),
-		crate::Role::Referee => {
+		crate::Role::Referee | crate::Role::Auditor => {
 			Jobs::reveal_verdict(origin, job, result, salt_of(who), output.try_into().unwrap())
 		},
 	}

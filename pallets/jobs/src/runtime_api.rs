@@ -156,6 +156,7 @@ impl<T: Config> Pallet<T> {
 						Role::Replica
 					},
 					JobState::RefereesCommitting | JobState::RefereesRevealing => Role::Referee,
+					JobState::Auditing | JobState::AuditRevealing => Role::Auditor,
 					_ => return None,
 				};
 				let assignments = Assignments::<T>::get(job_id);
@@ -165,7 +166,7 @@ impl<T: Config> Pallet<T> {
 					.into_iter()
 					.find(|a| &a.worker == who && a.role == role && role == phase_role)?;
 				let pending = match job.state {
-					JobState::Revealing | JobState::RefereesRevealing => {
+					JobState::Revealing | JobState::RefereesRevealing | JobState::AuditRevealing => {
 						mine.commitment.is_some() && mine.result.is_none()
 					},
 					// One publication is enough, and a failed one costs its fee: the first

@@ -184,12 +184,23 @@ impl<T: Config> Pallet<T> {
 				if assignments.iter().any(|a| a.role == Role::Referee && a.commitment.is_some()) {
 					Self::start_reveal(job_id, job, Role::Referee);
 				} else {
-					Self::fail(job_id, job, &assignments, FailureReason::NoRefereeMajority);
+					Self::undecided(job_id, job, &assignments, FailureReason::NoRefereeMajority);
 				}
 			},
 			JobState::RefereesRevealing => {
 				Self::punish_missing(job_id, &assignments, Role::Referee, true, &[]);
 				Self::decide_dispute(job_id, job, &assignments);
+			},
+			JobState::AuditPending => Self::start_audit(job_id, job, &mut assignments)?,
+			// An auditor that abstains or misses its deadline leaves the result unchallenged
+			// (a missed deadline costs its bond as usual).
+			JobState::Auditing => {
+				Self::punish_missing(job_id, &assignments, Role::Auditor, false, &[]);
+				Self::conclude_audit(job_id, job, &assignments);
+			},
+			JobState::AuditRevealing => {
+				Self::punish_missing(job_id, &assignments, Role::Auditor, true, &[]);
+				Self::conclude_audit(job_id, job, &assignments);
 			},
 			_ => {},
 		}

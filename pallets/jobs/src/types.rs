@@ -134,6 +134,15 @@ pub enum JobState {
 	RefereesCommitting,
 	/// The referee committee is revealing.
 	RefereesRevealing,
+	/// The replicas agreed, were paid and the output is stored; the score their result
+	/// earned is pending until `AuditDelay` blocks after settlement, when the job may be
+	/// drawn for an audit (`AuditRate`).
+	AuditPending,
+	/// An auditor is committing to its own run of the job.
+	Auditing,
+	/// The auditor reveals its result with the output bytes. A match credits the pending
+	/// score; a mismatch goes to a referee committee.
+	AuditRevealing,
 	/// Settled with a result that all replicas (or the referee majority) agreed on.
 	Verified,
 	/// Settled with the result of a single replica (`replicas = 1`).
@@ -156,7 +165,16 @@ impl JobState {
 				| Self::DrawingReferees
 				| Self::RefereesCommitting
 				| Self::RefereesRevealing
+				| Self::AuditPending
+				| Self::Auditing
+				| Self::AuditRevealing
 		)
+	}
+
+	/// Whether the job has its verified output, final or with its score still pending an
+	/// audit. (An audit that a referee committee overturns replaces the result.)
+	pub fn is_verified(&self) -> bool {
+		matches!(self, Self::AuditPending | Self::Auditing | Self::AuditRevealing | Self::Verified)
 	}
 }
 
@@ -190,7 +208,7 @@ pub enum FailureReason {
 	OutputWithheld,
 }
 
-/// Whether an assigned worker runs the job as one of its replicas or as a referee.
+/// Whether an assigned worker runs the job as one of its replicas, a referee or its auditor.
 #[derive(
 	Clone,
 	Copy,
@@ -209,6 +227,9 @@ pub enum Role {
 	Replica,
 	/// A member of the referee committee of a disputed job.
 	Referee,
+	/// The worker drawn to re-run a verified job whose score is pending. It commits and
+	/// reveals like a referee; a mismatch is decided by a referee committee.
+	Auditor,
 }
 
 /// A result as replicas must agree on it: two reveals agree iff these are equal.

@@ -47,6 +47,7 @@ fn an_abstaining_replica_is_replaced_and_keeps_its_bond() {
 		for w in [first[0], first[1], spare] {
 			reveal(w, job, b"42", 600);
 		}
+		end_audit_delay(job);
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
 		// A job that was finished pays no abstention fee: three replicas paid 600 × 2.
 		assert_eq!(free(2), requester_before - 3 * 600 * PRICE - result_deposit_of(b"42"));

@@ -250,6 +250,7 @@ fn traps_and_out_of_fuel_are_results_too() {
 		for w in [11, 12] {
 			assert_ok!(Jobs::reveal(RuntimeOrigin::signed(w), job, result, salt_of(w)));
 		}
+		end_audit_delay(job);
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Verified);
 		assert_eq!(record.result.unwrap().status, ExecutionStatus::OutOfFuel);

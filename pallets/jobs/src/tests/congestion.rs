@@ -45,7 +45,7 @@ fn filling_the_timeout_slots_fails_no_commit_and_slashes_nobody() {
 		for w in &replicas {
 			reveal(*w, job, b"42", 600);
 		}
-		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::AuditPending);
 
 		// While the attacker's 60 prunings are handled 8 per block, phase timeouts are
 		// not held up: their cursor is at the current block every block.

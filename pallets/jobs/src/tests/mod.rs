@@ -3,6 +3,7 @@
 //! the conservation of the total issuance afterwards.
 
 mod abstention;
+mod audits;
 mod commit_reveal;
 mod congestion;
 mod disputes;

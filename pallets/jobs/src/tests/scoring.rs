@@ -31,6 +31,7 @@ fn run_verified_job(requester: AccountId, program: H256, price: Balance, claimed
 	for w in &workers {
 		reveal(*w, job, b"42", claimed);
 	}
+	end_audit_delay(job);
 	assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
 	job
 }

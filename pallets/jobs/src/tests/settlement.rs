@@ -23,6 +23,14 @@ fn unanimous_replicas_are_paid_and_the_rest_refunded() {
 		for w in &workers {
 			reveal(*w, job, b"42", 600);
 		}
+		// Paid at once; the score waits for the audit draw, the dispute fee in escrow.
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::AuditPending);
+		assert!(record.escrow > 0);
+		assert!(COMPUTE.with(|c| c.borrow().is_empty()), "no score before the audit draw");
+		assert_eq!(crate::PendingCredits::<Test>::get(job).len(), 3);
+		end_audit_delay(job);
+		assert!(crate::PendingCredits::<Test>::get(job).is_empty());
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Verified);
 		assert_eq!(record.escrow, 0);
@@ -60,6 +68,7 @@ fn verified_compute_counts_for_the_chosen_validator() {
 		for w in &workers {
 			reveal(*w, job, b"42", 600);
 		}
+		end_audit_delay(job);
 		let credited: Vec<_> = COMPUTE.with(|c| c.borrow().clone());
 		assert!(credited.contains(&(workers[0], 30, 120)));
 	});
@@ -100,6 +109,11 @@ fn clear_result_refunds_the_deposit() {
 			reveal(*w, job, b"42", 600);
 		}
 		assert_noop!(
+			Jobs::clear_result(RuntimeOrigin::signed(2), job),
+			Error::<Test>::JobNotFinished
+		);
+		end_audit_delay(job);
+		assert_noop!(
 			Jobs::clear_result(RuntimeOrigin::signed(3), job),
 			Error::<Test>::NotRequester
 		);
@@ -121,8 +135,9 @@ fn finished_jobs_are_pruned_after_retention_and_refund_the_deposit() {
 		for w in &workers {
 			reveal(*w, job, b"42", 600);
 		}
+		end_audit_delay(job);
 		let before = free(2);
-		run_to_block(1 + DRAW_DELAY + JOB_RETENTION);
+		run_to_block(1 + DRAW_DELAY + AUDIT_DELAY + JOB_RETENTION);
 		assert!(JobsStorage::<Test>::get(job).is_none());
 		assert!(Outputs::<Test>::iter_prefix(job).next().is_none());
 		assert!(crate::Assignments::<Test>::get(job).is_empty());

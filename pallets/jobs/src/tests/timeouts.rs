@@ -37,6 +37,7 @@ fn a_no_show_is_slashed_and_replaced() {
 		for w in [first[0], first[1], spare] {
 			reveal(w, job, b"42", 600);
 		}
+		end_audit_delay(job);
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
 		// The no-show's capacity slot was released: it can unbond.
 		assert_ok!(Workers::unbond(RuntimeOrigin::signed(no_show), 990));
