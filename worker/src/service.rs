@@ -585,8 +585,8 @@ impl Action {
 				);
 				pallet_jobs::Call::commit { job, commitment }
 			},
-			// A referee's commitment binds its output bytes to itself.
-			(Self::Commit, Role::Referee) => {
+			// A referee's (or an auditor's) commitment binds its output bytes to itself.
+			(Self::Commit, Role::Referee | Role::Auditor) => {
 				let commitment = referee_commitment(
 					job,
 					worker,
@@ -598,7 +598,7 @@ impl Action {
 				pallet_jobs::Call::commit { job, commitment }
 			},
 			(Self::Reveal, Role::Replica) => pallet_jobs::Call::reveal { job, result, salt },
-			(Self::Reveal, Role::Referee) => {
+			(Self::Reveal, Role::Referee | Role::Auditor) => {
 				pallet_jobs::Call::reveal_verdict { job, result, salt, output: output()? }
 			},
 			(Self::Publish, _) => pallet_jobs::Call::publish_output { job, output: output()? },

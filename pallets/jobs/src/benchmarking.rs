@@ -83,10 +83,10 @@ fn upload_program<T: Config>(owner: &T::AccountId) -> H256 {
 }
 
 /// A registry of `w` workers in the benchmark class, besides enough funded workers to fill
-/// a job's replicas and a referee committee; returns the funded ones.
+/// a job's replicas, an auditor and a referee committee; returns the funded ones.
 fn fill_registry<T: Config>(w: u32) -> Vec<T::AccountId> {
 	T::BenchmarkHelper::fill_class(CLASS, w);
-	(0..T::MaxReplicas::get() + T::RefereeCount::get())
+	(0..T::MaxReplicas::get() + 1 + T::RefereeCount::get())
 		.map(|i| {
 			let who = funded::<T>("worker", i);
 			T::BenchmarkHelper::register_worker(&who, CLASS);
@@ -158,7 +158,7 @@ fn result_with(output: &[u8]) -> ExecutionResult {
 fn do_commit<T: Config>(job: JobId, who: &T::AccountId, output: &[u8]) {
 	let result = result_with(output);
 	let commitment = match JobsByWorker::<T>::get(who, job) {
-		Some(Role::Referee) => povc_primitives::referee_commitment(
+		Some(Role::Referee | Role::Auditor) => povc_primitives::referee_commitment(
 			job,
 			who,
 			output,
@@ -182,7 +182,7 @@ fn do_commit<T: Config>(job: JobId, who: &T::AccountId, output: &[u8]) {
 fn do_reveal<T: Config>(job: JobId, who: &T::AccountId, output: &[u8]) {
 	let result = result_with(output);
 	match JobsByWorker::<T>::get(who, job) {
-		Some(Role::Referee) => {
+		Some(Role::Referee | Role::Auditor) => {
 			let bounded = BoundedVec::truncate_from(output.to_vec());
 			Pallet::<T>::do_reveal_verdict(who.clone(), job, result, [1; 32], bounded)
 		},
@@ -239,6 +239,57 @@ fn disputed_before_draw<T: Config>(output: &[u8], wrong: usize) -> JobId {
 	}
 	assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::DrawingReferees));
 	job
+}
+
+/// A job whose `MaxReplicas` replicas agreed on `output`, published it and were paid: its
+/// score is pending, and every other funded worker is a referee.
+fn audit_pending<T: Config>(output: &[u8]) -> JobId {
+	let (_, job, registry) = assigned_job_in_registry::<T>();
+	let workers = replicas::<T>(job);
+	for referee in registry.iter().filter(|w| !workers.contains(w)) {
+		T::BenchmarkHelper::make_referee(referee);
+	}
+	for w in &workers {
+		do_commit::<T>(job, w, output);
+	}
+	for w in &workers {
+		do_reveal::<T>(job, w, output);
+	}
+	let bounded = BoundedVec::truncate_from(output.to_vec());
+	Pallet::<T>::do_publish(workers[0].clone(), job, bounded).expect("publish");
+	assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::AuditPending));
+	job
+}
+
+/// A contested audit whose committee has committed to `found`, the auditor's result,
+/// against the replicas' `output`.
+fn contested_audit<T: Config>(output: &[u8], found: &[u8]) -> (JobId, Vec<T::AccountId>) {
+	let job = audit_pending::<T>(output);
+	let mut record = Jobs::<T>::get(job).expect("job");
+	let mut assignments = Assignments::<T>::get(job);
+	Pallet::<T>::draw_auditor(job, &mut record, &mut assignments).expect("auditor");
+	Assignments::<T>::insert(job, assignments);
+	Jobs::<T>::insert(job, record);
+	let auditor = Assignments::<T>::get(job)
+		.iter()
+		.find(|a| a.role == Role::Auditor)
+		.map(|a| a.worker.clone())
+		.expect("an auditor was drawn");
+	do_commit::<T>(job, &auditor, found);
+	do_reveal::<T>(job, &auditor, found);
+	assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::DrawingReferees));
+	let at = Jobs::<T>::get(job).expect("job").timeout_at;
+	frame_system::Pallet::<T>::set_block_number(at);
+	Pallet::<T>::process_timeouts(at);
+	let referees: Vec<T::AccountId> = Assignments::<T>::get(job)
+		.iter()
+		.filter(|a| a.role == Role::Referee)
+		.map(|a| a.worker.clone())
+		.collect();
+	for r in &referees {
+		do_commit::<T>(job, r, found);
+	}
+	(job, referees)
 }
 
 #[benchmarks]
@@ -443,6 +494,45 @@ mod benchmarks {
 			Pallet::<T>::process_timeouts(at);
 		}
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Verified));
+	}
+
+	/// The most expensive end of an audit: the committee of a contested audit reveals
+	/// (one member stays silent and is slashed) and upholds the auditor, so every replica
+	/// is slashed to the majority and the auditor, both are paid and the pending score is
+	/// voided.
+	#[benchmark]
+	fn decide_contested_audit(w: Linear<100, 100_000>) {
+		let output = vec![5u8; T::MaxOutputLen::get() as usize];
+		let found = vec![6u8; T::MaxOutputLen::get() as usize];
+		let (job, referees) = contested_audit::<T>(&output, &found);
+		T::BenchmarkHelper::fill_class(CLASS, w);
+		for r in referees.iter().skip(1) {
+			do_reveal::<T>(job, r, &found);
+		}
+		let at = Jobs::<T>::get(job).expect("job").timeout_at;
+		frame_system::Pallet::<T>::set_block_number(at);
+		#[block]
+		{
+			Pallet::<T>::process_timeouts(at);
+		}
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Verified));
+		assert!(PendingCredits::<T>::get(job).is_empty());
+	}
+
+	/// An audit delay ending without an audit: every replica's pending score is credited
+	/// (to the compute sink: pallet-povc's scores) and the job ends. (With an audit, the
+	/// timeout draws one auditor instead, a smaller draw than `draw_referees`.)
+	#[benchmark]
+	fn conclude_audit() {
+		let job = audit_pending::<T>(&[5u8; 64]);
+		let mut record = Jobs::<T>::get(job).expect("job");
+		let assignments = Assignments::<T>::get(job);
+		#[block]
+		{
+			Pallet::<T>::conclude_audit(job, &mut record, &assignments);
+		}
+		assert_eq!(record.state, JobState::Verified);
+		assert!(PendingCredits::<T>::get(job).is_empty());
 	}
 
 	/// Drawing a dispute's referee committee from a registry of `w` workers (a timeout of

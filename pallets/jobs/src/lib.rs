@@ -547,16 +547,18 @@ pub mod pallet {
 			let (timeouts, prunings, blocks) = Self::process_timeouts(now);
 			let assignments = Self::assign_from_queue(now);
 			// Draws are O(log n): benchmarked with the registry's size as a component and
-			// charged at its largest. A timeout is charged as the dearer of ending a phase
-			// and drawing a committee; a pruning like a timeout (it does less).
+			// charged at its largest. A timeout is charged as the dearest of ending a
+			// phase, deciding a contested audit, crediting an audited score and drawing a
+			// committee (an auditor is a smaller draw); a pruning like a timeout (it does
+			// less).
 			let workers = T::Workers::max_workers();
+			let timeout = T::WeightInfo::process_timeout(workers)
+				.max(T::WeightInfo::draw_referees(workers))
+				.max(T::WeightInfo::decide_contested_audit(workers))
+				.max(T::WeightInfo::conclude_audit());
 			T::WeightInfo::on_initialize_base()
 				.saturating_add(T::DbWeight::get().reads(blocks.into()))
-				.saturating_add(
-					T::WeightInfo::process_timeout(workers)
-						.max(T::WeightInfo::draw_referees(workers))
-						.saturating_mul(timeouts.saturating_add(prunings).into()),
-				)
+				.saturating_add(timeout.saturating_mul(timeouts.saturating_add(prunings).into()))
 				.saturating_add(
 					T::WeightInfo::assign_queued(workers).saturating_mul(assignments.into()),
 				)

@@ -180,6 +180,16 @@ impl<T: Config> Pallet<T> {
 			Self::conclude_audit(job_id, job, assignments);
 			return Ok(());
 		}
+		Self::draw_auditor(job_id, job, assignments)
+	}
+
+	/// Draws the auditor of a job whose audit draw said so; without any eligible referee
+	/// the score counts.
+	pub(crate) fn draw_auditor(
+		job_id: JobId,
+		job: &mut JobOf<T>,
+		assignments: &mut AssignmentsOf<T>,
+	) -> DispatchResult {
 		let Some(mut drawn) = Self::draw_from_referee_pool(job_id, job, assignments, 1) else {
 			Self::conclude_audit(job_id, job, assignments);
 			return Ok(());

@@ -176,6 +176,17 @@ impl JobState {
 	pub fn is_verified(&self) -> bool {
 		matches!(self, Self::AuditPending | Self::Auditing | Self::AuditRevealing | Self::Verified)
 	}
+
+	/// Whether the job has a result for its requester: verified (see
+	/// [`Self::is_verified`]) or unverified.
+	pub fn has_result(&self) -> bool {
+		self.is_verified() || *self == Self::Unverified
+	}
+
+	/// Whether the requester is still waiting: the job is open and has no result yet.
+	pub fn is_running(&self) -> bool {
+		self.is_open() && !self.is_verified()
+	}
 }
 
 /// Why a job ended without a result.

@@ -26,6 +26,9 @@ parameter_types! {
 	pub const NoRevealSlash: Perbill = Perbill::from_percent(2);
 	/// Protocol fee: 10 % of every payment is burned.
 	pub const BurnShare: Perbill = Perbill::from_percent(10);
+	/// One verified result in twenty is re-run by an auditor before its score counts: a
+	/// replica set that claims fuel it never ran is caught within about twenty jobs.
+	pub const AuditRate: Perbill = Perbill::from_percent(5);
 	pub const AbstentionFee: Perbill = Perbill::from_percent(1);
 	pub const BlobDepositBase: Balance = 10 * MILLI_UNIT;
 	pub const DepositPerByte: Balance = MICRO_UNIT;
@@ -101,6 +104,10 @@ impl pallet_jobs::Config for Runtime {
 	/// Block `n` draws with block `n − 1`'s VRF output: two blocks after the submission,
 	/// the submission's author no longer knows the randomness.
 	type DrawDelay = ConstU32<2>;
+	/// Like `DrawDelay`: the audit draw uses randomness the settling block's author did
+	/// not know.
+	type AuditDelay = ConstU32<2>;
+	type AuditRate = AuditRate;
 	type MaxMinReputation = MaxMinReputation;
 	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

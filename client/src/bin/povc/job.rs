@@ -302,7 +302,7 @@ async fn follow(global: &Global, connection: &Connection, id: JobId) -> Outcome<
 			progress(global.json, &line);
 			last = line;
 		}
-		if !job.state.is_open() {
+		if !job.state.is_running() {
 			return Ok(job);
 		}
 		tokio::time::sleep(POLL).await;
@@ -337,6 +337,9 @@ fn describe_progress(job: &Job) -> String {
 		JobState::RefereesRevealing => {
 			format!("disputed: referees revealing ({} revealed)", count(true, true))
 		},
+		JobState::AuditPending => "verified (its score counts after the audit draw)".into(),
+		JobState::Auditing => "verified; an auditor re-runs it before its score counts".into(),
+		JobState::AuditRevealing => "verified; the auditor reveals its result".into(),
 		JobState::Verified => "verified".into(),
 		JobState::Unverified => "settled, unverified (one replica)".into(),
 		JobState::Failed(reason) => format!("failed: {reason:?} (escrow refunded)"),
@@ -351,7 +354,7 @@ async fn finish(
 	job: &Job,
 	output: Option<&Path>,
 ) -> Outcome {
-	if !matches!(job.state, JobState::Verified | JobState::Unverified) {
+	if !job.state.has_result() {
 		return Err(Failure::not_verified(format!(
 			"job {} ended without a result: {}",
 			job.id,
@@ -452,7 +455,7 @@ async fn result(global: &Global, id: JobId, output: Option<PathBuf>) -> Outcome 
 		.job(id, None)
 		.await?
 		.ok_or_else(|| Failure::input(format!("there is no job {id} (or it was pruned)")))?;
-	if job.state.is_open() {
+	if job.state.is_running() {
 		return Err(Failure::other(format!(
 			"job {id} has no result yet: {} (wait with `povc job status {id}`)",
 			describe_progress(&job)
@@ -564,9 +567,9 @@ async fn submit_batch(global: &Global, args: BatchArgs) -> Outcome {
 	let mut results = Vec::new();
 	let mut failed = 0;
 	for ((name, _), job) in inputs.iter().zip(&jobs) {
-		let output = match job.state {
-			JobState::Verified | JobState::Unverified => connection.result(job.id).await?,
-			_ => None,
+		let output = match job.state.has_result() {
+			true => connection.result(job.id).await?,
+			false => None,
 		};
 		let file = output.as_ref().map(|bytes| {
 			let path = args.out_dir.join(format!("{name}.out"));
@@ -646,8 +649,8 @@ async fn follow_all(global: &Global, connection: &Connection, ids: &[JobId]) -> 
 					.ok_or_else(|| Failure::other(format!("job {id} is gone (pruned?)")))?,
 			);
 		}
-		let open = jobs.iter().filter(|j| j.state.is_open()).count();
-		let verified = jobs.iter().filter(|j| matches!(j.state, JobState::Verified)).count();
+		let open = jobs.iter().filter(|j| j.state.is_running()).count();
+		let verified = jobs.iter().filter(|j| j.state.is_verified()).count();
 		let line = format!(
 			"batch: {verified} verified, {} ended otherwise, {open} running of {}",
 			jobs.len() - open - verified,
