@@ -1,6 +1,6 @@
 //! Weights for `pallet_povc`, measured by `scripts/benchmark-pallets.sh`
-//! (frame-omni-bencher, benchmark CLI 64.0.0) on 2026-11-21.
-//! Steps: 20, repeat: 5. Machine: `vm`, CPU `AMD EPYC`.
+//! (frame-omni-bencher, benchmark CLI 64.0.0) on 2026-11-30.
+//! Steps: 10, repeat: 3. Machine: `vm`, CPU `AMD EPYC`.
 //! Regenerate after changing the pallet; do not edit by hand.
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
@@ -15,72 +15,66 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	fn validate() -> Weight;
 	fn chill() -> Weight;
-	fn reward_author() -> Weight;
 	fn accept_referee() -> Weight;
 	fn revoke_referee() -> Weight;
+	fn reward_author() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn validate() -> Weight {
-		Weight::from_parts(18_467_000, 4004)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		Weight::from_parts(3_880_256_000, 656052)
+			.saturating_add(T::DbWeight::get().reads(521_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	fn chill() -> Weight {
-		Weight::from_parts(14_281_000, 3513)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		Weight::from_parts(111_218_000, 3622)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn accept_referee() -> Weight {
+		Weight::from_parts(239_579_000, 23334)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+	}
+	fn revoke_referee() -> Weight {
+		Weight::from_parts(224_871_000, 23334)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	fn reward_author() -> Weight {
-		Weight::from_parts(25_939_000, 3593)
+		Weight::from_parts(53_490_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
-	}
-	/// Estimated (a worker record and one path of its class's referee tree, 8 levels)
-	/// until the next benchmark run.
-	fn accept_referee() -> Weight {
-		Weight::from_parts(150_000_000, 8192)
-			.saturating_add(T::DbWeight::get().reads(14_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
-	}
-	/// Estimated like `accept_referee` until the next benchmark run.
-	fn revoke_referee() -> Weight {
-		Weight::from_parts(150_000_000, 8192)
-			.saturating_add(T::DbWeight::get().reads(14_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 }
 
 /// The same measurements with RocksDB weights, for tests.
 impl WeightInfo for () {
 	fn validate() -> Weight {
-		Weight::from_parts(18_467_000, 4004)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(3_880_256_000, 656052)
+			.saturating_add(RocksDbWeight::get().reads(521_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn chill() -> Weight {
-		Weight::from_parts(14_281_000, 3513)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(111_218_000, 3622)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn accept_referee() -> Weight {
+		Weight::from_parts(239_579_000, 23334)
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
+	}
+	fn revoke_referee() -> Weight {
+		Weight::from_parts(224_871_000, 23334)
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn reward_author() -> Weight {
-		Weight::from_parts(25_939_000, 3593)
+		Weight::from_parts(53_490_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
-	}
-	/// Estimated (a worker record and one path of its class's referee tree, 8 levels)
-	/// until the next benchmark run.
-	fn accept_referee() -> Weight {
-		Weight::from_parts(150_000_000, 8192)
-			.saturating_add(RocksDbWeight::get().reads(14_u64))
-			.saturating_add(RocksDbWeight::get().writes(10_u64))
-	}
-	/// Estimated like `accept_referee` until the next benchmark run.
-	fn revoke_referee() -> Weight {
-		Weight::from_parts(150_000_000, 8192)
-			.saturating_add(RocksDbWeight::get().reads(14_u64))
-			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 }
