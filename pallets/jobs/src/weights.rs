@@ -28,6 +28,8 @@ pub trait WeightInfo {
 	fn process_timeout(w: u32, ) -> Weight;
 	fn draw_referees(w: u32, ) -> Weight;
 	fn assign_queued(w: u32, ) -> Weight;
+	fn decide_contested_audit(w: u32, ) -> Weight;
+	fn conclude_audit() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -124,6 +126,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(45_u64))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
+	// Estimated until the next benchmark run: about one and a half `process_timeout`
+	// (five replicas slashed instead of two).
+	fn decide_contested_audit(w: u32, ) -> Weight {
+		Weight::from_parts(5_800_000_000, 103_580)
+			.saturating_add(Weight::from_parts(6_000, 0).saturating_mul(w.into()))
+			.saturating_add(T::DbWeight::get().reads(140_u64))
+			.saturating_add(T::DbWeight::get().writes(80_u64))
+	}
+	// Estimated until the next benchmark run: five score credits and the end of a job.
+	fn conclude_audit() -> Weight {
+		Weight::from_parts(400_000_000, 20_000)
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().writes(20_u64))
+	}
 }
 
 /// The same measurements with RocksDB weights, for tests.
@@ -210,5 +226,19 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(9_430, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(45_u64))
 			.saturating_add(RocksDbWeight::get().writes(15_u64))
+	}
+	// Estimated until the next benchmark run: about one and a half `process_timeout`
+	// (five replicas slashed instead of two).
+	fn decide_contested_audit(w: u32, ) -> Weight {
+		Weight::from_parts(5_800_000_000, 103_580)
+			.saturating_add(Weight::from_parts(6_000, 0).saturating_mul(w.into()))
+			.saturating_add(RocksDbWeight::get().reads(140_u64))
+			.saturating_add(RocksDbWeight::get().writes(80_u64))
+	}
+	// Estimated until the next benchmark run: five score credits and the end of a job.
+	fn conclude_audit() -> Weight {
+		Weight::from_parts(400_000_000, 20_000)
+			.saturating_add(RocksDbWeight::get().reads(20_u64))
+			.saturating_add(RocksDbWeight::get().writes(20_u64))
 	}
 }
