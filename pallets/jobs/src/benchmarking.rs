@@ -519,6 +519,13 @@ mod benchmarks {
 		assert!(PendingCredits::<T>::get(job).is_empty());
 	}
 
+	#[benchmark]
+	fn set_audit_rate() {
+		#[extrinsic_call]
+		_(RawOrigin::Root, sp_runtime::Perbill::from_percent(7));
+		assert_eq!(AuditRate::<T>::get(), sp_runtime::Perbill::from_percent(7));
+	}
+
 	/// An audit delay ending without an audit: every replica's pending score is credited
 	/// (to the compute sink: pallet-povc's scores) and the job ends. (With an audit, the
 	/// timeout draws one auditor instead, a smaller draw than `draw_referees`.)

@@ -258,11 +258,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type AuditDelay: Get<BlockNumberFor<Self>>;
 
-		/// Probability that a unanimously verified result is audited: one referee re-runs
-		/// it before its score counts. Replicas that claim fuel they never ran then lose
-		/// the score and, once a referee committee confirms the mismatch, their bond.
+		/// The [`AuditRate`] of a new chain, until governance sets another.
 		#[pallet::constant]
-		type AuditRate: Get<Perbill>;
+		type DefaultAuditRate: Get<Perbill>;
 
 		/// Highest reputation floor a job may ask for. Reputation `(v + 1) / (v + 4f + 2)`
 		/// never reaches 100 %, so a floor above what workers can reach would leave a job
@@ -313,6 +311,13 @@ pub mod pallet {
 		BoundedVec<(T::AccountId, T::AccountId, u128), T::MaxReplicas>,
 		ValueQuery,
 	>;
+
+	/// Probability that a unanimously verified result is audited: one referee re-runs it
+	/// before its score counts. Replicas that claim fuel they never ran then lose the
+	/// score and, once a referee committee confirms the mismatch, their bond. Set by
+	/// governance ([`Pallet::set_audit_rate`]).
+	#[pallet::storage]
+	pub type AuditRate<T: Config> = StorageValue<_, Perbill, ValueQuery, T::DefaultAuditRate>;
 
 	/// Jobs, open and finished (until pruned).
 	#[pallet::storage]
@@ -436,6 +441,8 @@ pub mod pallet {
 		/// The pending score of a job was voided: an audit's referee committee found its
 		/// result wrong, or could not decide.
 		ScoreVoided { job: JobId, value: u128 },
+		/// Governance set the probability that a verified result is audited.
+		AuditRateSet { rate: Perbill },
 		/// The job was drawn for an audit: `auditor` re-runs it.
 		AuditorDrawn { job: JobId, auditor: T::AccountId },
 		/// The auditor's result matched the replicas'.
@@ -706,6 +713,20 @@ pub mod pallet {
 		pub fn abstain(origin: OriginFor<T>, job: JobId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_abstain(who, job)
+		}
+
+		/// Sets the probability that a unanimously verified result is audited (root: a
+		/// council or referendum on a governed chain). Applies to audit draws from the
+		/// next block on, never to one already drawn.
+		///
+		/// Emits [`Event::AuditRateSet`].
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::set_audit_rate())]
+		pub fn set_audit_rate(origin: OriginFor<T>, rate: Perbill) -> DispatchResult {
+			ensure_root(origin)?;
+			AuditRate::<T>::put(rate);
+			Self::deposit_event(Event::AuditRateSet { rate });
+			Ok(())
 		}
 	}
 }

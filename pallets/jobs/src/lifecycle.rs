@@ -3,7 +3,7 @@
 use crate::{
 	Assignment, Assignments, BlobKind, Config, Error, Event, ExecutionResult, FailureReason,
 	HoldReason, Job, JobInput, JobOf, JobSpecOf, JobState, Jobs, JobsByRequester, JobsByWorker,
-	MaxAssigneesOf, NextJobId, Outputs, Pallet, Queue, Replaced, Role,
+	MaxAssigneesOf, NextJobId, Outputs, Pallet, PendingCredits, Queue, Replaced, Role,
 };
 use alloc::vec::Vec;
 use codec::Encode;
@@ -507,6 +507,10 @@ impl<T: Config> Pallet<T> {
 		Self::release_blob(BlobKind::Program, job.spec.program);
 		if let JobInput::Blob(hash) = &job.spec.input {
 			Self::release_blob(BlobKind::Data, *hash);
+		}
+		// A job that ends otherwise than by its audit (a step that failed) gives no score.
+		if PendingCredits::<T>::contains_key(job_id) {
+			Self::void_pending(job_id);
 		}
 		// An audited job's replicas were released when they were paid.
 		if !Self::audited(job, assignments) {

@@ -103,8 +103,6 @@ pub const COMMIT_PERIOD: u64 = 5;
 pub const DRAW_DELAY: u64 = 2;
 parameter_types! {
 	pub const MaxMinReputation: Permill = Permill::from_percent(90);
-	/// No audits unless a test asks for them.
-	pub static AuditRate: Perbill = Perbill::zero();
 }
 /// Blocks a verified result's score stays pending.
 pub const AUDIT_DELAY: u64 = 2;
@@ -142,7 +140,8 @@ impl pallet_jobs::Config for Test {
 	type MaxAssignmentsPerBlock = ConstU32<2>;
 	type DrawDelay = ConstU64<DRAW_DELAY>;
 	type AuditDelay = ConstU64<AUDIT_DELAY>;
-	type AuditRate = AuditRate;
+	/// No audits unless a test asks for them.
+	type DefaultAuditRate = ();
 	type MaxMinReputation = MaxMinReputation;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -8,8 +8,8 @@
 //! contested audit goes to a referee committee like a dispute.
 
 use crate::{
-	lifecycle::AssignmentsOf, Assignment, Config, Event, ExecutionResult, FailureReason, JobOf,
-	JobState, Outputs, Pallet, PendingCredits, Replaced, Role,
+	lifecycle::AssignmentsOf, Assignment, AuditRate, Config, Event, ExecutionResult,
+	FailureReason, JobOf, JobState, Outputs, Pallet, PendingCredits, Replaced, Role,
 };
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::DispatchResult, BoundedVec};
@@ -144,7 +144,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Drops the job's pending score.
-	fn void_pending(job_id: JobId) {
+	pub(crate) fn void_pending(job_id: JobId) {
 		let credits = PendingCredits::<T>::take(job_id);
 		let value = credits.iter().fold(0u128, |sum, (_, _, value)| sum.saturating_add(*value));
 		Self::deposit_event(Event::ScoreVoided { job: job_id, value });
@@ -176,7 +176,7 @@ impl<T: Config> Pallet<T> {
 		let roll = Self::random_seed(b"audit", job_id, job.draws);
 		job.draws = job.draws.saturating_add(1);
 		let roll = u32::from_le_bytes([roll[0], roll[1], roll[2], roll[3]]);
-		if Perbill::from_parts(roll % 1_000_000_000) >= T::AuditRate::get() {
+		if Perbill::from_parts(roll % 1_000_000_000) >= AuditRate::<T>::get() {
 			Self::conclude_audit(job_id, job, assignments);
 			return Ok(());
 		}

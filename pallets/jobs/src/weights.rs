@@ -30,6 +30,7 @@ pub trait WeightInfo {
 	fn assign_queued(w: u32, ) -> Weight;
 	fn decide_contested_audit(w: u32, ) -> Weight;
 	fn conclude_audit() -> Weight;
+	fn set_audit_rate() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -140,6 +141,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().writes(20_u64))
 	}
+	// Estimated until the next benchmark run: one write.
+	fn set_audit_rate() -> Weight {
+		Weight::from_parts(10_000_000, 0).saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same measurements with RocksDB weights, for tests.
@@ -240,5 +245,9 @@ impl WeightInfo for () {
 		Weight::from_parts(400_000_000, 20_000)
 			.saturating_add(RocksDbWeight::get().reads(20_u64))
 			.saturating_add(RocksDbWeight::get().writes(20_u64))
+	}
+	// Estimated until the next benchmark run: one write.
+	fn set_audit_rate() -> Weight {
+		Weight::from_parts(10_000_000, 0).saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -28,7 +28,7 @@ parameter_types! {
 	pub const BurnShare: Perbill = Perbill::from_percent(10);
 	/// One verified result in twenty is re-run by an auditor before its score counts: a
 	/// replica set that claims fuel it never ran is caught within about twenty jobs.
-	pub const AuditRate: Perbill = Perbill::from_percent(5);
+	pub const DefaultAuditRate: Perbill = Perbill::from_percent(5);
 	pub const AbstentionFee: Perbill = Perbill::from_percent(1);
 	pub const BlobDepositBase: Balance = 10 * MILLI_UNIT;
 	pub const DepositPerByte: Balance = MICRO_UNIT;
@@ -107,7 +107,7 @@ impl pallet_jobs::Config for Runtime {
 	/// Like `DrawDelay`: the audit draw uses randomness the settling block's author did
 	/// not know.
 	type AuditDelay = ConstU32<2>;
-	type AuditRate = AuditRate;
+	type DefaultAuditRate = DefaultAuditRate;
 	type MaxMinReputation = MaxMinReputation;
 	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

@@ -19,9 +19,13 @@ fn agreed_job(output: &[u8], fuel: u64) -> u64 {
 	job
 }
 
+fn set_audit_rate(rate: Perbill) {
+	frame_support::assert_ok!(Jobs::set_audit_rate(RuntimeOrigin::root(), rate));
+}
+
 /// Forces the audit draw and runs to it; returns the auditor.
 fn audit(job: u64) -> u64 {
-	AuditRate::set(Perbill::one());
+	set_audit_rate(Perbill::one());
 	end_audit_delay(job);
 	assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Auditing);
 	let auditors = assigned(job, Role::Auditor);
@@ -180,7 +184,7 @@ fn without_an_audit_or_an_auditor_the_score_counts_after_the_delay() {
 		for w in [11, 12, 13] {
 			reveal(w, job, b"42", 600);
 		}
-		AuditRate::set(Perbill::one());
+		set_audit_rate(Perbill::one());
 		end_audit_delay(job);
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
 		assert_eq!(credited().len(), 3);
@@ -210,13 +214,27 @@ fn a_silent_or_abstaining_auditor_leaves_the_score_standing() {
 	});
 }
 
+#[test]
+fn only_root_sets_the_audit_rate() {
+	build_and_execute(|| {
+		frame_support::assert_noop!(
+			Jobs::set_audit_rate(RuntimeOrigin::signed(2), Perbill::one()),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		assert_eq!(crate::AuditRate::<Test>::get(), Perbill::zero(), "the mock's default");
+		set_audit_rate(Perbill::from_percent(5));
+		assert_eq!(crate::AuditRate::<Test>::get(), Perbill::from_percent(5));
+		assert!(jobs_events().contains(&Event::AuditRateSet { rate: Perbill::from_percent(5) }));
+	});
+}
+
 /// Disputes already had a committee re-run the job: their verdict's score counts at once.
 #[test]
 fn a_dispute_verdicts_score_counts_without_an_audit() {
 	build_and_execute(|| {
 		let job = job_of_three();
 		referee_pool(&[21, 22, 23]);
-		AuditRate::set(Perbill::one());
+		set_audit_rate(Perbill::one());
 		split_replicas(job);
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		run_to_block(record.timeout_at);
