@@ -402,7 +402,7 @@ mod benchmarks {
 		}
 		#[extrinsic_call]
 		_(RawOrigin::Signed(last.clone()), job, result_with(b""), [1; 32]);
-		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Verified));
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::AuditPending));
 	}
 
 	/// The last referee reveal, which decides the dispute: the wrong replicas slashed, the
@@ -442,7 +442,7 @@ mod benchmarks {
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Publishing));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(workers[0].clone()), job, BoundedVec::truncate_from(output));
-		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Verified));
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::AuditPending));
 	}
 
 	#[benchmark]
@@ -458,6 +458,9 @@ mod benchmarks {
 		}
 		let bounded = BoundedVec::truncate_from(output);
 		Pallet::<T>::do_publish(workers[0].clone(), job, bounded).expect("publish");
+		let mut record = Jobs::<T>::get(job).expect("job");
+		Pallet::<T>::conclude_audit(job, &mut record, &Assignments::<T>::get(job));
+		Jobs::<T>::insert(job, record);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), job);
 		assert!(Pallet::<T>::result_of(job).is_none());

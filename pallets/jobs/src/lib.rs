@@ -87,11 +87,13 @@ pub type JobSpecOf<T> = JobSpec<
 	<T as Config>::MaxInlineInput,
 >;
 
-/// Most workers one job can have at a time: its replicas plus a referee committee.
+/// Most workers one job can have at a time: its replicas, an auditor and a referee committee.
 pub struct MaxAssigneesOf<T>(core::marker::PhantomData<T>);
 impl<T: Config> Get<u32> for MaxAssigneesOf<T> {
 	fn get() -> u32 {
-		T::MaxReplicas::get().saturating_add(T::RefereeCount::get())
+		// Replicas, an auditor, and a referee committee (a dispute's or a contested
+		// audit's).
+		T::MaxReplicas::get().saturating_add(1).saturating_add(T::RefereeCount::get())
 	}
 }
 

@@ -249,3 +249,31 @@ fn a_dispute_verdicts_score_counts_without_an_audit() {
 		assert!(assigned(job, Role::Auditor).is_empty());
 	});
 }
+
+/// The largest job (`MaxReplicas` = 5) still has room for its auditor and a whole
+/// committee: 9 assignees.
+#[test]
+fn a_contested_audit_of_the_largest_job_has_room_for_its_committee() {
+	build_and_execute(|| {
+		let replicas = [11, 12, 13, 14, 15];
+		for w in replicas {
+			register_worker(w, 1_000);
+		}
+		let program = upload_program(1);
+		let job = submit(2, spec(program, 5));
+		for w in replicas {
+			commit(w, job, b"42", 600);
+		}
+		for w in replicas {
+			reveal(w, job, b"42", 600);
+		}
+		referee_pool(&[21, 22, 23, 24]);
+		let auditor = audit(job);
+		commit(auditor, job, b"41", 600);
+		reveal(auditor, job, b"41", 600);
+		committee_finds(job, b"41", 600);
+		assert_eq!(crate::Assignments::<Test>::get(job).len(), 9);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
+		assert!(replicas.iter().all(|w| bond_held(*w) == 900));
+	});
+}
