@@ -12,3 +12,11 @@ pub mod testnet;
 pub mod worker;
 
 pub use povc_client::{rpc as chain, tx, Result};
+
+/// Whether a job's state in a `povc_job` view is open (the job can still change): the
+/// runtime's own [`pallet_jobs::JobState::is_open`], so new states need no test changes.
+pub fn is_open(state: &serde_json::Value) -> bool {
+	serde_json::from_value::<pallet_jobs::JobState>(state.clone())
+		.map(|state| state.is_open())
+		.unwrap_or_else(|e| panic!("not a job state: {state} ({e})"))
+}

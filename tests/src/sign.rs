@@ -36,3 +36,12 @@ pub async fn register_standby_workers(
 		send(client, ctx, *key, RuntimeCall::Utility(batch)).await;
 	}
 }
+
+/// Sets the chain's audit rate through sudo (Alice on the dev chains). Tests whose
+/// accepted referees run no worker set it to zero: an auditor drawn among them would never
+/// answer, and the job would wait out a whole commit period before its score counts.
+pub async fn set_audit_rate(client: &WsClient, ctx: &ChainContext, rate: sp_runtime::Perbill) {
+	let call = RuntimeCall::Jobs(pallet_jobs::Call::set_audit_rate { rate });
+	let sudo = RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(call) });
+	send(client, ctx, Sr25519Keyring::Alice, sudo).await;
+}

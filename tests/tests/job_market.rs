@@ -243,6 +243,8 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 		})
 	};
 	send_all(&client, &ctx, referees.iter().map(|w| (*w, referee_setup(w))).collect()).await;
+	// These referees are only keys: an auditor drawn among them would never answer.
+	povc_e2e::sign::set_audit_rate(&client, &ctx, Perbill::zero()).await;
 	// Alice accepts them: nobody referees uninvited.
 	let accept = referees
 		.iter()
@@ -322,11 +324,15 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 		.collect();
 	assert_eq!(paid.len(), 3, "every replica paid once: {:?}", job_events(&events));
 	assert!(paid.iter().all(|(_, amount, burned)| *amount == payment && *burned == burn));
+	// Paid and published; the score waits for the audit draw, the dispute fee in escrow.
 	let view = job_view(&client, 0).await;
-	assert_eq!(view["state"], "Verified");
-	assert_eq!(view["escrow"], 0);
+	assert_eq!(view["state"], "AuditPending");
+	assert!(view["escrow"].as_u64().unwrap() > 0, "{view}");
 	let output: Option<String> = rpc(&client, "povc_result", rpc_params![0u64]).await;
 	assert_eq!(output.as_deref(), Some("0x3432"));
+	let view = left(&client, 0, "AuditPending").await;
+	assert_eq!(view["state"], "Verified", "audits are off on this chain");
+	assert_eq!(view["escrow"], 0);
 	let at_end = money::best_hash(&client).await.unwrap();
 	let rewards = money::total_rewards(&client, at_end).await.unwrap() - rewards_before;
 	assert_eq!(

@@ -52,16 +52,7 @@ fn submit(deadline: u32) -> RuntimeCall {
 async fn settled(client: &WsClient, id: u64, workers: &[&WorkerProcess]) -> Value {
 	let outcome = wait_for(&format!("job {id} to settle"), 5 * MINUTE, || async {
 		let view = job(client, id).await;
-		let open = [
-			"Queued",
-			"Committing",
-			"Revealing",
-			"Publishing",
-			"DrawingReferees",
-			"RefereesCommitting",
-			"RefereesRevealing",
-		];
-		Ok((!open.iter().any(|s| view["state"] == *s)).then_some(view))
+		Ok((!povc_e2e::is_open(&view["state"])).then_some(view))
 	})
 	.await;
 	outcome.unwrap_or_else(|e| {
