@@ -51,10 +51,14 @@ fn development_preset_has_alice_as_only_authority_and_funds_dev_accounts() {
 		);
 		for account in Sr25519Keyring::well_known() {
 			assert_eq!(
-				Balances::balance(&account.to_account_id()),
+				Balances::total_balance(&account.to_account_id()),
 				genesis_config_presets::ENDOWMENT
 			);
 		}
+		// Alice, the genesis candidate, holds the candidacy deposit.
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let deposit = <Runtime as pallet_povc::Config>::CandidacyDeposit::get();
+		assert_eq!(Balances::balance(&alice), genesis_config_presets::ENDOWMENT - deposit);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
 	});
 }
@@ -125,8 +129,10 @@ fn session_rotations_announce_weighted_sets_and_advance_grandpas_set_id() {
 			System::set_block_number(block + 1);
 		};
 		end_session();
-		// Bob's workers verify 7 million fuel: about 8 of 15 million, capped at 50 %.
-		crate::Povc::note_verified_compute(&bob, &bob, 7_000_000);
+		// Bob's workers burn 7 score units on verified payments: about 8 of 15 units,
+		// capped at 50 %.
+		let unit = genesis_config_presets::LOCAL_SCORE_UNIT;
+		crate::Povc::note_verified_compute(&bob, &bob, 7 * unit);
 		end_session();
 		// The genesis set was not re-planned at genesis; every set since is a change.
 		assert_eq!(pallet_grandpa::CurrentSetId::<Runtime>::get(), set_id + 1);
