@@ -382,15 +382,7 @@ impl<T: Config> Pallet<T> {
 		let mut assignments = Assignments::<T>::get(job_id);
 		let commitment =
 			referee_commitment(job_id, &who, &output, result.fuel_used, &result.status, &salt);
-		Self::open_commitment(
-			job_id,
-			&job,
-			&mut assignments,
-			&who,
-			role,
-			result,
-			commitment,
-		)?;
+		Self::open_commitment(job_id, &job, &mut assignments, &who, role, result, commitment)?;
 		if !Outputs::<T>::contains_key(job_id, result.output_hash) {
 			Outputs::<T>::insert(job_id, result.output_hash, output);
 		}

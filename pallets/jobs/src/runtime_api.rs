@@ -166,9 +166,9 @@ impl<T: Config> Pallet<T> {
 					.into_iter()
 					.find(|a| &a.worker == who && a.role == role && role == phase_role)?;
 				let pending = match job.state {
-					JobState::Revealing | JobState::RefereesRevealing | JobState::AuditRevealing => {
-						mine.commitment.is_some() && mine.result.is_none()
-					},
+					JobState::Revealing
+					| JobState::RefereesRevealing
+					| JobState::AuditRevealing => mine.commitment.is_some() && mine.result.is_none(),
 					// One publication is enough, and a failed one costs its fee: the first
 					// replica publishes, the others only if it has not within half the period.
 					JobState::Publishing => {

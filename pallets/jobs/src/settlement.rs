@@ -8,8 +8,8 @@
 //! contested audit goes to a referee committee like a dispute.
 
 use crate::{
-	lifecycle::AssignmentsOf, Assignment, AuditRate, Config, Event, ExecutionResult,
-	FailureReason, JobOf, JobState, Outputs, Pallet, PendingCredits, Replaced, Role,
+	lifecycle::AssignmentsOf, Assignment, AuditRate, Config, Event, ExecutionResult, FailureReason,
+	JobOf, JobState, Outputs, Pallet, PendingCredits, Replaced, Role,
 };
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::DispatchResult, BoundedVec};
@@ -152,7 +152,11 @@ impl<T: Config> Pallet<T> {
 
 	/// The audit found nothing against the result (it passed, or could not be held): the
 	/// pending score counts and the job ends verified.
-	pub(crate) fn conclude_audit(job_id: JobId, job: &mut JobOf<T>, assignments: &AssignmentsOf<T>) {
+	pub(crate) fn conclude_audit(
+		job_id: JobId,
+		job: &mut JobOf<T>,
+		assignments: &AssignmentsOf<T>,
+	) {
 		Self::credit_pending(job_id);
 		Self::finish(job_id, job, assignments, JobState::Verified);
 	}
@@ -198,7 +202,13 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		let commit_by =
 			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::CommitPeriod::get()));
-		Self::add_assignees(job_id, assignments, alloc::vec![auditor.clone()], Role::Auditor, commit_by)?;
+		Self::add_assignees(
+			job_id,
+			assignments,
+			alloc::vec![auditor.clone()],
+			Role::Auditor,
+			commit_by,
+		)?;
 		job.state = JobState::Auditing;
 		Self::deposit_event(Event::AuditorDrawn { job: job_id, auditor });
 		Ok(())
@@ -263,8 +273,7 @@ impl<T: Config> Pallet<T> {
 		assignments: &mut AssignmentsOf<T>,
 	) -> DispatchResult {
 		let count = T::RefereeCount::get();
-		let Some(committee) = Self::draw_from_referee_pool(job_id, job, assignments, count)
-		else {
+		let Some(committee) = Self::draw_from_referee_pool(job_id, job, assignments, count) else {
 			Self::undecided(job_id, job, assignments, FailureReason::NotEnoughWorkers);
 			return Ok(());
 		};

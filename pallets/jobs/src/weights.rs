@@ -127,23 +127,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(45_u64))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
-	// Estimated until the next benchmark run: about one and a half `process_timeout`
-	// (five replicas slashed instead of two).
+	/// `w` in `[100, 100000]`.
 	fn decide_contested_audit(w: u32, ) -> Weight {
-		Weight::from_parts(5_800_000_000, 103_580)
-			.saturating_add(Weight::from_parts(6_000, 0).saturating_mul(w.into()))
-			.saturating_add(T::DbWeight::get().reads(140_u64))
-			.saturating_add(T::DbWeight::get().writes(80_u64))
+		Weight::from_parts(5_072_766_951, 69053)
+			.saturating_add(Weight::from_parts(9_836, 0).saturating_mul(w.into()))
+			.saturating_add(T::DbWeight::get().reads(93_u64))
+			.saturating_add(T::DbWeight::get().writes(54_u64))
 	}
-	// Estimated until the next benchmark run: five score credits and the end of a job.
 	fn conclude_audit() -> Weight {
-		Weight::from_parts(400_000_000, 20_000)
-			.saturating_add(T::DbWeight::get().reads(20_u64))
-			.saturating_add(T::DbWeight::get().writes(20_u64))
+		Weight::from_parts(350_908_000, 69053)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
-	// Estimated until the next benchmark run: one write.
 	fn set_audit_rate() -> Weight {
-		Weight::from_parts(10_000_000, 0).saturating_add(T::DbWeight::get().writes(1_u64))
+		Weight::from_parts(19_536_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
 
@@ -232,22 +230,19 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(45_u64))
 			.saturating_add(RocksDbWeight::get().writes(15_u64))
 	}
-	// Estimated until the next benchmark run: about one and a half `process_timeout`
-	// (five replicas slashed instead of two).
 	fn decide_contested_audit(w: u32, ) -> Weight {
-		Weight::from_parts(5_800_000_000, 103_580)
-			.saturating_add(Weight::from_parts(6_000, 0).saturating_mul(w.into()))
-			.saturating_add(RocksDbWeight::get().reads(140_u64))
-			.saturating_add(RocksDbWeight::get().writes(80_u64))
+		Weight::from_parts(5_072_766_951, 69053)
+			.saturating_add(Weight::from_parts(9_836, 0).saturating_mul(w.into()))
+			.saturating_add(RocksDbWeight::get().reads(93_u64))
+			.saturating_add(RocksDbWeight::get().writes(54_u64))
 	}
-	// Estimated until the next benchmark run: five score credits and the end of a job.
 	fn conclude_audit() -> Weight {
-		Weight::from_parts(400_000_000, 20_000)
-			.saturating_add(RocksDbWeight::get().reads(20_u64))
-			.saturating_add(RocksDbWeight::get().writes(20_u64))
+		Weight::from_parts(350_908_000, 69053)
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
-	// Estimated until the next benchmark run: one write.
 	fn set_audit_rate() -> Weight {
-		Weight::from_parts(10_000_000, 0).saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(19_536_000, 0)
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }
