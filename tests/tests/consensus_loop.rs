@@ -25,6 +25,8 @@ use sp_runtime::Permill;
 const MINUTE: Duration = Duration::from_secs(60);
 const UNIT: Balance = 1_000_000_000_000;
 const PROGRAM: &[u8] = include_bytes!("../../examples/jobs/wasm/primes.wasm");
+/// Planck per fuel of the verified job.
+const PRICE: Balance = 1_000;
 
 /// `who`'s compute score at `at`.
 async fn score(client: &WsClient, who: &AccountId, at: H256) -> u128 {
@@ -97,7 +99,7 @@ async fn verified_compute_raises_a_validators_babe_weight_at_the_next_epoch() {
 			input: JobInput::Inline(b"100000".to_vec().try_into().unwrap()),
 			fuel_limit: 1_000_000_000,
 			replicas: 2,
-			price_per_fuel: 1_000,
+			price_per_fuel: PRICE,
 			deadline,
 			min_reputation: Permill::zero(),
 			max_output_len: 64,
@@ -115,8 +117,9 @@ async fn verified_compute_raises_a_validators_babe_weight_at_the_next_epoch() {
 		panic!("{e}\n{}", logs.join("\n---\n"))
 	});
 	let fuel = u128::from(view["result"]["fuel_used"].as_u64().unwrap());
-	// Score is the value burned on the verified payments: 10 % of fuel × 1,000 planck each.
-	let burned = fuel * 1_000 / 10;
+	// Score is the value burned on each verified payment: the runtime's burn share of it.
+	let burn_share = <povc_runtime::Runtime as pallet_jobs::Config>::BurnShare::get();
+	let burned = burn_share * (fuel * PRICE);
 	let verified_at = money::best_hash(&client).await.unwrap();
 	let session_verified = testnet::authorities(&client, Some(verified_at)).await.unwrap()
 		["session"]
