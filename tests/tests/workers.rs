@@ -1,7 +1,8 @@
 //! End to end: a `povc-node --dev` and real `povc-worker` processes settle jobs. The
 //! workers reconnect after a node restart; a worker killed (SIGKILL) between commit and
 //! reveal still reveals after a restart and is paid; a lying worker is outvoted by the
-//! referees and slashed while the honest two are paid.
+//! referees and slashed while the honest two are paid; with every result audited, a
+//! referee worker re-runs a verified job as its auditor and confirms it.
 
 use std::{io::Read, time::Duration};
 
@@ -271,4 +272,73 @@ async fn workers_run_commit_reveal_survive_a_crash_and_outvote_a_liar() {
 		.unwrap_or_else(|| panic!("no earnings metric: {text}"));
 	assert!(earnings > 0.0, "{text}");
 	assert!(liar.is_running() && bob.is_running(), "workers survive the whole run");
+
+	// ---- Job 3: every verified result is audited; a referee worker re-runs the job as
+	// its auditor, agrees, is paid, and only then does the replicas' score count.
+	liar.stop();
+	dave.restart().unwrap();
+	// Dave's slash left his bond below the minimum; he tops it up to be drawn again.
+	let top_up = pallet_workers::Call::bond_more { amount: 10 * UNIT };
+	send(&client, &ctx, Dave, RuntimeCall::Workers(top_up)).await;
+	povc_e2e::sign::set_audit_rate(&client, &ctx, sp_runtime::Perbill::one()).await;
+	let from = chain::best_number(&client).await.unwrap();
+	send(&client, &ctx, Alice, submit(from + 1_000)).await;
+	let mut all = vec![&bob, &charlie, &dave];
+	all.extend(referee_workers.iter());
+	let view = settled(&client, 3, &all).await;
+	assert_eq!(view["state"], "Verified", "{view}");
+	let to = chain::best_number(&client).await.unwrap();
+	let events = job_events(&client, 3, from, to).await;
+	let auditor = events
+		.iter()
+		.find_map(|e| match e {
+			pallet_jobs::Event::AuditorDrawn { auditor, .. } => Some(auditor.clone()),
+			_ => None,
+		})
+		.unwrap_or_else(|| panic!("no auditor drawn at rate 100 %: {events:?}"));
+	assert!(accounts(&referees).contains(&auditor), "the auditor comes from the referee pool");
+	let passed = events.iter().any(
+		|e| matches!(e, pallet_jobs::Event::AuditPassed { auditor: a, .. } if *a == auditor),
+	);
+	assert!(passed, "the honest auditor confirms the honest result: {events:?}");
+	let (pending, credited) = events.iter().fold((0, 0), |(p, c), e| match e {
+		pallet_jobs::Event::ScorePending { value, .. } => (p + value, c),
+		pallet_jobs::Event::ScoreCredited { value, .. } => (p, c + value),
+		_ => (p, c),
+	});
+	assert!(pending > 0 && credited == pending, "the pending score counts in full: {events:?}");
+	let (paid, slashed) = payments_and_slashes(&client, 3, from, to).await;
+	let mut expected = vec![auditor, Bob.to_account_id(), Charlie.to_account_id()];
+	expected.push(Dave.to_account_id());
+	expected.sort();
+	assert_eq!(paid, expected, "the replicas, and the auditor from the dispute fee");
+	assert!(slashed.is_empty(), "nobody is slashed: {slashed:?}");
+}
+
+/// Every `pallet_jobs` event about job `id` in blocks `from..=to`.
+async fn job_events(
+	client: &WsClient,
+	id: u64,
+	from: u32,
+	to: u32,
+) -> Vec<pallet_jobs::Event<povc_runtime::Runtime>> {
+	use pallet_jobs::Event::*;
+	let mut events = Vec::new();
+	for number in from..=to {
+		let hash = chain::block_hash(client, number).await.unwrap().unwrap();
+		for record in chain::events(client, hash).await.unwrap() {
+			let RuntimeEvent::Jobs(event) = record.event else { continue };
+			let job = match &event {
+				AuditorDrawn { job, .. } |
+				AuditPassed { job, .. } |
+				ScorePending { job, .. } |
+				ScoreCredited { job, .. } => *job,
+				_ => continue,
+			};
+			if job == id {
+				events.push(event);
+			}
+		}
+	}
+	events
 }
