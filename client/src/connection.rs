@@ -27,6 +27,8 @@ use crate::{
 pub type Job = JobView<AccountId, Balance, BlockNumber>;
 /// A worker as the API shows it.
 pub type Worker = WorkerView<AccountId, Balance, BlockNumber>;
+/// A volunteer research project as the API shows it.
+pub type Project = pallet_povc::ProjectView<AccountId>;
 
 /// Why a connection could not be made (so callers can tell it from other errors).
 #[derive(Debug)]
@@ -140,6 +142,17 @@ impl Connection {
 	/// The registered worker `who`.
 	pub async fn worker(&self, who: &AccountId) -> Result<Option<Worker>> {
 		Ok(self.client.request("povc_worker", rpc_params![who.to_string()]).await?)
+	}
+
+	/// The approved volunteer projects, with their budgets this epoch.
+	pub async fn projects(&self) -> Result<Vec<Project>> {
+		Ok(self.client.request("povc_projects", rpc_params![]).await?)
+	}
+
+	/// Whether `who` is an approved volunteer project, which alone may submit jobs at
+	/// price 0.
+	pub async fn is_project(&self, who: &AccountId) -> Result<bool> {
+		Ok(self.projects().await?.iter().any(|project| project.account == *who))
 	}
 
 	/// What a job with these parameters holds in escrow.

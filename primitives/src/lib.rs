@@ -105,6 +105,9 @@ pub enum Purpose<AccountId> {
 	/// Replicas: workers that can take an assignment now (bond, not paused, a free
 	/// capacity slot), weighted by bond.
 	Replicas,
+	/// Replicas of a volunteer job (price 0): workers that can take an assignment now and
+	/// opted in to volunteer work, weighted by bond. Nobody is drafted to work unpaid.
+	Volunteers,
 	/// A referee committee: bonded workers that a validator accepted as its referees
 	/// (referees take no capacity slot), weighted by bond, that the given predicate
 	/// accepts too (the job market's referee pool: is the accepting validator a current
@@ -191,6 +194,43 @@ pub trait VerifiedComputeSink<AccountId> {
 
 impl<AccountId> VerifiedComputeSink<AccountId> for () {
 	fn note_verified_compute(_: &AccountId, _: &AccountId, _: u128) {}
+}
+
+/// Volunteer research projects: accounts that governance approved to submit unpaid
+/// (price 0) jobs. Their verified fuel earns score at the project's rate, within the
+/// project's score budget per epoch, so that even a compromised project mints a bounded
+/// amount of block-production weight.
+pub trait VolunteerProjects<AccountId> {
+	/// Whether `who` is an approved project now.
+	fn is_project(who: &AccountId) -> bool;
+
+	/// The score `fuel` units of the project's verified fuel are worth at its rate, before
+	/// its budget; 0 if `project` is not (or no longer) approved.
+	fn score_for(project: &AccountId, fuel: Fuel) -> u128;
+
+	/// Credits up to `value` of score to `beneficiary` for `worker`'s verified volunteer
+	/// work, within what is left of the project's budget this epoch. Returns the value
+	/// credited.
+	fn credit(
+		project: &AccountId,
+		worker: &AccountId,
+		beneficiary: &AccountId,
+		value: u128,
+	) -> u128;
+}
+
+impl<AccountId> VolunteerProjects<AccountId> for () {
+	fn is_project(_: &AccountId) -> bool {
+		false
+	}
+
+	fn score_for(_: &AccountId, _: Fuel) -> u128 {
+		0
+	}
+
+	fn credit(_: &AccountId, _: &AccountId, _: &AccountId, _: u128) -> u128 {
+		0
+	}
 }
 
 /// The workers that may sit on referee committees of disputed jobs: those that a current

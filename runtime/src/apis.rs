@@ -38,6 +38,10 @@ impl_runtime_apis! {
 		fn authorities() -> pallet_povc::runtime_api::AuthoritiesView<AccountId> {
 			Povc::authorities_view()
 		}
+
+		fn projects() -> Vec<pallet_povc::ProjectView<AccountId>> {
+			Povc::projects_view()
+		}
 	}
 
 	impl pallet_workers::runtime_api::WorkersApi<Block, AccountId, Balance, BlockNumber> for Runtime {

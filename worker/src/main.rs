@@ -72,6 +72,12 @@ struct RunArgs {
 	/// Register first (bonding the chain's minimum bond) if the account is not a worker.
 	#[arg(long)]
 	register: bool,
+	/// Take volunteer work: unpaid jobs of research projects that governance approved,
+	/// which earn compute score (at the project's rate) for the validator this worker
+	/// contributes to. `--volunteer=false` opts out; without the flag the choice on chain
+	/// stays as it is.
+	#[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+	volunteer: Option<bool>,
 	/// Jobs to run at once; also the capacity declared by `--register`. Default: cores.
 	#[arg(long)]
 	parallel: Option<usize>,
@@ -179,9 +185,14 @@ async fn run(args: RunArgs) -> Result<ExitCode> {
 		parallel,
 		"povc-worker starting"
 	);
-	if args.register {
+	if args.register || args.volunteer.is_some() {
 		let chain = Chain::connect(&args.chain.node, signer.clone()).await?;
-		ensure_registered(&chain, None, parallel as u32).await?;
+		if args.register {
+			ensure_registered(&chain, None, parallel as u32).await?;
+		}
+		if let Some(volunteer) = args.volunteer {
+			ensure_volunteer(&chain, volunteer).await?;
+		}
 	}
 
 	let options = Options {
@@ -235,6 +246,20 @@ async fn ensure_registered(chain: &Chain, bond: Option<u128>, capacity: u32) -> 
 	});
 	chain.execute(call).await.map_err(|e| format!("registering failed: {e}"))?;
 	tracing::info!(bond = %amount::format_povc(bond), capacity, %class, "registered");
+	Ok(())
+}
+
+/// Opt in to (or out of) volunteer work unless the chain has that choice already.
+async fn ensure_volunteer(chain: &Chain, volunteer: bool) -> Result<()> {
+	let worker = chain.worker().await?.ok_or(
+		"--volunteer needs a registered worker: add --register, or run `povc-worker register`",
+	)?;
+	if worker.volunteer != volunteer {
+		let call =
+			povc_runtime::RuntimeCall::Workers(pallet_workers::Call::set_volunteer { volunteer });
+		chain.execute(call).await.map_err(|e| format!("setting the volunteer flag failed: {e}"))?;
+	}
+	tracing::info!(volunteer, "volunteer work");
 	Ok(())
 }
 

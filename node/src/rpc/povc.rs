@@ -1,10 +1,13 @@
-//! `povc_scores` and `povc_authorities`: compute scores and weighted authority sets,
-//! read through the runtime's `PovcApi`.
+//! `povc_scores`, `povc_authorities` and `povc_projects`: compute scores, weighted
+//! authority sets and volunteer projects, read through the runtime's `PovcApi`.
 
 use std::sync::Arc;
 
 use jsonrpsee::{core::RpcResult, proc_macros::rpc};
-use pallet_povc::runtime_api::{AuthoritiesView, PovcApi as PovcRuntimeApi, ScoreView};
+use pallet_povc::{
+	runtime_api::{AuthoritiesView, PovcApi as PovcRuntimeApi, ScoreView},
+	ProjectView,
+};
 use povc_runtime::{opaque::Block, AccountId};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
@@ -24,6 +27,10 @@ pub trait PovcRpc {
 	/// their BABE weights and shares.
 	#[method(name = "povc_authorities")]
 	fn authorities(&self, at: Option<BlockHash>) -> RpcResult<AuthoritiesView<AccountId>>;
+
+	/// Every approved volunteer project with its budget this epoch.
+	#[method(name = "povc_projects")]
+	fn projects(&self, at: Option<BlockHash>) -> RpcResult<Vec<ProjectView<AccountId>>>;
 }
 
 /// Serves [`PovcRpcServer`] from a client's runtime API.
@@ -50,5 +57,10 @@ where
 	fn authorities(&self, at: Option<BlockHash>) -> RpcResult<AuthoritiesView<AccountId>> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		self.client.runtime_api().authorities(at).map_err(runtime_error)
+	}
+
+	fn projects(&self, at: Option<BlockHash>) -> RpcResult<Vec<ProjectView<AccountId>>> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		self.client.runtime_api().projects(at).map_err(runtime_error)
 	}
 }

@@ -112,7 +112,8 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use povc_primitives::{
-		ExecutionStatus, Fuel, JobId, RefereePool, VerifiedComputeSink, WorkerRegistry,
+		ExecutionStatus, Fuel, JobId, RefereePool, VerifiedComputeSink, VolunteerProjects,
+		WorkerRegistry,
 	};
 	use sp_runtime::{Perbill, Permill};
 
@@ -154,6 +155,11 @@ pub mod pallet {
 
 		/// Receives the verified compute of settled jobs (compute scores).
 		type ComputeSink: VerifiedComputeSink<Self::AccountId>;
+
+		/// The volunteer research projects governance approved: only they submit jobs at
+		/// price 0, which are drawn among volunteer workers and earn score at the project's
+		/// rate instead of pay.
+		type Projects: VolunteerProjects<Self::AccountId>;
 
 		/// On-chain randomness for drawing workers and referees.
 		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
@@ -509,8 +515,10 @@ pub mod pallet {
 		DeadlineTooSoon,
 		/// The deadline is further than `MaxJobLifetime`.
 		DeadlineTooFar,
-		/// The price is zero.
-		ZeroPrice,
+		/// A job at price 0 is volunteer work, which only an approved research project may
+		/// submit: offer a price per fuel, or have governance approve the project
+		/// (`povc.approve_project`).
+		NotAProject,
 		/// The escrow does not fit in a balance.
 		Overflow,
 		/// The queue of jobs waiting for workers is full.

@@ -16,7 +16,7 @@ use frame_support::{
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::{
 	referee_commitment, result_commitment, ClassFilter, JobId, Purpose, SelectionRequest,
-	WorkerRegistry,
+	VolunteerProjects, WorkerRegistry,
 };
 use sp_core::{Get, H256};
 use sp_runtime::{
@@ -57,7 +57,12 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::InvalidFuelLimit
 		);
 		ensure!(spec.max_output_len <= T::MaxOutputLen::get(), Error::<T>::OutputLimitTooLarge);
-		ensure!(!spec.price_per_fuel.is_zero(), Error::<T>::ZeroPrice);
+		// Unpaid work is only for research projects governance vouched for: anyone else's
+		// price-0 job would take workers' time for nothing.
+		ensure!(
+			!spec.price_per_fuel.is_zero() || T::Projects::is_project(&who),
+			Error::<T>::NotAProject
+		);
 		ensure!(
 			spec.min_reputation <= T::MaxMinReputation::get(),
 			Error::<T>::ReputationUnreachable
@@ -165,7 +170,8 @@ impl<T: Config> Pallet<T> {
 			// A class is only picked if a dispute could be decided in it: the replicas
 			// plus a referee committee that excludes them.
 			min_class_size: u32::from(job.spec.replicas).saturating_add(T::RefereeCount::get()),
-			purpose: Purpose::Replicas,
+			// Nobody works unpaid without having opted in.
+			purpose: if job.is_volunteer() { Purpose::Volunteers } else { Purpose::Replicas },
 		})
 	}
 

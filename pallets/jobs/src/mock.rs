@@ -10,7 +10,7 @@ use frame_support::{
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::{
 	referee_commitment, result_commitment, ExecutionStatus, Fuel, JobId, VerifiedComputeSink,
-	WorkerDirectory,
+	VolunteerProjects, WorkerDirectory,
 };
 use sp_core::H256;
 use sp_runtime::{BuildStorage, Perbill, Permill};
@@ -88,6 +88,55 @@ impl VerifiedComputeSink<AccountId> for RecordCompute {
 	}
 }
 
+thread_local! {
+	/// Approved volunteer projects: account → (score per fuel, score budget left).
+	pub static PROJECTS: RefCell<alloc::collections::BTreeMap<AccountId, (u128, u128)>> =
+		const { RefCell::new(alloc::collections::BTreeMap::new()) };
+}
+
+/// Approves `project` at `score_per_fuel` with `budget` score left, as pallet-povc's
+/// `approve_project` would.
+pub fn approve_project(project: AccountId, score_per_fuel: u128, budget: u128) {
+	PROJECTS.with(|p| p.borrow_mut().insert(project, (score_per_fuel, budget)));
+}
+
+/// The score budget `project` has left.
+pub fn budget_left(project: AccountId) -> u128 {
+	PROJECTS.with(|p| p.borrow().get(&project).map_or(0, |(_, left)| *left))
+}
+
+/// Volunteer projects as pallet-povc keeps them (its own tests cover epochs and
+/// governance): rate × fuel, credited to the sink within the budget left.
+pub struct TestProjects;
+impl VolunteerProjects<AccountId> for TestProjects {
+	fn is_project(who: &AccountId) -> bool {
+		PROJECTS.with(|p| p.borrow().contains_key(who))
+	}
+
+	fn score_for(project: &AccountId, fuel: Fuel) -> u128 {
+		PROJECTS.with(|p| p.borrow().get(project).map_or(0, |(rate, _)| rate * u128::from(fuel)))
+	}
+
+	fn credit(
+		project: &AccountId,
+		worker: &AccountId,
+		beneficiary: &AccountId,
+		value: u128,
+	) -> u128 {
+		let credited = PROJECTS.with(|p| {
+			let mut projects = p.borrow_mut();
+			let Some((_, left)) = projects.get_mut(project) else { return 0 };
+			let credited = value.min(*left);
+			*left -= credited;
+			credited
+		});
+		if credited > 0 {
+			RecordCompute::note_verified_compute(worker, beneficiary, credited);
+		}
+		credited
+	}
+}
+
 /// Deterministic stand-in for BABE's randomness: a hash of the subject and the block.
 pub struct TestRandomness;
 impl Randomness<H256, BlockNumberFor<Test>> for TestRandomness {
@@ -116,6 +165,7 @@ impl pallet_jobs::Config for Test {
 	type Workers = Workers;
 	type RefereePool = AcceptedReferees;
 	type ComputeSink = RecordCompute;
+	type Projects = TestProjects;
 	type Randomness = TestRandomness;
 	type MaxProgramSize = ConstU32<65_536>;
 	type MaxBlobSize = ConstU32<4_096>;
@@ -203,6 +253,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		COMPUTE.with(|c| c.borrow_mut().clear());
+		PROJECTS.with(|p| p.borrow_mut().clear());
 	});
 	ext
 }

@@ -15,13 +15,10 @@ use alloc::vec::Vec;
 use frame_support::{pallet_prelude::DispatchResult, BoundedVec};
 use povc_primitives::{
 	ClassFilter, JobId, Offence, Purpose, RefereePool, SelectionRequest, VerifiedComputeSink,
-	WorkerRegistry,
+	VolunteerProjects, WorkerRegistry,
 };
 use sp_core::{Get, H256};
-use sp_runtime::{
-	traits::{Saturating, Zero},
-	Perbill, Permill, SaturatedConversion,
-};
+use sp_runtime::{traits::Saturating, Perbill, Permill, SaturatedConversion};
 
 /// blake2-256 of no output: a result nobody needs to publish.
 fn empty_output_hash() -> H256 {
@@ -110,7 +107,9 @@ impl<T: Config> Pallet<T> {
 	/// Pays a worker whose result stands. A verified result also raises its reputation and
 	/// earns score worth the value burned on the payment, returned as `(worker,
 	/// beneficiary, value)`. (Score by the claimed fuel would let a requester whose own
-	/// workers hold every replica mint score at any price, for fuel nobody ran.)
+	/// workers hold every replica mint score at any price, for fuel nobody ran.) Volunteer
+	/// work is unpaid; its score is the project's rate times the fuel, which the
+	/// project's budget bounds when it is credited.
 	fn reward(
 		job_id: JobId,
 		job: &mut JobOf<T>,
@@ -124,22 +123,36 @@ impl<T: Config> Pallet<T> {
 		}
 		T::Workers::note_verified(worker);
 		let beneficiary = T::Workers::compute_beneficiary(worker);
-		(!burned.is_zero()).then(|| (worker.clone(), beneficiary, burned.saturated_into()))
+		let value = if job.is_volunteer() {
+			T::Projects::score_for(&job.requester, result.fuel_used)
+		} else {
+			burned.saturated_into()
+		};
+		(value != 0).then(|| (worker.clone(), beneficiary, value))
 	}
 
-	/// Credits score to the validators it counts for.
-	fn credit(credits: impl IntoIterator<Item = (T::AccountId, T::AccountId, u128)>) -> u128 {
+	/// Credits score to the validators it counts for: a volunteer job's within its
+	/// project's budget. Returns the value credited.
+	fn credit(
+		job: &JobOf<T>,
+		credits: impl IntoIterator<Item = (T::AccountId, T::AccountId, u128)>,
+	) -> u128 {
 		let mut total = 0u128;
 		for (worker, beneficiary, value) in credits {
-			T::ComputeSink::note_verified_compute(&worker, &beneficiary, value);
-			total = total.saturating_add(value);
+			let credited = if job.is_volunteer() {
+				T::Projects::credit(&job.requester, &worker, &beneficiary, value)
+			} else {
+				T::ComputeSink::note_verified_compute(&worker, &beneficiary, value);
+				value
+			};
+			total = total.saturating_add(credited);
 		}
 		total
 	}
 
 	/// Credits the job's pending score.
-	pub(crate) fn credit_pending(job_id: JobId) {
-		let value = Self::credit(PendingCredits::<T>::take(job_id));
+	pub(crate) fn credit_pending(job_id: JobId, job: &JobOf<T>) {
+		let value = Self::credit(job, PendingCredits::<T>::take(job_id));
 		Self::deposit_event(Event::ScoreCredited { job: job_id, value });
 	}
 
@@ -157,7 +170,7 @@ impl<T: Config> Pallet<T> {
 		job: &mut JobOf<T>,
 		assignments: &AssignmentsOf<T>,
 	) {
-		Self::credit_pending(job_id);
+		Self::credit_pending(job_id, job);
 		Self::finish(job_id, job, assignments, JobState::Verified);
 	}
 
@@ -390,13 +403,13 @@ impl<T: Config> Pallet<T> {
 		}
 		if audit {
 			if job.result == Some(verdict) {
-				Self::credit_pending(job_id);
+				Self::credit_pending(job_id, job);
 			} else {
 				Self::void_pending(job_id);
 			}
 		} else if !credits.is_empty() {
 			// A committee of independent referees re-ran the job: no audit needed.
-			let value = Self::credit(credits);
+			let value = Self::credit(job, credits);
 			Self::deposit_event(Event::ScoreCredited { job: job_id, value });
 		}
 		job.result = Some(verdict);

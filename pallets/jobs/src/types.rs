@@ -6,7 +6,7 @@ use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEq
 use povc_primitives::{ClassId, ExecutionStatus, Fuel};
 use scale_info::TypeInfo;
 use sp_core::{Get, H256};
-use sp_runtime::Permill;
+use sp_runtime::{traits::Zero, Permill};
 
 /// What a content-addressed blob is used as. Programs are validated WebAssembly; data
 /// blobs are job inputs. The two live in separate namespaces.
@@ -335,4 +335,18 @@ pub struct CostEstimate<Balance> {
 	pub max_result_deposit: Balance,
 	/// Everything held at submission: max_payment + dispute_fee + max_result_deposit.
 	pub escrow: Balance,
+}
+
+impl<AccountId, Balance, BlockNumber, MaxInline> Job<AccountId, Balance, BlockNumber, MaxInline>
+where
+	AccountId: Clone + PartialEq + Eq + Debug,
+	Balance: Clone + PartialEq + Eq + Debug + Zero,
+	BlockNumber: Clone + PartialEq + Eq + Debug,
+	MaxInline: Get<u32>,
+{
+	/// Whether it is volunteer work: a research project's job at price 0, drawn among
+	/// volunteers and paid in score at the project's rate.
+	pub fn is_volunteer(&self) -> bool {
+		self.spec.price_per_fuel.is_zero()
+	}
 }

@@ -1,10 +1,11 @@
 //! Benchmarks of pallet-povc's calls and of the per-block reward.
 
 use crate::{
-	Authorities, Call, Candidates, Config, HoldReason, Pallet, Score, Scores, TotalRewards,
+	Authorities, Call, Candidates, Config, HoldReason, Pallet, Project, Projects, Score, Scores,
+	TotalRewards,
 };
 use frame_benchmarking::v2::*;
-use frame_support::traits::Get;
+use frame_support::traits::{EnsureOrigin, Get};
 use frame_system::RawOrigin;
 use povc_primitives::WorkerDirectory;
 
@@ -39,6 +40,20 @@ fn make_candidate<T: Config>(who: &T::AccountId) {
 fn make_authority<T: Config>(who: &T::AccountId) {
 	let set = alloc::vec![(who.clone(), 1)];
 	Authorities::<T>::put(crate::WeightedSetOf::<T>::force_from(set, None));
+}
+
+/// A name or URL of the longest length allowed.
+fn longest<S: Get<u32>>() -> frame_support::BoundedVec<u8, S> {
+	frame_support::BoundedVec::truncate_from(alloc::vec![b'x'; S::get() as usize])
+}
+
+/// Fills the project registry up to `MaxProjects - 1`, so one more fits.
+fn fill_projects<T: Config>() {
+	for i in Projects::<T>::count()..T::MaxProjects::get().saturating_sub(1) {
+		let project: T::AccountId = account("project", i, 0);
+		let record = Project::<T>::new(longest(), longest(), 1, 1, 0);
+		Projects::<T>::insert(project, record);
+	}
 }
 
 #[benchmarks]
@@ -118,6 +133,51 @@ mod benchmarks {
 		}
 
 		assert_eq!(TotalRewards::<T>::get(), <T as Config>::BlockReward::get());
+	}
+
+	/// Worst case: the longest name and URL, in an almost full registry.
+	#[benchmark]
+	fn approve_project() -> Result<(), BenchmarkError> {
+		fill_projects::<T>();
+		let origin =
+			T::ProjectOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let project: T::AccountId = account("new project", 0, 0);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, project.clone(), longest(), longest(), 1_000, 10);
+
+		assert!(Projects::<T>::contains_key(&project));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn update_project() -> Result<(), BenchmarkError> {
+		fill_projects::<T>();
+		let origin =
+			T::ProjectOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let project: T::AccountId = account("new project", 0, 0);
+		Projects::<T>::insert(&project, Project::<T>::new(longest(), longest(), 1, 1, 0));
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, project.clone(), longest(), longest(), 1_000, 10);
+
+		assert_eq!(Projects::<T>::get(&project).map(|p| p.score_budget), Some(1_000));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn remove_project() -> Result<(), BenchmarkError> {
+		fill_projects::<T>();
+		let origin =
+			T::ProjectOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let project: T::AccountId = account("new project", 0, 0);
+		Projects::<T>::insert(&project, Project::<T>::new(longest(), longest(), 1, 1, 0));
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, project.clone());
+
+		assert!(!Projects::<T>::contains_key(&project));
+		Ok(())
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -2,7 +2,7 @@
 
 use crate::{
 	Authorities, Candidates, Config, CurrentEpoch, NextAuthorities, Pallet, PlannedAuthorities,
-	Scores, TotalRewards, WeightedSetOf,
+	Projects, Scores, TotalRewards, WeightedSetOf,
 };
 use alloc::vec::Vec;
 use frame_support::traits::Get;
@@ -40,6 +40,7 @@ impl<T: Config> Pallet<T> {
 			Scores::<T>::iter_values().all(|score| score.epoch <= epoch),
 			"a score is ahead of the current epoch"
 		);
+		Self::check_projects(epoch)?;
 		Self::check_set(&Authorities::<T>::get(), &pallet_babe::Authorities::<T>::get())?;
 		Self::check_set(&NextAuthorities::<T>::get(), &pallet_babe::NextAuthorities::<T>::get())?;
 		// Conservation: the rewards are new money, so they can never exceed all money.
@@ -47,6 +48,22 @@ impl<T: Config> Pallet<T> {
 			TotalRewards::<T>::get() <= <T as Config>::Currency::total_issuance(),
 			"more rewards minted than the total issuance"
 		);
+		Ok(())
+	}
+
+	/// The project registry is counted and bounded, and no project ever credited more
+	/// than its budget in an epoch.
+	fn check_projects(epoch: u32) -> Result<(), TryRuntimeError> {
+		ensure!(
+			Projects::<T>::iter_keys().count() as u32 == Projects::<T>::count(),
+			"project counter differs from the projects"
+		);
+		ensure!(Projects::<T>::count() <= T::MaxProjects::get(), "more projects than MaxProjects");
+		for (_, project) in Projects::<T>::iter() {
+			ensure!(!project.name.is_empty(), "a project without a name");
+			ensure!(project.used <= project.score_budget, "a project credited beyond its budget");
+			ensure!(project.epoch <= epoch, "a project's budget is ahead of the current epoch");
+		}
 		Ok(())
 	}
 

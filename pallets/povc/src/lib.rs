@@ -22,6 +22,9 @@
 //!   session key it announces them to BABE *with* their weights, which BABE's primary
 //!   slot threshold uses. GRANDPA follows the same validators with equal votes through
 //!   its own session handler.
+//! - **Volunteer projects** ([`projects`]): research projects that governance approved
+//!   submit unpaid jobs; their volunteers' verified fuel earns score at the project's rate,
+//!   within its budget per epoch.
 //! - **Block reward**: [`Config::BlockReward`] minted to every block's author.
 //! - **Referees** ([`referees`]): disputed jobs are re-run by workers that a current
 //!   validator accepted ([`Pallet::accept_referee`]) among those that contribute to it.
@@ -36,6 +39,7 @@ extern crate alloc;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
 mod invariants;
+pub mod projects;
 pub mod referees;
 pub mod runtime_api;
 pub mod score;
@@ -49,6 +53,7 @@ mod mock;
 mod tests;
 
 pub use pallet::*;
+pub use projects::{Project, ProjectView};
 pub use score::Score;
 pub use weights::WeightInfo;
 
@@ -103,6 +108,7 @@ impl SlotTiming {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use crate::projects::{ProjectNameOf, ProjectUrlOf};
 	use alloc::vec::Vec;
 	use frame_support::{pallet_prelude::*, traits::ValidatorRegistration};
 	use frame_system::pallet_prelude::*;
@@ -181,6 +187,22 @@ pub mod pallet {
 		/// Whom registered workers contribute to, and which of them referee for whom.
 		type Workers: WorkerDirectory<Self::AccountId>;
 
+		/// Who approves, updates and removes volunteer research projects (Root, or a
+		/// council or OpenGov track once the chain has one).
+		type ProjectOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Most approved projects at once (bounds `povc_projects` and the registry).
+		#[pallet::constant]
+		type MaxProjects: Get<u32>;
+
+		/// Longest project name, in bytes.
+		#[pallet::constant]
+		type MaxProjectNameLen: Get<u32>;
+
+		/// Longest project URL, in bytes.
+		#[pallet::constant]
+		type MaxProjectUrlLen: Get<u32>;
+
 		/// Weights of this pallet's calls and of the per-block reward.
 		type WeightInfo: WeightInfo;
 
@@ -201,6 +223,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Candidates<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
+
+	/// Approved volunteer research projects, by the account that submits their jobs.
+	#[pallet::storage]
+	pub type Projects<T: Config> =
+		CountedStorageMap<_, Blake2_128Concat, T::AccountId, Project<T>, OptionQuery>;
 
 	/// The authorities of the current epoch with the weights BABE uses for them.
 	#[pallet::storage]
@@ -280,6 +307,16 @@ pub mod pallet {
 		AuthoritiesKept { session: u32, qualified: u32 },
 		/// The block reward was minted to the author.
 		Rewarded { author: T::AccountId, amount: BalanceOf<T> },
+		/// Governance approved a volunteer project: `project` may submit jobs at price 0.
+		ProjectApproved { project: T::AccountId, score_budget: u128, score_per_fuel: u128 },
+		/// Governance changed a project's name, URL, budget or rate.
+		ProjectUpdated { project: T::AccountId, score_budget: u128, score_per_fuel: u128 },
+		/// Governance removed a project: its price-0 jobs are refused from now on, and those
+		/// still running earn no score.
+		ProjectRemoved { project: T::AccountId },
+		/// The project's budget for this epoch is spent: `uncredited` score of verified
+		/// volunteer work did not count.
+		ProjectBudgetExhausted { project: T::AccountId, uncredited: u128 },
 	}
 
 	#[pallet::error]
@@ -303,6 +340,14 @@ pub mod pallet {
 		NotYourReferee,
 		/// The worker is no validator's referee.
 		NotReferee,
+		/// The account is an approved project already: update it instead.
+		ProjectExists,
+		/// No approved project has this account.
+		UnknownProject,
+		/// [`Config::MaxProjects`] projects are approved already.
+		TooManyProjects,
+		/// A project needs a name.
+		EmptyProjectName,
 	}
 
 	#[pallet::hooks]
@@ -392,6 +437,75 @@ pub mod pallet {
 				Error::<T>::NotYourReferee
 			);
 			T::Workers::remove_referee(&worker).map(|_| ())
+		}
+
+		/// Approves `project` as a volunteer research project ([`Config::ProjectOrigin`]):
+		/// it may submit jobs at price 0, and each verified replica of them earns
+		/// `score_per_fuel` score per unit of fuel, until `score_budget` is spent in an
+		/// epoch.
+		///
+		/// Emits [`Event::ProjectApproved`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(<T as Config>::WeightInfo::approve_project())]
+		pub fn approve_project(
+			origin: OriginFor<T>,
+			project: T::AccountId,
+			name: ProjectNameOf<T>,
+			url: ProjectUrlOf<T>,
+			#[pallet::compact] score_budget: u128,
+			#[pallet::compact] score_per_fuel: u128,
+		) -> DispatchResult {
+			T::ProjectOrigin::ensure_origin(origin)?;
+			ensure!(!name.is_empty(), Error::<T>::EmptyProjectName);
+			ensure!(!Projects::<T>::contains_key(&project), Error::<T>::ProjectExists);
+			ensure!(Projects::<T>::count() < T::MaxProjects::get(), Error::<T>::TooManyProjects);
+			let epoch = CurrentEpoch::<T>::get();
+			let record = Project::new(name, url, score_budget, score_per_fuel, epoch);
+			Projects::<T>::insert(&project, record);
+			Self::deposit_event(Event::ProjectApproved { project, score_budget, score_per_fuel });
+			Ok(())
+		}
+
+		/// Changes an approved project's name, URL, budget and rate
+		/// ([`Config::ProjectOrigin`]). What it used this epoch stays used (at most the new
+		/// budget).
+		///
+		/// Emits [`Event::ProjectUpdated`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(<T as Config>::WeightInfo::update_project())]
+		pub fn update_project(
+			origin: OriginFor<T>,
+			project: T::AccountId,
+			name: ProjectNameOf<T>,
+			url: ProjectUrlOf<T>,
+			#[pallet::compact] score_budget: u128,
+			#[pallet::compact] score_per_fuel: u128,
+		) -> DispatchResult {
+			T::ProjectOrigin::ensure_origin(origin)?;
+			ensure!(!name.is_empty(), Error::<T>::EmptyProjectName);
+			let mut record = Projects::<T>::get(&project).ok_or(Error::<T>::UnknownProject)?;
+			record.name = name;
+			record.url = url;
+			record.score_budget = score_budget;
+			record.score_per_fuel = score_per_fuel;
+			record.used = record.used.min(score_budget);
+			Projects::<T>::insert(&project, record);
+			Self::deposit_event(Event::ProjectUpdated { project, score_budget, score_per_fuel });
+			Ok(())
+		}
+
+		/// Removes an approved project ([`Config::ProjectOrigin`]): it can no longer submit
+		/// price-0 jobs, and its jobs still running earn no score.
+		///
+		/// Emits [`Event::ProjectRemoved`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(<T as Config>::WeightInfo::remove_project())]
+		pub fn remove_project(origin: OriginFor<T>, project: T::AccountId) -> DispatchResult {
+			T::ProjectOrigin::ensure_origin(origin)?;
+			ensure!(Projects::<T>::contains_key(&project), Error::<T>::UnknownProject);
+			Projects::<T>::remove(&project);
+			Self::deposit_event(Event::ProjectRemoved { project });
+			Ok(())
 		}
 	}
 

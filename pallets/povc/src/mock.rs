@@ -133,6 +133,10 @@ impl crate::Config for Test {
 	type MinAuthorities = MinAuthorities;
 	type MaxAuthorityShare = MaxAuthorityShare;
 	type Workers = MockWorkers;
+	type ProjectOrigin = frame_system::EnsureRoot<AccountId>;
+	type MaxProjects = ConstU32<3>;
+	type MaxProjectNameLen = ConstU32<16>;
+	type MaxProjectUrlLen = ConstU32<32>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = KeysForBenchmarks;

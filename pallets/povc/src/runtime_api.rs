@@ -57,6 +57,8 @@ sp_api::decl_runtime_apis! {
 		fn scores() -> Vec<ScoreView<AccountId>>;
 		/// The current and the next authority set with their BABE weights.
 		fn authorities() -> AuthoritiesView<AccountId>;
+		/// Every approved volunteer project with its budget this epoch, by account.
+		fn projects() -> Vec<crate::ProjectView<AccountId>>;
 	}
 }
 

@@ -18,6 +18,9 @@ pub trait WeightInfo {
 	fn accept_referee() -> Weight;
 	fn revoke_referee() -> Weight;
 	fn reward_author() -> Weight;
+	fn approve_project() -> Weight;
+	fn update_project() -> Weight;
+	fn remove_project() -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -48,6 +51,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	fn approve_project() -> Weight {
+		Weight::from_parts(53_490_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn update_project() -> Weight {
+		Weight::from_parts(53_490_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn remove_project() -> Weight {
+		Weight::from_parts(53_490_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 }
 
 /// The same measurements with RocksDB weights, for tests.
@@ -73,6 +91,21 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn reward_author() -> Weight {
+		Weight::from_parts(53_490_000, 3593)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn approve_project() -> Weight {
+		Weight::from_parts(53_490_000, 3593)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn update_project() -> Weight {
+		Weight::from_parts(53_490_000, 3593)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn remove_project() -> Weight {
 		Weight::from_parts(53_490_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))

@@ -209,6 +209,18 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// Worst case: the worker joins its class's volunteer tree, a write on every level.
+	#[benchmark]
+	fn set_volunteer() -> Result<(), BenchmarkError> {
+		let caller = registered::<T>("caller", 0, unit::<T>())?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), true);
+
+		assert_last_event::<T>(Event::VolunteerSet { who: caller, volunteer: true });
+		Ok(())
+	}
+
 	#[benchmark]
 	fn resume() -> Result<(), BenchmarkError> {
 		let caller = registered::<T>("caller", 0, unit::<T>())?;

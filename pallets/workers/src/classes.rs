@@ -14,7 +14,8 @@ use povc_primitives::ClassId;
 use sp_runtime::{DispatchError, DispatchResult};
 
 /// The trees of a class.
-pub(crate) const TREES: [Tree; 3] = [Tree::Available, Tree::Bonded, Tree::Referees];
+pub(crate) const TREES: [Tree; 4] =
+	[Tree::Available, Tree::Bonded, Tree::Referees, Tree::Volunteers];
 
 impl<T: Config> Pallet<T> {
 	/// Whether `class_id` is on the allow-list.

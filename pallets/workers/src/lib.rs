@@ -300,6 +300,8 @@ pub mod pallet {
 		Paused { who: T::AccountId },
 		/// A paused worker takes new assignments again.
 		Resumed { who: T::AccountId },
+		/// A worker opted in to (`true`) or out of (`false`) unpaid volunteer work.
+		VolunteerSet { who: T::AccountId, volunteer: bool },
 		/// A worker's verified compute now counts for `beneficiary` (possibly itself).
 		ContributionTargetSet { who: T::AccountId, beneficiary: T::AccountId },
 		/// `validator` accepted the worker as its referee: it may sit on referee committees
@@ -353,6 +355,8 @@ pub mod pallet {
 		AlreadyPaused,
 		/// The worker is not paused.
 		NotPaused,
+		/// The worker's volunteer flag has that value already.
+		VolunteerUnchanged,
 		/// The worker is paused and takes no new assignments.
 		WorkerPaused,
 		/// The worker has as many open assignments as its capacity.
@@ -561,6 +565,23 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			Self::set_paused(&who, false)?;
 			Self::deposit_event(Event::Resumed { who });
+			Ok(())
+		}
+
+		/// Opts the caller in to (`true`) or out of (`false`) volunteer work: jobs of
+		/// approved research projects, at price 0, whose verified fuel earns score at the
+		/// project's rate instead of pay. Only volunteers are drawn for them.
+		///
+		/// Emits [`Event::VolunteerSet`].
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::set_volunteer())]
+		pub fn set_volunteer(origin: OriginFor<T>, volunteer: bool) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(info.volunteer != volunteer, Error::<T>::VolunteerUnchanged);
+			info.volunteer = volunteer;
+			Self::store(&who, info);
+			Self::deposit_event(Event::VolunteerSet { who, volunteer });
 			Ok(())
 		}
 

@@ -20,6 +20,8 @@ pub struct WorkerView<AccountId, Balance, BlockNumber> {
 	pub capacity: u32,
 	pub open_assignments: u32,
 	pub paused: bool,
+	/// Whether it opted in to volunteer work (price-0 jobs of research projects).
+	pub volunteer: bool,
 	/// The determinism class as declared (UTF-8 in practice).
 	pub class: Vec<u8>,
 	pub class_id: ClassId,
@@ -62,6 +64,7 @@ impl<T: Config> Pallet<T> {
 			capacity: info.capacity,
 			open_assignments: info.open_assignments,
 			paused: info.paused,
+			volunteer: info.volunteer,
 			class: info.class.to_vec(),
 			class_id: info.class_id,
 			contributes_to: info.contribute_to.clone().unwrap_or_else(|| who.clone()),

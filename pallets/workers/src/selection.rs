@@ -91,6 +91,7 @@ pub fn select<T: Config>(
 	}
 	let tree = match request.purpose {
 		Purpose::Replicas => Tree::Available,
+		Purpose::Volunteers => Tree::Volunteers,
 		Purpose::Referees(_) => Tree::Referees,
 	};
 	let mut randomness = Randomness::new(request.seed);
@@ -126,7 +127,7 @@ pub fn select<T: Config>(
 		source.excluded.push(Excluded { leaf, weight: info.weight(tree) });
 		let accepted = info.reputation() >= request.min_reputation
 			&& match request.purpose {
-				Purpose::Replicas => true,
+				Purpose::Replicas | Purpose::Volunteers => true,
 				Purpose::Referees(is_referee) => is_referee(&who),
 			};
 		if accepted {

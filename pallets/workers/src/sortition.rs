@@ -1,7 +1,7 @@
 //! Sortition sum trees: bond-weighted draws in O(log n) storage reads.
 //!
 //! Every class has one set of leaves, one per worker of the class (dense: leaf `0..leaves`),
-//! and three trees of weights over them:
+//! and four trees of weights over them:
 //! - [`Tree::Available`]: the bond of a worker that can take an assignment now (bond ≥
 //!   `MinBond`, not paused, a free capacity slot), else 0. Replicas are drawn from it.
 //! - [`Tree::Bonded`]: the bond of a worker with bond ≥ `MinBond`, else 0. What decides
@@ -9,6 +9,8 @@
 //! - [`Tree::Referees`]: the bond of a bonded worker that a validator accepted as its
 //!   referee, else 0. Referee committees are drawn from it (referees take no capacity
 //!   slot), so the pool is filtered by consent before any draw, without a scan.
+//! - [`Tree::Volunteers`]: the bond of an available worker that opted in to volunteer
+//!   work, else 0. Replicas of price-0 jobs of research projects are drawn from it.
 //!
 //! A tree is [`ARITY`]-ary and stored bottom-up: node `(level, index)` holds the weights of
 //! its `ARITY` children, so it is one storage item. Level 1 holds leaf weights: leaf `l`
@@ -37,7 +39,7 @@ pub const MAX_HEIGHT: u8 = 8;
 /// The children weights of one node.
 pub type Node = [u128; ARITY as usize];
 
-/// Which of a class's three trees.
+/// Which of a class's four trees.
 #[derive(
 	Clone,
 	Copy,
@@ -59,6 +61,8 @@ pub enum Tree {
 	Bonded,
 	/// Bonded workers accepted as referees by a validator, weighted by bond.
 	Referees,
+	/// Available workers that opted in to volunteer work, weighted by bond.
+	Volunteers,
 }
 
 /// The slot of `leaf`'s ancestor at `level - 1` within its ancestor at `level`.

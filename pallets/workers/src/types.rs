@@ -65,6 +65,9 @@ pub struct WorkerInfo<T: Config> {
 	pub open_assignments: u32,
 	/// A paused worker keeps its bond and assignments but is not drawn for new ones.
 	pub paused: bool,
+	/// Whether it opted in to volunteer work (price-0 jobs of approved projects): it is
+	/// then in its class's [`Tree::Volunteers`] while available.
+	pub volunteer: bool,
 	/// Determinism class, human-readable.
 	pub class: ClassOf<T>,
 	/// `blake2_256(class)`: what selection compares.
@@ -100,6 +103,7 @@ impl<T: Config> WorkerInfo<T> {
 			capacity,
 			open_assignments: 0,
 			paused: false,
+			volunteer: false,
 			class,
 			class_id,
 			contribute_to: None,
@@ -133,14 +137,20 @@ impl<T: Config> WorkerInfo<T> {
 		let bonded = self.bond >= T::MinBond::get() && !self.bond.is_zero();
 		let counts = match tree {
 			Tree::Bonded => bonded,
-			Tree::Available => bonded && !self.paused && self.open_assignments < self.capacity,
+			Tree::Available => self.is_available(bonded),
 			Tree::Referees => bonded && self.referee_for.is_some(),
+			Tree::Volunteers => self.volunteer && self.is_available(bonded),
 		};
 		if counts {
 			self.bond.saturated_into()
 		} else {
 			0
 		}
+	}
+
+	/// Whether a worker (bonded or not) can take an assignment now.
+	fn is_available(&self, bonded: bool) -> bool {
+		bonded && !self.paused && self.open_assignments < self.capacity
 	}
 
 	/// Beta-style reputation: the posterior mean
@@ -188,6 +198,8 @@ pub struct ClassInfo<T: Config> {
 	pub bonded: TreeTotals,
 	/// Workers of weight > 0 in [`Tree::Referees`] and their total weight.
 	pub referees: TreeTotals,
+	/// Workers of weight > 0 in [`Tree::Volunteers`] and their total weight.
+	pub volunteers: TreeTotals,
 }
 
 impl<T: Config> ClassInfo<T> {
@@ -201,6 +213,7 @@ impl<T: Config> ClassInfo<T> {
 			available: Default::default(),
 			bonded: Default::default(),
 			referees: Default::default(),
+			volunteers: Default::default(),
 		}
 	}
 
@@ -210,6 +223,7 @@ impl<T: Config> ClassInfo<T> {
 			Tree::Available => &self.available,
 			Tree::Bonded => &self.bonded,
 			Tree::Referees => &self.referees,
+			Tree::Volunteers => &self.volunteers,
 		}
 	}
 
@@ -219,6 +233,7 @@ impl<T: Config> ClassInfo<T> {
 			Tree::Available => &mut self.available,
 			Tree::Bonded => &mut self.bonded,
 			Tree::Referees => &mut self.referees,
+			Tree::Volunteers => &mut self.volunteers,
 		}
 	}
 

@@ -21,6 +21,7 @@ pub trait WeightInfo {
 	fn set_class() -> Weight;
 	fn pause() -> Weight;
 	fn resume() -> Weight;
+	fn set_volunteer() -> Weight;
 	fn contribute_to() -> Weight;
 	fn allow_class() -> Weight;
 	fn disallow_class() -> Weight;
@@ -67,6 +68,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	fn resume() -> Weight {
+		Weight::from_parts(251_021_000, 23334)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+	}
+	fn set_volunteer() -> Weight {
 		Weight::from_parts(251_021_000, 23334)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -142,6 +148,11 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn resume() -> Weight {
+		Weight::from_parts(251_021_000, 23334)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
+	}
+	fn set_volunteer() -> Weight {
 		Weight::from_parts(251_021_000, 23334)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))

@@ -37,6 +37,11 @@ impl pallet_povc::Config for Runtime {
 	type MinAuthorities = frame_support::traits::ConstU32<4>;
 	type MaxAuthorityShare = MaxAuthorityShare;
 	type Workers = Workers;
+	/// Root today; a council or an OpenGov track takes over by replacing this origin.
+	type ProjectOrigin = frame_system::EnsureRoot<AccountId>;
+	type MaxProjects = frame_support::traits::ConstU32<64>;
+	type MaxProjectNameLen = frame_support::traits::ConstU32<64>;
+	type MaxProjectUrlLen = frame_support::traits::ConstU32<256>;
 	type WeightInfo = pallet_povc::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkSessionKeys;

@@ -77,6 +77,7 @@ impl pallet_jobs::Config for Runtime {
 	type RefereePool = Povc;
 	/// Verified compute becomes compute scores (pallet-povc).
 	type ComputeSink = Povc;
+	type Projects = Povc;
 	type Randomness = BabeRandomness;
 	type MaxProgramSize = ConstU32<{ 2 * 1024 * 1024 }>;
 	type MaxBlobSize = ConstU32<{ 1024 * 1024 }>;

@@ -182,7 +182,7 @@ pub async fn worker(global: &Global, command: WorkerCommand) -> Outcome {
 	let json = serde_json::to_value(&worker).map_err(|e| Failure::other(e.to_string()))?;
 	print(global.json, json, || {
 		format!(
-			"{}\nbond:        {}\ncapacity:    {} ({} open)\nclass:       {}\nverified:    {} jobs, {} faults, reputation {:.1} %\nstatus:      {}",
+			"{}\nbond:        {}\ncapacity:    {} ({} open)\nclass:       {}\nverified:    {} jobs, {} faults, reputation {:.1} %\nstatus:      {}\nvolunteer:   {}",
 			who.to_ss58check(),
 			format_povc(worker.bond),
 			worker.capacity,
@@ -191,7 +191,8 @@ pub async fn worker(global: &Global, command: WorkerCommand) -> Outcome {
 			worker.verified,
 			worker.faults,
 			worker.reputation.deconstruct() as f64 / 10_000.0,
-			if worker.paused { "paused" } else if worker.eligible { "eligible" } else { "not eligible" }
+			if worker.paused { "paused" } else if worker.eligible { "eligible" } else { "not eligible" },
+			if worker.volunteer { "yes (runs unpaid jobs of research projects)" } else { "no" }
 		)
 	});
 	Ok(())

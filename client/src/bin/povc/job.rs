@@ -17,7 +17,7 @@ use povc_client::{
 use povc_primitives::JobId;
 use povc_runtime::{Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
 use serde_json::json;
-use sp_core::{Get, H256};
+use sp_core::{crypto::Ss58Codec, Get, H256};
 use sp_runtime::Permill;
 
 use crate::{
@@ -64,6 +64,29 @@ pub enum JobCommand {
 	},
 }
 
+impl JobParams {
+	/// The price per fuel: 0 for volunteer work.
+	fn price(&self) -> Balance {
+		self.price.unwrap_or(0)
+	}
+}
+
+/// Refuses, before anything is signed, a price-0 submission from an account that is not
+/// an approved volunteer project: the chain would refuse it (`NotAProject`).
+async fn ensure_may_submit(
+	connection: &Connection,
+	signer: &Signer,
+	params: &JobParams,
+) -> Outcome {
+	if params.price() != 0 || connection.is_project(signer.account()).await? {
+		return Ok(());
+	}
+	Err(Failure::input(format!(
+		"{} is not an approved volunteer project: jobs at price 0 (--volunteer) come only from 		 projects that governance approved (see `povc project list`); pay with --price instead",
+		signer.account().to_ss58check()
+	)))
+}
+
 /// What every job of a submission shares.
 #[derive(Args, Clone)]
 pub struct JobParams {
@@ -79,8 +102,12 @@ pub struct JobParams {
 	#[arg(long, default_value_t = 3)]
 	replicas: u8,
 	/// Price per unit of fuel, in planck (10^-12 POVC).
-	#[arg(long)]
-	price: Balance,
+	#[arg(long, required_unless_present = "volunteer")]
+	price: Option<Balance>,
+	/// Volunteer work: price 0, for an approved research project's account (`povc project
+	/// list`). Only volunteer workers run it; they earn score at the project's rate.
+	#[arg(long, conflicts_with = "price")]
+	volunteer: bool,
 	/// Last block by which the job must be settled (default: 2 hours from now).
 	#[arg(long)]
 	deadline: Option<BlockNumber>,
@@ -144,6 +171,7 @@ async fn submit(global: &Global, args: SubmitArgs) -> Outcome {
 	let signer = signer(global)?;
 	let connection = connect(global).await?;
 	let params = &args.params;
+	ensure_may_submit(&connection, &signer, params).await?;
 	let (program_code, program_hash) = program_arg(&connection, &params.program).await?;
 	let escrow = show_cost(global, &connection, params, 1).await?;
 	if args.dry_run {
@@ -216,7 +244,7 @@ async fn show_cost(
 	count: usize,
 ) -> Outcome<Balance> {
 	let estimate = connection
-		.estimate_cost(params.fuel, params.replicas, params.price, params.max_output)
+		.estimate_cost(params.fuel, params.replicas, params.price(), params.max_output)
 		.await
 		.map_err(|e| Failure::input(format!("the chain refuses these job parameters: {e}")))?;
 	let total = estimate.escrow.saturating_mul(count as Balance);
@@ -270,7 +298,7 @@ fn spec(
 		input,
 		fuel_limit: params.fuel,
 		replicas: params.replicas,
-		price_per_fuel: params.price,
+		price_per_fuel: params.price(),
 		deadline,
 		min_reputation: Permill::zero(),
 		max_output_len: params.max_output,
@@ -522,6 +550,7 @@ async fn submit_batch(global: &Global, args: BatchArgs) -> Outcome {
 	let signer = signer(global)?;
 	let connection = connect(global).await?;
 	let params = &args.params;
+	ensure_may_submit(&connection, &signer, params).await?;
 	let (program_code, program_hash) = program_arg(&connection, &params.program).await?;
 	let escrow = show_cost(global, &connection, params, inputs.len()).await?;
 	ensure_funds(&connection, &signer, escrow, "the jobs' escrow").await?;

@@ -5,6 +5,7 @@ mod failure;
 mod job;
 mod output;
 mod program;
+mod project;
 
 use std::process::ExitCode;
 
@@ -62,6 +63,9 @@ enum Command {
 	Worker(account::WorkerCommand),
 	/// Validators' compute scores and BABE weights.
 	Scores,
+	/// Volunteer research projects (unpaid jobs that earn score).
+	#[command(subcommand)]
+	Project(project::ProjectCommand),
 }
 
 fn main() -> ExitCode {
@@ -79,6 +83,7 @@ fn main() -> ExitCode {
 			Command::Job(command) => job::run(&cli.global, command).await,
 			Command::Worker(command) => account::worker(&cli.global, command).await,
 			Command::Scores => account::scores(&cli.global).await,
+			Command::Project(command) => project::run(&cli.global, command).await,
 		}
 	});
 	match outcome {

@@ -13,3 +13,4 @@ mod scoring;
 mod settlement;
 mod submission;
 mod timeouts;
+mod volunteers;

@@ -61,7 +61,7 @@ fn bad_specs_get_precise_errors() {
 			try_submit(&|s| s.max_output_len = MAX_OUTPUT + 1),
 			Error::<Test>::OutputLimitTooLarge
 		);
-		assert_noop!(try_submit(&|s| s.price_per_fuel = 0), Error::<Test>::ZeroPrice);
+		assert_noop!(try_submit(&|s| s.price_per_fuel = 0), Error::<Test>::NotAProject);
 		assert_noop!(try_submit(&|s| s.price_per_fuel = u64::MAX), Error::<Test>::Overflow);
 		assert_noop!(try_submit(&|s| s.deadline = 1), Error::<Test>::DeadlineTooSoon);
 		assert_noop!(

@@ -2,6 +2,7 @@
 
 mod authorities;
 mod candidates;
+mod projects;
 mod referees;
 mod rewards;
 mod scores;

@@ -19,6 +19,7 @@ mod reputation;
 mod scale;
 mod selection;
 mod slashing;
+mod volunteers;
 
 /// The class most tests use.
 pub(crate) const CLASS: &str = "x86_64/wasmtime-48/povc-1";
