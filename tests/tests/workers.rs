@@ -297,9 +297,9 @@ async fn workers_run_commit_reveal_survive_a_crash_and_outvote_a_liar() {
 		})
 		.unwrap_or_else(|| panic!("no auditor drawn at rate 100 %: {events:?}"));
 	assert!(accounts(&referees).contains(&auditor), "the auditor comes from the referee pool");
-	let passed = events.iter().any(
-		|e| matches!(e, pallet_jobs::Event::AuditPassed { auditor: a, .. } if *a == auditor),
-	);
+	let passed = events
+		.iter()
+		.any(|e| matches!(e, pallet_jobs::Event::AuditPassed { auditor: a, .. } if *a == auditor));
 	assert!(passed, "the honest auditor confirms the honest result: {events:?}");
 	let (pending, credited) = events.iter().fold((0, 0), |(p, c), e| match e {
 		pallet_jobs::Event::ScorePending { value, .. } => (p + value, c),
@@ -329,10 +329,10 @@ async fn job_events(
 		for record in chain::events(client, hash).await.unwrap() {
 			let RuntimeEvent::Jobs(event) = record.event else { continue };
 			let job = match &event {
-				AuditorDrawn { job, .. } |
-				AuditPassed { job, .. } |
-				ScorePending { job, .. } |
-				ScoreCredited { job, .. } => *job,
+				AuditorDrawn { job, .. }
+				| AuditPassed { job, .. }
+				| ScorePending { job, .. }
+				| ScoreCredited { job, .. } => *job,
 				_ => continue,
 			};
 			if job == id {
