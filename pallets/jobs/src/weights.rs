@@ -78,23 +78,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	fn reveal() -> Weight {
-		Weight::from_parts(1_448_917_000, 16608)
-			.saturating_add(T::DbWeight::get().reads(25_u64))
-			.saturating_add(T::DbWeight::get().writes(23_u64))
+		Weight::from_parts(1_214_777_000, 16608)
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 	}
 	/// `n` in `[0, 65536]`.
 	fn reveal_verdict(n: u32, ) -> Weight {
-		Weight::from_parts(2_887_669_074, 69053)
-			.saturating_add(Weight::from_parts(28_666, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(42_u64))
+		Weight::from_parts(2_537_038_084, 69053)
+			.saturating_add(Weight::from_parts(25_207, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(43_u64))
 			.saturating_add(T::DbWeight::get().writes(42_u64))
 	}
 	/// `n` in `[1, 65536]`.
 	fn publish_output(n: u32, ) -> Weight {
-		Weight::from_parts(1_520_206_589, 16608)
-			.saturating_add(Weight::from_parts(16_127, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(25_u64))
-			.saturating_add(T::DbWeight::get().writes(22_u64))
+		Weight::from_parts(1_199_092_358, 16608)
+			.saturating_add(Weight::from_parts(16_466, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(17_u64))
 	}
 	fn clear_result() -> Weight {
 		Weight::from_parts(211_517_000, 69053)
@@ -108,9 +108,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// `w` in `[100, 100000]`.
 	fn process_timeout(w: u32, ) -> Weight {
-		Weight::from_parts(3_877_089_132, 69053)
-			.saturating_add(Weight::from_parts(3_983, 0).saturating_mul(w.into()))
-			.saturating_add(T::DbWeight::get().reads(91_u64))
+		Weight::from_parts(3_920_416_031, 69053)
+			.saturating_add(Weight::from_parts(7_595, 0).saturating_mul(w.into()))
+			.saturating_add(T::DbWeight::get().reads(92_u64))
 			.saturating_add(T::DbWeight::get().writes(51_u64))
 	}
 	/// `w` in `[100, 100000]`.
@@ -186,21 +186,21 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn reveal() -> Weight {
-		Weight::from_parts(1_448_917_000, 16608)
-			.saturating_add(RocksDbWeight::get().reads(25_u64))
-			.saturating_add(RocksDbWeight::get().writes(23_u64))
+		Weight::from_parts(1_214_777_000, 16608)
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(18_u64))
 	}
 	fn reveal_verdict(n: u32, ) -> Weight {
-		Weight::from_parts(2_887_669_074, 69053)
-			.saturating_add(Weight::from_parts(28_666, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(42_u64))
+		Weight::from_parts(2_537_038_084, 69053)
+			.saturating_add(Weight::from_parts(25_207, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(43_u64))
 			.saturating_add(RocksDbWeight::get().writes(42_u64))
 	}
 	fn publish_output(n: u32, ) -> Weight {
-		Weight::from_parts(1_520_206_589, 16608)
-			.saturating_add(Weight::from_parts(16_127, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(25_u64))
-			.saturating_add(RocksDbWeight::get().writes(22_u64))
+		Weight::from_parts(1_199_092_358, 16608)
+			.saturating_add(Weight::from_parts(16_466, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(17_u64))
 	}
 	fn clear_result() -> Weight {
 		Weight::from_parts(211_517_000, 69053)
@@ -213,9 +213,9 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn process_timeout(w: u32, ) -> Weight {
-		Weight::from_parts(3_877_089_132, 69053)
-			.saturating_add(Weight::from_parts(3_983, 0).saturating_mul(w.into()))
-			.saturating_add(RocksDbWeight::get().reads(91_u64))
+		Weight::from_parts(3_920_416_031, 69053)
+			.saturating_add(Weight::from_parts(7_595, 0).saturating_mul(w.into()))
+			.saturating_add(RocksDbWeight::get().reads(92_u64))
 			.saturating_add(RocksDbWeight::get().writes(51_u64))
 	}
 	fn draw_referees(w: u32, ) -> Weight {
