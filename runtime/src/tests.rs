@@ -282,12 +282,12 @@ fn a_worker_batches_commits_and_reveals_of_several_jobs() {
 	});
 }
 
-/// Weights of a burst of disputes: `MaxTimeoutsPerBlock` (64) committees drawn in one block,
+/// Weights of a burst of disputes: `MaxTimeoutsPerBlock` (40) committees drawn in one block,
 /// each from the real referee pool (accepted workers of the current validator). What
 /// `on_initialize` reads (the storage proof of its trie accesses) and its native execution
 /// time stay within the weight it charges for the block.
 #[test]
-fn sixty_four_committee_draws_in_one_block_stay_within_the_weight_charged() {
+fn a_blockful_of_committee_draws_stays_within_the_weight_charged() {
 	use codec::Encode;
 	use frame_support::traits::{fungible::Mutate, Hooks};
 	use pallet_jobs::{ExecutionResult, JobInput, JobSpec, JobState, Jobs};

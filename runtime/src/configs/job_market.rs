@@ -97,7 +97,10 @@ impl pallet_jobs::Config for Runtime {
 	type MaxJobLifetime = MaxJobLifetime;
 	type JobRetention = JobRetention;
 	type MaxQueueLen = ConstU32<1024>;
-	type MaxTimeoutsPerBlock = ConstU32<64>;
+	/// Each due timeout is charged the dearest step it can take at the largest registry
+	/// (a contested audit's committee decision, about 32 ms with its database accesses at
+	/// `MaxWorkers`): 40 of them stay within two thirds of a block.
+	type MaxTimeoutsPerBlock = ConstU32<40>;
 	/// A job that fails because its replicas abstained pays 1 % of one replica's maximum
 	/// payment per abstention (burned).
 	type AbstentionFee = AbstentionFee;
