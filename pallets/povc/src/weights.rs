@@ -27,42 +27,42 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn validate() -> Weight {
-		Weight::from_parts(3_880_256_000, 656052)
+		Weight::from_parts(4_359_295_000, 656052)
 			.saturating_add(T::DbWeight::get().reads(521_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	fn chill() -> Weight {
-		Weight::from_parts(111_218_000, 3622)
+		Weight::from_parts(125_265_000, 3622)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn accept_referee() -> Weight {
-		Weight::from_parts(239_579_000, 23334)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		Weight::from_parts(260_238_000, 26127)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	fn revoke_referee() -> Weight {
-		Weight::from_parts(224_871_000, 23334)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		Weight::from_parts(236_073_000, 26127)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	fn reward_author() -> Weight {
-		Weight::from_parts(53_490_000, 3593)
+		Weight::from_parts(66_695_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	fn approve_project() -> Weight {
-		Weight::from_parts(53_490_000, 3593)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		Weight::from_parts(58_229_000, 3889)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	fn update_project() -> Weight {
-		Weight::from_parts(53_490_000, 3593)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		Weight::from_parts(75_712_000, 3889)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn remove_project() -> Weight {
-		Weight::from_parts(53_490_000, 3593)
+		Weight::from_parts(65_613_000, 3889)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -71,42 +71,42 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB weights, for tests.
 impl WeightInfo for () {
 	fn validate() -> Weight {
-		Weight::from_parts(3_880_256_000, 656052)
+		Weight::from_parts(4_359_295_000, 656052)
 			.saturating_add(RocksDbWeight::get().reads(521_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn chill() -> Weight {
-		Weight::from_parts(111_218_000, 3622)
+		Weight::from_parts(125_265_000, 3622)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn accept_referee() -> Weight {
-		Weight::from_parts(239_579_000, 23334)
-			.saturating_add(RocksDbWeight::get().reads(11_u64))
+		Weight::from_parts(260_238_000, 26127)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn revoke_referee() -> Weight {
-		Weight::from_parts(224_871_000, 23334)
-			.saturating_add(RocksDbWeight::get().reads(11_u64))
+		Weight::from_parts(236_073_000, 26127)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn reward_author() -> Weight {
-		Weight::from_parts(53_490_000, 3593)
+		Weight::from_parts(66_695_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn approve_project() -> Weight {
-		Weight::from_parts(53_490_000, 3593)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(58_229_000, 3889)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn update_project() -> Weight {
-		Weight::from_parts(53_490_000, 3593)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(75_712_000, 3889)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn remove_project() -> Weight {
-		Weight::from_parts(53_490_000, 3593)
+		Weight::from_parts(65_613_000, 3889)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}

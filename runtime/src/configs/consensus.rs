@@ -7,7 +7,7 @@ use sp_runtime::Perbill;
 
 use crate::{
 	constants::{currency::UNIT, time::*},
-	Balance, Balances, Povc, Runtime, Workers,
+	AccountId, Balance, Balances, Povc, Runtime, Workers,
 };
 
 parameter_types! {
