@@ -9,13 +9,11 @@
 //! is block-production weight, so the budget bounds what a compromised or careless project
 //! can mint, whatever fuel its volunteers claim.
 
-use crate::{Config, CurrentEpoch, Event, Pallet, Projects, Scores};
+use crate::{Config, CurrentEpoch, Event, Pallet, Projects};
 use alloc::{string::String, vec::Vec};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{
-	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
-};
-use povc_primitives::{Fuel, VolunteerProjects};
+use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use povc_primitives::{Fuel, VerifiedComputeSink, VolunteerProjects};
 use scale_info::TypeInfo;
 
 /// A project's display name.
@@ -127,7 +125,7 @@ impl<T: Config> VolunteerProjects<T::AccountId> for Pallet<T> {
 
 	fn credit(
 		project: &T::AccountId,
-		_worker: &T::AccountId,
+		worker: &T::AccountId,
 		beneficiary: &T::AccountId,
 		value: u128,
 	) -> u128 {
@@ -143,14 +141,12 @@ impl<T: Config> VolunteerProjects<T::AccountId> for Pallet<T> {
 				uncredited: value - credited,
 			});
 		}
-		if credited > 0 {
-			let kept = T::ScoreKeptPerEpoch::get();
-			Scores::<T>::mutate(beneficiary, |score| *score = score.at(epoch, kept).plus(credited));
-			Self::deposit_event(Event::ScoreCredited {
-				validator: beneficiary.clone(),
-				value: credited,
-			});
-		}
+		// The same crediting as paid work's (nothing for 0), only bounded by the budget.
+		<Self as VerifiedComputeSink<T::AccountId>>::note_verified_compute(
+			worker,
+			beneficiary,
+			credited,
+		);
 		credited
 	}
 }
