@@ -3,9 +3,9 @@
 //! through extrinsics), and everything is read back through the `povc_*` JSON-RPC.
 //!
 //! It checks what the pallet's unit tests check, on a real chain: unanimous replicas are
-//! paid `fuel × price` less the burned 10 %, a wrong replica is slashed in a dispute and
-//! its slash pays the referees, a cancelled job is refunded, and the total issuance
-//! changes by exactly the burned fees.
+//! paid `fuel × price` less the burned 10 %, a wrong replica loses a dispute (unpaid, a
+//! fault, its bond untouched) while the dispute fee pays the referees, a cancelled job
+//! is refunded, and the total issuance changes by exactly the burned fees.
 
 use codec::Encode;
 use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClient};
@@ -344,7 +344,7 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 		rpc(&client, "povc_jobsByRequester", rpc_params![Alice.to_account_id().to_string()]).await;
 	assert_eq!(by_requester, vec![0]);
 
-	// ---- Job 1: Dave is wrong; the referees decide, paid from the fee and his slash. ----
+	// ---- Job 1: Dave is wrong; the referees decide, paid from the dispute fee. ----
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
 	send(&client, &ctx, Alice, spec(program, deadline)).await;
 	assert_eq!(assigned(&drawn(&client, 1).await, "Replica"), accounts(&replicas));
@@ -375,14 +375,15 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 		send_all(&client, &ctx, referees.iter().map(|r| referee_reveal(1, *r, b"42")).collect())
 			.await;
 	let jobs = job_events(&events);
-	let slashed = Perbill::from_percent(10) * MIN_BOND;
+	// A verdict decides the result and the pay, not bonds: a committee can be captured,
+	// so the runtime's `WrongResultSlash` is 0 (docs/SECURITY.md). Dave gets a fault.
 	assert!(
 		jobs.contains(&pallet_jobs::Event::WrongResultSlashed {
 			job: 1,
 			worker: Dave.to_account_id(),
-			slashed
+			slashed: 0
 		}),
-		"Dave slashed 10 % of his bond: {jobs:?}"
+		"Dave's wrong result is recorded, his bond untouched: {jobs:?}"
 	);
 	let paid: Vec<AccountId> = jobs
 		.iter()
@@ -393,29 +394,18 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 		.collect();
 	// The right replicas, and the referees from the dispute fee.
 	assert_eq!(accounts_of(paid), accounts(&[Bob, Charlie, Eve, Ferdie, AliceStash]));
-	// The slash went to the three referees in equal parts (held → free transfers).
-	let to_referees: Balance = events
-		.iter()
-		.filter_map(|e| match e {
-			RuntimeEvent::Balances(pallet_balances::Event::TransferOnHold {
-				source,
-				dest,
-				amount,
-				..
-			}) if *source == Dave.to_account_id() => Some((dest.clone(), *amount)),
-			_ => None,
-		})
-		.inspect(|(dest, amount)| {
-			assert!(referees.iter().any(|r| r.to_account_id() == *dest));
-			assert_eq!(*amount, slashed / 3);
-		})
-		.map(|(_, amount)| amount)
-		.sum();
-	assert_eq!(to_referees, slashed / 3 * 3);
+	assert!(
+		!events.iter().any(|e| matches!(
+			e,
+			RuntimeEvent::Balances(pallet_balances::Event::TransferOnHold { source, .. })
+				if *source == Dave.to_account_id()
+		)),
+		"nothing moves out of Dave's bond"
+	);
 	assert_eq!(job_view(&client, 1).await["state"], "Verified");
 	let dave: Value =
 		rpc(&client, "povc_worker", rpc_params![Dave.to_account_id().to_string()]).await;
-	assert_eq!(dave["bond"].as_u64().unwrap() as Balance, MIN_BOND - slashed);
+	assert_eq!(dave["bond"].as_u64().unwrap() as Balance, MIN_BOND);
 	assert_eq!(dave["faults"], 1);
 	let bob: Value =
 		rpc(&client, "povc_worker", rpc_params![Bob.to_account_id().to_string()]).await;
