@@ -49,7 +49,9 @@ pub enum Plan {
 /// cannot finish in time.
 pub fn honest(job: &JobView<'_>) -> Plan {
 	match job.truth {
-		Some(truth) => Plan::Commit { claim: truth.clone(), withhold: false, ran: truth.result.fuel_used },
+		Some(truth) => {
+			Plan::Commit { claim: truth.clone(), withhold: false, ran: truth.result.fuel_used }
+		},
 		None => Plan::Abstain,
 	}
 }
@@ -58,7 +60,11 @@ pub fn honest(job: &JobView<'_>) -> Plan {
 /// without running anything.
 pub fn lie(job: &JobView<'_>) -> Truth {
 	let fuel = job.truth.map_or(job.fuel_limit / 2, |t| t.result.fuel_used);
-	Truth::new([b"lie:".as_slice(), &job.id.to_le_bytes()].concat(), fuel, ExecutionStatus::Exited(0))
+	Truth::new(
+		[b"lie:".as_slice(), &job.id.to_le_bytes()].concat(),
+		fuel,
+		ExecutionStatus::Exited(0),
+	)
 }
 
 /// A claim of the job's whole fuel limit for an output never computed.

@@ -43,7 +43,12 @@ fn main() -> ExitCode {
 	for row in &rows {
 		for violation in row.violations() {
 			broken += 1;
-			eprintln!("BOUND BROKEN: {} f={:.2} R={}: {violation}", row.scenario.strategy, row.scenario.f(), row.scenario.replicas);
+			eprintln!(
+				"BOUND BROKEN: {} f={:.2} R={}: {violation}",
+				row.scenario.strategy,
+				row.scenario.f(),
+				row.scenario.replicas
+			);
 		}
 	}
 	let total: u64 = rows.iter().map(|r| r.tally.jobs).sum();

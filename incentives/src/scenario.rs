@@ -60,7 +60,10 @@ impl Strategy {
 
 	/// Whether the attacker's requester submits jobs of its own.
 	pub fn submits_jobs(self) -> bool {
-		matches!(self, Strategy::ClaimFuel | Strategy::SelfDeal | Strategy::Grief | Strategy::Combined)
+		matches!(
+			self,
+			Strategy::ClaimFuel | Strategy::SelfDeal | Strategy::Grief | Strategy::Combined
+		)
 	}
 
 	/// Whether the row buys score by paying for its own jobs (and so is held to the

@@ -88,7 +88,8 @@ impl Sim {
 			workers.iter().take(scenario.attacker_workers as usize).cloned().collect();
 		let honest_workers: Vec<AccountId> =
 			workers.iter().filter(|w| !attackers.contains(*w)).cloned().collect();
-		let honest_requesters: Vec<AccountId> = (0..3).map(|i| world::account("requester", i)).collect();
+		let honest_requesters: Vec<AccountId> =
+			(0..3).map(|i| world::account("requester", i)).collect();
 		let attacker_requester = world::account("attacker-requester", 0);
 		let class: pallet_workers::ClassOf<Runtime> =
 			povc_primitives::RELEASE_CLASSES[0].as_bytes().to_vec().try_into().expect("short");
@@ -128,8 +129,11 @@ impl Sim {
 		}
 		let code = wat::parse_str(PROGRAM).expect("valid wat");
 		let program = H256(sp_crypto_hashing::blake2_256(&code));
-		world::dispatch(&honest_requesters[0], pallet_jobs::Call::<Runtime>::upload_program { code })
-			.expect("upload");
+		world::dispatch(
+			&honest_requesters[0],
+			pallet_jobs::Call::<Runtime>::upload_program { code },
+		)
+		.expect("upload");
 
 		let mut sim = Sim {
 			scenario,
@@ -159,7 +163,10 @@ impl Sim {
 		let sum = |accounts: &mut dyn Iterator<Item = &AccountId>| -> i128 {
 			accounts.map(|a| world::total_balance(a) as i128).sum()
 		};
-		let attacker = sum(&mut self.attackers.iter().chain([&self.attacker_requester, &self.attacker_validator]));
+		let attacker = sum(&mut self
+			.attackers
+			.iter()
+			.chain([&self.attacker_requester, &self.attacker_validator]));
 		let honest = sum(&mut self.honest_workers.iter().chain(&self.honest_validators));
 		let honest_score = self.honest_validators.iter().map(Povc::score_of).sum();
 		(attacker, honest, Povc::score_of(&self.attacker_validator), honest_score)
@@ -182,7 +189,9 @@ impl Sim {
 			if let Err(broken) = world::check_invariants(n, self.issuance_ceiling) {
 				panic!("{} (scenario {:?}, seed {})", broken, self.scenario, self.seed);
 			}
-			if self.submitted >= jobs && (self.open.is_empty() || n > last_submission + DRAIN_BLOCKS) {
+			if self.submitted >= jobs
+				&& (self.open.is_empty() || n > last_submission + DRAIN_BLOCKS)
+			{
 				break;
 			}
 		}
@@ -254,7 +263,10 @@ impl Sim {
 	fn try_impossible_spec(&mut self, n: BlockNumber) {
 		let mut spec = self.spec(n, u64::MAX);
 		spec.min_reputation = Permill::from_percent(99);
-		let refused = world::dispatch(&self.attacker_requester, pallet_jobs::Call::<Runtime>::submit_job { spec });
+		let refused = world::dispatch(
+			&self.attacker_requester,
+			pallet_jobs::Call::<Runtime>::submit_job { spec },
+		);
 		if refused.is_err() {
 			self.tally.refused_specs += 1;
 		}
@@ -305,7 +317,9 @@ impl Sim {
 			let assignments = pallet_jobs::Assignments::<Runtime>::get(id);
 			match job.state {
 				JobState::Committing => self.commit_all(id, &job, &assignments, Role::Replica),
-				JobState::RefereesCommitting => self.commit_all(id, &job, &assignments, Role::Referee),
+				JobState::RefereesCommitting => {
+					self.commit_all(id, &job, &assignments, Role::Referee)
+				},
 				JobState::Auditing => self.commit_all(id, &job, &assignments, Role::Auditor),
 				JobState::Revealing => self.reveal_all(id, &assignments, Role::Replica),
 				JobState::RefereesRevealing => self.reveal_all(id, &assignments, Role::Referee),
@@ -347,12 +361,19 @@ impl Sim {
 		meta: &'a JobMeta,
 	) -> JobView<'a> {
 		let mut replicas = assignments.iter().filter(|a| a.role == Role::Replica).peekable();
-		let all_replicas_attacker = replicas.peek().is_some() && replicas.all(|a| self.is_attacker(&a.worker));
+		let all_replicas_attacker =
+			replicas.peek().is_some() && replicas.all(|a| self.is_attacker(&a.worker));
 		let published = job.result.and_then(|result| {
 			let output = pallet_jobs::Outputs::<Runtime>::get(id, result.output_hash)?;
 			Some(Truth { output: output.into_inner(), result })
 		});
-		JobView { id, truth: meta.truth.as_ref(), fuel_limit: job.spec.fuel_limit, all_replicas_attacker, published }
+		JobView {
+			id,
+			truth: meta.truth.as_ref(),
+			fuel_limit: job.spec.fuel_limit,
+			all_replicas_attacker,
+			published,
+		}
 	}
 
 	fn commit_all(
@@ -366,7 +387,9 @@ impl Sim {
 		let view = self.view(id, job, assignments, meta);
 		let own_job = meta.attacker_job;
 		let mut moves = Vec::new();
-		for a in assignments.iter().filter(|a| a.role == role && a.commitment.is_none() && !a.abstained) {
+		for a in
+			assignments.iter().filter(|a| a.role == role && a.commitment.is_none() && !a.abstained)
+		{
 			let attacker = self.is_attacker(&a.worker);
 			let plan = if attacker {
 				behaviour::attacker(self.scenario.strategy, role, &view, own_job)
@@ -378,15 +401,31 @@ impl Sim {
 		for (worker, attacker, plan) in moves {
 			let result = match plan {
 				Plan::Idle => continue,
-				Plan::Abstain => world::dispatch(&worker, pallet_jobs::Call::<Runtime>::abstain { job: id }),
+				Plan::Abstain => {
+					world::dispatch(&worker, pallet_jobs::Call::<Runtime>::abstain { job: id })
+				},
 				Plan::Commit { claim, withhold, ran } => {
-					let salt = sp_crypto_hashing::blake2_256(&(b"salt", id, &worker, role_index(role)).encode());
+					let salt = sp_crypto_hashing::blake2_256(
+						&(b"salt", id, &worker, role_index(role)).encode(),
+					);
 					let r = claim.result;
 					let commitment = match role {
-						Role::Replica => result_commitment(id, &worker, &r.output_hash, r.fuel_used, &r.status, &salt),
-						Role::Referee | Role::Auditor => {
-							referee_commitment(id, &worker, &claim.output, r.fuel_used, &r.status, &salt)
-						},
+						Role::Replica => result_commitment(
+							id,
+							&worker,
+							&r.output_hash,
+							r.fuel_used,
+							&r.status,
+							&salt,
+						),
+						Role::Referee | Role::Auditor => referee_commitment(
+							id,
+							&worker,
+							&claim.output,
+							r.fuel_used,
+							&r.status,
+							&salt,
+						),
 					};
 					let compute = Balance::from(ran) * PRICE_PER_FUEL;
 					if attacker && own_job {
@@ -397,9 +436,14 @@ impl Sim {
 					} else {
 						self.tally.honest_compute += compute;
 					}
-					self.commitments
-						.insert((id, worker.clone(), role_index(role)), Committed { claim, withhold, salt, ran });
-					world::dispatch(&worker, pallet_jobs::Call::<Runtime>::commit { job: id, commitment })
+					self.commitments.insert(
+						(id, worker.clone(), role_index(role)),
+						Committed { claim, withhold, salt, ran },
+					);
+					world::dispatch(
+						&worker,
+						pallet_jobs::Call::<Runtime>::commit { job: id, commitment },
+					)
 				},
 			};
 			if result.is_err() && !attacker {
@@ -409,8 +453,12 @@ impl Sim {
 	}
 
 	fn reveal_all(&mut self, id: JobId, assignments: &[Assignment<AccountId>], role: Role) {
-		for a in assignments.iter().filter(|a| a.role == role && a.commitment.is_some() && a.result.is_none()) {
-			let Some(committed) = self.commitments.get(&(id, a.worker.clone(), role_index(role))) else {
+		for a in assignments
+			.iter()
+			.filter(|a| a.role == role && a.commitment.is_some() && a.result.is_none())
+		{
+			let Some(committed) = self.commitments.get(&(id, a.worker.clone(), role_index(role)))
+			else {
 				continue;
 			};
 			if committed.withhold {
@@ -418,9 +466,10 @@ impl Sim {
 			}
 			let (result, salt) = (committed.claim.result, committed.salt);
 			let outcome = match role {
-				Role::Replica => {
-					world::dispatch(&a.worker, pallet_jobs::Call::<Runtime>::reveal { job: id, result, salt })
-				},
+				Role::Replica => world::dispatch(
+					&a.worker,
+					pallet_jobs::Call::<Runtime>::reveal { job: id, result, salt },
+				),
 				Role::Referee | Role::Auditor => world::dispatch(
 					&a.worker,
 					pallet_jobs::Call::<Runtime>::reveal_verdict {
@@ -438,16 +487,26 @@ impl Sim {
 	}
 
 	/// The first replica that holds the agreed output publishes it.
-	fn publish(&mut self, id: JobId, job: &pallet_jobs::JobOf<Runtime>, assignments: &[Assignment<AccountId>]) {
+	fn publish(
+		&mut self,
+		id: JobId,
+		job: &pallet_jobs::JobOf<Runtime>,
+		assignments: &[Assignment<AccountId>],
+	) {
 		for a in assignments.iter().filter(|a| a.role == Role::Replica) {
-			let Some(committed) = self.commitments.get(&(id, a.worker.clone(), role_index(Role::Replica))) else {
+			let Some(committed) =
+				self.commitments.get(&(id, a.worker.clone(), role_index(Role::Replica)))
+			else {
 				continue;
 			};
 			if Some(committed.claim.result) != job.result {
 				continue;
 			}
 			let output = committed.claim.output.clone().try_into().expect("short output");
-			let outcome = world::dispatch(&a.worker, pallet_jobs::Call::<Runtime>::publish_output { job: id, output });
+			let outcome = world::dispatch(
+				&a.worker,
+				pallet_jobs::Call::<Runtime>::publish_output { job: id, output },
+			);
 			if outcome.is_err() && !self.is_attacker(&a.worker) {
 				self.tally.honest_call_failures += 1;
 			}
@@ -500,7 +559,9 @@ impl Sim {
 					continue;
 				},
 				pallet_jobs::Event::WrongResultSlashed { worker, slashed, .. } => (worker, slashed),
-				pallet_jobs::Event::WorkerMissedDeadline { worker, slashed, .. } => (worker, slashed),
+				pallet_jobs::Event::WorkerMissedDeadline { worker, slashed, .. } => {
+					(worker, slashed)
+				},
 				pallet_jobs::Event::AuditPassed { job, auditor } => {
 					let unrun = self
 						.commitments

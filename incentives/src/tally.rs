@@ -209,7 +209,8 @@ pub fn markdown(row: &Row) -> String {
 		Some(r) => format!("{r:.2}"),
 		None => "no score".into(),
 	};
-	let latency = if t.honest_jobs == 0 { 0.0 } else { t.honest_blocks as f64 / t.honest_jobs as f64 };
+	let latency =
+		if t.honest_jobs == 0 { 0.0 } else { t.honest_blocks as f64 / t.honest_jobs as f64 };
 	format!(
 		"| {} | {:.2} | {} | {} | {} | {:.4} | {:.4} | {:.4} | {:.1} | {} | {} | {} | {:.1} | {} |",
 		row.scenario.strategy,

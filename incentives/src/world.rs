@@ -38,8 +38,9 @@ pub fn validators() -> (Vec<AccountId>, AccountId) {
 /// Genesis storage of the local-testnet preset (four validators: Alice, Bob, Charlie,
 /// Dave), built the way the node builds it.
 pub fn genesis() -> sp_io::TestExternalities {
-	let json = povc_runtime::genesis_config_presets::get_preset(&LOCAL_TESTNET_RUNTIME_PRESET.into())
-		.expect("the local testnet preset exists");
+	let json =
+		povc_runtime::genesis_config_presets::get_preset(&LOCAL_TESTNET_RUNTIME_PRESET.into())
+			.expect("the local testnet preset exists");
 	let patch: serde_json::Value = serde_json::from_slice(&json).expect("preset is json");
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("json");
 	merge(&mut config, patch);
@@ -67,9 +68,7 @@ pub fn endow(who: &AccountId, amount: Balance) {
 /// call filters), without fees.
 pub fn dispatch(who: &AccountId, call: impl Into<RuntimeCall>) -> Result<(), DispatchError> {
 	let call: RuntimeCall = call.into();
-	call.dispatch_bypass_filter(RuntimeOrigin::signed(who.clone()))
-		.map(|_| ())
-		.map_err(|e| e.error)
+	call.dispatch_bypass_filter(RuntimeOrigin::signed(who.clone())).map(|_| ()).map_err(|e| e.error)
 }
 
 /// Starts block `n`: BABE's randomness for it (in the chain, the author's VRF output,

@@ -18,7 +18,12 @@ fn every_row_of_the_table_holds_its_bounds() {
 		.iter()
 		.flat_map(|row| {
 			row.violations().into_iter().map(move |v| {
-				format!("{} f={:.2} R={}: {v}", row.scenario.strategy, row.scenario.f(), row.scenario.replicas)
+				format!(
+					"{} f={:.2} R={}: {v}",
+					row.scenario.strategy,
+					row.scenario.f(),
+					row.scenario.replicas
+				)
 			})
 		})
 		.collect();

@@ -261,10 +261,8 @@ async fn workers_run_commit_reveal_survive_a_crash_and_outvote_a_liar() {
 	);
 	// A verdict takes no bond (a committee can be captured: docs/SECURITY.md).
 	assert_eq!(slashed, vec![(Dave.to_account_id(), 0)], "Dave's wrong result, no bond taken");
-	let dave_info: Value = client
-		.request("povc_worker", rpc_params![Dave.to_account_id().to_string()])
-		.await
-		.unwrap();
+	let dave_info: Value =
+		client.request("povc_worker", rpc_params![Dave.to_account_id().to_string()]).await.unwrap();
 	assert_eq!(dave_info["faults"], 1, "{dave_info}");
 	let output: Option<String> = client.request("povc_result", rpc_params![2u64]).await.unwrap();
 	assert_eq!(output, Some(format!("0x{}", hex::encode(OUTPUT))), "the honest output wins");
