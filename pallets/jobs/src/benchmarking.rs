@@ -191,10 +191,12 @@ fn do_reveal<T: Config>(job: JobId, who: &T::AccountId, output: &[u8]) {
 	.expect("reveal");
 }
 
-/// A job in dispute whose referees have all committed: `wrong` replicas revealed a wrong
-/// output, the others the right one.
-fn disputed_job<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::AccountId>) {
-	let (job, referees) = open_dispute::<T>(output, wrong);
+/// A job in dispute whose referees have all committed to `output`: one replica fell
+/// silent and the others revealed `output`, so the verdict verifies their result and pays
+/// and credits them, the most a verdict does (a verdict on replicas that disagree pays
+/// none of them).
+fn disputed_job<T: Config>(output: &[u8]) -> (JobId, Vec<T::AccountId>) {
+	let (job, referees) = draw_committee::<T>(silent_before_draw::<T>(output));
 	for r in &referees {
 		do_commit::<T>(job, r, output);
 	}
@@ -204,7 +206,11 @@ fn disputed_job<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::Accoun
 /// A job whose referees were drawn and must commit: `wrong` replicas revealed a wrong
 /// output, the others the right one.
 fn open_dispute<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::AccountId>) {
-	let job = disputed_before_draw::<T>(output, wrong);
+	draw_committee::<T>(disputed_before_draw::<T>(output, wrong))
+}
+
+/// Runs a job in `DrawingReferees` to its draw; returns the committee.
+fn draw_committee<T: Config>(job: JobId) -> (JobId, Vec<T::AccountId>) {
 	let at = Jobs::<T>::get(job).expect("job").timeout_at;
 	frame_system::Pallet::<T>::set_block_number(at);
 	Pallet::<T>::process_timeouts(at);
@@ -215,6 +221,29 @@ fn open_dispute<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::Accoun
 		.collect();
 	assert!(!referees.is_empty(), "referees drawn");
 	(job, referees)
+}
+
+/// A job whose last replica committed but never revealed while the others revealed
+/// `output`; its reveal phase is over (the silent one slashed) and its committee is still
+/// to be drawn.
+fn silent_before_draw<T: Config>(output: &[u8]) -> JobId {
+	let (_, job, registry) = assigned_job_in_registry::<T>();
+	let workers = replicas::<T>(job);
+	for referee in registry.iter().filter(|w| !workers.contains(w)) {
+		T::BenchmarkHelper::make_referee(referee);
+	}
+	for w in &workers {
+		do_commit::<T>(job, w, output);
+	}
+	let (_silent, revealing) = workers.split_last().expect("replicas");
+	for w in revealing {
+		do_reveal::<T>(job, w, output);
+	}
+	let at = Jobs::<T>::get(job).expect("job").timeout_at;
+	frame_system::Pallet::<T>::set_block_number(at);
+	Pallet::<T>::process_timeouts(at);
+	assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::DrawingReferees));
+	job
 }
 
 /// A job whose replicas disagreed (`wrong` revealed a wrong output) and whose committee is
@@ -405,13 +434,13 @@ mod benchmarks {
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::AuditPending));
 	}
 
-	/// The last referee reveal, which decides the dispute: the wrong replicas slashed, the
-	/// others and the referees paid, the output of `n` bytes stored.
+	/// The last referee reveal, which decides the dispute: the verdict confirms the
+	/// revealed replicas' result, so they and the referees are paid, the replicas credited
+	/// and the output of `n` bytes stored.
 	#[benchmark]
 	fn reveal_verdict(n: Linear<0, { T::MaxOutputLen::get() }>) {
 		let output = vec![5u8; n as usize];
-		let wrong = (T::MaxReplicas::get() as usize).div_ceil(2).saturating_sub(1).max(1);
-		let (job, referees) = disputed_job::<T>(&output, wrong);
+		let (job, referees) = disputed_job::<T>(&output);
 		let (last, others) = referees.split_last().expect("referees");
 		for r in others {
 			do_reveal::<T>(job, r, &output);
@@ -476,13 +505,13 @@ mod benchmarks {
 		}
 	}
 
-	/// The most expensive timeout: the referees' reveal phase ends; half the replicas
-	/// were wrong (slashed to the referees), the others are paid.
+	/// The most expensive timeout: the referees' reveal phase ends (one referee silent and
+	/// slashed) and the verdict confirms the revealed replicas' result: all but the silent
+	/// replica are paid and credited.
 	#[benchmark]
 	fn process_timeout(w: Linear<100, 100_000>) {
 		let output = vec![5u8; T::MaxOutputLen::get() as usize];
-		let wrong = (T::MaxReplicas::get() as usize).div_ceil(2).saturating_sub(1).max(1);
-		let (job, referees) = disputed_job::<T>(&output, wrong);
+		let (job, referees) = disputed_job::<T>(&output);
 		// The registry grows to `w` once the job's workers are drawn: settling moves their
 		// leaves in trees of that size.
 		T::BenchmarkHelper::fill_class(CLASS, w);
@@ -501,8 +530,8 @@ mod benchmarks {
 
 	/// The most expensive end of an audit: the committee of a contested audit reveals
 	/// (one member stays silent and is slashed) and upholds the auditor, so every replica
-	/// is slashed to the majority and the auditor, both are paid and the pending score is
-	/// voided.
+	/// gets a fault (slashed to the majority and the auditor, if the slash share is set),
+	/// both are paid, the pending score is voided and the result withdrawn.
 	#[benchmark]
 	fn decide_contested_audit(w: Linear<100, 100_000>) {
 		let output = vec![5u8; T::MaxOutputLen::get() as usize];
@@ -518,7 +547,10 @@ mod benchmarks {
 		{
 			Pallet::<T>::process_timeouts(at);
 		}
-		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Verified));
+		assert_eq!(
+			Jobs::<T>::get(job).map(|j| j.state),
+			Some(JobState::Failed(FailureReason::Overturned))
+		);
 		assert!(PendingCredits::<T>::get(job).is_empty());
 	}
 

@@ -1,7 +1,9 @@
 //! Settlement: unanimous replicas publish their output (its bytes were private until
 //! then) and are paid; anything else goes to a referee committee, drawn with randomness
-//! from after the last reveal, whose strict majority decides who is paid and who is
-//! slashed. Referees are paid from the job's dispute fee.
+//! from after the last reveal, whose strict majority decides who is right. Its verdict
+//! confirms a result that no revealed replica contradicts and fails a job whose replicas
+//! disagree: a committee is easier to capture than every replica. Referees are paid
+//! from the job's dispute fee.
 //!
 //! The score a unanimous result earns is pending for `AuditDelay` blocks; then, with
 //! probability `AuditRate`, one referee audits it (re-runs the job) before it counts. A
@@ -329,17 +331,25 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The referee committee has revealed (or its reveal phase ended). A strict majority
-	/// of the whole committee decides; without one nobody is slashed and the dispute is
-	/// [undecided](Self::undecided). Refereeing is paid from the job's dispute fee either
-	/// way: with a verdict, the referees of the majority get the verdict's fuel at the
-	/// job's price (the minority is slashed instead); without one, every referee that
-	/// revealed gets its own fuel's worth, since nobody can tell who was right. The
+	/// of the whole committee decides who is right; without one nobody is faulted and the
+	/// dispute is [undecided](Self::undecided). Refereeing is paid from the job's dispute
+	/// fee either way: with a verdict, the referees of the majority get the verdict's fuel
+	/// at the job's price (the minority is slashed instead); without one, every referee
+	/// that revealed gets its own fuel's worth, since nobody can tell who was right. The
 	/// unspent fee is refunded.
 	///
+	/// A verdict only ever *confirms* a result, never creates one: an attacker whose
+	/// workers referee holds a majority of a committee of three with probability
+	/// 3f² − 2f³, far more than the f^R it needs to hold every replica. So the result
+	/// stands only if every replica that revealed revealed the verdict (the dispute came
+	/// from a silent replica, not from a disagreement). Replicas that disagree end the job
+	/// [`FailureReason::Disputed`]: it is refunded, no replica is paid, and the verdict
+	/// only records faults against the side it contradicts.
+	///
 	/// A contested audit is decided the same way, between the replicas' result (paid
-	/// already, its score pending) and the auditor's: replicas the verdict contradicts are
-	/// slashed to the majority and the auditor, and their score is voided; an auditor it
-	/// contradicts is slashed to the majority.
+	/// already, its score pending) and the auditor's. A verdict for the replicas credits
+	/// the score and faults the auditor; one against them voids the score, faults them and
+	/// withdraws the result ([`FailureReason::Overturned`]).
 	pub(crate) fn decide_dispute(
 		job_id: JobId,
 		job: &mut JobOf<T>,
@@ -361,6 +371,11 @@ impl<T: Config> Pallet<T> {
 			}
 			Self::undecided(job_id, job, assignments, FailureReason::NoRefereeMajority);
 			return;
+		};
+		let stands = if audit {
+			job.result == Some(verdict)
+		} else {
+			Self::revealed_only(assignments, verdict)
 		};
 
 		let upheld: Vec<T::AccountId> = assignments
@@ -387,9 +402,11 @@ impl<T: Config> Pallet<T> {
 			match (assignment.role, assignment.result) {
 				// Paid when the replicas agreed; the pending score stands (below).
 				(Role::Replica, Some(result)) if result == verdict && audit => {},
-				(Role::Replica, Some(result)) if result == verdict => {
+				(Role::Replica, Some(result)) if result == verdict && stands => {
 					credits.extend(Self::reward(job_id, job, worker, &result, true))
 				},
+				// Right, but its job fails: nobody's result among the replicas is paid.
+				(Role::Replica, Some(result)) if result == verdict => {},
 				(Role::Replica, Some(_)) => wrong(&upheld),
 				(Role::Referee | Role::Auditor, Some(result)) if result == verdict => {
 					Self::pay_worker(job_id, job, worker, result.fuel_used);
@@ -401,18 +418,32 @@ impl<T: Config> Pallet<T> {
 				(_, None) => {},
 			}
 		}
-		if audit {
-			if job.result == Some(verdict) {
-				Self::credit_pending(job_id, job);
-			} else {
-				Self::void_pending(job_id);
-			}
-		} else if !credits.is_empty() {
-			// A committee of independent referees re-ran the job: no audit needed.
-			let value = Self::credit(job, credits);
-			Self::deposit_event(Event::ScoreCredited { job: job_id, value });
+		match (audit, stands) {
+			(true, true) => Self::credit_pending(job_id, job),
+			// `fail` voids the pending score and withdraws the published output.
+			(true, false) => {
+				return Self::fail(job_id, job, assignments, FailureReason::Overturned)
+			},
+			(false, true) if !credits.is_empty() => {
+				// A committee of independent referees re-ran the job: no audit needed.
+				let value = Self::credit(job, credits);
+				Self::deposit_event(Event::ScoreCredited { job: job_id, value });
+			},
+			(false, true) => {},
+			(false, false) => return Self::fail(job_id, job, assignments, FailureReason::Disputed),
 		}
 		job.result = Some(verdict);
 		Self::finish(job_id, job, assignments, JobState::Verified);
+	}
+
+	/// Whether some replica revealed `result` and none revealed anything else.
+	fn revealed_only(assignments: &AssignmentsOf<T>, result: ExecutionResult) -> bool {
+		let mut revealed =
+			assignments.iter().filter(|a| a.role == Role::Replica).filter_map(|a| a.result);
+		let mut any = false;
+		revealed.all(|r| {
+			any = true;
+			r == result
+		}) && any
 	}
 }

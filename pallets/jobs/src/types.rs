@@ -217,6 +217,13 @@ pub enum FailureReason {
 	Abstained,
 	/// The replicas agreed, but none published the output in time (all were slashed).
 	OutputWithheld,
+	/// The replicas disagreed. The referees' verdict recorded faults against the side it
+	/// contradicts, but verifies no result: a committee is easier to capture than every
+	/// replica.
+	Disputed,
+	/// An audit's referee committee contradicted the replicas: their score was voided and
+	/// their result withdrawn.
+	Overturned,
 }
 
 /// Whether an assigned worker runs the job as one of its replicas, a referee or its auditor.

@@ -178,7 +178,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxClassLen: Get<u32>;
 
-		/// Share of the bond slashed for [`povc_primitives::Offence::WrongResult`].
+		/// Share of the bond slashed for [`povc_primitives::Offence::WrongResult`]: a
+		/// referee verdict against the worker. Set it above zero only where no attacker can
+		/// enter the referee pool, as a captured committee's verdict would slash honest
+		/// workers; the fault is recorded either way.
 		#[pallet::constant]
 		type WrongResultSlash: Get<Perbill>;
 

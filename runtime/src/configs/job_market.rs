@@ -21,7 +21,10 @@ parameter_types! {
 	/// Unbonded funds stay slashable for a day: long enough for every job the worker
 	/// ran to settle, including a dispute.
 	pub const UnbondingDelay: BlockNumber = DAYS;
-	pub const WrongResultSlash: Perbill = Perbill::from_percent(10);
+	/// A referee verdict records a fault but takes no bond: an attacker whose workers
+	/// referee captures some committees (3f² − 2f³ of them at stake share f), and a
+	/// captured verdict must not cost honest workers their bond (docs/SECURITY.md).
+	pub const WrongResultSlash: Perbill = Perbill::zero();
 	pub const NoShowSlash: Perbill = Perbill::from_percent(1);
 	pub const NoRevealSlash: Perbill = Perbill::from_percent(2);
 	/// Protocol fee: 10 % of every payment is burned.

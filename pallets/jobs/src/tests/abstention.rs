@@ -152,8 +152,11 @@ fn an_abstaining_referee_is_not_slashed_and_the_rest_decide() {
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::RefereesRevealing);
 		reveal(referees[0], job, b"42", 600);
 		reveal(referees[1], job, b"42", 600);
-		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
+		assert_eq!(
+			JobsStorage::<Test>::get(job).unwrap().state,
+			JobState::Failed(crate::FailureReason::Disputed)
+		);
 		assert_eq!(bond_held(referees[2]), 1_000);
-		assert_eq!(bond_held(13), 900, "the wrong replica is slashed 10 %");
+		assert_eq!(bond_held(13), 900, "the contradicted replica is slashed 10 %");
 	});
 }

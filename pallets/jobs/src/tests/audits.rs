@@ -1,7 +1,7 @@
 //! Audits: a unanimously verified result's score is pending until its audit draw; an
 //! audited result whose auditor disagrees goes to a referee committee.
 
-use crate::{mock::*, Event, JobState, Jobs as JobsStorage, PendingCredits, Role};
+use crate::{mock::*, Event, FailureReason, JobState, Jobs as JobsStorage, PendingCredits, Role};
 use sp_runtime::Perbill;
 
 /// Replicas 11, 12 and 13 agree on `output` claiming `fuel`; then the referee pool
@@ -57,7 +57,8 @@ fn credited() -> Vec<(u64, u64, u128)> {
 /// The self-dealing replicas of the scoring attack claim the whole fuel limit for an
 /// output they never computed. Before, their score counted at once. Now it waits for
 /// the audit draw; the auditor's run finds the real result, a referee committee confirms
-/// it, and the claim costs the replicas their score and a slash that pays the auditor.
+/// it, and the claim costs the replicas their score, their result and a fault (with a
+/// slash share set, a slash that pays the auditor).
 #[test]
 fn replicas_claiming_fuel_they_never_ran_are_caught_by_an_audit() {
 	build_and_execute(|| {
@@ -74,8 +75,8 @@ fn replicas_claiming_fuel_they_never_ran_are_caught_by_an_audit() {
 		let referees = committee_finds(job, b"41", 600);
 
 		let record = JobsStorage::<Test>::get(job).unwrap();
-		assert_eq!(record.state, JobState::Verified);
-		assert_eq!(Jobs::result_of(job).unwrap(), b"41".to_vec(), "the corrected output");
+		assert_eq!(record.state, JobState::Failed(FailureReason::Overturned));
+		assert!(Jobs::result_of(job).is_none(), "the overturned output is withdrawn");
 		assert!(credited().is_empty(), "the claimed score never counts");
 		assert!(PendingCredits::<Test>::get(job).is_empty());
 		assert!(jobs_events()
@@ -131,6 +132,28 @@ fn a_lying_auditor_cannot_slash_honest_replicas() {
 		}
 		assert_eq!(bond_held(auditor), 900);
 		assert_eq!(credited().len(), 3, "the score counts");
+	});
+}
+
+/// Captured audit: an attacker's auditor contests an honest result and its captured
+/// committee backs it. The verdict used to replace the result, verifying the attacker's
+/// output. Now it can only withdraw the result (and void its score): no wrong result is
+/// verified, and with no slash share set (the runtime's) the honest replicas keep
+/// their bonds.
+#[test]
+fn a_captured_audit_committee_withdraws_but_never_replaces_a_result() {
+	build_and_execute(|| {
+		let job = agreed_job(b"42", 600);
+		let auditor = audit(job);
+		commit(auditor, job, b"41", 600);
+		reveal(auditor, job, b"41", 600);
+		committee_finds(job, b"41", 600);
+
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::Failed(FailureReason::Overturned));
+		assert_eq!(record.result, None);
+		assert!(Jobs::result_of(job).is_none());
+		assert!(credited().is_empty());
 	});
 }
 
@@ -235,9 +258,14 @@ fn a_dispute_verdicts_score_counts_without_an_audit() {
 		let job = job_of_three();
 		referee_pool(&[21, 22, 23]);
 		set_audit_rate(Perbill::one());
-		split_replicas(job);
-		let record = JobsStorage::<Test>::get(job).unwrap();
-		run_to_block(record.timeout_at);
+		// 13 falls silent: a dispute the committee settles by confirming 11 and 12.
+		for w in [11, 12, 13] {
+			commit(w, job, b"42", 600);
+		}
+		reveal(11, job, b"42", 600);
+		reveal(12, job, b"42", 600);
+		run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
+		run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
 		for r in assigned(job, Role::Referee) {
 			commit(r, job, b"42", 600);
 		}
@@ -273,7 +301,10 @@ fn a_contested_audit_of_the_largest_job_has_room_for_its_committee() {
 		reveal(auditor, job, b"41", 600);
 		committee_finds(job, b"41", 600);
 		assert_eq!(crate::Assignments::<Test>::get(job).len(), 9);
-		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
+		assert_eq!(
+			JobsStorage::<Test>::get(job).unwrap().state,
+			JobState::Failed(FailureReason::Overturned)
+		);
 		assert!(replicas.iter().all(|w| bond_held(*w) == 900));
 	});
 }

@@ -1,4 +1,5 @@
-//! Disputes: a referee committee's strict majority decides who is paid and who slashed.
+//! Disputes: a referee committee's strict majority decides who is right. Its verdict
+//! confirms a result no revealed replica contradicts; replicas that disagree fail the job.
 
 use crate::{mock::*, Error, Event, FailureReason, JobState, Jobs as JobsStorage, Role};
 use frame_support::{assert_noop, assert_ok};
@@ -14,6 +15,31 @@ fn job_with_referee_pool(referees: &[u64]) -> u64 {
 fn disagree(job: u64) {
 	split_replicas(job);
 	run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
+}
+
+/// Replica 13 commits but never reveals; 11 and 12 reveal "42". Runs to the block that
+/// draws the committee.
+fn fall_silent(job: u64) {
+	for w in [11, 12, 13] {
+		commit(w, job, b"42", 600);
+	}
+	reveal(11, job, b"42", 600);
+	reveal(12, job, b"42", 600);
+	run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
+	run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
+	assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::RefereesCommitting);
+}
+
+/// The committee commits and reveals `outputs`, one per referee.
+fn committee_reveals(job: u64, outputs: [&[u8]; 3]) -> Vec<u64> {
+	let referees = assigned(job, Role::Referee);
+	for (r, out) in referees.iter().zip(outputs) {
+		commit(*r, job, out, 600);
+	}
+	for (r, out) in referees.iter().zip(outputs) {
+		reveal(*r, job, out, 600);
+	}
+	referees
 }
 
 /// Grinding: the committee used to be drawn in the block of the last reveal, with
@@ -39,8 +65,37 @@ fn the_committee_is_drawn_after_the_last_reveal() {
 	});
 }
 
+/// Captured committee: an attacker whose workers referee holds a majority of a committee
+/// of three with probability 3f² − 2f³ (26 % at f = 0.33), far more often than every
+/// replica (f³). Its verdict used to replace the replicas' result, so one lying replica
+/// and two captured referees verified a wrong result. Now a verdict verifies nothing when
+/// the replicas disagree: the job fails and is refunded.
 #[test]
-fn two_of_three_opens_a_dispute_and_the_committee_decides() {
+fn a_captured_committee_cannot_verify_a_minority_replicas_lie() {
+	build_and_execute(|| {
+		let job = job_with_referee_pool(&[21, 22, 23]);
+		let requester_before = free(2) + JobsStorage::<Test>::get(job).unwrap().escrow;
+		disagree(job);
+		// 13 lied "41"; the captured committee backs it.
+		let referees = committee_reveals(job, [b"41", b"41", b"41"]);
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::Failed(FailureReason::Disputed));
+		assert!(Jobs::result_of(job).is_none());
+		assert!(COMPUTE.with(|c| c.borrow().is_empty()), "no score for anyone");
+		// No replica is paid; the requester pays only the referees, from the dispute fee.
+		for w in [11, 12, 13] {
+			assert_eq!(free(w), INITIAL_BALANCE - 1_000, "replica {w} unpaid");
+		}
+		for r in &referees {
+			assert_eq!(free(*r), INITIAL_BALANCE - 1_000 + 1_080 + 66);
+		}
+		assert_eq!(free(2), requester_before - 3 * 1_200);
+		assert_eq!(escrow_held(2), 0);
+	});
+}
+
+#[test]
+fn replicas_that_disagree_fail_the_job_and_the_verdict_records_faults() {
 	build_and_execute(|| {
 		let job = job_with_referee_pool(&[21, 22, 23]);
 		disagree(job);
@@ -50,27 +105,20 @@ fn two_of_three_opens_a_dispute_and_the_committee_decides() {
 		assert_eq!(referees, vec![21, 22, 23]);
 		assert!(jobs_events().iter().any(|e| matches!(e, Event::RefereesDrawn { .. })));
 
-		let before: Vec<u64> = [11, 12, 13, 21, 22, 23].iter().map(|a| free(*a)).collect();
 		let pot_before = free(SLASH_POT);
-		for r in &referees {
-			commit(*r, job, b"42", 600);
-		}
-		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::RefereesRevealing);
-		for r in &referees {
-			reveal(*r, job, b"42", 600);
-		}
+		committee_reveals(job, [b"42", b"42", b"42"]);
 		let record = JobsStorage::<Test>::get(job).unwrap();
-		assert_eq!(record.state, JobState::Verified);
-		assert_eq!(Jobs::result_of(job).unwrap(), b"42".to_vec());
-		// The agreeing replicas are paid 1200 less the 10 % fee.
-		assert_eq!(free(11), before[0] + 1_080);
-		assert_eq!(free(12), before[1] + 1_080);
-		// The wrong replica loses 10 % of its bond, shared by the referees (dust to the pot),
-		// who are also paid for their fuel from the dispute fee, like replicas.
-		assert_eq!(free(13), before[2]);
+		assert_eq!(record.state, JobState::Failed(FailureReason::Disputed));
+		// The right replicas are not paid either: a verdict cannot tell them apart from a
+		// captured committee's.
+		assert_eq!(free(11), INITIAL_BALANCE - 1_000);
+		assert_eq!(free(12), INITIAL_BALANCE - 1_000);
+		// The contradicted replica takes a fault and (with a slash share set) loses that
+		// share of its bond to the referees (dust to the pot), who are also paid for their
+		// fuel from the dispute fee.
 		assert_eq!(bond_held(13), 900);
-		for (i, r) in [21, 22, 23].iter().enumerate() {
-			assert_eq!(free(*r), before[3 + i] + 1_080 + 33);
+		for r in [21, 22, 23] {
+			assert_eq!(free(r), INITIAL_BALANCE - 1_000 + 1_080 + 33);
 		}
 		assert_eq!(free(SLASH_POT), pot_before + 1);
 		assert!(jobs_events().contains(&Event::WrongResultSlashed {
@@ -78,15 +126,47 @@ fn two_of_three_opens_a_dispute_and_the_committee_decides() {
 			worker: 13,
 			slashed: 100
 		}));
-		// Only the replicas on the right side count verified compute; 13's reputation fell.
+		let rep = |w| pallet_workers::Pallet::<Test>::reputation_of(&w).unwrap();
+		assert!(rep(13) < rep(11));
+		assert!(COMPUTE.with(|c| c.borrow().is_empty()));
+		assert_eq!(escrow_held(2), 0);
+	});
+}
+
+/// Liveness: a replica that falls silent forces a dispute, but the committee confirms what
+/// every revealing replica revealed, and the job is verified as if they had agreed.
+#[test]
+fn a_committee_confirms_the_result_of_replicas_that_did_not_disagree() {
+	build_and_execute(|| {
+		let job = job_with_referee_pool(&[21, 22, 23]);
+		fall_silent(job);
+		let before: Vec<u64> = [11, 12].iter().map(|a| free(*a)).collect();
+		committee_reveals(job, [b"42", b"42", b"42"]);
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::Verified);
+		assert_eq!(Jobs::result_of(job).unwrap(), b"42".to_vec());
+		// The revealing replicas are paid 1200 less the 10 % fee and credited.
+		assert_eq!(free(11), before[0] + 1_080);
+		assert_eq!(free(12), before[1] + 1_080);
 		let mut credited: Vec<u64> =
 			COMPUTE.with(|c| c.borrow().iter().map(|(w, _, _)| *w).collect());
 		credited.sort();
 		assert_eq!(credited, vec![11, 12]);
-		let rep = |w| pallet_workers::Pallet::<Test>::reputation_of(&w).unwrap();
-		assert!(rep(13) < rep(11));
-		// Escrow: 5 × 1200 paid, the rest refunded but the result deposit.
-		assert_eq!(escrow_held(2), 0);
+	});
+}
+
+/// A captured committee cannot verify a result no replica revealed either, nor fault
+/// replicas into paying for one: the job fails.
+#[test]
+fn a_verdict_against_every_revealed_replica_fails_the_job() {
+	build_and_execute(|| {
+		let job = job_with_referee_pool(&[21, 22, 23]);
+		fall_silent(job);
+		committee_reveals(job, [b"41", b"41", b"41"]);
+		let record = JobsStorage::<Test>::get(job).unwrap();
+		assert_eq!(record.state, JobState::Failed(FailureReason::Disputed));
+		assert!(Jobs::result_of(job).is_none());
+		assert!(COMPUTE.with(|c| c.borrow().is_empty()));
 	});
 }
 
@@ -160,7 +240,7 @@ fn workers_a_validator_did_not_accept_never_referee() {
 fn a_referee_with_only_a_replicas_output_hash_cannot_reveal() {
 	build_and_execute(|| {
 		let job = job_with_referee_pool(&[21, 22, 23]);
-		disagree(job);
+		fall_silent(job);
 		assert_eq!(
 			crate::Outputs::<Test>::iter_prefix(job).count(),
 			0,
@@ -219,22 +299,13 @@ fn referees_of_another_class_are_not_drawn() {
 fn a_minority_referee_is_slashed_too() {
 	build_and_execute(|| {
 		let job = job_with_referee_pool(&[21, 22, 23]);
-		disagree(job);
-		let referees = assigned(job, Role::Referee);
-		let outputs: [&[u8]; 3] = [b"42", b"42", b"41"];
-		for (r, out) in referees.iter().zip(outputs) {
-			commit(*r, job, out, 600);
-		}
-		for (r, out) in referees.iter().zip(outputs) {
-			reveal(*r, job, out, 600);
-		}
+		fall_silent(job);
+		let referees = committee_reveals(job, [b"42", b"42", b"41"]);
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
 		assert_eq!(bond_held(referees[2]), 900);
-		assert_eq!(bond_held(13), 900);
-		// 13's slash is shared by the two referees of the majority.
 		assert!(jobs_events().contains(&Event::WrongResultSlashed {
 			job,
-			worker: 13,
+			worker: referees[2],
 			slashed: 100
 		}));
 	});
