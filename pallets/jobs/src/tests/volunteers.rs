@@ -161,7 +161,10 @@ fn a_volunteer_claim_is_audited_like_a_paid_one() {
 			reveal(*r, job, b"41", 600);
 		}
 
-		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
+		assert_eq!(
+			JobsStorage::<Test>::get(job).unwrap().state,
+			JobState::Failed(crate::FailureReason::Overturned)
+		);
 		assert!(credited().is_empty(), "the claimed score never counts");
 		assert!(PendingCredits::<Test>::get(job).is_empty());
 		for w in [11, 12, 13] {
