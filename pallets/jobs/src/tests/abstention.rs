@@ -154,7 +154,7 @@ fn an_abstaining_referee_is_not_slashed_and_the_rest_decide() {
 		reveal(referees[1], job, b"42", 600);
 		assert_eq!(
 			JobsStorage::<Test>::get(job).unwrap().state,
-			JobState::Failed(crate::FailureReason::Disputed)
+			JobState::Failed(FailureReason::Disputed)
 		);
 		assert_eq!(bond_held(referees[2]), 1_000);
 		assert_eq!(bond_held(13), 900, "the contradicted replica is slashed 10 %");
