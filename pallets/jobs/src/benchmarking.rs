@@ -223,15 +223,22 @@ fn draw_committee<T: Config>(job: JobId) -> (JobId, Vec<T::AccountId>) {
 	(job, referees)
 }
 
-/// A job whose last replica committed but never revealed while the others revealed
-/// `output`; its reveal phase is over (the silent one slashed) and its committee is still
-/// to be drawn.
-fn silent_before_draw<T: Config>(output: &[u8]) -> JobId {
+/// A job of `MaxReplicas` replicas drawn from a full registry, every other worker of
+/// which is a referee. Returns the job and its replicas.
+fn assigned_with_referees<T: Config>() -> (JobId, Vec<T::AccountId>) {
 	let (_, job, registry) = assigned_job_in_registry::<T>();
 	let workers = replicas::<T>(job);
 	for referee in registry.iter().filter(|w| !workers.contains(w)) {
 		T::BenchmarkHelper::make_referee(referee);
 	}
+	(job, workers)
+}
+
+/// A job whose last replica committed but never revealed while the others revealed
+/// `output`; its reveal phase is over (the silent one slashed) and its committee is still
+/// to be drawn.
+fn silent_before_draw<T: Config>(output: &[u8]) -> JobId {
+	let (job, workers) = assigned_with_referees::<T>();
 	for w in &workers {
 		do_commit::<T>(job, w, output);
 	}
@@ -249,11 +256,7 @@ fn silent_before_draw<T: Config>(output: &[u8]) -> JobId {
 /// A job whose replicas disagreed (`wrong` revealed a wrong output) and whose committee is
 /// still to be drawn.
 fn disputed_before_draw<T: Config>(output: &[u8], wrong: usize) -> JobId {
-	let (_, job, registry) = assigned_job_in_registry::<T>();
-	let workers = replicas::<T>(job);
-	for referee in registry.iter().filter(|w| !workers.contains(w)) {
-		T::BenchmarkHelper::make_referee(referee);
-	}
+	let (job, workers) = assigned_with_referees::<T>();
 	let wrong_output: Vec<u8> = match output {
 		[] => vec![1],
 		_ => output.iter().map(|b| b.wrapping_add(1)).collect(),
@@ -273,11 +276,7 @@ fn disputed_before_draw<T: Config>(output: &[u8], wrong: usize) -> JobId {
 /// A job whose `MaxReplicas` replicas agreed on `output`, published it and were paid: its
 /// score is pending, and every other funded worker is a referee.
 fn audit_pending<T: Config>(output: &[u8]) -> JobId {
-	let (_, job, registry) = assigned_job_in_registry::<T>();
-	let workers = replicas::<T>(job);
-	for referee in registry.iter().filter(|w| !workers.contains(w)) {
-		T::BenchmarkHelper::make_referee(referee);
-	}
+	let (job, workers) = assigned_with_referees::<T>();
 	for w in &workers {
 		do_commit::<T>(job, w, output);
 	}

@@ -525,6 +525,22 @@ pub fn split_replicas(job: JobId) {
 	}
 }
 
+/// Replica 13 commits but never reveals; 11 and 12 reveal "42". Runs to the block that
+/// draws the committee (the pool must have referees).
+pub fn fall_silent(job: JobId) {
+	for w in [11, 12, 13] {
+		commit(w, job, b"42", 600);
+	}
+	reveal(11, job, b"42", 600);
+	reveal(12, job, b"42", 600);
+	run_to_block(pallet_jobs::Jobs::<Test>::get(job).expect("job").timeout_at);
+	run_to_block(pallet_jobs::Jobs::<Test>::get(job).expect("job").timeout_at);
+	assert_eq!(
+		pallet_jobs::Jobs::<Test>::get(job).expect("job").state,
+		crate::JobState::RefereesCommitting
+	);
+}
+
 /// A replica publishes the agreed output of a job in `Publishing`.
 pub fn publish(who: AccountId, job: JobId, output: &[u8]) {
 	Jobs::publish_output(RuntimeOrigin::signed(who), job, output.to_vec().try_into().unwrap())

@@ -259,13 +259,7 @@ fn a_dispute_verdicts_score_counts_without_an_audit() {
 		referee_pool(&[21, 22, 23]);
 		set_audit_rate(Perbill::one());
 		// 13 falls silent: a dispute the committee settles by confirming 11 and 12.
-		for w in [11, 12, 13] {
-			commit(w, job, b"42", 600);
-		}
-		reveal(11, job, b"42", 600);
-		reveal(12, job, b"42", 600);
-		run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
-		run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
+		fall_silent(job);
 		for r in assigned(job, Role::Referee) {
 			commit(r, job, b"42", 600);
 		}

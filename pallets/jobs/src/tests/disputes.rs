@@ -17,19 +17,6 @@ fn disagree(job: u64) {
 	run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
 }
 
-/// Replica 13 commits but never reveals; 11 and 12 reveal "42". Runs to the block that
-/// draws the committee.
-fn fall_silent(job: u64) {
-	for w in [11, 12, 13] {
-		commit(w, job, b"42", 600);
-	}
-	reveal(11, job, b"42", 600);
-	reveal(12, job, b"42", 600);
-	run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
-	run_to_block(JobsStorage::<Test>::get(job).unwrap().timeout_at);
-	assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::RefereesCommitting);
-}
-
 /// The committee commits and reveals `outputs`, one per referee.
 fn committee_reveals(job: u64, outputs: [&[u8]; 3]) -> Vec<u64> {
 	let referees = assigned(job, Role::Referee);
