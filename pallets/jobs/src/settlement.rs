@@ -400,13 +400,13 @@ impl<T: Config> Pallet<T> {
 				});
 			};
 			match (assignment.role, assignment.result) {
-				// Paid when the replicas agreed; the pending score stands (below).
-				(Role::Replica, Some(result)) if result == verdict && audit => {},
-				(Role::Replica, Some(result)) if result == verdict && stands => {
-					credits.extend(Self::reward(job_id, job, worker, &result, true))
+				// Audited replicas were paid when they agreed (their pending score is settled
+				// below); replicas that disagreed are not paid, right or not.
+				(Role::Replica, Some(result)) if result == verdict => {
+					if stands && !audit {
+						credits.extend(Self::reward(job_id, job, worker, &result, true))
+					}
 				},
-				// Right, but its job fails: nobody's result among the replicas is paid.
-				(Role::Replica, Some(result)) if result == verdict => {},
 				(Role::Replica, Some(_)) => wrong(&upheld),
 				(Role::Referee | Role::Auditor, Some(result)) if result == verdict => {
 					Self::pay_worker(job_id, job, worker, result.fuel_used);
@@ -438,12 +438,11 @@ impl<T: Config> Pallet<T> {
 
 	/// Whether some replica revealed `result` and none revealed anything else.
 	fn revealed_only(assignments: &AssignmentsOf<T>, result: ExecutionResult) -> bool {
-		let mut revealed =
-			assignments.iter().filter(|a| a.role == Role::Replica).filter_map(|a| a.result);
-		let mut any = false;
-		revealed.all(|r| {
-			any = true;
-			r == result
-		}) && any
+		let mut revealed = assignments
+			.iter()
+			.filter(|a| a.role == Role::Replica)
+			.filter_map(|a| a.result)
+			.peekable();
+		revealed.peek().is_some() && revealed.all(|r| r == result)
 	}
 }
