@@ -306,14 +306,7 @@ fn contested_audit<T: Config>(output: &[u8], found: &[u8]) -> (JobId, Vec<T::Acc
 	do_commit::<T>(job, &auditor, found);
 	do_reveal::<T>(job, &auditor, found);
 	assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::DrawingReferees));
-	let at = Jobs::<T>::get(job).expect("job").timeout_at;
-	frame_system::Pallet::<T>::set_block_number(at);
-	Pallet::<T>::process_timeouts(at);
-	let referees: Vec<T::AccountId> = Assignments::<T>::get(job)
-		.iter()
-		.filter(|a| a.role == Role::Referee)
-		.map(|a| a.worker.clone())
-		.collect();
+	let (job, referees) = draw_committee::<T>(job);
 	for r in &referees {
 		do_commit::<T>(job, r, found);
 	}
