@@ -1,6 +1,8 @@
 //! A connection to a node: the job market read over `povc_*` JSON-RPC, and signed
 //! extrinsics followed until they are in a block.
 
+use std::sync::Arc;
+
 use jsonrpsee::{
 	core::client::ClientT,
 	rpc_params,
@@ -12,16 +14,30 @@ use pallet_jobs::{
 };
 use pallet_workers::runtime_api::WorkerView;
 use povc_primitives::{Fuel, JobId};
-use povc_runtime::{AccountId, Balance, BlockNumber, Hash, Runtime, RuntimeCall};
 use sp_core::H256;
+use subxt::{
+	backend::LegacyBackend,
+	client::{ClientAtBlock, OnlineClientAtBlockImpl},
+	error::ExtrinsicError,
+	events::Events,
+	rpcs::RpcClient,
+	tx::Payload,
+	OnlineClient,
+};
 use tokio::sync::Mutex;
 
 use crate::{
+	amount::Token,
+	api::povc,
 	keys::Signer,
 	rpc,
-	tx::{self, ChainContext, Inclusion},
+	tx::{self, Incompatible, Pending},
+	types::{AccountId, Balance, BlockNumber, ChainConfig, Hash},
 	Result,
 };
+
+/// The chain as of one block: its runtime's metadata, storage and constants.
+pub type AtBlock = ClientAtBlock<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>;
 
 /// A job as the API shows it.
 pub type Job = JobView<AccountId, Balance, BlockNumber>;
@@ -44,8 +60,9 @@ impl std::error::Error for Unreachable {}
 
 /// A connection to one node.
 pub struct Connection {
-	client: std::sync::Arc<WsClient>,
-	context: ChainContext,
+	rpc: Arc<WsClient>,
+	api: OnlineClient<ChainConfig>,
+	token: Token,
 	/// Held from reading an account's next nonce until the node accepted the
 	/// extrinsic, so two extrinsics sent at once never get the same nonce.
 	nonce_lock: Mutex<()>,
@@ -66,51 +83,113 @@ impl Connection {
 					 or pass --node"
 				))
 			})?;
-		let context = ChainContext::fetch(&client).await?;
-		Ok(Self { client: std::sync::Arc::new(client), context, nonce_lock: Mutex::new(()) })
+		let rpc = Arc::new(client);
+		// The legacy (`chain_*`, `state_*`) backend: every povc node serves it, and it holds
+		// no server-side subscription that a slow client could lose.
+		let backend = LegacyBackend::<ChainConfig>::builder().build(RpcClient::new(rpc.clone()));
+		let api = OnlineClient::from_backend(Arc::new(backend)).await?;
+		let properties: serde_json::Value = rpc.request("system_properties", rpc_params![]).await?;
+		let token = Token::from_properties(&properties)?;
+		Ok(Self { rpc, api, token, nonce_lock: Mutex::new(()) })
 	}
 
 	/// The JSON-RPC client.
 	pub fn client(&self) -> &WsClient {
-		&self.client
+		&self.rpc
+	}
+
+	/// The subxt client.
+	pub fn api(&self) -> &OnlineClient<ChainConfig> {
+		&self.api
+	}
+
+	/// The chain's token, as its `system_properties` declare it.
+	pub fn token(&self) -> &Token {
+		&self.token
 	}
 
 	/// Whether the connection is still up.
 	pub fn is_connected(&self) -> bool {
-		self.client.is_connected()
+		self.rpc.is_connected()
 	}
 
-	/// Sign `call` as `signer` and send it; the returned future resolves once it is in
-	/// a block, with what it did there.
-	pub async fn send(
-		&self,
-		signer: &Signer,
-		call: RuntimeCall,
-	) -> Result<impl std::future::Future<Output = Result<Inclusion>> + Send + 'static> {
+	/// The chain as of block `at`, read with that block's runtime metadata.
+	pub async fn at(&self, at: Hash) -> Result<AtBlock> {
+		Ok(self.api.at_block(at).await?)
+	}
+
+	/// The chain as of the best block.
+	pub async fn at_best(&self) -> Result<AtBlock> {
+		let best: Hash = self.rpc.request("chain_getBlockHash", rpc_params![]).await?;
+		self.at(best).await
+	}
+
+	/// Sign `call` as `signer` and send it; the node accepted it when this returns.
+	///
+	/// It is encoded and signed for the runtime of the best block, which is the one that
+	/// checks it; if the runtime is upgraded between signing and submission, it is signed
+	/// again. A call this client's types no longer match is refused with [`Incompatible`]
+	/// before anything is sent.
+	pub async fn send<P: Payload>(&self, signer: &Signer, call: &P) -> Result<Pending> {
 		let _nonce = self.nonce_lock.lock().await;
-		let nonce = tx::next_nonce(&self.client, signer.account()).await?;
-		let extrinsic =
-			tx::signed_extrinsic(&self.context, call, signer.account(), signer.pair(), nonce, 0);
-		let mut subscription = tx::watch(&self.client, &extrinsic).await?;
-		let client = self.client.clone();
-		Ok(async move {
-			let block = tx::wait_in_block(&mut subscription).await?;
-			tx::inclusion(&client, block, &codec::Encode::encode(&extrinsic)).await
-		})
+		let mut attempts = 0;
+		loop {
+			attempts += 1;
+			let at = self.at_best().await?;
+			at.tx().validate(call).map_err(|e| incompatible(&at, call, e))?;
+			let nonce = self.next_nonce(signer.account()).await?;
+			let signed = at
+				.tx()
+				.create_signed(call, signer, tx::params(nonce))
+				.await
+				.map_err(|e| incompatible(&at, call, e))?;
+			match signed.submit_and_watch().await {
+				Ok(progress) => return Ok(Pending::new(progress)),
+				Err(error) if attempts < 3 => {
+					let now = self.at_best().await?;
+					if now.spec_version() == at.spec_version() {
+						return Err(error.into());
+					}
+				},
+				Err(error) => return Err(error.into()),
+			}
+		}
 	}
 
-	/// Send `call` and wait until it is in a block; an error if it failed there.
-	pub async fn execute(&self, signer: &Signer, call: RuntimeCall) -> Result<Inclusion> {
-		let inclusion = self.send(signer, call).await?.await?;
+	/// Send `call` and wait until it is in a finalized block; an error if it failed there.
+	pub async fn execute<P: Payload>(&self, signer: &Signer, call: &P) -> Result<tx::Inclusion> {
+		let inclusion = self.send(signer, call).await?.finalized().await?;
 		match &inclusion.error {
 			Some(error) => Err(format!("the chain refused it: {error}").into()),
 			None => Ok(inclusion),
 		}
 	}
 
+	/// The fee `signer` would pay for `call` now (`TransactionPaymentApi_query_info`).
+	pub async fn estimate_fee<P: Payload>(&self, signer: &Signer, call: &P) -> Result<Balance> {
+		let at = self.at_best().await?;
+		let nonce = self.next_nonce(signer.account()).await?;
+		let signed = at
+			.tx()
+			.create_signed(call, signer, tx::params(nonce))
+			.await
+			.map_err(|e| incompatible(&at, call, e))?;
+		Ok(signed.partial_fee_estimate().await?)
+	}
+
+	/// The constant at `address`, as the best block's runtime sets it.
+	pub async fn constant<A: subxt::constants::Address>(&self, address: A) -> Result<A::Target> {
+		Ok(self.at_best().await?.constants().entry(address)?)
+	}
+
+	/// The next nonce of `who`, counting its transactions already in the pool.
+	pub async fn next_nonce(&self, who: &AccountId) -> Result<crate::types::Nonce> {
+		Ok(self.rpc.request("system_accountNextIndex", rpc_params![who.to_string()]).await?)
+	}
+
 	/// Job `id` (at block `at`, default best).
 	pub async fn job(&self, id: JobId, at: Option<Hash>) -> Result<Option<Job>> {
-		Ok(self.client.request("povc_job", rpc_params![id, at]).await?)
+		Ok(self.rpc.request("povc_job", rpc_params![id, at]).await?)
 	}
 
 	/// Ids of `who`'s jobs after `after`, at most `limit`.
@@ -121,7 +200,7 @@ impl Connection {
 		limit: Option<u32>,
 	) -> Result<Vec<JobId>> {
 		let params = rpc_params![who.to_string(), after, limit];
-		Ok(self.client.request("povc_jobsByRequester", params).await?)
+		Ok(self.rpc.request("povc_jobsByRequester", params).await?)
 	}
 
 	/// What `who` must commit or reveal now, as of block `at`.
@@ -130,23 +209,23 @@ impl Connection {
 		who: &AccountId,
 		at: Option<Hash>,
 	) -> Result<Vec<OpenAssignment<BlockNumber>>> {
-		Ok(self.client.request("povc_assignments", rpc_params![who.to_string(), at]).await?)
+		Ok(self.rpc.request("povc_assignments", rpc_params![who.to_string(), at]).await?)
 	}
 
 	/// The verified output of job `id`, if stored.
 	pub async fn result(&self, id: JobId) -> Result<Option<Vec<u8>>> {
-		let hex: Option<String> = self.client.request("povc_result", rpc_params![id]).await?;
+		let hex: Option<String> = self.rpc.request("povc_result", rpc_params![id]).await?;
 		hex.map(|hex| rpc::from_hex(&hex)).transpose()
 	}
 
 	/// The registered worker `who`.
 	pub async fn worker(&self, who: &AccountId) -> Result<Option<Worker>> {
-		Ok(self.client.request("povc_worker", rpc_params![who.to_string()]).await?)
+		Ok(self.rpc.request("povc_worker", rpc_params![who.to_string()]).await?)
 	}
 
 	/// The approved volunteer projects, with their budgets this epoch.
 	pub async fn projects(&self) -> Result<Vec<Project>> {
-		Ok(self.client.request("povc_projects", rpc_params![]).await?)
+		Ok(self.rpc.request("povc_projects", rpc_params![]).await?)
 	}
 
 	/// Whether `who` is an approved volunteer project, which alone may submit jobs at
@@ -166,25 +245,45 @@ impl Connection {
 		// A u128 price can exceed what JSON numbers carry safely; the node takes hex too.
 		let price = format!("0x{price_per_fuel:x}");
 		let params = rpc_params![fuel_limit, replicas, price, max_output_len];
-		Ok(self.client.request("povc_estimateCost", params).await?)
+		Ok(self.rpc.request("povc_estimateCost", params).await?)
 	}
 
 	/// Whether a blob (program or data) with `hash` is stored.
 	pub async fn blob_exists(&self, kind: BlobKind, hash: H256) -> Result<bool> {
-		let key = pallet_jobs::Blobs::<Runtime>::hashed_key_for(kind, hash);
-		Ok(rpc::storage(&self.client, &key, None).await?.is_some())
+		let at = self.at_best().await?;
+		let key = (subxt::utils::Static(kind), hash);
+		Ok(at.storage().try_fetch(povc::storage().jobs().blobs(), key).await?.is_some())
 	}
 
-	/// The free balance of `who`.
+	/// The free balance of `who`, as of the best block.
 	pub async fn free_balance(&self, who: &AccountId) -> Result<Balance> {
-		rpc::free_balance(&self.client, who, None).await
+		Ok(self.account(who, None).await?.data.free)
+	}
+
+	/// The account of `who` (nonce and balances), as of block `at` (default best).
+	pub async fn account(
+		&self,
+		who: &AccountId,
+		at: Option<Hash>,
+	) -> Result<
+		povc::runtime_types::frame_system::AccountInfo<
+			u32,
+			povc::runtime_types::pallet_balances::types::AccountData<Balance>,
+		>,
+	> {
+		let at = match at {
+			Some(at) => self.at(at).await?,
+			None => self.at_best().await?,
+		};
+		let who = subxt::utils::AccountId32(*who.as_ref());
+		Ok(at.storage().fetch(povc::storage().system().account(), (who,)).await?.decode()?)
 	}
 
 	/// The chain's block time (its BABE slot duration), in milliseconds.
 	pub async fn slot_duration_ms(&self) -> Result<u64> {
 		use codec::Decode;
 		let hex: String =
-			self.client.request("state_call", rpc_params!["BabeApi_configuration", "0x"]).await?;
+			self.rpc.request("state_call", rpc_params!["BabeApi_configuration", "0x"]).await?;
 		let bytes = rpc::from_hex(&hex)?;
 		// `BabeConfiguration` is SCALE-encoded field by field; `slot_duration: u64` comes
 		// first, so its prefix is all that is read.
@@ -198,35 +297,58 @@ impl Connection {
 
 	/// The best block number.
 	pub async fn best_number(&self) -> Result<BlockNumber> {
-		rpc::best_number(&self.client).await
+		rpc::best_number(&self.rpc).await
 	}
 
 	/// The hash of block `number`.
 	pub async fn block_hash(&self, number: BlockNumber) -> Result<Option<Hash>> {
-		rpc::block_hash(&self.client, number).await
+		rpc::block_hash(&self.rpc, number).await
 	}
 
-	/// The events of block `at`.
-	pub async fn events(&self, at: Hash) -> Result<Vec<povc_runtime::RuntimeEvent>> {
-		Ok(rpc::events(&self.client, at).await?.into_iter().map(|r| r.event).collect())
+	/// The events of block `at`, decoded with that block's metadata.
+	pub async fn events(&self, at: Hash) -> Result<Events<ChainConfig>> {
+		Ok(self.at(at).await?.events().fetch().await?)
 	}
 
 	/// The code of program `hash`, if stored.
 	pub async fn program(&self, hash: H256, at: Option<Hash>) -> Result<Option<Vec<u8>>> {
-		let key = pallet_jobs::Programs::<Runtime>::hashed_key_for(hash);
-		self.bounded_bytes(&key, at).await
+		let at = match at {
+			Some(at) => self.at(at).await?,
+			None => self.at_best().await?,
+		};
+		let value = at.storage().try_fetch(povc::storage().jobs().programs(), (hash,)).await?;
+		Ok(value.map(|value| value.decode()).transpose()?.map(|code| code.0))
 	}
 
 	/// The bytes of data blob `hash`, if stored.
 	pub async fn data_blob(&self, hash: H256, at: Option<Hash>) -> Result<Option<Vec<u8>>> {
-		let key = pallet_jobs::DataBlobs::<Runtime>::hashed_key_for(hash);
-		self.bounded_bytes(&key, at).await
+		let at = match at {
+			Some(at) => self.at(at).await?,
+			None => self.at_best().await?,
+		};
+		let value = at.storage().try_fetch(povc::storage().jobs().data_blobs(), (hash,)).await?;
+		Ok(value.map(|value| value.decode()).transpose()?.map(|data| data.0))
 	}
+}
 
-	async fn bounded_bytes(&self, key: &[u8], at: Option<Hash>) -> Result<Option<Vec<u8>>> {
-		use codec::Decode;
-		let Some(bytes) = rpc::storage(&self.client, key, at).await? else { return Ok(None) };
-		// Stored as a SCALE `BoundedVec<u8>`: a compact length, then the bytes.
-		Ok(Some(Vec::<u8>::decode(&mut &bytes[..])?))
+/// `error` from building `call` at `at`, as [`Incompatible`] when the chain's runtime no
+/// longer takes what this client was built for.
+fn incompatible<P: Payload>(at: &AtBlock, call: &P, error: ExtrinsicError) -> crate::Error {
+	use ExtrinsicError::*;
+	match error {
+		IncompatibleCodegen
+		| PalletNameNotFound(_)
+		| CallNameNotFound { .. }
+		| EncodeError(_)
+		| Params(_) => Incompatible(format!(
+			"the chain's runtime (spec version {}) no longer takes {}.{} as this client sends \
+			 it ({error}); this client was built for spec version {}: update it",
+			at.spec_version(),
+			call.pallet_name(),
+			call.call_name(),
+			crate::api::built_for_spec_version(),
+		))
+		.into(),
+		other => other.into(),
 	}
 }

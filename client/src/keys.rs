@@ -1,7 +1,7 @@
 //! Signing keys from what a user types: a dev seed (`//Bob`), a mnemonic (optionally with
 //! a derivation path), a hex seed, or the path of a file holding one of those.
 
-use povc_runtime::AccountId;
+use crate::types::AccountId;
 use sp_core::{crypto::Ss58Codec, sr25519, Pair};
 
 use crate::Result;

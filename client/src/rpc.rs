@@ -1,20 +1,19 @@
-//! Reading chain state over JSON-RPC, decoded with the runtime's own types.
+//! Plain JSON-RPC reads that need no runtime types: headers, block hashes, raw storage,
+//! and waiting for blocks.
 
 use std::time::{Duration, Instant};
 
-use codec::Decode;
 use jsonrpsee::{
 	core::{client::ClientT, params::ArrayParams},
 	rpc_params,
 	ws_client::WsClient,
 };
-use povc_runtime::{AccountId, Balance, Hash, Header, Nonce, Runtime, RuntimeEvent};
 use serde_json::Value;
 
-use crate::Result;
-
-/// The events of one block, as the runtime stores them.
-pub type EventRecords = Vec<frame_system::EventRecord<RuntimeEvent, Hash>>;
+use crate::{
+	types::{BlockNumber, Hash, Header},
+	Result,
+};
 
 /// One JSON-RPC call.
 pub async fn request<R: serde::de::DeserializeOwned>(
@@ -42,7 +41,7 @@ pub async fn header(client: &WsClient, hash: Option<Hash>) -> Result<Header> {
 }
 
 /// Number of the best block.
-pub async fn best_number(client: &WsClient) -> Result<u32> {
+pub async fn best_number(client: &WsClient) -> Result<BlockNumber> {
 	Ok(header(client, None).await?.number)
 }
 
@@ -52,13 +51,13 @@ pub async fn finalized_hash(client: &WsClient) -> Result<Hash> {
 }
 
 /// Number of the last finalized block.
-pub async fn finalized_number(client: &WsClient) -> Result<u32> {
+pub async fn finalized_number(client: &WsClient) -> Result<BlockNumber> {
 	let hash = finalized_hash(client).await?;
 	Ok(header(client, Some(hash)).await?.number)
 }
 
 /// Hash of the canonical block at `number`, if the node has it.
-pub async fn block_hash(client: &WsClient, number: u32) -> Result<Option<Hash>> {
+pub async fn block_hash(client: &WsClient, number: BlockNumber) -> Result<Option<Hash>> {
 	request(client, "chain_getBlockHash", rpc_params![number]).await
 }
 
@@ -67,35 +66,6 @@ pub async fn storage(client: &WsClient, key: &[u8], at: Option<Hash>) -> Result<
 	let value: Option<String> =
 		request(client, "state_getStorage", rpc_params![to_hex(key), at]).await?;
 	value.map(|hex| from_hex(&hex)).transpose()
-}
-
-/// Account info (nonce and balances) of `who` at block `at`.
-pub async fn account(
-	client: &WsClient,
-	who: &AccountId,
-	at: Option<Hash>,
-) -> Result<frame_system::AccountInfo<Nonce, pallet_balances::AccountData<Balance>>> {
-	let key = frame_system::Account::<Runtime>::hashed_key_for(who);
-	Ok(match storage(client, &key, at).await? {
-		Some(bytes) => Decode::decode(&mut &bytes[..])?,
-		None => Default::default(),
-	})
-}
-
-/// Free balance of `who` at block `at`.
-pub async fn free_balance(client: &WsClient, who: &AccountId, at: Option<Hash>) -> Result<Balance> {
-	Ok(account(client, who, at).await?.data.free)
-}
-
-/// The events emitted in block `at`.
-pub async fn events(client: &WsClient, at: Hash) -> Result<EventRecords> {
-	// `System::Events` is private to FRAME; its key is the standard storage-value key.
-	let key =
-		[sp_crypto_hashing::twox_128(b"System"), sp_crypto_hashing::twox_128(b"Events")].concat();
-	Ok(match storage(client, &key, Some(at)).await? {
-		Some(bytes) => Decode::decode(&mut &bytes[..])?,
-		None => Vec::new(),
-	})
 }
 
 /// Poll `probe` every half second until it returns `Some`, or fail after `timeout`
@@ -118,7 +88,11 @@ where
 }
 
 /// Wait until the best block is at least `number`.
-pub async fn wait_for_best(client: &WsClient, number: u32, timeout: Duration) -> Result<u32> {
+pub async fn wait_for_best(
+	client: &WsClient,
+	number: BlockNumber,
+	timeout: Duration,
+) -> Result<BlockNumber> {
 	wait_for(&format!("best block #{number}"), timeout, || async {
 		let best = best_number(client).await?;
 		Ok((best >= number).then_some(best))
@@ -127,20 +101,14 @@ pub async fn wait_for_best(client: &WsClient, number: u32, timeout: Duration) ->
 }
 
 /// Wait until the finalized block is at least `number`.
-pub async fn wait_for_finalized(client: &WsClient, number: u32, timeout: Duration) -> Result<u32> {
+pub async fn wait_for_finalized(
+	client: &WsClient,
+	number: BlockNumber,
+	timeout: Duration,
+) -> Result<BlockNumber> {
 	wait_for(&format!("finalized block #{number}"), timeout, || async {
 		let finalized = finalized_number(client).await?;
 		Ok((finalized >= number).then_some(finalized))
 	})
 	.await
-}
-
-/// The BABE authority index that authored `header`, and whether it won a primary slot.
-pub fn babe_author(header: &Header) -> Option<(u32, bool)> {
-	use sp_consensus_babe::digests::{CompatibleDigestItem, PreDigest};
-	header.digest.logs.iter().find_map(|log| {
-		let pre_digest: PreDigest = log.as_babe_pre_digest()?;
-		let primary = matches!(pre_digest, PreDigest::Primary(_));
-		Some((pre_digest.authority_index(), primary))
-	})
 }

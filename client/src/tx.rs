@@ -1,198 +1,147 @@
-//! Building and signing real extrinsics with the runtime's own types, as a wallet does.
+//! Signing and sending transactions through the chain's metadata (subxt), as a wallet
+//! does: encoded and signed for the runtime of the block they are built on, mortal, and
+//! followed until they are in a block or finalized.
 
-use codec::Encode;
-use jsonrpsee::{
-	core::client::{Subscription, SubscriptionClientT},
-	rpc_params,
-	ws_client::WsClient,
+use subxt::{
+	client::OnlineClientAtBlockImpl,
+	config::DefaultExtrinsicParamsBuilder,
+	events::DecodeAsEvent,
+	extrinsics::ExtrinsicEvents,
+	tx::{TransactionProgress, TransactionStatus},
+	utils::{AccountId32, MultiSignature},
 };
-use povc_runtime::{
-	AccountId, Address, Balance, Hash, Nonce, RuntimeCall, SignedPayload, TxExtension,
-	UncheckedExtrinsic,
-};
-use sp_core::{sr25519, Pair};
-use sp_runtime::{generic::Era, MultiSignature};
 
 use crate::{
-	rpc::{request, to_hex},
+	keys::Signer,
+	types::{ChainConfig, Hash, Nonce},
 	Result,
 };
 
-/// What a signature commits to besides the call: the chain and runtime it is valid for.
-#[derive(Clone, Copy, Debug)]
-pub struct ChainContext {
-	pub genesis_hash: Hash,
-	pub spec_version: u32,
-	pub transaction_version: u32,
-}
+/// How many blocks a transaction stays valid after the block it was built on: long
+/// enough to wait out a busy pool, short enough that a stuck one expires (a minute or
+/// two at povc's block times).
+pub const MORTALITY: u64 = 64;
 
-impl ChainContext {
-	/// Read the context from a running node.
-	pub async fn fetch(client: &WsClient) -> Result<Self> {
-		let genesis_hash: Hash = request(client, "chain_getBlockHash", rpc_params![0]).await?;
-		let version: serde_json::Value =
-			request(client, "state_getRuntimeVersion", rpc_params![]).await?;
-		let field = |name: &str| {
-			version[name]
-				.as_u64()
-				.map(|v| v as u32)
-				.ok_or_else(|| format!("runtime version lacks {name}"))
-		};
-		Ok(Self {
-			genesis_hash,
-			spec_version: field("specVersion")?,
-			transaction_version: field("transactionVersion")?,
-		})
+/// Why the chain cannot take what this client would send: its runtime changed a call,
+/// an event or the transaction format this client was built for.
+#[derive(Debug)]
+pub struct Incompatible(pub String);
+
+impl std::fmt::Display for Incompatible {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.write_str(&self.0)
 	}
 }
 
-/// The next nonce of `who`, counting its transactions already in the pool.
-pub async fn next_nonce(client: &WsClient, who: &AccountId) -> Result<Nonce> {
-	request(client, "system_accountNextIndex", rpc_params![who.to_string()]).await
+impl std::error::Error for Incompatible {}
+
+impl subxt::tx::Signer<ChainConfig> for Signer {
+	fn account_id(&self) -> AccountId32 {
+		AccountId32(*self.account().as_ref())
+	}
+
+	fn sign(&self, payload: &[u8]) -> MultiSignature {
+		use sp_core::Pair;
+		MultiSignature::Sr25519(self.pair().sign(payload).0)
+	}
 }
 
-/// An immortal signed extrinsic of `call` by `signer`, signed by `signing_key`.
-///
-/// `signer` and `signing_key` are separate so tests can forge a bad signature.
-pub fn signed_extrinsic(
-	context: &ChainContext,
-	call: RuntimeCall,
-	signer: &AccountId,
-	signing_key: &sr25519::Pair,
+/// The parameters of a transaction signed with `nonce`: mortal for [`MORTALITY`] blocks
+/// from the block it is built on, no tip.
+pub fn params(
 	nonce: Nonce,
-	tip: Balance,
-) -> UncheckedExtrinsic {
-	let extension: TxExtension = (
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::Immortal),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(tip),
-		frame_metadata_hash_extension::CheckMetadataHash::new(false),
-	);
-	let implicit = (
-		(),
-		context.spec_version,
-		context.transaction_version,
-		context.genesis_hash,
-		context.genesis_hash,
-		(),
-		(),
-		(),
-		None,
-	);
-	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-	let signature = payload.using_encoded(|bytes| signing_key.sign(bytes));
-	UncheckedExtrinsic::new_signed(
-		call,
-		Address::Id(signer.clone()),
-		MultiSignature::Sr25519(signature),
-		extension,
-	)
+) -> <<ChainConfig as subxt::Config>::TransactionExtensions as subxt::config::TransactionExtensions<
+	ChainConfig,
+>>::Params{
+	DefaultExtrinsicParamsBuilder::<ChainConfig>::new()
+		.nonce(nonce.into())
+		.mortal(MORTALITY)
+		.build()
 }
 
-/// A `balances.transfer_keep_alive` call.
-pub fn transfer_call(dest: &AccountId, value: Balance) -> RuntimeCall {
-	RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
-		dest: Address::Id(dest.clone()),
-		value,
-	})
+/// A transaction the node accepted, not yet in a block.
+pub struct Pending {
+	progress: TransactionProgress<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>,
 }
 
-/// Submit `extrinsic` and wait until it is in a block; returns that block's hash.
-pub async fn submit_and_wait_in_block(
-	client: &WsClient,
-	extrinsic: &UncheckedExtrinsic,
-) -> Result<Hash> {
-	wait_in_block(&mut watch(client, extrinsic).await?).await
-}
-
-/// Submit `extrinsic` and subscribe to its status; an error means the node refused it.
-pub async fn watch(
-	client: &WsClient,
-	extrinsic: &UncheckedExtrinsic,
-) -> Result<Subscription<serde_json::Value>> {
-	Ok(client
-		.subscribe(
-			"author_submitAndWatchExtrinsic",
-			rpc_params![to_hex(&extrinsic.encode())],
-			"author_unwatchExtrinsic",
-		)
-		.await?)
-}
-
-/// Follow a status subscription until the extrinsic is in a block; returns that block.
-pub async fn wait_in_block(subscription: &mut Subscription<serde_json::Value>) -> Result<Hash> {
-	while let Some(status) = subscription.next().await {
-		let status = status?;
-		if let Some(hash) = status.get("inBlock") {
-			return Ok(serde_json::from_value(hash.clone())?);
-		}
-		if let Some(state) = status.as_str() {
-			if matches!(state, "invalid" | "dropped" | "usurped") {
-				return Err(format!("extrinsic {state}").into());
-			}
-		}
-		if status.get("invalid").is_some() || status.get("dropped").is_some() {
-			return Err(format!("extrinsic not included: {status}").into());
-		}
-	}
-	Err("extrinsic status subscription ended before inclusion".into())
-}
-
-/// Submit raw bytes as an extrinsic without waiting; returns the node's answer.
-pub async fn submit_raw(client: &WsClient, bytes: &[u8]) -> Result<Hash> {
-	request(client, "author_submitExtrinsic", rpc_params![to_hex(bytes)]).await
-}
-
-/// How an extrinsic fared in the block that included it.
-#[derive(Clone, Debug)]
+/// How a transaction fared in the block that included it.
+#[derive(Debug)]
 pub struct Inclusion {
 	/// The block it is in.
 	pub block: Hash,
-	/// The events it emitted.
-	pub events: Vec<povc_runtime::RuntimeEvent>,
+	/// The events it emitted, decoded with that block's metadata.
+	pub events: ExtrinsicEvents<ChainConfig>,
 	/// Why it failed (e.g. `Jobs(PhaseOver)`), if it did.
 	pub error: Option<String>,
 }
 
-/// Submit `extrinsic`, wait until it is in a block, and read what it did there.
-pub async fn submit_and_watch(
-	client: &WsClient,
-	extrinsic: &UncheckedExtrinsic,
-) -> Result<Inclusion> {
-	let block = submit_and_wait_in_block(client, extrinsic).await?;
-	inclusion(client, block, &extrinsic.encode()).await
+impl Inclusion {
+	/// Its events of type `E`; events this client does not know are skipped.
+	pub fn find<E: DecodeAsEvent>(&self) -> Result<Vec<E>> {
+		Ok(self.events.find::<E>().collect::<Result<_, _>>()?)
+	}
 }
 
-/// The outcome of the extrinsic `encoded` in `block`.
-pub async fn inclusion(client: &WsClient, block: Hash, encoded: &[u8]) -> Result<Inclusion> {
-	use frame_system::Phase;
-	use povc_runtime::{RuntimeError, RuntimeEvent};
-	let body: serde_json::Value = request(client, "chain_getBlock", rpc_params![block]).await?;
-	let wanted = to_hex(encoded);
-	let index = body["block"]["extrinsics"]
-		.as_array()
-		.and_then(|all| all.iter().position(|e| e.as_str() == Some(wanted.as_str())))
-		.ok_or("the extrinsic is not in the block the node reported")? as u32;
-	let mut inclusion = Inclusion { block, events: Vec::new(), error: None };
-	for record in crate::rpc::events(client, block).await? {
-		if record.phase != Phase::ApplyExtrinsic(index) {
+impl Pending {
+	pub(crate) fn new(
+		progress: TransactionProgress<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>,
+	) -> Self {
+		Self { progress }
+	}
+
+	/// Wait until it is in a best block.
+	pub async fn in_block(self) -> Result<Inclusion> {
+		self.follow(false).await
+	}
+
+	/// Wait until it is in a finalized block: what it did then stays done.
+	pub async fn finalized(self) -> Result<Inclusion> {
+		self.follow(true).await
+	}
+
+	async fn follow(mut self, finalized: bool) -> Result<Inclusion> {
+		while let Some(status) = self.progress.next().await {
+			let in_block = match status? {
+				TransactionStatus::InFinalizedBlock(in_block) => in_block,
+				TransactionStatus::InBestBlock(in_block) if !finalized => in_block,
+				TransactionStatus::Error { message } => {
+					return Err(format!("transaction failed: {message}").into())
+				},
+				TransactionStatus::Invalid { message } => {
+					return Err(format!("transaction invalid: {message}").into())
+				},
+				TransactionStatus::Dropped { message } => {
+					return Err(format!("transaction dropped: {message}").into())
+				},
+				_ => continue,
+			};
+			let events = in_block.fetch_events().await?;
+			let error = failure(&events, in_block.at().await?.metadata())?;
+			return Ok(Inclusion { block: in_block.block_hash(), events, error });
+		}
+		Err("the transaction status subscription ended before inclusion".into())
+	}
+}
+
+/// Why the extrinsic of `events` failed, as `Pallet(Error)`, if it did.
+fn failure(
+	events: &ExtrinsicEvents<ChainConfig>,
+	metadata: subxt::ArcMetadata,
+) -> Result<Option<String>> {
+	for event in events.iter() {
+		let event = event?;
+		if event.pallet_name() != "System" || event.event_name() != "ExtrinsicFailed" {
 			continue;
 		}
-		if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
-			dispatch_error, ..
-		}) = &record.event
-		{
-			inclusion.error = Some(match RuntimeError::from_dispatch_error(*dispatch_error) {
-				Some(error) => format!("{error:?}"),
-				None => format!("{dispatch_error:?}"),
-			});
-		}
-		inclusion.events.push(record.event);
+		let error =
+			subxt::error::DispatchError::decode_from(event.field_bytes(), metadata.clone())?;
+		return Ok(Some(match &error {
+			subxt::error::DispatchError::Module(module) => match module.details() {
+				Ok(details) => format!("{}({})", details.pallet.name(), details.variant.name),
+				Err(_) => module.to_string(),
+			},
+			other => other.to_string(),
+		}));
 	}
-	Ok(inclusion)
+	Ok(None)
 }

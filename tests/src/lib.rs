@@ -4,14 +4,16 @@
 //!
 //! Every process a test starts is stopped by its own PID when the test ends, pass or fail.
 
+pub mod chain;
 pub mod money;
 pub mod node;
 pub mod process;
 pub mod sign;
 pub mod testnet;
+pub mod tx;
 pub mod worker;
 
-pub use povc_client::{rpc as chain, tx, Result};
+pub use povc_client::Result;
 
 /// Whether a job's state in a `povc_job` view is open (the job can still change): the
 /// runtime's own [`pallet_jobs::JobState::is_open`], so new states need no test changes.

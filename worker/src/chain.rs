@@ -6,10 +6,16 @@ use jsonrpsee::{
 	rpc_params,
 };
 use pallet_jobs::runtime_api::{InputView, OpenAssignment};
-use povc_client::{connection::Connection, keys::Signer, tx::Inclusion};
+use povc_client::{
+	amount::Token,
+	connection::Connection,
+	keys::Signer,
+	tx::{Inclusion, Pending},
+	types::{AccountId, BlockNumber, ChainConfig, Hash, Header},
+};
 use povc_primitives::JobId;
-use povc_runtime::{AccountId, BlockNumber, Hash, Header, RuntimeCall};
 use sp_core::H256;
+use subxt::{events::Events, tx::Payload};
 
 pub use povc_client::connection::{Job, Worker};
 
@@ -39,6 +45,11 @@ impl Chain {
 	/// Whether the connection is still up.
 	pub fn is_connected(&self) -> bool {
 		self.connection.is_connected()
+	}
+
+	/// The chain's token.
+	pub fn token(&self) -> &Token {
+		self.connection.token()
 	}
 
 	/// The worker's account.
@@ -99,21 +110,23 @@ impl Chain {
 		}
 	}
 
-	/// The events of block `at`.
-	pub async fn events(&self, at: Hash) -> Result<Vec<povc_runtime::RuntimeEvent>> {
+	/// The events of block `at`, decoded with that block's metadata.
+	pub async fn events(&self, at: Hash) -> Result<Events<ChainConfig>> {
 		self.connection.events(at).await
 	}
 
-	/// Sign and send `call`, wait until it is in a block; an error if it failed there.
-	pub async fn execute(&self, call: RuntimeCall) -> Result<Inclusion> {
+	/// Sign and send `call`, wait until it is finalized; an error if it failed.
+	pub async fn execute<P: Payload>(&self, call: &P) -> Result<Inclusion> {
 		self.connection.execute(&self.signer, call).await
 	}
 
-	/// Sign and send `call`; the returned future resolves once it is in a block.
-	pub async fn send(
-		&self,
-		call: RuntimeCall,
-	) -> Result<impl std::future::Future<Output = Result<Inclusion>> + Send + 'static> {
+	/// Sign and send `call`; the node accepted it when this returns.
+	pub async fn send<P: Payload>(&self, call: &P) -> Result<Pending> {
 		self.connection.send(&self.signer, call).await
+	}
+
+	/// The constant at `address`, as the best block's runtime sets it.
+	pub async fn constant<A: subxt::constants::Address>(&self, address: A) -> Result<A::Target> {
+		self.connection.constant(address).await
 	}
 }

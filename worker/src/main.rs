@@ -3,7 +3,10 @@
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
 
 use clap::{Args, Parser, Subcommand};
-use povc_client::{amount, keys::Signer};
+use povc_client::{
+	api::povc as chain_api, api::povc::runtime_types::bounded_collections::bounded_vec::BoundedVec,
+	keys::Signer,
+};
 use povc_worker::{
 	chain::Chain,
 	class,
@@ -104,9 +107,10 @@ struct RunArgs {
 struct RegisterArgs {
 	#[command(flatten)]
 	chain: ChainArgs,
-	/// POVC to bond (at least the chain's minimum bond, 100 POVC on the dev chain).
-	#[arg(long, value_parser = amount::parse_povc)]
-	bond: u128,
+	/// Tokens to bond, e.g. 100 or 250.5 (at least the chain's minimum bond, 100 POVC on
+	/// the dev chain).
+	#[arg(long)]
+	bond: String,
 	/// Jobs this worker takes at once. Default: cores.
 	#[arg(long)]
 	capacity: Option<u32>,
@@ -217,7 +221,8 @@ async fn register(args: RegisterArgs) -> Result<ExitCode> {
 	let signer = Signer::from_arg(&args.chain.key)?;
 	let chain = Chain::connect(&args.chain.node, signer).await?;
 	let capacity = args.capacity.unwrap_or_else(|| cores() as u32);
-	ensure_registered(&chain, Some(args.bond), capacity).await?;
+	let bond = chain.token().parse(&args.bond)?;
+	ensure_registered(&chain, Some(bond), capacity).await?;
 	Ok(ExitCode::SUCCESS)
 }
 
@@ -234,18 +239,17 @@ async fn ensure_registered(chain: &Chain, bond: Option<u128>, capacity: u32) -> 
 			)
 			.into());
 		}
-		tracing::info!(bond = %amount::format_povc(worker.bond), "already registered");
+		tracing::info!(bond = %chain.token().format(worker.bond), "already registered");
 		return Ok(());
 	}
-	let min_bond = <povc_runtime::Runtime as pallet_workers::Config>::MinBond::get();
-	let bond = bond.unwrap_or(min_bond);
-	let call = povc_runtime::RuntimeCall::Workers(pallet_workers::Call::register {
-		bond,
-		capacity,
-		class: class.clone().into_bytes().try_into().map_err(|_| "class name too long")?,
-	});
-	chain.execute(call).await.map_err(|e| format!("registering failed: {e}"))?;
-	tracing::info!(bond = %amount::format_povc(bond), capacity, %class, "registered");
+	let bond = match bond {
+		Some(bond) => bond,
+		None => chain.constant(chain_api::constants().workers().min_bond()).await?,
+	};
+	let class_bytes = BoundedVec(class.clone().into_bytes());
+	let call = chain_api::tx().workers().register(bond, capacity, class_bytes);
+	chain.execute(&call).await.map_err(|e| format!("registering failed: {e}"))?;
+	tracing::info!(bond = %chain.token().format(bond), capacity, %class, "registered");
 	Ok(())
 }
 
@@ -255,9 +259,11 @@ async fn ensure_volunteer(chain: &Chain, volunteer: bool) -> Result<()> {
 		"--volunteer needs a registered worker: add --register, or run `povc-worker register`",
 	)?;
 	if worker.volunteer != volunteer {
-		let call =
-			povc_runtime::RuntimeCall::Workers(pallet_workers::Call::set_volunteer { volunteer });
-		chain.execute(call).await.map_err(|e| format!("setting the volunteer flag failed: {e}"))?;
+		let call = chain_api::tx().workers().set_volunteer(volunteer);
+		chain
+			.execute(&call)
+			.await
+			.map_err(|e| format!("setting the volunteer flag failed: {e}"))?;
 	}
 	tracing::info!(volunteer, "volunteer work");
 	Ok(())

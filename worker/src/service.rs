@@ -18,10 +18,15 @@ use pallet_jobs::{
 	runtime_api::{InputView, OpenAssignment},
 	ExecutionResult, JobState, Role,
 };
+use povc_client::{
+	api::povc as chain_api,
+	tx::Pending,
+	types::{BlockNumber, Hash, Header},
+};
 use povc_primitives::{referee_commitment, result_commitment, ExecutionStatus, JobId};
-use povc_runtime::{AccountId, BlockNumber, Hash, Header, RuntimeCall, RuntimeEvent};
 use rand::TryRng;
 use sp_core::H256;
+use subxt::utils::Static;
 use tokio::sync::{watch, Semaphore};
 
 use crate::{
@@ -332,8 +337,7 @@ impl Worker {
 		tracing::warn!(job, role = ?assignment.role, %abstention, "abstaining");
 		self.metrics.jobs_run.with_label_values(&["abstained"]).inc();
 		self.abstained.lock().expect("not poisoned").insert(key);
-		let call = RuntimeCall::Jobs(pallet_jobs::Call::abstain { job });
-		let included = match chain.send(call).await {
+		let included = match chain.send(&chain_api::tx().jobs().abstain(job)).await {
 			Ok(included) => included,
 			Err(error) => {
 				self.abstained.lock().expect("not poisoned").remove(&key);
@@ -342,7 +346,7 @@ impl Worker {
 		};
 		let worker = self.clone();
 		tokio::spawn(async move {
-			match included.await {
+			match included.in_block().await {
 				Ok(inclusion) => match inclusion.error {
 					None => tracing::info!(job, block = ?inclusion.block, "abstention included"),
 					Some(error) => tracing::warn!(job, %error, "abstention failed on chain"),
@@ -376,11 +380,10 @@ impl Worker {
 			return Ok(());
 		}
 		*sent = Some(Sent { phase_ends: assignment.phase_ends, at_finalized: finalized });
-		let call = action.call(&execution, chain.account())?;
 		// Synced to disk before the extrinsic leaves: a commitment we cannot open later
 		// costs the bond, and the mark keeps a restart from sending it twice.
 		self.store.put(&execution)?;
-		self.send(chain, call, execution, action).await
+		self.send(chain, execution, action).await
 	}
 
 	/// Whether to send now: not if one sent in this phase may still land.
@@ -405,17 +408,16 @@ impl Worker {
 		}
 	}
 
-	/// Send `call`; follow it in the background. If the node drops it, clear the sent
-	/// mark so the next finalized block sends it again.
+	/// Send `action` for `execution`; follow it in the background. If the node drops it,
+	/// clear the sent mark so the next finalized block sends it again.
 	async fn send(
 		self: &Arc<Self>,
 		chain: &Arc<Chain>,
-		call: RuntimeCall,
 		execution: Execution,
 		action: Action,
 	) -> Result<()> {
 		let (job, role) = (execution.job, execution.role);
-		let included = match chain.send(call).await {
+		let included = match action.send(chain, &execution).await {
 			Ok(included) => included,
 			Err(error) => {
 				self.clear_sent(job, role, action);
@@ -426,7 +428,7 @@ impl Worker {
 		tracing::info!(job, role = ?role, "{} sent", action.name());
 		let worker = self.clone();
 		tokio::spawn(async move {
-			match included.await {
+			match included.in_block().await {
 				Ok(inclusion) => match inclusion.error {
 					None => {
 						worker.metrics.extrinsics.with_label_values(&[action.name()]).inc();
@@ -496,27 +498,24 @@ impl Worker {
 		let first = last.map_or(number, |last| (last + 1).max(number.saturating_sub(256)));
 		for block in first..=number {
 			let Some(hash) = chain.block_hash(block).await? else { continue };
-			for event in chain.events(hash).await? {
-				match event {
-					RuntimeEvent::Jobs(pallet_jobs::Event::WorkerPaid {
-						job,
-						worker,
-						amount,
-						..
-					}) if &worker == chain.account() => {
-						self.metrics.earnings.inc_by(povc(amount));
-						tracing::info!(job, amount = %povc_client::amount::format_povc(amount), "paid");
-					},
-					RuntimeEvent::Workers(pallet_workers::Event::Slashed {
-						who,
-						offence,
-						amount,
-					}) if &who == chain.account() => {
-						self.metrics.slashed.inc_by(povc(amount));
-						self.metrics.failures.with_label_values(&["slashed"]).inc();
-						tracing::warn!(?offence, amount = %povc_client::amount::format_povc(amount), "slashed");
-					},
-					_ => {},
+			let events = chain.events(hash).await?;
+			let me: &[u8; 32] = chain.account().as_ref();
+			// Events this worker does not know (a runtime upgrade may add some) are skipped.
+			for paid in events.find::<chain_api::jobs::events::WorkerPaid>() {
+				let paid = paid?;
+				if paid.worker.0 == *me {
+					self.metrics.earnings.inc_by(povc(paid.amount));
+					let amount = chain.token().format(paid.amount);
+					tracing::info!(job = paid.job, %amount, "paid");
+				}
+			}
+			for slashed in events.find::<chain_api::workers::events::Slashed>() {
+				let slashed = slashed?;
+				if slashed.who.0 == *me {
+					self.metrics.slashed.inc_by(povc(slashed.amount));
+					self.metrics.failures.with_label_values(&["slashed"]).inc();
+					let amount = chain.token().format(slashed.amount);
+					tracing::warn!(offence = ?slashed.offence, %amount, "slashed");
 				}
 			}
 		}
@@ -563,17 +562,19 @@ enum Action {
 }
 
 impl Action {
-	/// The extrinsic's call for `execution` by `worker`.
-	fn call(self, execution: &Execution, worker: &AccountId) -> Result<RuntimeCall> {
+	/// Sign and send the extrinsic of this action for `execution`.
+	async fn send(self, chain: &Chain, execution: &Execution) -> Result<Pending> {
 		let (job, result, salt) = (execution.job, execution.result, execution.salt);
+		let worker = chain.account();
+		// The sandbox capped the output at the job's `max_output_len`, which the chain
+		// bounds; the chain checks the bound again.
 		let output = || {
-			execution
-				.output
-				.clone()
-				.try_into()
-				.map_err(|_| "the saved output is longer than the chain accepts")
+			chain_api::runtime_types::bounded_collections::bounded_vec::BoundedVec(
+				execution.output.clone(),
+			)
 		};
-		Ok(RuntimeCall::Jobs(match (self, execution.role) {
+		let jobs = chain_api::tx().jobs();
+		match (self, execution.role) {
 			(Self::Commit, Role::Replica) => {
 				let commitment = result_commitment(
 					job,
@@ -583,7 +584,7 @@ impl Action {
 					&result.status,
 					&salt,
 				);
-				pallet_jobs::Call::commit { job, commitment }
+				chain.send(&jobs.commit(job, commitment)).await
 			},
 			// A referee's (or an auditor's) commitment binds its output bytes to itself.
 			(Self::Commit, Role::Referee | Role::Auditor) => {
@@ -595,14 +596,16 @@ impl Action {
 					&result.status,
 					&salt,
 				);
-				pallet_jobs::Call::commit { job, commitment }
+				chain.send(&jobs.commit(job, commitment)).await
 			},
-			(Self::Reveal, Role::Replica) => pallet_jobs::Call::reveal { job, result, salt },
+			(Self::Reveal, Role::Replica) => {
+				chain.send(&jobs.reveal(job, Static(result), salt)).await
+			},
 			(Self::Reveal, Role::Referee | Role::Auditor) => {
-				pallet_jobs::Call::reveal_verdict { job, result, salt, output: output()? }
+				chain.send(&jobs.reveal_verdict(job, Static(result), salt, output())).await
 			},
-			(Self::Publish, _) => pallet_jobs::Call::publish_output { job, output: output()? },
-		}))
+			(Self::Publish, _) => chain.send(&jobs.publish_output(job, output())).await,
+		}
 	}
 
 	fn name(self) -> &'static str {

@@ -1,12 +1,7 @@
 //! Keys, balances, transfers, workers and scores.
 
 use clap::{Args, Subcommand};
-use povc_client::{
-	amount::{format_povc, parse_povc},
-	connection::Connection,
-	keys::Signer,
-};
-use povc_runtime::{AccountId, Balance, RuntimeCall};
+use povc_client::{api::povc, connection::Connection, keys::Signer, types::AccountId};
 use serde_json::json;
 use sp_core::{crypto::Ss58Codec, sr25519, Pair};
 
@@ -41,9 +36,8 @@ pub struct BalanceArgs {
 pub struct TransferArgs {
 	/// The recipient: an SS58 address or a key.
 	to: String,
-	/// POVC to send, e.g. 10 or 0.5.
-	#[arg(value_parser = parse_povc)]
-	amount: Balance,
+	/// Tokens to send, e.g. 10 or 0.5 (in the chain's token and decimals).
+	amount: String,
 }
 
 #[derive(Subcommand)]
@@ -121,7 +115,7 @@ fn write_secret(path: &std::path::Path, secret: &str) -> Outcome {
 pub async fn balance(global: &Global, args: BalanceArgs) -> Outcome {
 	let who = account_of(global, args.account.as_deref())?;
 	let connection = connect(global).await?;
-	let info = povc_client::rpc::account(connection.client(), &who, None).await?;
+	let info = connection.account(&who, None).await?;
 	let data = info.data;
 	print(
 		global.json,
@@ -135,9 +129,9 @@ pub async fn balance(global: &Global, args: BalanceArgs) -> Outcome {
 			format!(
 				"{}\nfree:   {}\nheld:   {} (bonds, escrow, deposits)\nfrozen: {}",
 				who.to_ss58check(),
-				format_povc(data.free),
-				format_povc(data.reserved),
-				format_povc(data.frozen)
+				connection.token().format(data.free),
+				connection.token().format(data.reserved),
+				connection.token().format(data.frozen)
 			)
 		},
 	);
@@ -148,19 +142,18 @@ pub async fn transfer(global: &Global, args: TransferArgs) -> Outcome {
 	let signer = signer(global)?;
 	let to = account_of(global, Some(&args.to))?;
 	let connection = connect(global).await?;
-	crate::program::ensure_funds(&connection, &signer, args.amount, "the transfer").await?;
-	let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
-		dest: to.clone().into(),
-		value: args.amount,
-	});
-	let inclusion = connection.execute(&signer, call).await?;
+	let amount = connection.token().parse(&args.amount).map_err(Failure::input)?;
+	let dest = subxt::utils::MultiAddress::Id(subxt::utils::AccountId32(*to.as_ref()));
+	let call = povc::tx().balances().transfer_keep_alive(dest, amount);
+	crate::program::ensure_funds(&connection, &signer, amount, &call, "the transfer").await?;
+	let inclusion = connection.execute(&signer, &call).await?;
 	print(
 		global.json,
-		json!({ "to": to.to_ss58check(), "amount": args.amount.to_string(), "block": inclusion.block }),
+		json!({ "to": to.to_ss58check(), "amount": amount.to_string(), "block": inclusion.block }),
 		|| {
 			format!(
 				"sent {} to {} in block {:?}",
-				format_povc(args.amount),
+				connection.token().format(amount),
 				to.to_ss58check(),
 				inclusion.block
 			)
@@ -184,7 +177,7 @@ pub async fn worker(global: &Global, command: WorkerCommand) -> Outcome {
 		format!(
 			"{}\nbond:        {}\ncapacity:    {} ({} open)\nclass:       {}\nverified:    {} jobs, {} faults, reputation {:.1} %\nstatus:      {}\nvolunteer:   {}",
 			who.to_ss58check(),
-			format_povc(worker.bond),
+			connection.token().format(worker.bond),
 			worker.capacity,
 			worker.open_assignments,
 			String::from_utf8_lossy(&worker.class),

@@ -37,11 +37,27 @@ impl Failure {
 	}
 }
 
-/// Client errors: exit code 4 if the node could not be reached, else 1.
+/// Exit code 6: the chain's runtime no longer takes what this povc sends.
+pub const INCOMPATIBLE: u8 = 6;
+
+/// Client errors: exit code 4 if the node could not be reached, 6 if its runtime is
+/// incompatible with this povc, else 1.
 impl From<povc_client::Error> for Failure {
 	fn from(error: povc_client::Error) -> Self {
-		let code = if error.is::<povc_client::connection::Unreachable>() { 4 } else { 1 };
+		let code = if error.is::<povc_client::connection::Unreachable>() {
+			4
+		} else if error.is::<povc_client::tx::Incompatible>() {
+			INCOMPATIBLE
+		} else {
+			1
+		};
 		Self { code, message: error.to_string() }
+	}
+}
+
+impl From<subxt::Error> for Failure {
+	fn from(error: subxt::Error) -> Self {
+		povc_client::Error::from(error).into()
 	}
 }
 

@@ -9,16 +9,18 @@ use std::{
 use clap::{Args, Subcommand};
 use pallet_jobs::{JobInput, JobSpec, JobState};
 use povc_client::{
-	amount::format_povc,
+	api::{povc, JobSpec as Spec, Unbounded},
 	connection::{Connection, Job},
 	keys::Signer,
 	status::describe as describe_status,
+	tx::Inclusion,
+	types::{Balance, BlockNumber},
 };
 use povc_primitives::JobId;
-use povc_runtime::{Balance, BlockNumber, Runtime, RuntimeCall, RuntimeEvent};
 use serde_json::json;
-use sp_core::{crypto::Ss58Codec, Get, H256};
+use sp_core::{crypto::Ss58Codec, H256};
 use sp_runtime::Permill;
+use subxt::utils::Static;
 
 use crate::{
 	account::{account_of, connect, signer},
@@ -177,17 +179,16 @@ async fn submit(global: &Global, args: SubmitArgs) -> Outcome {
 	if args.dry_run {
 		return Ok(());
 	}
-	ensure_funds(&connection, &signer, escrow, "the job's escrow").await?;
+	ensure_funds(&connection, &signer, escrow, &fee_probe(params), "the job's escrow").await?;
 	let program = match program_code {
 		Some(code) => ensure_program(global, &connection, &signer, &code).await?.0,
 		None => program_hash,
 	};
 	let input = job_input(global, &connection, &signer, input).await?;
 	let spec = spec(params, job_deadline(&connection, params).await?, program, input);
-	let inclusion = connection
-		.execute(&signer, RuntimeCall::Jobs(pallet_jobs::Call::submit_job { spec }))
-		.await?;
-	let id = submitted_ids(&inclusion.events)
+	let inclusion =
+		connection.execute(&signer, &povc::tx().jobs().submit_job(Static(spec))).await?;
+	let id = submitted_ids(&inclusion)?
 		.first()
 		.copied()
 		.ok_or_else(|| Failure::other("the job was submitted, but no JobSubmitted event"))?;
@@ -231,7 +232,7 @@ async fn program_arg(connection: &Connection, program: &str) -> Outcome<(Option<
 		}
 		return Ok((None, hash));
 	}
-	let code = read_program(path)?;
+	let code = read_program(connection, path).await?;
 	let hash = H256(sp_crypto_hashing::blake2_256(&code));
 	Ok((Some(code), hash))
 }
@@ -255,11 +256,11 @@ async fn show_cost(
 			"cost of {jobs}: escrow {} held until settlement; per job at most {} paid to \
 			 workers, {} to referees if disputed (of all that, at most {} burned) and {} \
 			 result deposit (refunded when cleared)",
-			format_povc(total),
-			format_povc(estimate.max_payment),
-			format_povc(estimate.dispute_fee),
-			format_povc(estimate.max_burn),
-			format_povc(estimate.max_result_deposit)
+			connection.token().format(total),
+			connection.token().format(estimate.max_payment),
+			connection.token().format(estimate.dispute_fee),
+			connection.token().format(estimate.max_burn),
+			connection.token().format(estimate.max_result_deposit)
 		),
 	);
 	Ok(total)
@@ -271,8 +272,9 @@ async fn job_input(
 	connection: &Connection,
 	signer: &Signer,
 	input: Vec<u8>,
-) -> Outcome<JobInput<<Runtime as pallet_jobs::Config>::MaxInlineInput>> {
-	let max_inline = <<Runtime as pallet_jobs::Config>::MaxInlineInput as Get<u32>>::get() as usize;
+) -> Outcome<JobInput<Unbounded>> {
+	let max_inline =
+		connection.constant(povc::constants().jobs().max_inline_input()).await? as usize;
 	if input.len() <= max_inline {
 		return Ok(JobInput::Inline(input.try_into().expect("length checked")));
 	}
@@ -291,8 +293,8 @@ fn spec(
 	params: &JobParams,
 	deadline: BlockNumber,
 	program: H256,
-	input: JobInput<<Runtime as pallet_jobs::Config>::MaxInlineInput>,
-) -> pallet_jobs::JobSpecOf<Runtime> {
+	input: JobInput<Unbounded>,
+) -> Spec {
 	JobSpec {
 		program,
 		input,
@@ -306,15 +308,17 @@ fn spec(
 	}
 }
 
-/// Ids of the jobs submitted, in order.
-fn submitted_ids(events: &[RuntimeEvent]) -> Vec<JobId> {
-	events
-		.iter()
-		.filter_map(|event| match event {
-			RuntimeEvent::Jobs(pallet_jobs::Event::JobSubmitted { job, .. }) => Some(*job),
-			_ => None,
-		})
-		.collect()
+/// A `submit_job` like the ones to be sent, to quote their fee before the program and
+/// input are uploaded (the fee depends on the weight and length, not on which program).
+fn fee_probe(params: &JobParams) -> impl subxt::tx::Payload {
+	let input = JobInput::Inline(Default::default());
+	povc::tx().jobs().submit_job(Static(spec(params, 0, H256::zero(), input)))
+}
+
+/// Ids of the jobs an extrinsic submitted, in order.
+fn submitted_ids(inclusion: &Inclusion) -> Outcome<Vec<JobId>> {
+	let submitted = inclusion.find::<povc::jobs::events::JobSubmitted>()?;
+	Ok(submitted.into_iter().map(|event| event.job).collect())
 }
 
 /// Poll job `id` until it settles, showing each change of its progress.
@@ -446,7 +450,7 @@ async fn status(global: &Global, id: JobId) -> Outcome {
 				job.fuel_limit,
 				job.replicas,
 				job.price_per_fuel,
-				format_povc(job.escrow)
+				connection.token().format(job.escrow)
 			),
 			format!("deadline: block {}", job.deadline),
 		];
@@ -495,19 +499,11 @@ async fn result(global: &Global, id: JobId, output: Option<PathBuf>) -> Outcome 
 async fn cancel(global: &Global, id: JobId) -> Outcome {
 	let signer = signer(global)?;
 	let connection = connect(global).await?;
-	let inclusion = connection
-		.execute(&signer, RuntimeCall::Jobs(pallet_jobs::Call::cancel_job { job: id }))
-		.await?;
-	let refunded: Balance = inclusion
-		.events
-		.iter()
-		.filter_map(|event| match event {
-			RuntimeEvent::Jobs(pallet_jobs::Event::EscrowRefunded { amount, .. }) => Some(*amount),
-			_ => None,
-		})
-		.sum();
+	let inclusion = connection.execute(&signer, &povc::tx().jobs().cancel_job(id)).await?;
+	let refunds = inclusion.find::<povc::jobs::events::EscrowRefunded>()?;
+	let refunded: Balance = refunds.iter().map(|refund| refund.amount).sum();
 	print(global.json, json!({ "job": id, "refunded": refunded.to_string() }), || {
-		format!("cancelled job {id}; {} refunded", format_povc(refunded))
+		format!("cancelled job {id}; {} refunded", connection.token().format(refunded))
 	});
 	Ok(())
 }
@@ -553,7 +549,7 @@ async fn submit_batch(global: &Global, args: BatchArgs) -> Outcome {
 	ensure_may_submit(&connection, &signer, params).await?;
 	let (program_code, program_hash) = program_arg(&connection, &params.program).await?;
 	let escrow = show_cost(global, &connection, params, inputs.len()).await?;
-	ensure_funds(&connection, &signer, escrow, "the jobs' escrow").await?;
+	ensure_funds(&connection, &signer, escrow, &fee_probe(params), "the jobs' escrow").await?;
 	let program = match program_code {
 		Some(code) => ensure_program(global, &connection, &signer, &code).await?.0,
 		None => program_hash,
@@ -568,20 +564,21 @@ async fn submit_batch(global: &Global, args: BatchArgs) -> Outcome {
 		for (_, input) in chunk {
 			let input = job_input(global, &connection, &signer, input.clone()).await?;
 			let spec = spec(params, deadline, program, input);
-			calls.push(RuntimeCall::Jobs(pallet_jobs::Call::submit_job { spec }));
+			let submit = povc::jobs::Call::submit_job { spec: Static(spec) };
+			calls.push(povc::runtime_types::povc_runtime::RuntimeCall::Jobs(submit));
 		}
-		let batch = RuntimeCall::Utility(pallet_utility::Call::batch_all { calls });
-		pending.push(connection.send(&signer, batch).await?);
+		let batch = povc::tx().utility().batch_all(calls);
+		pending.push(connection.send(&signer, &batch).await?);
 	}
 	let mut ids = Vec::new();
 	for included in pending {
-		let inclusion = included.await?;
+		let inclusion = included.finalized().await?;
 		if let Some(error) = inclusion.error {
 			return Err(Failure::other(format!(
 				"a batch was refused ({error}); jobs submitted before it: {ids:?}"
 			)));
 		}
-		ids.extend(submitted_ids(&inclusion.events));
+		ids.extend(submitted_ids(&inclusion)?);
 	}
 	progress(
 		global.json,

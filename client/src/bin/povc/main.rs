@@ -19,7 +19,8 @@ use failure::Failure;
 	about = "Run WebAssembly jobs on povc and get results that independent workers agree on.",
 	after_help = "Exit codes: 0 success; 1 error; 2 bad arguments or input (missing file, \
 	              invalid wasm, ...); 3 the job ended without a verified result; 4 node \
-	              unreachable; 5 not enough balance."
+	              unreachable; 5 not enough balance; 6 the chain's runtime changed what this povc \
+	              sends (update povc)."
 )]
 struct Cli {
 	#[command(flatten)]

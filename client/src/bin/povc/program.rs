@@ -5,10 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use pallet_jobs::{program::ProgramLimits, BlobKind};
-use povc_client::{amount::format_povc, connection::Connection, keys::Signer};
-use povc_runtime::{Runtime, RuntimeCall};
+use povc_client::{api::povc, connection::Connection, keys::Signer, types::Balance};
 use serde_json::json;
-use sp_core::{Get, H256};
+use sp_core::H256;
 
 use crate::{
 	account::{connect, signer},
@@ -28,9 +27,9 @@ pub enum ProgramCommand {
 
 pub async fn run(global: &Global, command: ProgramCommand) -> Outcome {
 	let ProgramCommand::Upload { file } = command;
-	let code = read_program(&file)?;
 	let signer = signer(global)?;
 	let connection = connect(global).await?;
+	let code = read_program(&connection, &file).await?;
 	let (hash, uploaded) = ensure_program(global, &connection, &signer, &code).await?;
 	print(
 		global.json,
@@ -44,10 +43,10 @@ pub async fn run(global: &Global, command: ProgramCommand) -> Outcome {
 }
 
 /// Read a program file and check it as the chain will, so a bad program costs nothing.
-pub fn read_program(file: &Path) -> Outcome<Vec<u8>> {
+pub async fn read_program(connection: &Connection, file: &Path) -> Outcome<Vec<u8>> {
 	let code = std::fs::read(file)
 		.map_err(|e| Failure::input(format!("cannot read {}: {e}", file.display())))?;
-	let max = <<Runtime as pallet_jobs::Config>::MaxProgramSize as Get<u32>>::get() as usize;
+	let max = connection.constant(povc::constants().jobs().max_program_size()).await? as usize;
 	if code.len() > max {
 		return Err(Failure::input(format!(
 			"{} is {} bytes; programs may have at most {max}",
@@ -76,14 +75,14 @@ pub async fn ensure_program(
 	if connection.blob_exists(BlobKind::Program, hash).await? {
 		return Ok((hash, false));
 	}
-	let deposit = pallet_jobs::Pallet::<Runtime>::blob_deposit(code.len() as u32);
-	ensure_funds(connection, signer, deposit, "the program's storage deposit").await?;
+	let deposit = blob_deposit(connection, code.len()).await?;
+	let call = povc::tx().jobs().upload_program(code.to_vec());
+	ensure_funds(connection, signer, deposit, &call, "the program's storage deposit").await?;
 	progress(
 		global.json,
-		&format!("uploading program {hash:?} (deposit {})", format_povc(deposit)),
+		&format!("uploading program {hash:?} (deposit {})", connection.token().format(deposit)),
 	);
-	let call = RuntimeCall::Jobs(pallet_jobs::Call::upload_program { code: code.to_vec() });
-	connection.execute(signer, call).await?;
+	connection.execute(signer, &call).await?;
 	Ok((hash, true))
 }
 
@@ -98,38 +97,53 @@ pub async fn ensure_data(
 	if connection.blob_exists(BlobKind::Data, hash).await? {
 		return Ok(hash);
 	}
-	let max = <<Runtime as pallet_jobs::Config>::MaxBlobSize as Get<u32>>::get() as usize;
+	let max = connection.constant(povc::constants().jobs().max_blob_size()).await? as usize;
 	if data.len() > max {
 		return Err(Failure::input(format!(
 			"the input is {} bytes; inputs may have at most {max}",
 			data.len()
 		)));
 	}
-	let deposit = pallet_jobs::Pallet::<Runtime>::blob_deposit(data.len() as u32);
-	ensure_funds(connection, signer, deposit, "the input's storage deposit").await?;
-	progress(global.json, &format!("uploading input {hash:?} (deposit {})", format_povc(deposit)));
-	let call = RuntimeCall::Jobs(pallet_jobs::Call::upload_blob { data: data.to_vec() });
-	connection.execute(signer, call).await?;
+	let deposit = blob_deposit(connection, data.len()).await?;
+	let call = povc::tx().jobs().upload_blob(data.to_vec());
+	ensure_funds(connection, signer, deposit, &call, "the input's storage deposit").await?;
+	progress(
+		global.json,
+		&format!("uploading input {hash:?} (deposit {})", connection.token().format(deposit)),
+	);
+	connection.execute(signer, &call).await?;
 	Ok(hash)
 }
 
-/// Fail (before anything is signed) unless `signer` can hold `amount` and pay a fee.
-pub async fn ensure_funds(
+/// The storage deposit of a blob of `len` bytes, by the chain's constants.
+async fn blob_deposit(connection: &Connection, len: usize) -> Outcome<Balance> {
+	let base = connection.constant(povc::constants().jobs().blob_deposit_base()).await?;
+	let per_byte = connection.constant(povc::constants().jobs().blob_deposit_per_byte()).await?;
+	Ok(base.saturating_add(per_byte.saturating_mul(len as Balance)))
+}
+
+/// Fail (before anything is signed) unless `signer` can hold `amount` and pay for `call`:
+/// the fee the chain quotes for it now, and the existential deposit, which must stay.
+pub async fn ensure_funds<P: subxt::tx::Payload>(
 	connection: &Connection,
 	signer: &Signer,
-	amount: povc_runtime::Balance,
+	amount: Balance,
+	call: &P,
 	what: &str,
 ) -> Outcome {
 	let free = connection.free_balance(signer.account()).await?;
-	// What must stay: the existential deposit, and a margin for the transaction fee.
-	let keep = povc_runtime::EXISTENTIAL_DEPOSIT + povc_client::amount::ONE / 10;
-	if free < amount.saturating_add(keep) {
+	let fee = connection.estimate_fee(signer, call).await?;
+	let existential =
+		connection.constant(povc::constants().balances().existential_deposit()).await?;
+	if free < amount.saturating_add(fee).saturating_add(existential) {
+		let token = connection.token();
 		return Err(Failure::funds(format!(
-			"{} has {} free, not enough for {what} ({}) plus fees; top it up (povc transfer) \
-			 or ask for less",
+			"{} has {} free, not enough for {what} ({}) plus the fee ({}); top it up (povc \
+			 transfer) or ask for less",
 			signer.address(),
-			format_povc(free),
-			format_povc(amount)
+			token.format(free),
+			token.format(amount),
+			token.format(fee)
 		)));
 	}
 	Ok(())
