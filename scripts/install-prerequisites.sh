@@ -28,4 +28,13 @@ for target in wasm32v1-none wasm32-unknown-unknown; do
 done
 rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
 rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+# Node.js ≥ 18 runs the @polkadot/api test (tests/js) against the shipped RPC definitions.
+node_major="$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/')"
+if [[ -z $node_major || $node_major -lt 18 ]] || ! command -v npm >/dev/null; then
+	echo "install-prerequisites: installing nodejs and npm (need Node.js >= 18)"
+	sudo_cmd=()
+	[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+	"${sudo_cmd[@]}" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq nodejs npm
+fi
 echo "install-prerequisites: all present"

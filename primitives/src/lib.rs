@@ -10,6 +10,9 @@
 
 extern crate alloc;
 
+#[cfg(feature = "serde")]
+pub mod amount_string;
+
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
@@ -387,5 +390,31 @@ mod tests {
 		for variant in variants {
 			assert_ne!(variant, base);
 		}
+	}
+
+	#[test]
+	fn amounts_are_decimal_strings_in_json() {
+		#[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+		struct View {
+			#[serde(with = "crate::amount_string")]
+			amount: u128,
+			#[serde(with = "crate::amount_string::first_of_pairs")]
+			unlocking: Vec<(u128, u32)>,
+		}
+		let view = View { amount: u128::MAX, unlocking: vec![((1 << 60) + 1, 7)] };
+		let json = serde_json::to_value(&view).unwrap();
+		assert_eq!(
+			json,
+			serde_json::json!({
+				"amount": "340282366920938463463374607431768211455",
+				"unlocking": [["1152921504606846977", 7]],
+			})
+		);
+		assert_eq!(serde_json::from_value::<View>(json).unwrap(), view);
+		let number = serde_json::json!({ "amount": 5, "unlocking": [] });
+		assert_eq!(serde_json::from_value::<View>(number).unwrap().amount, 5);
+		let garbage = serde_json::json!({ "amount": "5 POVC", "unlocking": [] });
+		let error = serde_json::from_value::<View>(garbage).unwrap_err().to_string();
+		assert!(error.contains("is not an amount"), "{error}");
 	}
 }

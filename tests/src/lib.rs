@@ -15,6 +15,12 @@ pub mod worker;
 
 pub use povc_client::Result;
 
+/// An amount in `povc_*` JSON: a decimal string, since a u128 does not fit a JavaScript
+/// number.
+pub fn amount(value: &serde_json::Value) -> Option<u128> {
+	value.as_str()?.parse().ok()
+}
+
 /// Whether a job's state in a `povc_job` view is open (the job can still change): the
 /// runtime's own [`pallet_jobs::JobState::is_open`], so new states need no test changes.
 pub fn is_open(state: &serde_json::Value) -> bool {

@@ -266,7 +266,7 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 
 	// Accounts and workers.
 	let bob = json(&povc_ok(&url, &["--json", "worker", "info", "//Bob"]));
-	assert_eq!(bob["bond"].as_u64(), Some(100_000_000_000_000));
+	assert_eq!(povc_e2e::amount(&bob["bond"]), Some(100_000_000_000_000));
 	let key = json(&povc_ok(&url, &["--json", "keys", "inspect", "//Bob"]));
 	assert_eq!(key["address"], "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty");
 	let generated = json(&povc_ok(&url, &["--json", "keys", "generate"]));
@@ -288,7 +288,7 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 		.unwrap()
 		.iter()
 		.find(|s| s["account"] == key["address"])
-		.and_then(|s| s["score"].as_u64());
+		.and_then(|s| povc_e2e::amount(&s["score"]));
 	assert!(bob_score.is_some_and(|score| score > 0), "Bob ran verified jobs: {scores}");
 	assert!(String::from_utf8_lossy(&povc_ok(&url, &["scores"])).contains(alice));
 }

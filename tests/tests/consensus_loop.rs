@@ -33,7 +33,7 @@ async fn score(client: &WsClient, who: &AccountId, at: H256) -> u128 {
 	let scores: Vec<Value> = client.request("povc_scores", rpc_params![at]).await.unwrap();
 	let address = who.to_ss58check();
 	let entry = scores.iter().find(|s| s["account"] == address);
-	entry.and_then(|s| s["score"].as_u64()).map(u128::from).unwrap_or_default()
+	entry.and_then(|s| povc_e2e::amount(&s["score"])).unwrap_or_default()
 }
 
 /// The weights of an authority list of `povc_authorities`, in order.

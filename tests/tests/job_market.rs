@@ -280,8 +280,8 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	let estimate: Value =
 		rpc(&client, "povc_estimateCost", rpc_params![FUEL_LIMIT, 3u8, PRICE, 64u32]).await;
 	let max_payment = Balance::from(FUEL_LIMIT) * PRICE * 3;
-	assert_eq!(estimate["maxPayment"].as_u64().unwrap() as Balance, max_payment);
-	let escrow = estimate["escrow"].as_u64().unwrap() as Balance;
+	assert_eq!(povc_e2e::amount(&estimate["maxPayment"]).unwrap(), max_payment);
+	let escrow = povc_e2e::amount(&estimate["escrow"]).unwrap();
 
 	// ---- Job 0: unanimous replicas are paid. ----
 	let at_start = money::best_hash(&client).await.unwrap();
@@ -296,7 +296,7 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	}));
 	let view = drawn(&client, 0).await;
 	assert_eq!(view["state"], "Committing");
-	assert_eq!(view["escrow"].as_u64().unwrap() as Balance, escrow);
+	assert_eq!(povc_e2e::amount(&view["escrow"]).unwrap(), escrow);
 	assert_eq!(assigned(&view, "Replica"), accounts(&replicas));
 	let open: Vec<Value> =
 		rpc(&client, "povc_assignments", rpc_params![Bob.to_account_id().to_string()]).await;
@@ -328,12 +328,12 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	// Paid and published; the score waits for the audit draw, the dispute fee in escrow.
 	let view = job_view(&client, 0).await;
 	assert_eq!(view["state"], "AuditPending");
-	assert!(view["escrow"].as_u64().unwrap() > 0, "{view}");
+	assert!(povc_e2e::amount(&view["escrow"]).unwrap() > 0, "{view}");
 	let output: Option<String> = rpc(&client, "povc_result", rpc_params![0u64]).await;
 	assert_eq!(output.as_deref(), Some("0x3432"));
 	let view = left(&client, 0, "AuditPending").await;
 	assert_eq!(view["state"], "Verified", "audits are off on this chain");
-	assert_eq!(view["escrow"], 0);
+	assert_eq!(view["escrow"], "0");
 	let at_end = money::best_hash(&client).await.unwrap();
 	let rewards = money::total_rewards(&client, at_end).await.unwrap() - rewards_before;
 	assert_eq!(
@@ -408,7 +408,7 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	assert_eq!(job_view(&client, 1).await["state"], serde_json::json!({ "Failed": "Disputed" }));
 	let dave: Value =
 		rpc(&client, "povc_worker", rpc_params![Dave.to_account_id().to_string()]).await;
-	assert_eq!(dave["bond"].as_u64().unwrap() as Balance, MIN_BOND);
+	assert_eq!(povc_e2e::amount(&dave["bond"]).unwrap(), MIN_BOND);
 	assert_eq!(dave["faults"], 1);
 	let bob: Value =
 		rpc(&client, "povc_worker", rpc_params![Bob.to_account_id().to_string()]).await;

@@ -56,7 +56,7 @@ async fn score_at(client: &WsClient, who: &AccountId, at: H256) -> u128 {
 	scores
 		.iter()
 		.find(|s| s["account"] == address)
-		.map_or(0, |s| s["score"].as_u64().map(u128::from).unwrap_or_else(|| panic!("{s}")))
+		.map_or(0, |s| povc_e2e::amount(&s["score"]).unwrap_or_else(|| panic!("{s}")))
 }
 
 /// The first block in `from..=to` whose events credit job `id`'s score, and the value.
@@ -201,7 +201,7 @@ async fn an_approved_projects_unpaid_job_is_verified_by_volunteers_and_earns_sco
 	.await
 	.unwrap();
 	assert_eq!(view["state"], "Verified", "{view}");
-	assert_eq!(view["pricePerFuel"], 0, "{view}");
+	assert_eq!(view["pricePerFuel"], "0", "{view}");
 	let mut replicas: Vec<String> = view["assignments"]
 		.as_array()
 		.unwrap()
@@ -225,9 +225,9 @@ async fn an_approved_projects_unpaid_job_is_verified_by_volunteers_and_earns_sco
 	assert_eq!(score, expected, "the volunteers' validator gains rate × fuel per replica");
 	let projects: Vec<Value> =
 		client.request("povc_projects", rpc_params![credited_at]).await.unwrap();
-	assert_eq!(projects[0]["used"].as_u64().map(u128::from), Some(expected), "{projects:?}");
+	assert_eq!(povc_e2e::amount(&projects[0]["used"]), Some(expected), "{projects:?}");
 	assert_eq!(
-		projects[0]["remaining"].as_u64().map(u128::from),
+		povc_e2e::amount(&projects[0]["remaining"]),
 		Some(BUDGET - expected),
 		"the project's budget falls by what it credited"
 	);

@@ -182,7 +182,7 @@ async fn sleeping_and_unfinishable_jobs_slash_no_honest_worker() {
 			.request("povc_worker", rpc_params![who.to_account_id().to_string()])
 			.await
 			.unwrap();
-		assert_eq!(view["bond"].as_u64().map(Balance::from), Some(100 * UNIT), "{who:?}: {view}");
+		assert_eq!(povc_e2e::amount(&view["bond"]), Some(100 * UNIT), "{who:?}: {view}");
 	}
 	for worker in &workers {
 		assert!(worker.log().contains("abstain"), "{} logs its abstention", worker.key);

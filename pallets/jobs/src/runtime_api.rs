@@ -38,6 +38,13 @@ pub struct JobView<AccountId, Balance, BlockNumber> {
 	pub input: InputView,
 	pub fuel_limit: Fuel,
 	pub replicas: u8,
+	#[cfg_attr(
+		feature = "std",
+		serde(
+			with = "povc_primitives::amount_string",
+			bound = "Balance: povc_primitives::amount_string::Amount"
+		)
+	)]
 	pub price_per_fuel: Balance,
 	pub deadline: BlockNumber,
 	pub min_reputation: Permill,
@@ -45,6 +52,13 @@ pub struct JobView<AccountId, Balance, BlockNumber> {
 	pub cross_class: bool,
 	pub state: JobState,
 	/// Escrow still held (open jobs).
+	#[cfg_attr(
+		feature = "std",
+		serde(
+			with = "povc_primitives::amount_string",
+			bound = "Balance: povc_primitives::amount_string::Amount"
+		)
+	)]
 	pub escrow: Balance,
 	pub submitted_at: BlockNumber,
 	/// When the current phase ends (open jobs) or the job is pruned (finished ones).

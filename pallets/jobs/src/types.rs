@@ -332,15 +332,50 @@ where
 #[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct CostEstimate<Balance> {
 	/// Most the replicas can earn: fuel_limit × price_per_fuel × replicas.
+	#[cfg_attr(
+		feature = "std",
+		serde(
+			with = "povc_primitives::amount_string",
+			bound = "Balance: povc_primitives::amount_string::Amount"
+		)
+	)]
 	pub max_payment: Balance,
 	/// Most of that which is burned as protocol fee (BurnShare).
+	#[cfg_attr(
+		feature = "std",
+		serde(
+			with = "povc_primitives::amount_string",
+			bound = "Balance: povc_primitives::amount_string::Amount"
+		)
+	)]
 	pub max_burn: Balance,
 	/// Most a dispute's referees can earn: fuel_limit × price_per_fuel × RefereeCount
 	/// (zero for one replica: nothing to dispute). Unspent, it is refunded.
+	#[cfg_attr(
+		feature = "std",
+		serde(
+			with = "povc_primitives::amount_string",
+			bound = "Balance: povc_primitives::amount_string::Amount"
+		)
+	)]
 	pub dispute_fee: Balance,
 	/// Most the stored result's deposit can be (refunded when it is cleared).
+	#[cfg_attr(
+		feature = "std",
+		serde(
+			with = "povc_primitives::amount_string",
+			bound = "Balance: povc_primitives::amount_string::Amount"
+		)
+	)]
 	pub max_result_deposit: Balance,
 	/// Everything held at submission: max_payment + dispute_fee + max_result_deposit.
+	#[cfg_attr(
+		feature = "std",
+		serde(
+			with = "povc_primitives::amount_string",
+			bound = "Balance: povc_primitives::amount_string::Amount"
+		)
+	)]
 	pub escrow: Balance,
 }
 

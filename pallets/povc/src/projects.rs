@@ -85,11 +85,15 @@ pub struct ProjectView<AccountId> {
 	pub account: AccountId,
 	pub name: String,
 	pub url: String,
+	#[cfg_attr(feature = "std", serde(with = "povc_primitives::amount_string"))]
 	pub score_budget: u128,
+	#[cfg_attr(feature = "std", serde(with = "povc_primitives::amount_string"))]
 	pub score_per_fuel: u128,
 	/// Score credited this epoch.
+	#[cfg_attr(feature = "std", serde(with = "povc_primitives::amount_string"))]
 	pub used: u128,
 	/// Score its volunteers can still earn this epoch.
+	#[cfg_attr(feature = "std", serde(with = "povc_primitives::amount_string"))]
 	pub remaining: u128,
 }
 

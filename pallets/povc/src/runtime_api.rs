@@ -16,6 +16,7 @@ pub struct ScoreView<AccountId> {
 	pub account: AccountId,
 	/// The decayed sum of verified value (planck burned on verified payments) credited to
 	/// it, now.
+	#[cfg_attr(feature = "std", serde(with = "povc_primitives::amount_string"))]
 	pub score: u128,
 	/// Whether it asked to validate (`povc.validate`).
 	pub candidate: bool,

@@ -14,8 +14,22 @@ use sp_runtime::Permill;
 #[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct WorkerView<AccountId, Balance, BlockNumber> {
 	/// Active, slashable bond.
+	#[cfg_attr(
+		feature = "std",
+		serde(
+			with = "povc_primitives::amount_string",
+			bound = "Balance: povc_primitives::amount_string::Amount"
+		)
+	)]
 	pub bond: Balance,
 	/// Funds unbonding, with the block from which each can be withdrawn.
+	#[cfg_attr(
+		feature = "std",
+		serde(
+			with = "povc_primitives::amount_string::first_of_pairs",
+			bound = "Balance: povc_primitives::amount_string::Amount, BlockNumber: serde::Serialize + serde::de::DeserializeOwned"
+		)
+	)]
 	pub unlocking: Vec<(Balance, BlockNumber)>,
 	pub capacity: u32,
 	pub open_assignments: u32,

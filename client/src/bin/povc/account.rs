@@ -236,7 +236,7 @@ fn scores_table(scores: &serde_json::Value, authorities: &serde_json::Value) -> 
 		lines.push(format!(
 			"{:<48} {:>22} {:>9} {:>9}  {}",
 			account.as_str().unwrap_or_default(),
-			entry["score"],
+			entry["score"].as_str().unwrap_or_default(),
 			share("current", account),
 			share("next", account),
 			match (entry["candidate"].as_bool(), entry["sessionKeys"].as_bool()) {
