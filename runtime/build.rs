@@ -6,6 +6,33 @@
 
 #[cfg(feature = "std")]
 fn main() {
+	#[allow(unused_mut)]
+	let mut runtime = builder();
+	#[cfg(feature = "metadata-hash")]
+	{
+		runtime = runtime.enable_metadata_hash("POVC", 12);
+	}
+	runtime.build();
+
+	// The runtimes the e2e test `runtime_upgrade` upgrades to (see `src/rehearsal.rs`), as
+	// `wbuild/povc-runtime/<name>.compact.compressed.wasm`. Only when asked (the project's
+	// scripts ask): they cost two more compilations of the runtime.
+	println!("cargo:rerun-if-env-changed={REHEARSALS}");
+	if std::env::var_os(REHEARSALS).is_some_and(|value| value == "1") {
+		for feature in ["upgrade-rehearsal", "upgrade-incompatible"] {
+			let name = format!("povc_runtime_{}", feature.replace('-', "_"));
+			builder().enable_feature(feature).set_file_name(name).build();
+		}
+	}
+}
+
+/// Set to `1` to build the upgrade-rehearsal runtimes too.
+#[cfg(feature = "std")]
+const REHEARSALS: &str = "POVC_REHEARSAL_RUNTIMES";
+
+/// A Wasm builder for this crate whose output does not depend on where it is built.
+#[cfg(feature = "std")]
+fn builder() -> substrate_wasm_builder::WasmBuilder {
 	use std::path::PathBuf;
 
 	// Read at run time: the same compiled build script may serve another checkout path.
@@ -29,11 +56,7 @@ fn main() {
 			builder = builder.append_to_rust_flags(format!("--remap-path-prefix={sysroot}=/rustc"));
 		}
 	}
-	#[cfg(feature = "metadata-hash")]
-	{
-		builder = builder.enable_metadata_hash("POVC", 12);
-	}
-	builder.build();
+	builder
 }
 
 /// Compiling the runtime for Wasm itself: nothing to build.

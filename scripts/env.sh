@@ -6,6 +6,9 @@ POVC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export POVC_ROOT
 POVC_NODE="$CARGO_TARGET_DIR/release/povc-node"
 export POVC_NODE
+# Also build the runtimes the e2e test `runtime_upgrade` upgrades to (runtime/build.rs),
+# in every build, so switching between scripts never rebuilds the runtime.
+export POVC_REHEARSAL_RUNTIMES="${POVC_REHEARSAL_RUNTIMES:-1}"
 
 # Reproducible runtime: cargo hashes a path dependency's absolute location into the
 # symbols of the Wasm runtime, so the same sources checked out elsewhere would give a

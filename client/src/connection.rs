@@ -21,7 +21,8 @@ use subxt::{
 	error::ExtrinsicError,
 	events::Events,
 	rpcs::RpcClient,
-	tx::Payload,
+	tx::{DynamicPayload, Payload, SubmittableTransaction},
+	utils::{Encoded, Static},
 	OnlineClient,
 };
 use tokio::sync::Mutex;
@@ -45,6 +46,8 @@ pub type Job = JobView<AccountId, Balance, BlockNumber>;
 pub type Worker = WorkerView<AccountId, Balance, BlockNumber>;
 /// A volunteer research project as the API shows it.
 pub type Project = pallet_povc::ProjectView<AccountId>;
+/// A `utility.batch_all` of already encoded calls, from [`Connection::batch_all`].
+pub type BatchAll = DynamicPayload<(Static<Vec<Encoded>>,)>;
 
 /// Why a connection could not be made (so callers can tell it from other errors).
 #[derive(Debug)]
@@ -124,6 +127,14 @@ impl Connection {
 		self.at(best).await
 	}
 
+	/// The chain as of block `at`, or of the best block.
+	pub async fn at_or_best(&self, at: Option<Hash>) -> Result<AtBlock> {
+		match at {
+			Some(at) => self.at(at).await,
+			None => self.at_best().await,
+		}
+	}
+
 	/// Sign `call` as `signer` and send it; the node accepted it when this returns.
 	///
 	/// It is encoded and signed for the runtime of the best block, which is the one that
@@ -136,13 +147,7 @@ impl Connection {
 		loop {
 			attempts += 1;
 			let at = self.at_best().await?;
-			at.tx().validate(call).map_err(|e| incompatible(&at, call, e))?;
-			let nonce = self.next_nonce(signer.account()).await?;
-			let signed = at
-				.tx()
-				.create_signed(call, signer, tx::params(nonce))
-				.await
-				.map_err(|e| incompatible(&at, call, e))?;
+			let signed = self.sign(&at, signer, call).await?;
 			match signed.submit_and_watch().await {
 				Ok(progress) => return Ok(Pending::new(progress)),
 				Err(error) if attempts < 3 => {
@@ -156,6 +161,35 @@ impl Connection {
 		}
 	}
 
+	/// `call` signed by `signer` for the runtime at `at`, with `signer`'s next nonce.
+	async fn sign<P: Payload>(
+		&self,
+		at: &AtBlock,
+		signer: &Signer,
+		call: &P,
+	) -> Result<SubmittableTransaction<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>> {
+		at.tx().validate(call).map_err(|e| incompatible(at, call, e))?;
+		let nonce = self.next_nonce(signer.account()).await?;
+		let signed = at.tx().create_signed(call, signer, tx::params(nonce)).await;
+		signed.map_err(|e| incompatible(at, call, e))
+	}
+
+	/// `calls` as one `utility.batch_all`: all of them or none. Each call is checked
+	/// against the best block's runtime and encoded with its indices, so the batch stays
+	/// valid when an upgrade adds pallets (which changes `RuntimeCall`, the type the
+	/// generated `batch_all` was built for).
+	pub async fn batch_all<P: Payload>(&self, calls: &[P]) -> Result<BatchAll> {
+		let at = self.at_best().await?;
+		let encoded = calls.iter().map(|call| encode_call(&at, call)).collect::<Result<_>>()?;
+		Ok(subxt::tx::dynamic("Utility", "batch_all", (Static(encoded),)))
+	}
+
+	/// `call` encoded for the best block's runtime, to nest in a call that takes a call
+	/// (`sudo`) as bytes, which no upgrade that adds pallets invalidates.
+	pub async fn call_data<P: Payload>(&self, call: &P) -> Result<Encoded> {
+		encode_call(&self.at_best().await?, call)
+	}
+
 	/// Send `call` and wait until it is in a finalized block; an error if it failed there.
 	pub async fn execute<P: Payload>(&self, signer: &Signer, call: &P) -> Result<tx::Inclusion> {
 		let inclusion = self.send(signer, call).await?.finalized().await?;
@@ -167,13 +201,7 @@ impl Connection {
 
 	/// The fee `signer` would pay for `call` now (`TransactionPaymentApi_query_info`).
 	pub async fn estimate_fee<P: Payload>(&self, signer: &Signer, call: &P) -> Result<Balance> {
-		let at = self.at_best().await?;
-		let nonce = self.next_nonce(signer.account()).await?;
-		let signed = at
-			.tx()
-			.create_signed(call, signer, tx::params(nonce))
-			.await
-			.map_err(|e| incompatible(&at, call, e))?;
+		let signed = self.sign(&self.at_best().await?, signer, call).await?;
 		Ok(signed.partial_fee_estimate().await?)
 	}
 
@@ -251,7 +279,7 @@ impl Connection {
 	/// Whether a blob (program or data) with `hash` is stored.
 	pub async fn blob_exists(&self, kind: BlobKind, hash: H256) -> Result<bool> {
 		let at = self.at_best().await?;
-		let key = (subxt::utils::Static(kind), hash);
+		let key = (Static(kind), hash);
 		Ok(at.storage().try_fetch(povc::storage().jobs().blobs(), key).await?.is_some())
 	}
 
@@ -271,10 +299,7 @@ impl Connection {
 			povc::runtime_types::pallet_balances::types::AccountData<Balance>,
 		>,
 	> {
-		let at = match at {
-			Some(at) => self.at(at).await?,
-			None => self.at_best().await?,
-		};
+		let at = self.at_or_best(at).await?;
 		let who = subxt::utils::AccountId32(*who.as_ref());
 		Ok(at.storage().fetch(povc::storage().system().account(), (who,)).await?.decode()?)
 	}
@@ -312,23 +337,22 @@ impl Connection {
 
 	/// The code of program `hash`, if stored.
 	pub async fn program(&self, hash: H256, at: Option<Hash>) -> Result<Option<Vec<u8>>> {
-		let at = match at {
-			Some(at) => self.at(at).await?,
-			None => self.at_best().await?,
-		};
+		let at = self.at_or_best(at).await?;
 		let value = at.storage().try_fetch(povc::storage().jobs().programs(), (hash,)).await?;
 		Ok(value.map(|value| value.decode()).transpose()?.map(|code| code.0))
 	}
 
 	/// The bytes of data blob `hash`, if stored.
 	pub async fn data_blob(&self, hash: H256, at: Option<Hash>) -> Result<Option<Vec<u8>>> {
-		let at = match at {
-			Some(at) => self.at(at).await?,
-			None => self.at_best().await?,
-		};
+		let at = self.at_or_best(at).await?;
 		let value = at.storage().try_fetch(povc::storage().jobs().data_blobs(), (hash,)).await?;
 		Ok(value.map(|value| value.decode()).transpose()?.map(|data| data.0))
 	}
+}
+
+/// `call`'s pallet and call index and arguments, checked against the runtime at `at`.
+fn encode_call<P: Payload>(at: &AtBlock, call: &P) -> Result<Encoded> {
+	Ok(Encoded(at.tx().call_data(call).map_err(|e| incompatible(at, call, e))?))
 }
 
 /// `error` from building `call` at `at`, as [`Incompatible`] when the chain's runtime no
@@ -340,6 +364,7 @@ fn incompatible<P: Payload>(at: &AtBlock, call: &P, error: ExtrinsicError) -> cr
 		| PalletNameNotFound(_)
 		| CallNameNotFound { .. }
 		| EncodeError(_)
+		| UnsupportedVersion
 		| Params(_) => Incompatible(format!(
 			"the chain's runtime (spec version {}) no longer takes {}.{} as this client sends \
 			 it ({error}); this client was built for spec version {}: update it",

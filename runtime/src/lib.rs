@@ -18,6 +18,8 @@ pub use apis::RuntimeApi;
 pub mod configs;
 pub mod constants;
 pub mod genesis_config_presets;
+#[cfg(feature = "upgrade-rehearsal")]
+pub mod rehearsal;
 #[cfg(test)]
 mod tests;
 
@@ -75,18 +77,32 @@ impl_opaque_keys! {
 	}
 }
 
-#[runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("povc"),
-	impl_name: alloc::borrow::Cow::Borrowed("povc-node"),
-	authoring_version: 1,
-	// Bump on every change of runtime logic; nodes refuse to import blocks of an unknown spec.
-	spec_version: 101,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
-	system_version: 1,
-};
+/// Declares [`VERSION`] with spec version `$spec`: `#[runtime_version]` reads it as a
+/// literal, and the upgrade-rehearsal runtimes need higher ones.
+macro_rules! declare_version {
+	($spec:tt) => {
+		#[runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("povc"),
+			impl_name: alloc::borrow::Cow::Borrowed("povc-node"),
+			authoring_version: 1,
+			spec_version: $spec,
+			impl_version: 1,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 1,
+			system_version: 1,
+		};
+	};
+}
+
+// Bump on every change of runtime logic; nodes refuse to import blocks of an unknown spec.
+#[cfg(not(feature = "upgrade-rehearsal"))]
+declare_version!(101);
+// The rehearsal runtimes (see `rehearsal`) stay above any real spec version.
+#[cfg(all(feature = "upgrade-rehearsal", not(feature = "upgrade-incompatible")))]
+declare_version!(1_000_000);
+#[cfg(feature = "upgrade-incompatible")]
+declare_version!(1_000_001);
 
 /// The address format for describing accounts.
 pub type Address = MultiAddress<AccountId, ()>;
@@ -99,7 +115,14 @@ pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 
 /// The transaction extensions every signed transaction carries (replay protection,
 /// mortality, fees, optional metadata hash for offline signers).
-pub type TxExtension = (
+#[cfg(not(feature = "upgrade-incompatible"))]
+pub type TxExtension = StandardTxExtension;
+/// The incompatible rehearsal runtime adds one that carries data (see `rehearsal`).
+#[cfg(feature = "upgrade-incompatible")]
+pub type TxExtension = (StandardTxExtension, rehearsal::CheckRehearsalTag);
+
+/// The extensions of [`TxExtension`] in every runtime.
+pub type StandardTxExtension = (
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,
@@ -190,6 +213,11 @@ mod runtime {
 	/// Lets workers batch their commits and reveals of several jobs in one extrinsic.
 	#[runtime::pallet_index(11)]
 	pub type Utility = pallet_utility;
+
+	/// Only in the upgrade-rehearsal runtimes: what a compatible upgrade adds.
+	#[cfg(feature = "upgrade-rehearsal")]
+	#[runtime::pallet_index(13)]
+	pub type Rehearsal = crate::rehearsal;
 }
 
 #[cfg(feature = "runtime-benchmarks")]

@@ -5,6 +5,7 @@
 //! Every process a test starts is stopped by its own PID when the test ends, pass or fail.
 
 pub mod chain;
+pub mod cli;
 pub mod money;
 pub mod node;
 pub mod process;
@@ -27,4 +28,17 @@ pub fn is_open(state: &serde_json::Value) -> bool {
 	serde_json::from_value::<pallet_jobs::JobState>(state.clone())
 		.map(|state| state.is_open())
 		.unwrap_or_else(|e| panic!("not a job state: {state} ({e})"))
+}
+
+/// The number of primes below `n`: what the example job `primes` prints.
+pub fn primes_below(n: usize) -> usize {
+	let mut composite = vec![false; n.max(2)];
+	let mut count = 0;
+	for i in 2..n {
+		if !composite[i] {
+			count += 1;
+			(i * i..n).step_by(i).for_each(|j| composite[j] = true);
+		}
+	}
+	count
 }

@@ -64,6 +64,20 @@ pub fn signed_extrinsic(
 	nonce: Nonce,
 	tip: Balance,
 ) -> UncheckedExtrinsic {
+	signed_extrinsic_with_metadata_hash(context, call, signer, signing_key, nonce, tip, None)
+}
+
+/// Like [`signed_extrinsic`]; with `Some(hash)` it also signs that the runtime's metadata
+/// hashes to `hash` (`CheckMetadataHash` enabled), as an offline signer does.
+pub fn signed_extrinsic_with_metadata_hash(
+	context: &ChainContext,
+	call: RuntimeCall,
+	signer: &AccountId,
+	signing_key: &sr25519::Pair,
+	nonce: Nonce,
+	tip: Balance,
+	metadata_hash: Option<[u8; 32]>,
+) -> UncheckedExtrinsic {
 	let extension: TxExtension = (
 		frame_system::CheckNonZeroSender::new(),
 		frame_system::CheckSpecVersion::new(),
@@ -73,7 +87,7 @@ pub fn signed_extrinsic(
 		frame_system::CheckNonce::from(nonce),
 		frame_system::CheckWeight::new(),
 		pallet_transaction_payment::ChargeTransactionPayment::from(tip),
-		frame_metadata_hash_extension::CheckMetadataHash::new(false),
+		frame_metadata_hash_extension::CheckMetadataHash::new(metadata_hash.is_some()),
 	);
 	let implicit = (
 		(),
@@ -84,7 +98,7 @@ pub fn signed_extrinsic(
 		(),
 		(),
 		(),
-		None,
+		metadata_hash,
 	);
 	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
 	let signature = payload.using_encoded(|bytes| signing_key.sign(bytes));

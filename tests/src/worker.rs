@@ -111,6 +111,12 @@ impl WorkerProcess {
 		self.child.as_mut().is_some_and(|child| matches!(child.try_wait(), Ok(None)))
 	}
 
+	/// Its exit code, once it has exited by itself.
+	pub fn exit_code(&mut self) -> Option<i32> {
+		let child = self.child.as_mut()?;
+		child.try_wait().ok().flatten().and_then(|status| status.code())
+	}
+
 	/// Its current log.
 	pub fn log(&self) -> String {
 		std::fs::read_to_string(&self.log_path).unwrap_or_default()

@@ -2,79 +2,22 @@
 //! quick start as written, upload, submit --wait, result, a batch of 20 jobs, cancel,
 //! and bad inputs (clear error, non-zero exit, no funds lost).
 
-use std::{
-	path::PathBuf,
-	process::{Command, Output},
-};
+use std::process::Command;
 
 use jsonrpsee::ws_client::WsClient;
-use povc_e2e::{chain, money, node::start_dev, worker::WorkerProcess};
+use povc_e2e::{
+	chain,
+	cli::{json, povc, povc_binary, povc_fails, povc_ok},
+	money,
+	node::start_dev,
+	worker::WorkerProcess,
+};
 use povc_runtime::Balance;
-use serde_json::Value;
 use sp_keyring::Sr25519Keyring;
 use sp_keyring::Sr25519Keyring::Alice;
 
 const PRIMES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/jobs/wasm/primes.wasm");
 const README: &str = include_str!("../../README.md");
-
-fn povc_binary() -> PathBuf {
-	povc_e2e::node::node_binary().with_file_name("povc")
-}
-
-/// Run `povc ARGS` against `node` with `extra` environment; returns the output.
-fn povc(node: &str, args: &[&str], stdin: Option<&[u8]>) -> Output {
-	use std::io::Write;
-	let mut child = Command::new(povc_binary())
-		.args(args)
-		.env("POVC_NODE_URL", node)
-		.stdin(std::process::Stdio::piped())
-		.stdout(std::process::Stdio::piped())
-		.stderr(std::process::Stdio::piped())
-		.spawn()
-		.expect("povc starts");
-	let mut pipe = child.stdin.take().expect("piped");
-	pipe.write_all(stdin.unwrap_or_default()).expect("stdin written");
-	drop(pipe);
-	child.wait_with_output().expect("povc ends")
-}
-
-/// Run `povc ARGS` and expect success; returns stdout.
-fn povc_ok(node: &str, args: &[&str]) -> Vec<u8> {
-	let output = povc(node, args, None);
-	assert!(
-		output.status.success(),
-		"povc {args:?} failed: {}\n{}",
-		output.status,
-		String::from_utf8_lossy(&output.stderr)
-	);
-	output.stdout
-}
-
-/// Run `povc ARGS`, expect exit code `code` and `message` in stderr.
-fn povc_fails(node: &str, args: &[&str], code: i32, message: &str) {
-	let output = povc(node, args, None);
-	let stderr = String::from_utf8_lossy(&output.stderr);
-	assert_eq!(output.status.code(), Some(code), "povc {args:?}: {stderr}");
-	assert!(stderr.contains(message), "povc {args:?} should say {message:?}: {stderr}");
-}
-
-fn json(bytes: &[u8]) -> Value {
-	serde_json::from_slice(bytes)
-		.unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(bytes)))
-}
-
-/// The number of primes below `n`.
-fn primes_below(n: usize) -> usize {
-	let mut composite = vec![false; n.max(2)];
-	let mut count = 0;
-	for i in 2..n {
-		if !composite[i] {
-			count += 1;
-			(i * i..n).step_by(i).for_each(|j| composite[j] = true);
-		}
-	}
-	count
-}
 
 /// `args` signed as //Alice.
 fn with_alice<'a>(args: &[&'a str]) -> Vec<&'a str> {
@@ -141,7 +84,7 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 
 	// The README quick start, as written, ends with a verified result.
 	let printed = run_quick_start(&url);
-	assert_eq!(printed, format!("primes below 1000000: {}\n", primes_below(1_000_000)));
+	assert_eq!(printed, format!("primes below 1000000: {}\n", povc_e2e::primes_below(1_000_000)));
 
 	// Upload is idempotent.
 	let first = json(&povc_ok(&url, &with_alice(&["--json", "program", "upload", PRIMES])));
@@ -157,7 +100,7 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 	let args =
 		[&alice[..], &submit, &["--input", input_arg, "--wait", "--output", out_arg]].concat();
 	povc_ok(&url, &args);
-	let expected = format!("primes below 100000: {}\n", primes_below(100_000));
+	let expected = format!("primes below 100000: {}\n", povc_e2e::primes_below(100_000));
 	assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
 	let listed = json(&povc_ok(&url, &with_alice(&["--json", "job", "list"])));
 	let id = listed.as_array().unwrap().last().unwrap()["id"].to_string();
@@ -190,7 +133,7 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 	povc_ok(&url, &[&alice[..], &batch].concat());
 	for (i, n) in sweep.iter().enumerate() {
 		let text = std::fs::read_to_string(outputs.join(format!("{:02}.out", i + 1))).unwrap();
-		assert_eq!(text, format!("primes below {n}: {}\n", primes_below(*n)));
+		assert_eq!(text, format!("primes below {n}: {}\n", povc_e2e::primes_below(*n)));
 	}
 	let summary = json(&std::fs::read(outputs.join("results.json")).unwrap());
 	assert_eq!(summary["verified"], 20);

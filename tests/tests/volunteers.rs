@@ -5,7 +5,7 @@
 //! project's budget. A price-0 job from any other account is refused by the CLI before it
 //! signs anything, and by the chain.
 
-use std::{path::PathBuf, process::Command, time::Duration};
+use std::{process::Command, time::Duration};
 
 use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClient};
 use pallet_jobs::{JobInput, JobSpec};
@@ -34,13 +34,9 @@ const PROJECT: Sr25519Keyring = BobStash;
 /// The validator the volunteers contribute to (no score before).
 const VALIDATOR: Sr25519Keyring = DaveStash;
 
-fn povc_binary() -> PathBuf {
-	povc_e2e::node::node_binary().with_file_name("povc")
-}
-
 /// `povc ARGS` against `node`: (exit code, stdout, stderr).
 fn povc(node: &str, args: &[&str]) -> (Option<i32>, String, String) {
-	let output = Command::new(povc_binary())
+	let output = Command::new(povc_e2e::cli::povc_binary())
 		.args(args)
 		.env("POVC_NODE_URL", node)
 		.output()

@@ -18,6 +18,10 @@ use povc_worker::{
 	Result,
 };
 
+/// `run`'s exit code when the chain's runtime no longer takes this worker's extrinsics
+/// (the same as `povc`'s).
+const INCOMPATIBLE: u8 = 6;
+
 #[derive(Parser)]
 #[command(
 	name = "povc-worker",
@@ -26,7 +30,8 @@ use povc_worker::{
 	         that independent workers agree on.",
 	after_help = "Logs: set RUST_LOG (e.g. RUST_LOG=povc_worker=debug). Exit codes: 0 success, \
 	              1 error, 2 bad arguments; `exec` also returns 3 when the program did not \
-	              exit with 0."
+	              exit with 0; `run` returns 6 when the chain's runtime was upgraded to one \
+	              this povc-worker cannot sign for (update it)."
 )]
 struct Cli {
 	#[command(subcommand)]
@@ -209,12 +214,15 @@ async fn run(args: RunArgs) -> Result<ExitCode> {
 	let worker = Worker::new(options, signer, store, programs, metrics);
 	let (stop, stopped) = tokio::sync::watch::channel(false);
 	let service = tokio::spawn(worker.clone().run(stopped));
-	shutdown_signal().await?;
+	let code = tokio::select! {
+		signal = shutdown_signal() => signal.map(|()| ExitCode::SUCCESS)?,
+		() = worker.incompatible() => ExitCode::from(INCOMPATIBLE),
+	};
 	tracing::info!("shutting down: finishing running jobs (their results are kept either way)");
 	let _ = stop.send(true);
 	let _ = service.await;
 	worker.drain(Duration::from_secs(10)).await;
-	Ok(ExitCode::SUCCESS)
+	Ok(code)
 }
 
 async fn register(args: RegisterArgs) -> Result<ExitCode> {

@@ -20,14 +20,14 @@ use pallet_jobs::{
 };
 use povc_client::{
 	api::povc as chain_api,
-	tx::Pending,
+	tx::{Incompatible, Pending},
 	types::{BlockNumber, Hash, Header},
 };
 use povc_primitives::{referee_commitment, result_commitment, ExecutionStatus, JobId};
 use rand::TryRng;
 use sp_core::H256;
 use subxt::utils::Static;
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, Notify, Semaphore};
 
 use crate::{
 	chain::{Chain, Job},
@@ -89,6 +89,8 @@ pub struct Worker {
 	/// Assignments this worker abstained from (not run again while the abstention is
 	/// on its way).
 	abstained: Mutex<HashSet<Key>>,
+	/// Notified when the chain's runtime no longer takes this worker's extrinsics.
+	incompatible: Notify,
 }
 
 impl Worker {
@@ -110,6 +112,7 @@ impl Worker {
 			running: Mutex::default(),
 			lost: Mutex::default(),
 			abstained: Mutex::default(),
+			incompatible: Notify::new(),
 		})
 	}
 
@@ -341,6 +344,7 @@ impl Worker {
 			Ok(included) => included,
 			Err(error) => {
 				self.abstained.lock().expect("not poisoned").remove(&key);
+				self.note_incompatible(&error);
 				return Err(format!("the node refused the abstention: {error}").into());
 			},
 		};
@@ -422,6 +426,7 @@ impl Worker {
 			Err(error) => {
 				self.clear_sent(job, role, action);
 				self.metrics.failures.with_label_values(&["submit"]).inc();
+				self.note_incompatible(&error);
 				return Err(format!("the node refused the {}: {error}", action.name()).into());
 			},
 		};
@@ -446,6 +451,22 @@ impl Worker {
 			}
 		});
 		Ok(())
+	}
+
+	/// If `error` says the chain's runtime no longer takes what this worker sends (an
+	/// incompatible upgrade), wake [`Worker::incompatible`]: the worker stops rather than
+	/// keep failing every block. Its saved results stay for the updated worker.
+	fn note_incompatible(&self, error: &crate::Error) {
+		if let Some(incompatible) = error.downcast_ref::<Incompatible>() {
+			tracing::error!(%incompatible, "stopping: update povc-worker");
+			self.incompatible.notify_one();
+		}
+	}
+
+	/// Resolves once an extrinsic was refused because the chain's runtime is incompatible
+	/// with this worker.
+	pub async fn incompatible(&self) {
+		self.incompatible.notified().await
 	}
 
 	fn clear_sent(&self, job: JobId, role: Role, action: Action) {

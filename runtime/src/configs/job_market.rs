@@ -84,7 +84,11 @@ impl pallet_jobs::Config for Runtime {
 	type Randomness = BabeRandomness;
 	type MaxProgramSize = ConstU32<{ 2 * 1024 * 1024 }>;
 	type MaxBlobSize = ConstU32<{ 1024 * 1024 }>;
+	#[cfg(not(feature = "upgrade-rehearsal"))]
 	type MaxInlineInput = ConstU32<4096>;
+	// The compatible rehearsal upgrade changes a constant that clients read.
+	#[cfg(feature = "upgrade-rehearsal")]
+	type MaxInlineInput = ConstU32<8192>;
 	type MaxOutputLen = ConstU32<{ 64 * 1024 }>;
 	type MaxReplicas = ConstU32<5>;
 	type RefereeCount = ConstU32<3>;

@@ -175,3 +175,6 @@ impl pallet_utility::Config for Runtime {
 	type PalletsOrigin = crate::OriginCaller;
 	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
 }
+
+#[cfg(feature = "upgrade-rehearsal")]
+impl crate::rehearsal::Config for Runtime {}

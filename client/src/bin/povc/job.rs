@@ -564,10 +564,9 @@ async fn submit_batch(global: &Global, args: BatchArgs) -> Outcome {
 		for (_, input) in chunk {
 			let input = job_input(global, &connection, &signer, input.clone()).await?;
 			let spec = spec(params, deadline, program, input);
-			let submit = povc::jobs::Call::submit_job { spec: Static(spec) };
-			calls.push(povc::runtime_types::povc_runtime::RuntimeCall::Jobs(submit));
+			calls.push(povc::tx().jobs().submit_job(Static(spec)));
 		}
-		let batch = povc::tx().utility().batch_all(calls);
+		let batch = connection.batch_all(&calls).await?;
 		pending.push(connection.send(&signer, &batch).await?);
 	}
 	let mut ids = Vec::new();
