@@ -18,7 +18,8 @@ pub use apis::RuntimeApi;
 pub mod configs;
 pub mod constants;
 pub mod genesis_config_presets;
-#[cfg(feature = "upgrade-rehearsal")]
+// Compiled in every runtime (the `runtime` macro names it even where it is configured
+// out), but part of the rehearsal runtimes only.
 pub mod rehearsal;
 #[cfg(test)]
 mod tests;

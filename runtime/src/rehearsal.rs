@@ -1,5 +1,5 @@
-//! What the upgrade-rehearsal runtimes add; compiled only with their features, never into
-//! a chain's genesis.
+//! What the upgrade-rehearsal runtimes add; part of a runtime only with their features,
+//! never of a chain's genesis.
 //!
 //! `build.rs` builds them beside the real runtime, and the e2e test `runtime_upgrade`
 //! installs them with `sudo(system.set_code)` under running clients:

@@ -55,4 +55,3 @@ pub fn json(bytes: &[u8]) -> Value {
 	serde_json::from_slice(bytes)
 		.unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(bytes)))
 }
-

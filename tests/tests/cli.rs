@@ -7,7 +7,7 @@ use std::process::Command;
 use jsonrpsee::ws_client::WsClient;
 use povc_e2e::{
 	chain,
-	cli::{json, povc, povc_binary, povc_fails, povc_ok},
+	cli::{json, povc_binary, povc_fails, povc_ok},
 	money,
 	node::start_dev,
 	worker::WorkerProcess,

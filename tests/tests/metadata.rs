@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use codec::{Decode, Encode};
 use povc_client::{api::povc, connection::Connection, keys::Signer};
+use povc_e2e::tx::{self, ChainContext};
 use povc_e2e::{
 	chain::{self, wait_for_best},
 	node::{Node, NodeConfig},
 };
-use povc_e2e::tx::{self, ChainContext};
 use povc_runtime::{UncheckedExtrinsic, UNIT};
 use sp_keyring::Sr25519Keyring::{Alice, Bob};
 use sp_runtime::generic::Preamble;
@@ -95,9 +95,7 @@ async fn metadata_hash(client: &jsonrpsee::ws_client::WsClient) -> [u8; 32] {
 	let bytes = Option::<Vec<u8>>::decode(&mut &answer[..]).unwrap().expect("V15 metadata");
 	let metadata = RuntimeMetadataPrefixed::decode(&mut &bytes[..]).unwrap().1;
 	let version: serde_json::Value =
-		chain::request(client, "state_getRuntimeVersion", jsonrpsee::rpc_params![])
-			.await
-			.unwrap();
+		chain::request(client, "state_getRuntimeVersion", jsonrpsee::rpc_params![]).await.unwrap();
 	let properties: serde_json::Value =
 		chain::request(client, "system_properties", jsonrpsee::rpc_params![]).await.unwrap();
 	let extra = merkleized_metadata::ExtraInfo {

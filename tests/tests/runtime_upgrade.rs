@@ -31,10 +31,8 @@ const INPUT_LEN: usize = 6000;
 /// The rehearsal runtime built with `feature`.
 fn rehearsal_runtime(feature: &str) -> Vec<u8> {
 	let name = format!("povc_runtime_{}.compact.compressed.wasm", feature.replace('-', "_"));
-	let path = povc_e2e::node::node_binary()
-		.with_file_name("wbuild")
-		.join("povc-runtime")
-		.join(name);
+	let path =
+		povc_e2e::node::node_binary().with_file_name("wbuild").join("povc-runtime").join(name);
 	std::fs::read(&path).unwrap_or_else(|e| {
 		panic!(
 			"{}: {e}; build with POVC_REHEARSAL_RUNTIMES=1 (scripts/env.sh sets it)",
@@ -102,7 +100,8 @@ fn run_job_through_the_cli(url: &str, dir: &std::path::Path, n: u32) -> Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn clients_keep_working_through_a_runtime_upgrade_and_stop_at_an_incompatible_one() {
-	let upgrades = (rehearsal_runtime("upgrade-rehearsal"), rehearsal_runtime("upgrade-incompatible"));
+	let upgrades =
+		(rehearsal_runtime("upgrade-rehearsal"), rehearsal_runtime("upgrade-incompatible"));
 	let dir = tempfile::tempdir().unwrap();
 	let (node, client) = start_dev(dir.path()).await.expect("dev node");
 	let url = node.ws_url();
@@ -134,9 +133,11 @@ async fn clients_keep_working_through_a_runtime_upgrade_and_stop_at_an_incompati
 	let alice = Signer::from_suri("//Alice").unwrap();
 	let note = subxt::tx::dynamic("Rehearsal", "note", vec![Dynamic::u128(7)]);
 	let inclusion = connection.execute(&alice, &note).await.unwrap();
-	let noted = inclusion.events.iter().filter_map(Result::ok).find(|event| {
-		event.pallet_name() == "Rehearsal" && event.event_name() == "Noted"
-	});
+	let noted = inclusion
+		.events
+		.iter()
+		.filter_map(Result::ok)
+		.find(|event| event.pallet_name() == "Rehearsal" && event.event_name() == "Noted");
 	assert!(noted.is_some(), "no Rehearsal::Noted event");
 
 	// The same workers verify a new job, which the same CLI submits (the input inline now,
