@@ -9,7 +9,7 @@ use jsonrpsee::{
 	ws_client::WsClient,
 };
 use povc_runtime::{
-	AccountId, Address, Balance, Hash, Nonce, RuntimeCall, SignedPayload, TxExtension,
+	AccountId, Address, Balance, BlockNumber, Hash, Nonce, RuntimeCall, SignedPayload, TxExtension,
 	UncheckedExtrinsic,
 };
 use sp_core::{sr25519, Pair};
@@ -108,6 +108,30 @@ pub fn signed_extrinsic_with_metadata_hash(
 		MultiSignature::Sr25519(signature),
 		extension,
 	)
+}
+
+/// A `jobs.submit_job` call of `program` with the input `input`, output up to 64 bytes,
+/// open to workers of any reputation.
+pub fn submit_job_call(
+	program: Hash,
+	deadline: BlockNumber,
+	fuel_limit: u64,
+	replicas: u8,
+	price_per_fuel: Balance,
+) -> RuntimeCall {
+	RuntimeCall::Jobs(pallet_jobs::Call::submit_job {
+		spec: pallet_jobs::JobSpec {
+			program,
+			input: pallet_jobs::JobInput::Inline(b"input".to_vec().try_into().unwrap()),
+			fuel_limit,
+			replicas,
+			price_per_fuel,
+			deadline,
+			min_reputation: sp_runtime::Permill::zero(),
+			max_output_len: 64,
+			cross_class: false,
+		},
+	})
 }
 
 /// A `balances.transfer_keep_alive` call.

@@ -10,7 +10,7 @@
 
 use codec::Encode;
 use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClient};
-use pallet_jobs::{ExecutionResult, JobInput, JobSpec};
+use pallet_jobs::ExecutionResult;
 use povc_e2e::{
 	chain, money,
 	node::start_dev,
@@ -170,22 +170,6 @@ async fn job_view(client: &WsClient, job: u64) -> Value {
 	rpc(client, "povc_job", rpc_params![job]).await
 }
 
-fn spec(program: H256, deadline: u32) -> RuntimeCall {
-	RuntimeCall::Jobs(pallet_jobs::Call::submit_job {
-		spec: JobSpec {
-			program,
-			input: JobInput::Inline(b"input".to_vec().try_into().unwrap()),
-			fuel_limit: FUEL_LIMIT,
-			replicas: 3,
-			price_per_fuel: PRICE,
-			deadline,
-			min_reputation: Permill::zero(),
-			max_output_len: 64,
-			cross_class: false,
-		},
-	})
-}
-
 fn accounts(keys: &[Sr25519Keyring]) -> Vec<String> {
 	accounts_of(keys.iter().map(|k| k.to_account_id()).collect())
 }
@@ -288,7 +272,9 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	let issuance_before = money::total_issuance(&client, at_start).await.unwrap();
 	let rewards_before = money::total_rewards(&client, at_start).await.unwrap();
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
-	let events = send(&client, &ctx, Alice, spec(program, deadline)).await;
+	let events =
+		send(&client, &ctx, Alice, tx::submit_job_call(program, deadline, FUEL_LIMIT, 3, PRICE))
+			.await;
 	assert!(job_events(&events).contains(&pallet_jobs::Event::JobSubmitted {
 		job: 0,
 		requester: Alice.to_account_id(),
@@ -348,7 +334,7 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	// ---- Job 1: Dave is wrong; the referees find him out, paid from the dispute fee, but
 	// a job whose replicas disagree is never verified. ----
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
-	send(&client, &ctx, Alice, spec(program, deadline)).await;
+	send(&client, &ctx, Alice, tx::submit_job_call(program, deadline, FUEL_LIMIT, 3, PRICE)).await;
 	assert_eq!(assigned(&drawn(&client, 1).await, "Replica"), accounts(&replicas));
 
 	send_all(
@@ -421,7 +407,7 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	// ---- Job 2: cancelled before its draw, fully refunded. No worker has the 90 %
 	// reputation it asks for, so it waits in the queue. ----
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
-	let mut picky = spec(program, deadline);
+	let mut picky = tx::submit_job_call(program, deadline, FUEL_LIMIT, 3, PRICE);
 	if let RuntimeCall::Jobs(pallet_jobs::Call::submit_job { spec }) = &mut picky {
 		spec.min_reputation = Permill::from_percent(90);
 	}

@@ -26,15 +26,7 @@ async fn committed_metadata_is_the_node_s_and_the_client_signs_like_a_wallet() {
 	wait_for_best(&client, 1, 2 * MINUTE).await.unwrap();
 
 	// The metadata `povc-client`'s types were generated from is the running runtime's.
-	let answer: String = chain::request(
-		&client,
-		"state_call",
-		jsonrpsee::rpc_params!["Metadata_metadata_at_version", "0x10000000"],
-	)
-	.await
-	.unwrap();
-	let answer = chain::from_hex(&answer).unwrap();
-	let live = Option::<Vec<u8>>::decode(&mut &answer[..]).unwrap().expect("V16 metadata");
+	let live = metadata_at_version(&client, 16).await;
 	assert!(
 		live == povc_client::api::METADATA,
 		"client/metadata/povc.scale is not the runtime's metadata: run scripts/update-metadata.sh"
@@ -80,19 +72,21 @@ async fn committed_metadata_is_the_node_s_and_the_client_signs_like_a_wallet() {
 	assert_ne!(extension.4.encode(), vec![0], "the transaction is mortal");
 }
 
+/// The runtime's metadata in format `version` (`Metadata_metadata_at_version`).
+async fn metadata_at_version(client: &jsonrpsee::ws_client::WsClient, version: u32) -> Vec<u8> {
+	let argument = chain::to_hex(&version.encode());
+	let params = jsonrpsee::rpc_params!["Metadata_metadata_at_version", argument];
+	let answer: String = chain::request(client, "state_call", params).await.unwrap();
+	let answer = chain::from_hex(&answer).unwrap();
+	let metadata = Option::<Vec<u8>>::decode(&mut &answer[..]).unwrap();
+	metadata.unwrap_or_else(|| panic!("no V{version} metadata"))
+}
+
 /// The metadata hash (RFC 78) of the node's runtime, computed as an offline signer does:
 /// from its V15 metadata, version, SS58 prefix and token.
 async fn metadata_hash(client: &jsonrpsee::ws_client::WsClient) -> [u8; 32] {
 	use frame_metadata::RuntimeMetadataPrefixed;
-	let answer: String = chain::request(
-		client,
-		"state_call",
-		jsonrpsee::rpc_params!["Metadata_metadata_at_version", "0x0f000000"],
-	)
-	.await
-	.unwrap();
-	let answer = chain::from_hex(&answer).unwrap();
-	let bytes = Option::<Vec<u8>>::decode(&mut &answer[..]).unwrap().expect("V15 metadata");
+	let bytes = metadata_at_version(client, 15).await;
 	let metadata = RuntimeMetadataPrefixed::decode(&mut &bytes[..]).unwrap().1;
 	let version: serde_json::Value =
 		chain::request(client, "state_getRuntimeVersion", jsonrpsee::rpc_params![]).await.unwrap();

@@ -12,13 +12,16 @@ use std::{
 	time::Duration,
 };
 
-use pallet_jobs::{JobInput, JobSpec};
-use povc_e2e::{chain, node::start_dev, sign::send, tx::ChainContext};
+use povc_e2e::{
+	chain,
+	node::start_dev,
+	sign::send,
+	tx::{submit_job_call, ChainContext},
+};
 use povc_runtime::{Balance, RuntimeCall};
 use serde_json::Value;
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring::Alice;
-use sp_runtime::Permill;
 
 /// Above 2^53: as a JSON number, JavaScript would read it rounded (to 2^53).
 const PRICE: Balance = (1 << 53) + 1;
@@ -79,22 +82,6 @@ async fn prepare_js() {
 	}
 }
 
-fn submit_job(program: H256, deadline: u32) -> RuntimeCall {
-	RuntimeCall::Jobs(pallet_jobs::Call::submit_job {
-		spec: JobSpec {
-			program,
-			input: JobInput::Inline(b"input".to_vec().try_into().unwrap()),
-			fuel_limit: FUEL_LIMIT,
-			replicas: 1,
-			price_per_fuel: PRICE,
-			deadline,
-			min_reputation: Permill::zero(),
-			max_output_len: 64,
-			cross_class: false,
-		},
-	})
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn polkadot_js_reads_a_job_with_exact_amounts() {
 	// Before the chain: a machine without Node.js fails here, at once and clearly.
@@ -108,7 +95,7 @@ async fn polkadot_js_reads_a_job_with_exact_amounts() {
 	let program = H256(sp_crypto_hashing::blake2_256(&code));
 	send(&client, &ctx, Alice, RuntimeCall::Jobs(pallet_jobs::Call::upload_program { code })).await;
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
-	send(&client, &ctx, Alice, submit_job(program, deadline)).await;
+	send(&client, &ctx, Alice, submit_job_call(program, deadline, FUEL_LIMIT, 1, PRICE)).await;
 
 	let script = js_dir().join("read-job.mjs");
 	let script = script.to_str().expect("a UTF-8 path");
