@@ -161,14 +161,14 @@ impl Connection {
 		}
 	}
 
-	/// `call` signed by `signer` for the runtime at `at`, with `signer`'s next nonce.
+	/// `call` signed by `signer` for the runtime at `at`, with `signer`'s next nonce
+	/// (`create_signed` checks the call's shape hash against that runtime first).
 	async fn sign<P: Payload>(
 		&self,
 		at: &AtBlock,
 		signer: &Signer,
 		call: &P,
 	) -> Result<SubmittableTransaction<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>> {
-		at.tx().validate(call).map_err(|e| incompatible(at, call, e))?;
 		let nonce = self.next_nonce(signer.account()).await?;
 		let signed = at.tx().create_signed(call, signer, tx::params(nonce)).await;
 		signed.map_err(|e| incompatible(at, call, e))
@@ -350,8 +350,10 @@ impl Connection {
 	}
 }
 
-/// `call`'s pallet and call index and arguments, checked against the runtime at `at`.
+/// `call`'s pallet and call index and arguments, checked against the runtime at `at`
+/// (`call_data` alone encodes by the live metadata without comparing shape hashes).
 fn encode_call<P: Payload>(at: &AtBlock, call: &P) -> Result<Encoded> {
+	at.tx().validate(call).map_err(|e| incompatible(at, call, e))?;
 	Ok(Encoded(at.tx().call_data(call).map_err(|e| incompatible(at, call, e))?))
 }
 

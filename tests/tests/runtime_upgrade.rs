@@ -147,6 +147,21 @@ async fn clients_keep_working_through_a_runtime_upgrade_and_stop_at_an_incompati
 	let id = job["id"].to_string();
 	let verified: pallet_jobs::JobState = serde_json::from_value(job["state"].clone()).unwrap();
 	assert!(verified.is_verified(), "job {id}: {job}");
+	// A batch: `utility.batch_all` takes `RuntimeCall`, the type the new pallet changed.
+	let manifest = dir.path().join("batch.txt");
+	std::fs::write(&manifest, "1000\n2000\n").unwrap();
+	let outputs = dir.path().join("batch");
+	let (manifest, outputs_arg) = (manifest.to_str().unwrap(), outputs.to_str().unwrap());
+	let batch = ["--key", "//Alice", "job", "submit-batch", "--program", PRIMES];
+	let batch = [&batch[..], &["--fuel", "100000000", "--price", "1000", "--chunk", "2"]];
+	povc_ok(
+		&url,
+		&[&batch.concat()[..], &["--manifest", manifest, "--out-dir", outputs_arg]].concat(),
+	);
+	for (i, n) in [1000, 2000].into_iter().enumerate() {
+		let output = std::fs::read_to_string(outputs.join(format!("{}.out", i + 1))).unwrap();
+		assert_eq!(output, format!("primes below {n}: {}\n", povc_e2e::primes_below(n)));
+	}
 	for worker in &mut workers {
 		assert!(worker.is_running(), "a worker stopped: {}", worker.log_tail());
 	}
