@@ -2,7 +2,8 @@
 # Install what building povc needs and the machine lacks; does nothing when all is there.
 #   Debian packages: clang, libclang-dev, protobuf-compiler, make, pkg-config, libssl-dev, curl
 #   Rust: targets wasm32v1-none (preferred by substrate-wasm-builder on Rust >= 1.84) and
-#         wasm32-unknown-unknown, components rust-src and rustfmt.
+#         wasm32-unknown-unknown, components rust-src and rustfmt; cargo-nextest (the
+#         test runner of scripts/test.sh), from crates.io if missing or older than 0.9.91.
 set -euo pipefail
 
 packages=(clang libclang-dev protobuf-compiler make pkg-config libssl-dev curl)
@@ -28,6 +29,12 @@ for target in wasm32v1-none wasm32-unknown-unknown; do
 done
 rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
 rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+# cargo-nextest runs the tests in parallel; .config/nextest.toml needs 0.9.91 or later.
+nextest_version="$(cargo nextest --version 2>/dev/null | sed -nE 's/^cargo-nextest ([0-9.]+).*/\1/p')"
+if [[ -z $nextest_version || "$(printf '0.9.91\n%s\n' "$nextest_version" | sort -V | head -n 1)" != 0.9.91 ]]; then
+	echo "install-prerequisites: installing cargo-nextest"
+	cargo install --locked cargo-nextest --version '0.9.143'
+fi
 # Node.js ≥ 18 runs the @polkadot/api test (tests/js) against the shipped RPC definitions.
 node_major="$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/')"
 if [[ -z $node_major || $node_major -lt 18 ]] || ! command -v npm >/dev/null; then

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Run every test of povc: runtime unit tests, chain-spec checks and the end-to-end tests
-# that start real nodes. Installs prerequisites and builds what it needs.
-#   scripts/test.sh [extra cargo test args, e.g. `--test dev_chain` or a name filter]
+# Run every test of povc: unit tests, chain-spec checks and the end-to-end tests that
+# start real nodes and workers, several at once with cargo-nextest (.config/nextest.toml).
+# Installs prerequisites and builds what it needs.
+#   scripts/test.sh [extra cargo-nextest args, e.g. `--test dev_chain`, a name filter, or
+#                    `-E 'test(=name)'`]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$POVC_ROOT"
@@ -18,8 +20,12 @@ targets=(--lib --bins --tests)
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
-POVC_NODE_BIN="$POVC_NODE" povc_cargo test --locked --release --workspace --no-fail-fast "${targets[@]}" "$@" 2>&1 | tee "$log"
+POVC_NODE_BIN="$POVC_NODE" povc_cargo nextest run --locked --release --workspace --no-fail-fast \
+	"${targets[@]}" "$@" 2>&1 | tee "$log"
 status="${PIPESTATUS[0]}"
 set -e
-awk '/^test result:/ { passed += $4; failed += $6 } END { printf "povc: %d passed, %d failed\n", passed, failed }' "$log"
+# nextest's summary: "N tests run: P passed (S slow), F failed, T timed out, K skipped".
+summary="$(grep -E '^ *Summary \[' "$log" | tail -n 1)"
+count() { grep -oE "[0-9]+ $1" <<<"$summary" | grep -oE '^[0-9]+' || echo 0; }
+echo "povc: $(count passed) passed, $(($(count failed) + $(count 'timed out'))) failed"
 exit "$status"

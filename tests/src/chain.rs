@@ -3,7 +3,7 @@
 
 use codec::Decode;
 use jsonrpsee::ws_client::WsClient;
-use povc_runtime::{AccountId, Balance, Hash, Header, Nonce, Runtime, RuntimeEvent};
+use povc_runtime::{AccountId, Balance, BlockNumber, Hash, Header, Nonce, Runtime, RuntimeEvent};
 
 use crate::Result;
 
@@ -49,4 +49,44 @@ pub fn babe_author(header: &Header) -> Option<(u32, bool)> {
 		let primary = matches!(pre_digest, PreDigest::Primary(_));
 		Some((pre_digest.authority_index(), primary))
 	})
+}
+
+/// The `povc_job` view of job `id`.
+pub async fn job(client: &WsClient, id: u64) -> Result<serde_json::Value> {
+	request(client, "povc_job", jsonrpsee::rpc_params![id]).await
+}
+
+/// The `povc_worker` view of `who`, if it is a registered worker.
+pub async fn worker(client: &WsClient, who: &AccountId) -> Result<Option<serde_json::Value>> {
+	request(client, "povc_worker", jsonrpsee::rpc_params![who.to_string()]).await
+}
+
+/// `who`'s compute score at block `at` (0 if it has none), from `povc_scores`.
+pub async fn score_at(client: &WsClient, who: &AccountId, at: Hash) -> Result<u128> {
+	use sp_core::crypto::Ss58Codec;
+	let scores: Vec<serde_json::Value> =
+		request(client, "povc_scores", jsonrpsee::rpc_params![at]).await?;
+	let address = who.to_ss58check();
+	match scores.iter().find(|s| s["account"] == address) {
+		Some(entry) => crate::amount(&entry["score"]).ok_or_else(|| format!("{entry}").into()),
+		None => Ok(0),
+	}
+}
+
+/// Every `pallet_jobs` event of blocks `from..=to` of the best chain, in order.
+pub async fn job_events(
+	client: &WsClient,
+	from: BlockNumber,
+	to: BlockNumber,
+) -> Result<Vec<pallet_jobs::Event<Runtime>>> {
+	let mut found = Vec::new();
+	for number in from..=to {
+		let hash = block_hash(client, number).await?.ok_or("a block of the range is missing")?;
+		for record in events(client, hash).await? {
+			if let RuntimeEvent::Jobs(event) = record.event {
+				found.push(event);
+			}
+		}
+	}
+	Ok(found)
 }

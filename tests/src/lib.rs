@@ -1,13 +1,17 @@
 //! Helpers for povc's end-to-end tests: start real `povc-node` and `povc-worker`
-//! processes on free ports and temporary directories, talk to them over JSON-RPC, and
-//! sign real extrinsics.
+//! processes on reserved ports and temporary directories, talk to them over JSON-RPC, and
+//! sign real extrinsics. [`market::DevMarket`] is the fixture of the tests that run jobs
+//! through real workers.
 //!
-//! Every process a test starts is stopped by its own PID when the test ends, pass or fail.
+//! Every process a test starts is stopped by its own PID when the test ends, pass or fail,
+//! and when the test runner terminates a hung test (its logs are printed then).
 
 pub mod chain;
 pub mod cli;
+pub mod market;
 pub mod money;
 pub mod node;
+pub mod ports;
 pub mod process;
 pub mod sign;
 pub mod testnet;

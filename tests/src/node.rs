@@ -2,7 +2,6 @@
 
 use std::{
 	fs::File,
-	net::TcpListener,
 	path::{Path, PathBuf},
 	process::{Child, Command, Stdio},
 	time::{Duration, Instant},
@@ -10,7 +9,7 @@ use std::{
 
 use jsonrpsee::ws_client::{WsClient, WsClientBuilder};
 
-use crate::Result;
+use crate::{ports::reserve_port, Result};
 
 /// Path of the `povc-node` binary under test.
 ///
@@ -31,21 +30,18 @@ pub fn node_binary() -> PathBuf {
 	binary
 }
 
-/// A TCP port on 127.0.0.1 that nothing listens on right now.
-pub fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0")
-		.and_then(|listener| listener.local_addr())
-		.map(|addr| addr.port())
-		.expect("a free port on 127.0.0.1")
-}
+/// Slot duration of the fast dev chain ([`NodeConfig::fast_dev`]), in milliseconds.
+pub const FAST_DEV_SLOT_MS: u64 = 2_000;
 
 /// How to start one node.
 #[derive(Clone, Debug)]
 pub struct NodeConfig {
-	/// `dev` (runs `--dev`), `local` or a chain spec file.
+	/// `dev`, `local` or a chain spec file.
 	pub chain: String,
+	/// Run with `--dev` (Alice authors alone, forced) on `chain`.
+	pub dev: bool,
 	/// A dev identity whose keys the node uses to author (`alice`, `bob`, ...), if any.
-	/// Ignored for `dev`, where Alice always authors.
+	/// Ignored with `dev`, where Alice always authors.
 	pub validator: Option<String>,
 	/// Where the node keeps its database and keystore; reused across restarts.
 	pub base_path: PathBuf,
@@ -58,19 +54,57 @@ pub struct NodeConfig {
 }
 
 impl NodeConfig {
-	/// A node of `chain` with fresh ports in its own directory under `dir`.
+	/// A node of `chain` with reserved ports in its own directory under `dir`; `--dev` for
+	/// the chain `dev`.
 	pub fn new(chain: &str, validator: Option<&str>, dir: &Path) -> Self {
 		let name = validator.unwrap_or("full");
 		Self {
 			chain: chain.into(),
+			dev: chain == "dev",
 			validator: validator.map(str::to_string),
 			base_path: dir.join(name),
-			rpc_port: free_port(),
-			p2p_port: free_port(),
+			rpc_port: reserve_port(),
+			p2p_port: reserve_port(),
 			bootnodes: Vec::new(),
 			extra_args: Vec::new(),
 		}
 	}
+
+	/// A `--dev` node of the dev chain with [`FAST_DEV_SLOT_MS`] slots (its spec written
+	/// to `dir`): for tests whose subject is not block timing, three times as many blocks
+	/// a minute as the 6-second dev chain. Phases and periods count blocks, so they pass
+	/// three times as fast as well.
+	pub fn fast_dev(dir: &Path) -> Result<Self> {
+		// Ten-minute epochs, as on the default timing.
+		let epoch_slots = 10 * 60 * 1_000 / FAST_DEV_SLOT_MS;
+		let spec = spec_with_timing(dir, "dev", FAST_DEV_SLOT_MS, epoch_slots)?;
+		let mut config = Self::new(spec.to_str().ok_or("spec path is not UTF-8")?, None, dir);
+		config.dev = true;
+		config.base_path = dir.join("alice");
+		Ok(config)
+	}
+}
+
+/// Writes the chain spec of `chain` (`dev`, `local`) with another slot and epoch length to
+/// `dir` and returns its path.
+pub fn spec_with_timing(
+	dir: &Path,
+	chain: &str,
+	slot_duration_ms: u64,
+	epoch_slots: u64,
+) -> Result<PathBuf> {
+	let spec = run_node_command(&["build-spec", "--chain", chain])?;
+	let mut spec: serde_json::Value = serde_json::from_slice(&spec)?;
+	let genesis = &mut spec["genesis"]["runtimeGenesis"];
+	let config =
+		if genesis["patch"].is_object() { &mut genesis["patch"] } else { &mut genesis["config"] };
+	config["povc"]["timing"] = serde_json::json!({
+		"slotDurationMs": slot_duration_ms,
+		"epochDurationSlots": epoch_slots,
+	});
+	let path = dir.join(format!("{chain}-{slot_duration_ms}ms-{epoch_slots}slots.json"));
+	std::fs::write(&path, serde_json::to_vec_pretty(&spec)?)?;
+	Ok(path)
 }
 
 /// A running `povc-node`. Dropping it stops exactly this process (by PID).
@@ -88,9 +122,12 @@ impl Node {
 		let log = File::create(&log_path)?;
 
 		let mut cmd = Command::new(node_binary());
-		if config.chain == "dev" {
-			// `--dev`: chain `dev`, Alice's keys, force authoring, a generated network key.
+		if config.dev {
+			// `--dev`: Alice's keys, force authoring, a generated network key.
 			cmd.arg("--dev");
+			if config.chain != "dev" {
+				cmd.arg("--chain").arg(&config.chain);
+			}
 		} else {
 			cmd.arg("--chain").arg(&config.chain);
 			if let Some(who) = &config.validator {
@@ -123,6 +160,7 @@ impl Node {
 		}
 		cmd.args(&config.extra_args);
 		let child = cmd.stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log).spawn()?;
+		crate::process::register(child.id(), "povc-node", &log_path);
 
 		let mut node = Self { config, child: Some(child), log_path };
 		node.wait_for_rpc(Duration::from_secs(60)).await?;
@@ -171,10 +209,25 @@ impl Node {
 				.into());
 			}
 			if let Ok(client) = self.client().await {
-				let health: Result<serde_json::Value> =
-					crate::chain::request(&client, "system_health", jsonrpsee::rpc_params![]).await;
-				if health.is_ok() {
-					return Ok(());
+				// Our own node listens on our p2p port: a node of another test answering on
+				// this RPC port (it should not: ports are reserved) would not.
+				let listening: Result<Vec<String>> = crate::chain::request(
+					&client,
+					"system_localListenAddresses",
+					jsonrpsee::rpc_params![],
+				)
+				.await;
+				if let Ok(addresses) = listening {
+					let own = format!("/tcp/{}/", self.config.p2p_port);
+					if addresses.iter().any(|address| address.contains(&own)) {
+						return Ok(());
+					}
+					return Err(format!(
+						"the node on RPC port {} listens on {addresses:?}, not on p2p port {}: \
+						 another node took the port",
+						self.config.rpc_port, self.config.p2p_port
+					)
+					.into());
 				}
 			}
 			if Instant::now() > deadline {
@@ -197,16 +250,16 @@ impl Node {
 
 	/// Crash: SIGKILL to this PID, no chance to flush anything.
 	pub fn kill(&mut self) {
-		if let Some(mut child) = self.child.take() {
-			let _ = child.kill();
-			let _ = child.wait();
+		if let Some(child) = self.child.take() {
+			crate::process::kill(child);
 		}
 	}
 
-	/// Start this node again with the same configuration and base path.
-	pub async fn restart(mut self) -> Result<Self> {
+	/// Stop this node and start it again with the same configuration and base path.
+	pub async fn restart(&mut self) -> Result<()> {
 		self.stop();
-		Node::start(self.config.clone()).await
+		*self = Node::start(self.config.clone()).await?;
+		Ok(())
 	}
 
 	/// The last lines of this node's log, for failure messages.
@@ -257,10 +310,19 @@ pub fn best_block_on_disk(chain: &str, base_path: &Path) -> Result<u32> {
 	Ok(u32::try_from(best)?)
 }
 
-/// A `povc-node --dev` (Alice authors) under `dir` that has authored its first block,
-/// and a client of it.
+/// A `povc-node --dev` (Alice authors, 6-second slots) under `dir` that has authored its
+/// first block, and a client of it.
 pub async fn start_dev(dir: &Path) -> Result<(Node, WsClient)> {
-	let node = Node::start(NodeConfig::new("dev", Some("alice"), dir)).await?;
+	start_authoring(NodeConfig::new("dev", Some("alice"), dir)).await
+}
+
+/// Like [`start_dev`], with 2-second slots ([`NodeConfig::fast_dev`]).
+pub async fn start_fast_dev(dir: &Path) -> Result<(Node, WsClient)> {
+	start_authoring(NodeConfig::fast_dev(dir)?).await
+}
+
+async fn start_authoring(config: NodeConfig) -> Result<(Node, WsClient)> {
+	let node = Node::start(config).await?;
 	let client = node.client().await?;
 	crate::chain::wait_for_best(&client, 1, Duration::from_secs(120)).await?;
 	Ok((node, client))

@@ -16,7 +16,7 @@ use sp_keyring::Sr25519Keyring;
 
 use crate::{
 	chain,
-	node::{run_node_command, Node, NodeConfig},
+	node::{Node, NodeConfig},
 	Result,
 };
 
@@ -31,18 +31,7 @@ pub fn local_spec_with_timing(
 	slot_duration_ms: u64,
 	epoch_slots: u64,
 ) -> Result<PathBuf> {
-	let spec = run_node_command(&["build-spec", "--chain", "local"])?;
-	let mut spec: Value = serde_json::from_slice(&spec)?;
-	let genesis = &mut spec["genesis"]["runtimeGenesis"];
-	let config =
-		if genesis["patch"].is_object() { &mut genesis["patch"] } else { &mut genesis["config"] };
-	config["povc"]["timing"] = serde_json::json!({
-		"slotDurationMs": slot_duration_ms,
-		"epochDurationSlots": epoch_slots,
-	});
-	let path = dir.join(format!("local-{slot_duration_ms}ms-{epoch_slots}slots.json"));
-	std::fs::write(&path, serde_json::to_vec_pretty(&spec)?)?;
-	Ok(path)
+	crate::node::spec_with_timing(dir, "local", slot_duration_ms, epoch_slots)
 }
 
 /// Starts the four validators of `chain` (a spec file or `local`), Alice first as the

@@ -9,8 +9,8 @@ use jsonrpsee::{
 	ws_client::WsClient,
 };
 use povc_runtime::{
-	AccountId, Address, Balance, BlockNumber, Hash, Nonce, RuntimeCall, SignedPayload, TxExtension,
-	UncheckedExtrinsic,
+	AccountId, Address, Balance, BlockNumber, Hash, Nonce, Runtime, RuntimeCall, SignedPayload,
+	TxExtension, UncheckedExtrinsic,
 };
 use sp_core::{sr25519, Pair};
 use sp_runtime::{generic::Era, MultiSignature};
@@ -110,28 +110,32 @@ pub fn signed_extrinsic_with_metadata_hash(
 	)
 }
 
-/// A `jobs.submit_job` call of `program` with the input `input`, output up to 64 bytes,
-/// open to workers of any reputation.
-pub fn submit_job_call(
-	program: Hash,
-	deadline: BlockNumber,
+/// The spec of a job most tests submit: `program` (its code) on `input`, three replicas
+/// at `price_per_fuel` up to `fuel_limit`, output up to 64 bytes, open to workers of any
+/// reputation, of one class. Tests change the fields they are about.
+pub fn job_spec(
+	program: &[u8],
+	input: &[u8],
 	fuel_limit: u64,
-	replicas: u8,
 	price_per_fuel: Balance,
-) -> RuntimeCall {
-	RuntimeCall::Jobs(pallet_jobs::Call::submit_job {
-		spec: pallet_jobs::JobSpec {
-			program,
-			input: pallet_jobs::JobInput::Inline(b"input".to_vec().try_into().unwrap()),
-			fuel_limit,
-			replicas,
-			price_per_fuel,
-			deadline,
-			min_reputation: sp_runtime::Permill::zero(),
-			max_output_len: 64,
-			cross_class: false,
-		},
-	})
+	deadline: BlockNumber,
+) -> pallet_jobs::JobSpecOf<Runtime> {
+	pallet_jobs::JobSpec {
+		program: Hash::from(sp_crypto_hashing::blake2_256(program)),
+		input: pallet_jobs::JobInput::Inline(input.to_vec().try_into().expect("a short input")),
+		fuel_limit,
+		replicas: 3,
+		price_per_fuel,
+		deadline,
+		min_reputation: sp_runtime::Permill::zero(),
+		max_output_len: 64,
+		cross_class: false,
+	}
+}
+
+/// A `jobs.submit_job` call of `spec` (see [`job_spec`]).
+pub fn submit_job_call(spec: pallet_jobs::JobSpecOf<Runtime>) -> RuntimeCall {
+	RuntimeCall::Jobs(pallet_jobs::Call::submit_job { spec })
 }
 
 /// A `balances.transfer_keep_alive` call.

@@ -6,7 +6,7 @@ use std::{
 	process::{Child, Command, Stdio},
 };
 
-use crate::{node::free_port, Result};
+use crate::{ports::reserve_port, Result};
 
 /// Path of the `povc-worker` binary under test: `POVC_WORKER_BIN`, else the one beside
 /// the `povc-node` under test.
@@ -48,7 +48,7 @@ impl WorkerProcess {
 			key: key.into(),
 			data_dir,
 			node: node.into(),
-			metrics_port: free_port(),
+			metrics_port: reserve_port(),
 			extra_args: extra_args.iter().map(|a| a.to_string()).collect(),
 			child: None,
 			log_path: PathBuf::new(),
@@ -76,6 +76,7 @@ impl WorkerProcess {
 			.stdout(log.try_clone()?)
 			.stderr(log)
 			.spawn()?;
+		crate::process::register(child.id(), &format!("povc-worker {}", self.key), &self.log_path);
 		self.child = Some(child);
 		Ok(())
 	}
@@ -87,9 +88,8 @@ impl WorkerProcess {
 
 	/// Crash it: SIGKILL to its PID.
 	pub fn kill(&mut self) {
-		if let Some(mut child) = self.child.take() {
-			let _ = child.kill();
-			let _ = child.wait();
+		if let Some(child) = self.child.take() {
+			crate::process::kill(child);
 		}
 	}
 

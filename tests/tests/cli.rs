@@ -1,6 +1,7 @@
-//! End to end: the `povc` CLI against a real dev node with real workers — the README's
-//! quick start as written, upload, submit --wait, result, a batch of 20 jobs, cancel,
-//! and bad inputs (clear error, non-zero exit, no funds lost).
+//! End to end: the `povc` CLI against a dev market with real workers, each test on its
+//! own chain — the README's quick start as written, upload, submit --wait, result and
+//! scores; a batch of 20 jobs; cancel, accounts, and bad inputs (clear error, non-zero
+//! exit, no funds lost).
 
 use std::process::Command;
 
@@ -8,9 +9,8 @@ use jsonrpsee::ws_client::WsClient;
 use povc_e2e::{
 	chain,
 	cli::{json, povc_binary, povc_fails, povc_ok},
+	market::{DevMarket, MarketConfig},
 	money,
-	node::start_dev,
-	worker::WorkerProcess,
 };
 use povc_runtime::Balance;
 use sp_keyring::Sr25519Keyring;
@@ -65,55 +65,76 @@ fn run_quick_start(node: &str) -> String {
 	last
 }
 
+/// A dev market whose workers Bob, Charlie and Dave run up to 8 jobs each at once.
+async fn market() -> DevMarket {
+	let mut market = DevMarket::start(MarketConfig::default()).await;
+	market.start_workers(&["//Bob", "//Charlie", "//Dave"], &["--parallel", "8"]).await;
+	market
+}
+
+const ALICE: [&str; 2] = ["--key", "//Alice"];
+const SUBMIT: [&str; 8] =
+	["job", "submit", "--program", PRIMES, "--fuel", "1000000000", "--price", "1000"];
+
 #[tokio::test(flavor = "multi_thread")]
-async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds() {
-	let dir = tempfile::tempdir().unwrap();
-	let (node, client) = start_dev(dir.path()).await.expect("dev node");
-	let url = node.ws_url();
-	// Jobs are only drawn from a class with room for a referee committee besides the
-	// replicas: three paused workers make six.
-	let ctx = povc_e2e::tx::ChainContext::fetch(&client).await.unwrap();
-	let class = povc_primitives::RELEASE_CLASSES[0];
-	let standby = [Sr25519Keyring::Eve, Sr25519Keyring::Ferdie, Sr25519Keyring::AliceStash];
-	povc_e2e::sign::register_standby_workers(&client, &ctx, &standby, class).await;
-	let _workers: Vec<_> = ["//Bob", "//Charlie", "//Dave"]
-		.iter()
-		.map(|key| WorkerProcess::start(&url, key, dir.path(), &["--parallel", "8"]).unwrap())
-		.collect();
-	let alice = ["--key", "//Alice"];
+async fn the_readme_quick_start_runs_as_written_and_submit_wait_result_agree() {
+	let market = market().await;
+	let url = market.url();
 
 	// The README quick start, as written, ends with a verified result.
 	let printed = run_quick_start(&url);
 	assert_eq!(printed, format!("primes below 1000000: {}\n", povc_e2e::primes_below(1_000_000)));
 
 	// Upload is idempotent.
-	let first = json(&povc_ok(&url, &with_alice(&["--json", "program", "upload", PRIMES])));
+	let first = json(&market.povc_ok(&with_alice(&["--json", "program", "upload", PRIMES])));
 	assert_eq!(first["uploaded"], false, "the quick start uploaded it already");
-	let program = first["program"].as_str().unwrap().to_string();
 
 	// Submit and wait, output to a file; the same output through `job result`.
-	let input = dir.path().join("input");
+	let input = market.dir.path().join("input");
 	std::fs::write(&input, "100000").unwrap();
-	let out = dir.path().join("out");
+	let out = market.dir.path().join("out");
 	let (input_arg, out_arg) = (input.to_str().unwrap(), out.to_str().unwrap());
-	let submit = ["job", "submit", "--program", PRIMES, "--fuel", "1000000000", "--price", "1000"];
 	let args =
-		[&alice[..], &submit, &["--input", input_arg, "--wait", "--output", out_arg]].concat();
-	povc_ok(&url, &args);
+		[&ALICE[..], &SUBMIT, &["--input", input_arg, "--wait", "--output", out_arg]].concat();
+	market.povc_ok(&args);
 	let expected = format!("primes below 100000: {}\n", povc_e2e::primes_below(100_000));
 	assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
-	let listed = json(&povc_ok(&url, &with_alice(&["--json", "job", "list"])));
+	let listed = json(&market.povc_ok(&with_alice(&["--json", "job", "list"])));
 	let id = listed.as_array().unwrap().last().unwrap()["id"].to_string();
-	assert_eq!(String::from_utf8(povc_ok(&url, &["job", "result", &id])).unwrap(), expected);
-	let status = json(&povc_ok(&url, &["--json", "job", "status", &id]));
+	assert_eq!(String::from_utf8(market.povc_ok(&["job", "result", &id])).unwrap(), expected);
+	let status = json(&market.povc_ok(&["--json", "job", "status", &id]));
 	let state: pallet_jobs::JobState = serde_json::from_value(status["state"].clone()).unwrap();
 	assert!(state.is_verified(), "verified, its score perhaps still awaiting its audit: {status}");
 
+	// Compute scores: the three workers' verified jobs count for themselves; Alice, the
+	// dev chain's only validator, authors with all the weight.
+	let bob = json(&market.povc_ok(&["--json", "keys", "inspect", "//Bob"]));
+	let scores = json(&market.povc_ok(&["--json", "scores"]));
+	let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+	assert_eq!(scores["authorities"]["current"][0]["account"], alice, "{scores}");
+	assert_eq!(scores["authorities"]["current"][0]["share"], 1_000_000_000, "{scores}");
+	let bob_score = scores["scores"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.find(|s| s["account"] == bob["address"])
+		.and_then(|s| povc_e2e::amount(&s["score"]));
+	assert!(bob_score.is_some_and(|score| score > 0), "Bob ran verified jobs: {scores}");
+	assert!(String::from_utf8_lossy(&market.povc_ok(&["scores"])).contains(alice));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_of_twenty_jobs_is_gathered_into_a_folder() {
+	let market = market().await;
+	let url = market.url();
+	let program = json(&market.povc_ok(&with_alice(&["--json", "program", "upload", PRIMES])));
+	let program = program["program"].as_str().unwrap().to_string();
+
 	// A batch of 20 inputs, in batched extrinsics, gathered into a folder.
-	let manifest = dir.path().join("sweep.txt");
+	let manifest = market.dir.path().join("sweep.txt");
 	let sweep: Vec<usize> = (1..=20).map(|i| i * 1_000).collect();
 	std::fs::write(&manifest, sweep.iter().map(|n| format!("{n}\n")).collect::<String>()).unwrap();
-	let outputs = dir.path().join("sweep");
+	let outputs = market.dir.path().join("sweep");
 	let batch = [
 		"job",
 		"submit-batch",
@@ -130,28 +151,46 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 		"--chunk",
 		"8",
 	];
-	povc_ok(&url, &[&alice[..], &batch].concat());
+	let out = market.povc(&[&ALICE[..], &batch].concat());
+	if !out.status.success() {
+		for w in &market.workers {
+			for l in w
+				.log()
+				.lines()
+				.filter(|l| l.contains("job=0 ") || l.contains("WARN") || l.contains("ERROR"))
+				.take(30)
+			{
+				eprintln!("{} {l}", w.key);
+			}
+		}
+		panic!("DEBUG job0 {}", market.job(0).await);
+	}
 	for (i, n) in sweep.iter().enumerate() {
 		let text = std::fs::read_to_string(outputs.join(format!("{:02}.out", i + 1))).unwrap();
 		assert_eq!(text, format!("primes below {n}: {}\n", povc_e2e::primes_below(*n)));
 	}
 	let summary = json(&std::fs::read(outputs.join("results.json")).unwrap());
 	assert_eq!(summary["verified"], 20);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancel_refunds_and_bad_input_fails_clearly_without_losing_funds() {
+	let market = market().await;
+	let (url, client) = (market.url(), &market.client);
 
 	// Cancel: five replicas cannot be drawn from three workers, so the job waits.
-	let queued = [&alice[..], &submit, &["--replicas", "5", "--json"]].concat();
-	let queued = json(&povc_ok(&url, &queued))["job"].to_string();
-	let before_cancel = free(&client).await;
-	let cancelled = json(&povc_ok(&url, &with_alice(&["--json", "job", "cancel", &queued])));
+	let queued = [&ALICE[..], &SUBMIT, &["--replicas", "5", "--json"]].concat();
+	let queued = json(&market.povc_ok(&queued))["job"].to_string();
+	let before_cancel = free(client).await;
+	let cancelled = json(&market.povc_ok(&with_alice(&["--json", "job", "cancel", &queued])));
 	assert_ne!(cancelled["refunded"], "0");
-	let status = json(&povc_ok(&url, &["--json", "job", "status", &queued]));
+	let status = json(&market.povc_ok(&["--json", "job", "status", &queued]));
 	assert_eq!(status["state"], "Cancelled");
-	assert!(free(&client).await > before_cancel, "the escrow came back");
+	assert!(free(client).await > before_cancel, "the escrow came back");
 
 	// Bad input: a clear error, a meaningful exit code, and not a planck spent.
-	let at_start = money::best_hash(&client).await.unwrap();
-	let before =
-		chain::free_balance(&client, &Alice.to_account_id(), Some(at_start)).await.unwrap();
+	let at_start = money::best_hash(client).await.unwrap();
+	let before = chain::free_balance(client, &Alice.to_account_id(), Some(at_start)).await.unwrap();
 	let missing = [
 		"--key",
 		"//Alice",
@@ -201,37 +240,22 @@ async fn the_cli_runs_jobs_end_to_end_and_refuses_bad_input_without_losing_funds
 	povc_fails("ws://127.0.0.1:1", &with_alice(&["balance"]), 4, "cannot reach a povc node");
 	povc_fails(&url, &["job", "cancel", "0"], 2, "needs a key");
 	// Alice authors the dev chain: her balance moves only by the block rewards meanwhile.
-	let at_end = money::best_hash(&client).await.unwrap();
-	let rewards = money::total_rewards(&client, at_end).await.unwrap()
-		- money::total_rewards(&client, at_start).await.unwrap();
-	let after = chain::free_balance(&client, &Alice.to_account_id(), Some(at_end)).await.unwrap();
+	let at_end = money::best_hash(client).await.unwrap();
+	let rewards = money::total_rewards(client, at_end).await.unwrap()
+		- money::total_rewards(client, at_start).await.unwrap();
+	let after = chain::free_balance(client, &Alice.to_account_id(), Some(at_end)).await.unwrap();
 	assert_eq!(after, before + rewards, "refused commands cost nothing");
 
 	// Accounts and workers.
-	let bob = json(&povc_ok(&url, &["--json", "worker", "info", "//Bob"]));
+	let bob = json(&market.povc_ok(&["--json", "worker", "info", "//Bob"]));
 	assert_eq!(povc_e2e::amount(&bob["bond"]), Some(100_000_000_000_000));
-	let key = json(&povc_ok(&url, &["--json", "keys", "inspect", "//Bob"]));
+	let key = json(&market.povc_ok(&["--json", "keys", "inspect", "//Bob"]));
 	assert_eq!(key["address"], "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty");
-	let generated = json(&povc_ok(&url, &["--json", "keys", "generate"]));
+	let generated = json(&market.povc_ok(&["--json", "keys", "generate"]));
 	assert_eq!(generated["mnemonic"].as_str().unwrap().split(' ').count(), 12);
 	// Ferdie's balance is still (Alice's grows with every block she authors).
-	let balance = json(&povc_ok(&url, &["--key", "//Ferdie", "--json", "balance"]));
+	let balance = json(&market.povc_ok(&["--key", "//Ferdie", "--json", "balance"]));
 	let ferdie = Sr25519Keyring::Ferdie.to_account_id();
-	let ferdie_free = chain::free_balance(&client, &ferdie, None).await.unwrap();
+	let ferdie_free = chain::free_balance(client, &ferdie, None).await.unwrap();
 	assert_eq!(balance["free"], ferdie_free.to_string());
-
-	// Compute scores: the three workers' verified jobs count for themselves; Alice, the
-	// dev chain's only validator, authors with all the weight.
-	let scores = json(&povc_ok(&url, &["--json", "scores"]));
-	let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
-	assert_eq!(scores["authorities"]["current"][0]["account"], alice, "{scores}");
-	assert_eq!(scores["authorities"]["current"][0]["share"], 1_000_000_000, "{scores}");
-	let bob_score = scores["scores"]
-		.as_array()
-		.unwrap()
-		.iter()
-		.find(|s| s["account"] == key["address"])
-		.and_then(|s| povc_e2e::amount(&s["score"]));
-	assert!(bob_score.is_some_and(|score| score > 0), "Bob ran verified jobs: {scores}");
-	assert!(String::from_utf8_lossy(&povc_ok(&url, &["scores"])).contains(alice));
 }

@@ -7,20 +7,18 @@
 use std::time::Duration;
 
 use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClient};
-use pallet_jobs::{JobInput, JobSpec};
 use povc_e2e::{
 	chain::{self, wait_for},
 	money,
 	sign::send,
 	testnet::{self, share_of},
 	tx::ChainContext,
-	worker::{worker_binary, WorkerProcess},
+	worker::WorkerProcess,
 };
 use povc_runtime::{AccountId, Balance, RuntimeCall};
 use serde_json::Value;
-use sp_core::{crypto::Ss58Codec, H256};
+use sp_core::H256;
 use sp_keyring::Sr25519Keyring::*;
-use sp_runtime::Permill;
 
 const MINUTE: Duration = Duration::from_secs(60);
 const UNIT: Balance = 1_000_000_000_000;
@@ -30,10 +28,7 @@ const PRICE: Balance = 1_000;
 
 /// `who`'s compute score at `at`.
 async fn score(client: &WsClient, who: &AccountId, at: H256) -> u128 {
-	let scores: Vec<Value> = client.request("povc_scores", rpc_params![at]).await.unwrap();
-	let address = who.to_ss58check();
-	let entry = scores.iter().find(|s| s["account"] == address);
-	entry.and_then(|s| povc_e2e::amount(&s["score"])).unwrap_or_default()
+	chain::score_at(client, who, at).await.unwrap()
 }
 
 /// The weights of an authority list of `povc_authorities`, in order.
@@ -61,8 +56,7 @@ async fn verified_compute_raises_a_validators_babe_weight_at_the_next_epoch() {
 	let bob = Bob.to_account_id();
 
 	// Eve and Ferdie run workers whose verified compute counts for validator Bob.
-	let class = std::process::Command::new(worker_binary()).arg("class").output().unwrap();
-	let class = String::from_utf8(class.stdout).unwrap().trim().to_string();
+	let class = povc_e2e::market::worker_class();
 	for worker in [Eve, Ferdie] {
 		let register = RuntimeCall::Workers(pallet_workers::Call::register {
 			bond: 100 * UNIT,
@@ -93,19 +87,9 @@ async fn verified_compute_raises_a_validators_babe_weight_at_the_next_epoch() {
 
 	// ---- A verified job of two replicas, both contributing to Bob.
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
-	let submit = RuntimeCall::Jobs(pallet_jobs::Call::submit_job {
-		spec: JobSpec {
-			program: H256(sp_crypto_hashing::blake2_256(PROGRAM)),
-			input: JobInput::Inline(b"100000".to_vec().try_into().unwrap()),
-			fuel_limit: 1_000_000_000,
-			replicas: 2,
-			price_per_fuel: PRICE,
-			deadline,
-			min_reputation: Permill::zero(),
-			max_output_len: 64,
-			cross_class: false,
-		},
-	});
+	let mut spec = povc_e2e::tx::job_spec(PROGRAM, b"100000", 1_000_000_000, PRICE, deadline);
+	spec.replicas = 2;
+	let submit = povc_e2e::tx::submit_job_call(spec);
 	send(&client, &ctx, Alice, submit).await;
 	let view: Value = wait_for("the job to be verified", 5 * MINUTE, || async {
 		let view: Value = client.request("povc_job", rpc_params![0u64]).await?;

@@ -243,8 +243,10 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	)
 	.await;
 	let code = wat::parse_str(PROGRAM).unwrap();
-	let program = H256(sp_crypto_hashing::blake2_256(&code));
-	send(&client, &ctx, Alice, RuntimeCall::Jobs(pallet_jobs::Call::upload_program { code })).await;
+	let upload = pallet_jobs::Call::upload_program { code: code.clone() };
+	send(&client, &ctx, Alice, RuntimeCall::Jobs(upload)).await;
+	let submit_job =
+		|deadline| tx::submit_job_call(tx::job_spec(&code, b"input", FUEL_LIMIT, PRICE, deadline));
 
 	// Garbage is refused with a precise error, costing only the fee.
 	let garbage =
@@ -272,9 +274,7 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	let issuance_before = money::total_issuance(&client, at_start).await.unwrap();
 	let rewards_before = money::total_rewards(&client, at_start).await.unwrap();
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
-	let events =
-		send(&client, &ctx, Alice, tx::submit_job_call(program, deadline, FUEL_LIMIT, 3, PRICE))
-			.await;
+	let events = send(&client, &ctx, Alice, submit_job(deadline)).await;
 	assert!(job_events(&events).contains(&pallet_jobs::Event::JobSubmitted {
 		job: 0,
 		requester: Alice.to_account_id(),
@@ -334,7 +334,7 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	// ---- Job 1: Dave is wrong; the referees find him out, paid from the dispute fee, but
 	// a job whose replicas disagree is never verified. ----
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
-	send(&client, &ctx, Alice, tx::submit_job_call(program, deadline, FUEL_LIMIT, 3, PRICE)).await;
+	send(&client, &ctx, Alice, submit_job(deadline)).await;
 	assert_eq!(assigned(&drawn(&client, 1).await, "Replica"), accounts(&replicas));
 
 	send_all(
@@ -407,11 +407,9 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	// ---- Job 2: cancelled before its draw, fully refunded. No worker has the 90 %
 	// reputation it asks for, so it waits in the queue. ----
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
-	let mut picky = tx::submit_job_call(program, deadline, FUEL_LIMIT, 3, PRICE);
-	if let RuntimeCall::Jobs(pallet_jobs::Call::submit_job { spec }) = &mut picky {
-		spec.min_reputation = Permill::from_percent(90);
-	}
-	let submitted = send(&client, &ctx, Alice, picky).await;
+	let mut picky = tx::job_spec(&code, b"input", FUEL_LIMIT, PRICE, deadline);
+	picky.min_reputation = Permill::from_percent(90);
+	let submitted = send(&client, &ctx, Alice, tx::submit_job_call(picky)).await;
 	let cancelled =
 		send(&client, &ctx, Alice, RuntimeCall::Jobs(pallet_jobs::Call::cancel_job { job: 2 }))
 			.await;

@@ -16,11 +16,10 @@ use povc_e2e::{
 	chain,
 	node::start_dev,
 	sign::send,
-	tx::{submit_job_call, ChainContext},
+	tx::{job_spec, submit_job_call, ChainContext},
 };
 use povc_runtime::{Balance, RuntimeCall};
 use serde_json::Value;
-use sp_core::H256;
 use sp_keyring::Sr25519Keyring::Alice;
 
 /// Above 2^53: as a JSON number, JavaScript would read it rounded (to 2^53).
@@ -92,10 +91,12 @@ async fn polkadot_js_reads_a_job_with_exact_amounts() {
 	let ctx = ChainContext::fetch(&client).await.unwrap();
 
 	let code = wat::parse_str(PROGRAM).unwrap();
-	let program = H256(sp_crypto_hashing::blake2_256(&code));
-	send(&client, &ctx, Alice, RuntimeCall::Jobs(pallet_jobs::Call::upload_program { code })).await;
+	let upload = pallet_jobs::Call::upload_program { code: code.clone() };
+	send(&client, &ctx, Alice, RuntimeCall::Jobs(upload)).await;
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;
-	send(&client, &ctx, Alice, submit_job_call(program, deadline, FUEL_LIMIT, 1, PRICE)).await;
+	let mut spec = job_spec(&code, b"input", FUEL_LIMIT, PRICE, deadline);
+	spec.replicas = 1;
+	send(&client, &ctx, Alice, submit_job_call(spec)).await;
 
 	let script = js_dir().join("read-job.mjs");
 	let script = script.to_str().expect("a UTF-8 path");

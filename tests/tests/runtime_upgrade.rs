@@ -4,6 +4,7 @@
 //! compatible upgrade — a new pallet with a call and an event, a changed constant, a higher
 //! spec version — without a restart. After an incompatible one (a transaction extension
 //! they cannot fill in) `povc` and the workers send nothing and say why, with exit code 6.
+//! Each upgrade on its own chain.
 //!
 //! The upgrades are the rehearsal runtimes `runtime/build.rs` builds when
 //! `POVC_REHEARSAL_RUNTIMES=1` (the project's scripts set it); see `runtime/src/rehearsal.rs`.
@@ -15,11 +16,9 @@ use povc_client::{api::povc, connection::Connection, keys::Signer};
 use povc_e2e::{
 	chain,
 	cli::{json, povc_fails, povc_ok},
-	node::start_dev,
-	worker::WorkerProcess,
+	market::{DevMarket, MarketConfig},
 };
 use serde_json::Value;
-use sp_keyring::Sr25519Keyring::{AliceStash, Eve, Ferdie};
 use subxt::{dynamic::Value as Dynamic, utils::Static};
 
 const PRIMES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/jobs/wasm/primes.wasm");
@@ -98,33 +97,28 @@ fn run_job_through_the_cli(url: &str, dir: &std::path::Path, n: u32) -> Value {
 	json(&povc_ok(url, &["--json", "job", "status", &id]))
 }
 
+/// A dev market with workers Bob, Charlie and Dave, and a client connection to it.
+async fn market() -> (DevMarket, Connection) {
+	let mut market = DevMarket::start(MarketConfig::default()).await;
+	market.start_workers(&["//Bob", "//Charlie", "//Dave"], &[]).await;
+	let connection = Connection::connect(&market.url()).await.unwrap();
+	(market, connection)
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn clients_keep_working_through_a_runtime_upgrade_and_stop_at_an_incompatible_one() {
-	let upgrades =
-		(rehearsal_runtime("upgrade-rehearsal"), rehearsal_runtime("upgrade-incompatible"));
-	let dir = tempfile::tempdir().unwrap();
-	let (node, client) = start_dev(dir.path()).await.expect("dev node");
-	let url = node.ws_url();
-	// Jobs are only drawn from a class with room for a referee committee besides the
-	// replicas: three paused workers make six.
-	let ctx = povc_e2e::tx::ChainContext::fetch(&client).await.unwrap();
-	let class = povc_primitives::RELEASE_CLASSES[0];
-	povc_e2e::sign::register_standby_workers(&client, &ctx, &[Eve, Ferdie, AliceStash], class)
-		.await;
-	let mut workers: Vec<_> = ["//Bob", "//Charlie", "//Dave"]
-		.iter()
-		.map(|key| WorkerProcess::start(&url, key, dir.path(), &[]).unwrap())
-		.collect();
-	let connection = Connection::connect(&url).await.unwrap();
+async fn clients_keep_working_through_a_compatible_runtime_upgrade() {
+	let upgrade_code = rehearsal_runtime("upgrade-rehearsal");
+	let (mut market, connection) = market().await;
+	let (url, client, dir) = (market.url(), &market.client, market.dir.path());
 
 	// Before: verified by the three workers; 6000 bytes exceed the inline limit, so the
 	// CLI stores the input as a data blob.
-	let job = run_job_through_the_cli(&url, dir.path(), 5000);
+	let job = run_job_through_the_cli(&url, dir, 5000);
 	assert!(job["input"].get("blob").is_some(), "stored as a blob: {job}");
 
 	// A compatible upgrade, nothing restarted.
-	let genesis_spec = spec_version(&client).await;
-	let spec = upgrade(&connection, &client, upgrades.0).await;
+	let genesis_spec = spec_version(client).await;
+	let spec = upgrade(&connection, client, upgrade_code).await;
 	assert!(spec > genesis_spec);
 	let max_inline = connection.constant(povc::constants().jobs().max_inline_input()).await;
 	assert_eq!(max_inline.unwrap(), 8192, "the client reads the upgraded constant");
@@ -142,15 +136,15 @@ async fn clients_keep_working_through_a_runtime_upgrade_and_stop_at_an_incompati
 
 	// The same workers verify a new job, which the same CLI submits (the input inline now,
 	// by the new constant) and reads.
-	let job = run_job_through_the_cli(&url, dir.path(), 7000);
+	let job = run_job_through_the_cli(&url, dir, 7000);
 	assert!(job["input"].get("inline").is_some(), "inline under the new limit: {job}");
 	let id = job["id"].to_string();
 	let verified: pallet_jobs::JobState = serde_json::from_value(job["state"].clone()).unwrap();
 	assert!(verified.is_verified(), "job {id}: {job}");
 	// A batch: `utility.batch_all` takes `RuntimeCall`, the type the new pallet changed.
-	let manifest = dir.path().join("batch.txt");
+	let manifest = dir.join("batch.txt");
 	std::fs::write(&manifest, "1000\n2000\n").unwrap();
-	let outputs = dir.path().join("batch");
+	let outputs = dir.join("batch");
 	let (manifest, outputs_arg) = (manifest.to_str().unwrap(), outputs.to_str().unwrap());
 	let batch = ["--key", "//Alice", "job", "submit-batch", "--program", PRIMES];
 	let batch = [&batch[..], &["--fuel", "100000000", "--price", "1000", "--chunk", "2"]];
@@ -162,22 +156,30 @@ async fn clients_keep_working_through_a_runtime_upgrade_and_stop_at_an_incompati
 		let output = std::fs::read_to_string(outputs.join(format!("{}.out", i + 1))).unwrap();
 		assert_eq!(output, format!("primes below {n}: {}\n", povc_e2e::primes_below(n)));
 	}
-	for worker in &mut workers {
+	for worker in &mut market.workers {
 		assert!(worker.is_running(), "a worker stopped: {}", worker.log_tail());
 	}
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn clients_stop_at_an_incompatible_runtime_upgrade_with_exit_code_6() {
+	let incompatible = rehearsal_runtime("upgrade-incompatible");
+	let (mut market, connection) = market().await;
+	let url = market.url();
 
 	// An incompatible upgrade, right after a job the workers have to commit and reveal.
 	let submit = ["--key", "//Alice", "job", "submit", "--program", PRIMES, "--fuel", "1000"];
 	let submit = [&submit[..], &["--price", "1000"]].concat();
-	povc_ok(&url, &submit);
-	upgrade(&connection, &client, upgrades.1).await;
+	let submitted = json(&povc_ok(&url, &[&submit[..], &["--json"]].concat()));
+	let id = submitted["job"].to_string();
+	upgrade(&connection, &market.client, incompatible).await;
 	// The CLI refuses to sign what the chain cannot decode; reading still works.
 	povc_fails(&url, &submit, 6, "update it");
 	let status = json(&povc_ok(&url, &["--json", "job", "status", &id]));
-	assert_eq!(status["id"], job["id"]);
+	assert_eq!(status["id"], submitted["job"]);
 	// The workers stop with the same exit code instead of failing every block.
 	let deadline = tokio::time::Instant::now() + 3 * MINUTE;
-	for worker in &mut workers {
+	for worker in &mut market.workers {
 		while worker.exit_code().is_none() {
 			assert!(tokio::time::Instant::now() < deadline, "still running: {}", worker.log_tail());
 			tokio::time::sleep(Duration::from_millis(500)).await;

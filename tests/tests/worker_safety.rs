@@ -7,25 +7,18 @@
 //! one fails as abstained (the requester pays the abstention fee), and then a normal job
 //! is verified.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClient};
-use pallet_jobs::{JobInput, JobSpec};
+use jsonrpsee::rpc_params;
 use povc_e2e::{
-	chain::{self, wait_for},
-	node::start_dev,
-	sign::send,
-	tx::ChainContext,
-	worker::{worker_binary, WorkerProcess},
+	chain,
+	market::{DevMarket, MarketConfig},
+	tx::{job_spec, submit_job_call},
 };
-use povc_runtime::{Balance, RuntimeCall, RuntimeEvent};
+use povc_runtime::{Balance, RuntimeCall, RuntimeEvent, UNIT};
 use serde_json::Value;
-use sp_core::H256;
 use sp_keyring::Sr25519Keyring::*;
-use sp_runtime::Permill;
 
-const MINUTE: Duration = Duration::from_secs(60);
-const UNIT: Balance = 1_000_000_000_000;
 const PRICE: Balance = 1_000;
 const PRIMES: &[u8] = include_bytes!("../../examples/jobs/wasm/primes.wasm");
 
@@ -63,84 +56,30 @@ fn spinner() -> Vec<u8> {
 }
 
 fn submit(program: &[u8], input: &[u8], fuel_limit: u64, deadline: u32) -> RuntimeCall {
-	RuntimeCall::Jobs(pallet_jobs::Call::submit_job {
-		spec: JobSpec {
-			program: H256(sp_crypto_hashing::blake2_256(program)),
-			input: JobInput::Inline(input.to_vec().try_into().unwrap()),
-			fuel_limit,
-			replicas: 3,
-			price_per_fuel: PRICE,
-			deadline,
-			min_reputation: Permill::zero(),
-			max_output_len: 64,
-			cross_class: false,
-		},
-	})
-}
-
-async fn job(client: &WsClient, id: u64) -> Value {
-	client.request("povc_job", rpc_params![id]).await.unwrap()
-}
-
-/// Wait until job `id` is settled (verified or failed) and return its view.
-async fn settled(client: &WsClient, id: u64, workers: &[WorkerProcess]) -> Value {
-	let outcome = wait_for(&format!("job {id} to settle"), 5 * MINUTE, || async {
-		let view = job(client, id).await;
-		Ok((!povc_e2e::is_open(&view["state"])).then_some(view))
-	})
-	.await;
-	outcome.unwrap_or_else(|e| {
-		let logs: Vec<String> =
-			workers.iter().map(|w| format!("--- {}:\n{}", w.key, w.log_tail())).collect();
-		panic!("{e}\n{}", logs.join("\n"))
-	})
+	submit_job_call(job_spec(program, input, fuel_limit, PRICE, deadline))
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sleeping_and_unfinishable_jobs_slash_no_honest_worker() {
-	let dir = tempfile::tempdir().unwrap();
-	let (node, client) = start_dev(dir.path()).await.expect("dev node");
-	let ctx = ChainContext::fetch(&client).await.unwrap();
-	let url = node.ws_url();
-	// A class is drawn from only while it could also seat a referee committee: three
-	// paused standby workers complete it (and are never drawn as replicas).
-	let class = std::process::Command::new(worker_binary()).arg("class").output().unwrap();
-	let class = String::from_utf8(class.stdout).unwrap().trim().to_string();
-	povc_e2e::sign::register_standby_workers(&client, &ctx, &[Eve, Ferdie, AliceStash], &class)
-		.await;
-
 	let programs = [sleeper(1, 0), sleeper(0, 1), spinner(), PRIMES.to_vec()];
-	for code in &programs {
-		let upload = pallet_jobs::Call::upload_program { code: code.clone() };
-		send(&client, &ctx, Alice, RuntimeCall::Jobs(upload)).await;
-	}
+	let config = MarketConfig { programs: programs.to_vec(), ..Default::default() };
+	let mut market = DevMarket::start(config).await;
 	// Each worker gives a run at most 5 s of wall-clock time (an operator's setting; the
 	// commit period and the fuel's predicted time bound it as well).
-	let workers: Vec<_> = ["//Bob", "//Charlie", "//Dave"]
-		.iter()
-		.map(|key| {
-			WorkerProcess::start(&url, key, dir.path(), &["--max-run-seconds", "5"]).unwrap()
-		})
-		.collect();
-	for who in [Bob, Charlie, Dave] {
-		wait_for(&format!("{who:?} to register"), 2 * MINUTE, || async {
-			let view: Option<Value> =
-				client.request("povc_worker", rpc_params![who.to_account_id().to_string()]).await?;
-			Ok(view.filter(|v| v["class"].is_array()))
-		})
-		.await
-		.unwrap_or_else(|e| panic!("{e}\n{}", workers[0].log_tail()));
-	}
-	let from = chain::best_number(&client).await.unwrap();
+	let keys = ["//Bob", "//Charlie", "//Dave"];
+	market.start_workers(&keys, &["--max-run-seconds", "5"]).await;
+	let client = &market.client;
+	let from = market.best().await;
 
 	// ---- Jobs 0 and 1 sleep 20 s by the host's clock: now they take no time at all.
 	let started = Instant::now();
-	send(&client, &ctx, Alice, submit(&programs[0], b"", 1_000_000, from + 1_000)).await;
-	send(&client, &ctx, Alice, submit(&programs[1], b"", 1_000_000, from + 1_000)).await;
+	market.send(Alice, submit(&programs[0], b"", 1_000_000, from + 1_000)).await;
+	market.send(Alice, submit(&programs[1], b"", 1_000_000, from + 1_000)).await;
 	for id in [0, 1] {
-		let view = settled(&client, id, &workers).await;
+		let view = market.settled(id).await;
 		assert_eq!(view["state"], "Verified", "{view}");
-		let output: Option<String> = client.request("povc_result", rpc_params![id]).await.unwrap();
+		let output: Option<String> =
+			chain::request(client, "povc_result", rpc_params![id]).await.unwrap();
 		assert_eq!(output, Some(format!("0x{}", hex::encode("awake\n"))));
 	}
 	println!("two sleeping jobs verified in {:.1} s", started.elapsed().as_secs_f64());
@@ -149,21 +88,21 @@ async fn sleeping_and_unfinishable_jobs_slash_no_honest_worker() {
 	// the workers give a run. Each abstains; nobody is left to draw, so the job fails and
 	// the requester pays the abstention fee.
 	let limit = <povc_runtime::Runtime as pallet_jobs::Config>::MaxFuelLimit::get();
-	send(&client, &ctx, Alice, submit(&programs[2], b"", limit, from + 1_000)).await;
-	let view = settled(&client, 2, &workers).await;
+	market.send(Alice, submit(&programs[2], b"", limit, from + 1_000)).await;
+	let view = market.settled(2).await;
 	assert_eq!(view["state"], serde_json::json!({ "Failed": "Abstained" }), "{view}");
 
 	// ---- Job 3: an ordinary job, verified by the same three workers.
-	send(&client, &ctx, Alice, submit(PRIMES, b"100000", 1_000_000_000, from + 1_000)).await;
-	let view = settled(&client, 3, &workers).await;
+	market.send(Alice, submit(PRIMES, b"100000", 1_000_000_000, from + 1_000)).await;
+	let view = market.settled(3).await;
 	assert_eq!(view["state"], "Verified", "{view}");
 
 	// Nobody was slashed over the whole run, and every worker keeps its whole bond.
-	let to = chain::best_number(&client).await.unwrap();
+	let to = market.best().await;
 	let mut abstained = 0;
 	for number in from..=to {
-		let hash = chain::block_hash(&client, number).await.unwrap().unwrap();
-		for record in chain::events(&client, hash).await.unwrap() {
+		let hash = chain::block_hash(client, number).await.unwrap().unwrap();
+		for record in chain::events(client, hash).await.unwrap() {
 			match record.event {
 				RuntimeEvent::Workers(pallet_workers::Event::Slashed { who, .. }) => {
 					panic!("{who} was slashed in block {number}")
@@ -178,13 +117,10 @@ async fn sleeping_and_unfinishable_jobs_slash_no_honest_worker() {
 	}
 	assert_eq!(abstained, 3);
 	for who in [Bob, Charlie, Dave] {
-		let view: Value = client
-			.request("povc_worker", rpc_params![who.to_account_id().to_string()])
-			.await
-			.unwrap();
+		let view: Value = chain::worker(client, &who.to_account_id()).await.unwrap().unwrap();
 		assert_eq!(povc_e2e::amount(&view["bond"]), Some(100 * UNIT), "{who:?}: {view}");
 	}
-	for worker in &workers {
-		assert!(worker.log().contains("abstain"), "{} logs its abstention", worker.key);
+	for key in keys {
+		assert!(market.worker(key).log().contains("abstain"), "{key} logs its abstention");
 	}
 }

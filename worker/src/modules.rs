@@ -10,7 +10,10 @@ use std::{
 	collections::HashMap,
 	path::{Path, PathBuf},
 	process::{Command, Stdio},
-	sync::Mutex,
+	sync::{
+		atomic::{AtomicU64, Ordering},
+		Arc, Mutex,
+	},
 	time::{Duration, Instant},
 };
 
@@ -51,6 +54,9 @@ pub struct Programs {
 	same_class: Sandbox,
 	cross_class: Sandbox,
 	memory: Mutex<Lru>,
+	/// One lock per program being compiled: jobs of a program that is not compiled yet
+	/// (a batch starts many at once) wait for one compilation instead of racing.
+	compiling: Mutex<HashMap<(Profile, H256), Arc<Mutex<()>>>>,
 	/// Where compiled artifacts are kept; `None` compiles in process without caching.
 	disk: Option<PathBuf>,
 	limits: CompileLimits,
@@ -75,6 +81,7 @@ impl Programs {
 			same_class: Sandbox::new(SandboxConfig::for_job(false))?,
 			cross_class: Sandbox::new(SandboxConfig::for_job(true))?,
 			memory: Mutex::new(Lru::new(capacity)),
+			compiling: Mutex::new(HashMap::new()),
 			disk: dir,
 			limits,
 			compiler: std::env::current_exe()?,
@@ -147,6 +154,37 @@ impl Programs {
 		if let Some(module) = self.memory.lock().expect("not poisoned").get(&(profile, hash)) {
 			return Ok(module);
 		}
+		let key_lock = self
+			.compiling
+			.lock()
+			.expect("not poisoned")
+			.entry((profile, hash))
+			.or_default()
+			.clone();
+		let result = {
+			let _compiling = key_lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+			// Another job of the program may have compiled it while this one waited.
+			let compiled = self.memory.lock().expect("not poisoned").get(&(profile, hash));
+			match compiled {
+				Some(module) => Ok(module),
+				None => self.load_or_compile(profile, hash, code),
+			}
+		};
+		// The last waiter gone, nothing needs the lock any more.
+		let mut compiling = self.compiling.lock().expect("not poisoned");
+		if Arc::strong_count(&key_lock) == 2 {
+			compiling.remove(&(profile, hash));
+		}
+		result
+	}
+
+	fn load_or_compile(
+		&self,
+		profile: Profile,
+		hash: H256,
+		code: impl FnOnce() -> crate::Result<Vec<u8>>,
+	) -> crate::Result<Module> {
+		let cross_class = profile == Profile::CrossClass;
 		let sandbox = self.sandbox(cross_class);
 		let module = match &self.disk {
 			None => sandbox.compile(&code()?)?,
@@ -232,8 +270,12 @@ fn compile_in_child(
 	artifact: &Path,
 	limits: CompileLimits,
 ) -> crate::Result<()> {
-	let source = artifact.with_extension("wasm.tmp");
-	let partial = artifact.with_extension("cwasm.tmp");
+	// Names of this compilation only: another process sharing the directory (a second
+	// worker started on it by mistake) cannot overwrite or delete them.
+	static COMPILATIONS: AtomicU64 = AtomicU64::new(0);
+	let unique = format!("{}-{}", std::process::id(), COMPILATIONS.fetch_add(1, Ordering::Relaxed));
+	let source = artifact.with_extension(format!("{unique}.wasm.tmp"));
+	let partial = artifact.with_extension(format!("{unique}.cwasm.tmp"));
 	std::fs::write(&source, wasm)?;
 	let mut command = Command::new(compiler);
 	command

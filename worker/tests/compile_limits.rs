@@ -51,6 +51,36 @@ fn a_child_compiles_and_the_artifact_is_reused_from_disk() {
 	assert_eq!(again, outcome);
 }
 
+/// Several jobs of one new program start at once (a batch): each gets the program, and
+/// it is compiled once. Before, every run compiled it through the same temporary files,
+/// and the runs that lost the race abstained — honest workers failing a requester's jobs.
+#[test]
+fn jobs_of_one_new_program_started_at_once_all_run_it() {
+	let dir = tempfile::tempdir().unwrap();
+	let wasm = wat::parse_str(ECHO).unwrap();
+	let hash = H256(sp_crypto_hashing::blake2_256(&wasm));
+	let programs = programs(dir.path(), CompileLimits::default());
+	let compiled = std::sync::atomic::AtomicUsize::new(0);
+	std::thread::scope(|scope| {
+		let runs: Vec<_> = (0..8)
+			.map(|_| {
+				scope.spawn(|| {
+					let code = || {
+						compiled.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+						Ok(wasm.clone())
+					};
+					programs.run(&job(hash), code, b"", LIMIT)
+				})
+			})
+			.collect();
+		for run in runs {
+			let outcome = run.join().unwrap().unwrap();
+			assert_eq!(outcome.unwrap().output, b"compiled");
+		}
+	});
+	assert_eq!(compiled.into_inner(), 1, "compiled once, for all eight runs");
+}
+
 /// Failing to compile here is the host's trouble (the chain validated the program): the
 /// worker abstains instead of retrying until its commit deadline passes.
 #[test]
