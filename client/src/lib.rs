@@ -7,6 +7,7 @@
 pub mod amount;
 pub mod api;
 pub mod connection;
+pub mod funds;
 pub mod keys;
 pub mod rpc;
 pub mod status;

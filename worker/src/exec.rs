@@ -119,7 +119,7 @@ fn report(outcome: &RunOutcome, elapsed: Duration) -> serde_json::Value {
 		_ => None,
 	};
 	serde_json::json!({
-		"status": crate::service::status_label(&outcome.status),
+		"status": crate::metrics::status_label(&outcome.status),
 		"exitCode": exit_code,
 		"fuelUsed": outcome.fuel_used,
 		"outputHash": format!("0x{}", hex::encode(outcome.output_hash())),

@@ -6,8 +6,9 @@
 //! - [`modules`]: compiled programs, cached, compiled under limits in a child process.
 //! - [`store`]: durable local state (results and salts, saved before committing).
 //! - [`chain`]: the node connection: assignments, jobs, signed extrinsics.
-//! - [`service`]: the `run` loop; [`exec`]: the `exec` command; [`metrics`]: Prometheus.
+//! - [`service`]: the `run` loop, sending what `actions` says; [`exec`]: the `exec` command; [`metrics`]: Prometheus.
 
+mod actions;
 pub mod chain;
 pub mod class;
 pub mod exec;

@@ -2,6 +2,8 @@
 
 use std::net::SocketAddr;
 
+use povc_primitives::ExecutionStatus;
+
 use substrate_prometheus_endpoint::{
 	register, Counter, CounterVec, Gauge, Opts, PrometheusError, Registry, F64, U64,
 };
@@ -89,4 +91,14 @@ impl Metrics {
 /// `planck` in POVC, for metrics.
 pub fn povc(planck: u128) -> f64 {
 	planck as f64 / povc_client::amount::ONE as f64
+}
+
+/// The metrics label of a status.
+pub fn status_label(status: &ExecutionStatus) -> &'static str {
+	match status {
+		ExecutionStatus::Exited(_) => "exited",
+		ExecutionStatus::Trapped => "trapped",
+		ExecutionStatus::OutOfFuel => "out_of_fuel",
+		ExecutionStatus::OutputTooLarge => "output_too_large",
+	}
 }

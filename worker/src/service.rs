@@ -20,18 +20,18 @@ use pallet_jobs::{
 };
 use povc_client::{
 	api::povc as chain_api,
-	tx::{Incompatible, Pending},
+	tx::Incompatible,
 	types::{BlockNumber, Hash, Header},
 };
-use povc_primitives::{referee_commitment, result_commitment, ExecutionStatus, JobId};
+use povc_primitives::JobId;
 use rand::TryRng;
 use sp_core::H256;
-use subxt::utils::Static;
 use tokio::sync::{watch, Notify, Semaphore};
 
 use crate::{
+	actions::Action,
 	chain::{Chain, Job},
-	metrics::{povc, Metrics},
+	metrics::{povc, status_label, Metrics},
 	modules::{JobParams, Programs},
 	sandbox::{check_hash, time_limit_for, Abstention},
 	store::{Execution, Sent, Store},
@@ -571,73 +571,6 @@ impl Worker {
 	}
 }
 
-/// What the worker sends for an assignment.
-#[derive(Clone, Copy, Debug)]
-enum Action {
-	/// Its commitment.
-	Commit,
-	/// Its result (and, as a referee, its output).
-	Reveal,
-	/// The output its replicas agreed on (any of them may; the first one settles the job).
-	Publish,
-}
-
-impl Action {
-	/// Sign and send the extrinsic of this action for `execution`.
-	async fn send(self, chain: &Chain, execution: &Execution) -> Result<Pending> {
-		let (job, result, salt) = (execution.job, execution.result, execution.salt);
-		let worker = chain.account();
-		// The sandbox capped the output at the job's `max_output_len`, which the chain
-		// bounds; the chain checks the bound again.
-		let output = || {
-			chain_api::runtime_types::bounded_collections::bounded_vec::BoundedVec(
-				execution.output.clone(),
-			)
-		};
-		let jobs = chain_api::tx().jobs();
-		match (self, execution.role) {
-			(Self::Commit, Role::Replica) => {
-				let commitment = result_commitment(
-					job,
-					worker,
-					&result.output_hash,
-					result.fuel_used,
-					&result.status,
-					&salt,
-				);
-				chain.send(&jobs.commit(job, commitment)).await
-			},
-			// A referee's (or an auditor's) commitment binds its output bytes to itself.
-			(Self::Commit, Role::Referee | Role::Auditor) => {
-				let commitment = referee_commitment(
-					job,
-					worker,
-					&execution.output,
-					result.fuel_used,
-					&result.status,
-					&salt,
-				);
-				chain.send(&jobs.commit(job, commitment)).await
-			},
-			(Self::Reveal, Role::Replica) => {
-				chain.send(&jobs.reveal(job, Static(result), salt)).await
-			},
-			(Self::Reveal, Role::Referee | Role::Auditor) => {
-				chain.send(&jobs.reveal_verdict(job, Static(result), salt, output())).await
-			},
-			(Self::Publish, _) => chain.send(&jobs.publish_output(job, output())).await,
-		}
-	}
-
-	fn name(self) -> &'static str {
-		match self {
-			Self::Commit => "commit",
-			Self::Reveal => "reveal",
-			Self::Publish => "output",
-		}
-	}
-}
-
 /// What a run of `job` depends on.
 pub fn job_params(job: &Job) -> JobParams {
 	JobParams {
@@ -646,15 +579,5 @@ pub fn job_params(job: &Job) -> JobParams {
 		fuel_limit: job.fuel_limit,
 		max_output_len: job.max_output_len,
 		cross_class: job.cross_class,
-	}
-}
-
-/// The metrics label of a status.
-pub fn status_label(status: &ExecutionStatus) -> &'static str {
-	match status {
-		ExecutionStatus::Exited(_) => "exited",
-		ExecutionStatus::Trapped => "trapped",
-		ExecutionStatus::OutOfFuel => "out_of_fuel",
-		ExecutionStatus::OutputTooLarge => "output_too_large",
 	}
 }

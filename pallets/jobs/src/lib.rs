@@ -5,30 +5,40 @@
 //! that independent, randomly drawn workers agreed on.
 //!
 //! ## Life of a job
-//! 1. [`Pallet::submit_job`] holds the escrow (`fuel_limit × price × replicas` plus the
-//!    largest result deposit) and queues the job. From [`Config::DrawDelay`] blocks later,
-//!    `on_initialize` draws `replicas` workers from `pallet-workers` with that block's
-//!    randomness, with probability proportional to bond, all of one allowed determinism
-//!    class: nobody (the requester, the author of the block that includes it) knows the
-//!    draw when the submission is made or included, and a drawn job cannot be cancelled,
-//!    so a draw cannot be re-rolled. Without enough eligible workers the job goes to the
-//!    back of the queue and is tried again; it never blocks the jobs behind it.
-//! 2. Each worker runs the program and [`Pallet::commit`]s to
-//!    [`povc_primitives::result_commitment`], which binds its own account.
-//! 3. Once all have committed, each [`Pallet::reveal`]s its result and output.
-//! 4. Unanimous replicas make the result *verified*: each is paid `fuel_used × price`
-//!    less the burned `BurnShare`, its fuel counts as verified compute, the rest of the
-//!    escrow is refunded. Any disagreement (or a missing reveal) opens a dispute: a
-//!    referee committee re-runs the job with the same commit-reveal; its strict majority
-//!    decides, replicas on the wrong side are slashed and their slash pays the
-//!    referees. No majority: the job fails and is refunded, nobody is slashed.
-//! 5. Workers that do not commit (or reveal) in time are slashed and replaced while the
-//!    deadline and `MaxReplacements` allow; otherwise the job fails and is refunded.
-//!    A worker that cannot produce a result it can stand behind (its run outlasted the
-//!    time its fuel predicts, the host failed, the program's bytes were not the job's)
-//!    [`Pallet::abstain`]s instead: it loses reputation, never bond, and is replaced like
-//!    a no-show. A job that fails because its replicas abstained pays the
-//!    `AbstentionFee` per abstention (burned) and gets the rest back.
+//! Each step is one module, which opens with its rule and the attack it answers. This file
+//! only declares the pallet: FRAME's macro wants its config, storage, events, errors and
+//! calls in one module, which with their docs makes it about 800 lines; calls hand off to
+//! the modules.
+//! 1. **Submission** ([`submission`]): [`Pallet::submit_job`] holds the escrow
+//!    ([`escrow`]: `fuel_limit × price_per_fuel` per replica, the same per referee as the
+//!    dispute fee when there is more than one replica, and the largest result deposit)
+//!    and queues the job.
+//! 2. **The draw** ([`draw`]): from [`Config::DrawDelay`] blocks later, `on_initialize`
+//!    draws `replicas` workers from `pallet-workers` with that block's randomness, by
+//!    bond, all of one allowed determinism class. Nobody knows the draw when the
+//!    submission is made or included, and a drawn job cannot be cancelled. Without enough
+//!    eligible workers the job goes to the back of the queue and is tried again.
+//! 3. **Commit–reveal** ([`commit_reveal`]): each worker runs the program and
+//!    [`Pallet::commit`]s to a hash that binds its own account; once all have committed,
+//!    each [`Pallet::reveal`]s its output's hash, fuel and status. A worker that cannot
+//!    stand behind a result [`Pallet::abstain`]s instead: it loses reputation, never bond,
+//!    and is replaced.
+//! 4. **Settlement** ([`settlement`]): unanimous replicas make the result *verified*: one
+//!    of them [`Pallet::publish_output`]s the bytes, each is paid `fuel_used ×
+//!    price_per_fuel` less the burned [`Config::BurnShare`], the rest of the escrow is
+//!    refunded. A single replica's result is *unverified*.
+//! 5. **Audit** ([`audits`]): a verified result's score (the fee burned on its payments)
+//!    is pending for [`Config::AuditDelay`] blocks; with probability [`AuditRate`] one
+//!    referee re-runs the job before the score counts.
+//! 6. **Dispute** ([`disputes`]): any disagreement, or a missing reveal, goes to a referee
+//!    committee that re-runs the job. Its strict majority only confirms a result: with
+//!    disagreeing replicas the job fails and is refunded. Workers it contradicts get a
+//!    fault (reputation; their bond only if the runtime sets a `WrongResultSlash`, which
+//!    povc's does not).
+//! 7. **Timeouts** ([`timeouts`]): workers that miss a commit or reveal deadline are
+//!    slashed and replaced while the deadline and `MaxReplacements` allow; otherwise the
+//!    job fails and is refunded (less the `AbstentionFee`, burned, per abstention if its
+//!    replicas abstained). Finished jobs are pruned after `JobRetention`.
 //!
 //! Plain majority voting is not used on purpose: with 20 % of the bonded stake
 //! colluding, majority-of-3 accepts 10.4 % wrong results, while unanimity plus referees
@@ -36,7 +46,7 @@
 //!
 //! All queue entries and per-job data are bounded; `on_initialize` handles at most
 //! `MaxTimeoutsPerBlock` timeouts, as many prunings and `MaxAssignmentsPerBlock` queued
-//! jobs. Scheduling a timeout never fails and never shortens a phase (see `timeouts`).
+//! jobs. Scheduling a timeout never fails and never shortens a phase.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -45,13 +55,17 @@ extern crate alloc;
 pub use pallet::*;
 pub use weights::WeightInfo;
 
+pub mod audits;
 mod blobs;
-mod escrow;
-mod lifecycle;
+pub mod commit_reveal;
+pub mod disputes;
+pub mod draw;
+pub mod escrow;
 pub mod program;
 pub mod runtime_api;
-mod settlement;
-mod timeouts;
+pub mod settlement;
+pub mod submission;
+pub mod timeouts;
 pub mod types;
 pub mod weights;
 
@@ -63,7 +77,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-use frame_support::traits::fungible;
+use frame_support::{traits::fungible, BoundedVec};
 use sp_core::{Get, H256};
 
 pub use types::*;
@@ -86,6 +100,10 @@ pub type JobSpecOf<T> = JobSpec<
 	frame_system::pallet_prelude::BlockNumberFor<T>,
 	<T as Config>::MaxInlineInput,
 >;
+
+/// The assignments of one job.
+pub type AssignmentsOf<T> =
+	BoundedVec<Assignment<<T as frame_system::Config>::AccountId>, MaxAssigneesOf<T>>;
 
 /// Most workers one job can have at a time: its replicas, an auditor and a referee committee.
 pub struct MaxAssigneesOf<T>(core::marker::PhantomData<T>);
@@ -322,8 +340,9 @@ pub mod pallet {
 
 	/// Probability that a unanimously verified result is audited: one referee re-runs it
 	/// before its score counts. Replicas that claim fuel they never ran then lose the
-	/// score and, once a referee committee confirms the mismatch, their bond. Set by
-	/// governance ([`Pallet::set_audit_rate`]).
+	/// score and, once a referee committee confirms the mismatch, their result and
+	/// reputation (their bond only by the registry's `WrongResultSlash`). Set by
+	/// governance ([`Pallet::set_audit_rate`]); see [`audits`].
 	#[pallet::storage]
 	pub type AuditRate<T: Config> = StorageValue<_, Perbill, ValueQuery, T::DefaultAuditRate>;
 
@@ -457,7 +476,9 @@ pub mod pallet {
 		AuditPassed { job: JobId, auditor: T::AccountId },
 		/// The auditor's result differs from the replicas': a referee committee decides.
 		AuditContested { job: JobId, auditor: T::AccountId },
-		/// A replica's result contradicted the referee majority; its slash went to them.
+		/// A worker's result contradicted the referee majority: a fault against its
+		/// reputation, and `slashed` of its bond (the registry's `WrongResultSlash` share,
+		/// zero on povc's runtime) went to the workers the verdict upheld.
 		WrongResultSlashed { job: JobId, worker: T::AccountId, slashed: BalanceOf<T> },
 		/// A worker was paid for a result; `burned` of the payment was burned as fee.
 		WorkerPaid { job: JobId, worker: T::AccountId, amount: BalanceOf<T>, burned: BalanceOf<T> },
@@ -560,6 +581,11 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Ends the phases due now ([`timeouts`]), prunes finished jobs and draws queued
+		/// ones ([`draw`]). Emits the events of those steps: [`Event::WorkerAssigned`],
+		/// [`Event::WorkerMissedDeadline`], [`Event::RefereesDrawn`],
+		/// [`Event::AuditorDrawn`], [`Event::ScoreCredited`], [`Event::JobFailed`],
+		/// [`Event::JobPruned`] and the settlement events they lead to.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let (timeouts, prunings, blocks) = Self::process_timeouts(now);
 			let assignments = Self::assign_from_queue(now);
@@ -608,6 +634,8 @@ pub mod pallet {
 		/// Stores a job program, content-addressed by its blake2-256 hash, after checking
 		/// that it is a valid WASI preview 1 command within the program limits. Holds a
 		/// refundable deposit per byte. Invalid code fails with a precise error.
+		///
+		/// Emits [`Event::BlobUploaded`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::upload_program(code.len() as u32))]
 		pub fn upload_program(origin: OriginFor<T>, code: Vec<u8>) -> DispatchResult {
@@ -617,6 +645,8 @@ pub mod pallet {
 
 		/// Stores a data blob (job input), content-addressed by its blake2-256 hash, with a
 		/// refundable deposit per byte.
+		///
+		/// Emits [`Event::BlobUploaded`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::upload_blob(data.len() as u32))]
 		pub fn upload_blob(origin: OriginFor<T>, data: Vec<u8>) -> DispatchResult {
@@ -626,6 +656,8 @@ pub mod pallet {
 
 		/// Removes a blob that no unfinished job uses and refunds its deposit. Only the
 		/// uploader can.
+		///
+		/// Emits [`Event::BlobRemoved`].
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::remove_blob())]
 		pub fn remove_blob(origin: OriginFor<T>, kind: BlobKind, hash: H256) -> DispatchResult {
@@ -634,7 +666,9 @@ pub mod pallet {
 		}
 
 		/// Submits a job: holds its escrow and queues it; its workers are drawn from
-		/// `DrawDelay` blocks later, with randomness nobody knows now.
+		/// `DrawDelay` blocks later, with randomness nobody knows now ([`submission`]).
+		///
+		/// Emits [`Event::JobSubmitted`] and [`Event::JobQueued`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::submit_job(T::Workers::max_workers()))]
 		pub fn submit_job(origin: OriginFor<T>, spec: JobSpecOf<T>) -> DispatchResult {
@@ -643,6 +677,8 @@ pub mod pallet {
 		}
 
 		/// Cancels a job whose workers have not been drawn yet, refunding its whole escrow.
+		///
+		/// Emits [`Event::EscrowRefunded`] and [`Event::JobCancelled`].
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::cancel_job())]
 		pub fn cancel_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {
@@ -651,7 +687,11 @@ pub mod pallet {
 		}
 
 		/// Commits an assigned worker to its result:
-		/// `blake2_256(SCALE(job, worker, output_hash, fuel_used, status, salt))`.
+		/// `blake2_256(SCALE(job, worker, output_hash, fuel_used, status, salt))`
+		/// ([`commit_reveal`]).
+		///
+		/// Emits [`Event::Committed`], and [`Event::RevealStarted`] once every assigned
+		/// worker has committed.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::commit())]
 		pub fn commit(origin: OriginFor<T>, job: JobId, commitment: H256) -> DispatchResult {
@@ -662,6 +702,10 @@ pub mod pallet {
 		/// A replica reveals its committed result: output hash, fuel and status, never the
 		/// output bytes (so that a dispute's referees have nothing to copy). The last reveal
 		/// asks for the output if the replicas agree, or opens a dispute.
+		///
+		/// Emits [`Event::Revealed`]; the last reveal then emits [`Event::OutputRequested`]
+		/// (replicas agree), [`Event::DisputeOpened`] (they do not), or, for an agreed empty
+		/// output, the settlement's events as [`Pallet::publish_output`] does.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::reveal())]
 		pub fn reveal(
@@ -676,7 +720,16 @@ pub mod pallet {
 
 		/// A referee reveals its committed result with the output bytes, which its
 		/// commitment bound to its own account
-		/// ([`povc_primitives::referee_commitment`]). The last reveal decides the dispute.
+		/// ([`povc_primitives::referee_commitment`]). The last reveal decides the dispute
+		/// ([`disputes`]) or the audit ([`audits`]).
+		///
+		/// Emits [`Event::Revealed`]. The last referee's reveal then emits, per worker,
+		/// [`Event::WorkerPaid`] or [`Event::WrongResultSlashed`], then
+		/// [`Event::ScoreCredited`] or [`Event::ScoreVoided`] where score was at stake, and
+		/// [`Event::JobVerified`] or [`Event::JobFailed`] with [`Event::EscrowRefunded`].
+		/// The auditor's reveal emits [`Event::AuditPassed`] (with [`Event::WorkerPaid`],
+		/// [`Event::ScoreCredited`] and [`Event::JobVerified`]) or [`Event::AuditContested`]
+		/// and [`Event::DisputeOpened`].
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::reveal_verdict(output.len() as u32))]
 		pub fn reveal_verdict(
@@ -694,6 +747,10 @@ pub mod pallet {
 		/// every replica is paid and the job settles. Free for the publisher that succeeds.
 		/// If no replica publishes within `RevealPeriod`, all are slashed as if they had not
 		/// revealed and the job fails with a refund.
+		///
+		/// Emits [`Event::OutputPublished`], [`Event::WorkerPaid`] per replica, then
+		/// [`Event::ScorePending`] (a verified result with score, waiting for its audit), or
+		/// [`Event::JobVerified`] / [`Event::JobUnverified`] with [`Event::EscrowRefunded`].
 		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::publish_output(output.len() as u32))]
 		pub fn publish_output(
@@ -707,6 +764,8 @@ pub mod pallet {
 		}
 
 		/// Removes the stored result of a finished job and refunds its deposit.
+		///
+		/// Emits [`Event::ResultCleared`].
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::clear_result())]
 		pub fn clear_result(origin: OriginFor<T>, job: JobId) -> DispatchResult {
@@ -718,6 +777,8 @@ pub mod pallet {
 		/// phase, gives no result: its run outlasted what its fuel predicts or the commit
 		/// period, its host failed, or the program or input it got did not match their
 		/// hashes. Costs reputation, never bond; a replica is replaced when the phase ends.
+		///
+		/// Emits [`Event::WorkerAbstained`].
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::abstain())]
 		pub fn abstain(origin: OriginFor<T>, job: JobId) -> DispatchResult {

@@ -1,26 +1,30 @@
-//! Settlement: unanimous replicas publish their output (its bytes were private until
-//! then) and are paid; anything else goes to a referee committee, drawn with randomness
-//! from after the last reveal, whose strict majority decides who is right. Its verdict
-//! confirms a result that no revealed replica contradicts and fails a job whose replicas
-//! disagree: a committee is easier to capture than every replica. Referees are paid
-//! from the job's dispute fee.
+//! Settlement and payment: how a job ends.
 //!
-//! The score a unanimous result earns is pending for `AuditDelay` blocks; then, with
-//! probability `AuditRate`, one referee audits it (re-runs the job) before it counts. A
-//! contested audit goes to a referee committee like a dispute.
+//! **Rule.** When every replica has revealed (or the reveal phase ended with at least one
+//! reveal), unanimous replicas are asked to publish their output (an empty output needs
+//! no publishing); then each is paid `fuel_used × price_per_fuel` from the escrow, of
+//! which `BurnShare` is burned ([`crate::escrow`]). A single replica's result is
+//! unverified and the job ends. A verified result raises its replicas' reputation and earns
+//! score worth the fee burned on their payments (a volunteer job: its project's rate),
+//! pending an audit ([`crate::audits`]). Anything but unanimity opens a dispute
+//! ([`crate::disputes`]). [`Pallet::finish`] ends every job: its output kept under a
+//! deposit, the rest of the escrow refunded, its blobs and replicas' capacity released,
+//! its pruning scheduled.
+//!
+//! **Attacks answered.** Score farming: score is the burned fee, not the claimed fuel, so
+//! a requester whose own workers hold every replica pays a fee for every unit of score it
+//! gets, and fuel claimed but never run is what audits catch. Withholding: replicas that
+//! agreed and publish nothing are all slashed to the requester ([`crate::timeouts`]).
 
 use crate::{
-	lifecycle::AssignmentsOf, Assignment, AuditRate, Config, Event, ExecutionResult, FailureReason,
-	JobOf, JobState, Outputs, Pallet, PendingCredits, Replaced, Role,
+	Assignment, AssignmentsOf, BlobKind, Config, Error, Event, ExecutionResult, FailureReason,
+	JobInput, JobOf, JobState, Jobs, Outputs, Pallet, PendingCredits, Queue, Role,
 };
 use alloc::vec::Vec;
-use frame_support::{pallet_prelude::DispatchResult, BoundedVec};
-use povc_primitives::{
-	ClassFilter, JobId, Offence, Purpose, RefereePool, SelectionRequest, VerifiedComputeSink,
-	VolunteerProjects, WorkerRegistry,
-};
+use frame_support::{ensure, pallet_prelude::DispatchResult, BoundedVec};
+use povc_primitives::{JobId, VerifiedComputeSink, VolunteerProjects, WorkerRegistry};
 use sp_core::{Get, H256};
-use sp_runtime::{traits::Saturating, Perbill, Permill, SaturatedConversion};
+use sp_runtime::{traits::Saturating, SaturatedConversion};
 
 /// blake2-256 of no output: a result nobody needs to publish.
 fn empty_output_hash() -> H256 {
@@ -112,7 +116,7 @@ impl<T: Config> Pallet<T> {
 	/// workers hold every replica mint score at any price, for fuel nobody ran.) Volunteer
 	/// work is unpaid; its score is the project's rate times the fuel, which the
 	/// project's budget bounds when it is credited.
-	fn reward(
+	pub(crate) fn reward(
 		job_id: JobId,
 		job: &mut JobOf<T>,
 		worker: &T::AccountId,
@@ -135,7 +139,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Credits score to the validators it counts for: a volunteer job's within its
 	/// project's budget. Returns the value credited.
-	fn credit(
+	pub(crate) fn credit(
 		job: &JobOf<T>,
 		credits: impl IntoIterator<Item = (T::AccountId, T::AccountId, u128)>,
 	) -> u128 {
@@ -165,284 +169,86 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::ScoreVoided { job: job_id, value });
 	}
 
-	/// The audit found nothing against the result (it passed, or could not be held): the
-	/// pending score counts and the job ends verified.
-	pub(crate) fn conclude_audit(
+	/// Ends a job in `state`: keeps the output of its result (if any) under a deposit,
+	/// refunds the rest of the escrow, releases its blobs and its replicas' capacity, and
+	/// schedules its pruning. The caller stores `job`.
+	pub(crate) fn finish(
 		job_id: JobId,
 		job: &mut JobOf<T>,
 		assignments: &AssignmentsOf<T>,
+		state: JobState,
 	) {
-		Self::credit_pending(job_id, job);
-		Self::finish(job_id, job, assignments, JobState::Verified);
-	}
-
-	/// Whether the job is in (or came from) an audit: its replicas were paid and released,
-	/// and its score is pending.
-	pub(crate) fn audited(job: &JobOf<T>, assignments: &AssignmentsOf<T>) -> bool {
-		matches!(job.state, JobState::AuditPending | JobState::Auditing | JobState::AuditRevealing)
-			|| assignments.iter().any(|a| a.role == Role::Auditor)
-	}
-
-	/// The end of an audit's `AuditDelay`: with probability `AuditRate`, decided by this
-	/// block's randomness, which nobody knew at settlement, one referee of the job's class
-	/// (never one of its workers) is drawn to re-run it. Otherwise, or without any such
-	/// referee, the score counts.
-	pub(crate) fn start_audit(
-		job_id: JobId,
-		job: &mut JobOf<T>,
-		assignments: &mut AssignmentsOf<T>,
-	) -> DispatchResult {
-		let roll = Self::random_seed(b"audit", job_id, job.draws);
-		job.draws = job.draws.saturating_add(1);
-		let roll = u32::from_le_bytes([roll[0], roll[1], roll[2], roll[3]]);
-		if Perbill::from_parts(roll % 1_000_000_000) >= AuditRate::<T>::get() {
-			Self::conclude_audit(job_id, job, assignments);
-			return Ok(());
+		let kept = job.result.map(|r| r.output_hash);
+		for hash in assignments.iter().filter_map(|a| a.result.map(|r| r.output_hash)) {
+			if Some(hash) != kept {
+				Outputs::<T>::remove(job_id, hash);
+			}
 		}
-		Self::draw_auditor(job_id, job, assignments)
-	}
-
-	/// Draws the auditor of a job whose audit draw said so; without any eligible referee
-	/// the score counts.
-	pub(crate) fn draw_auditor(
-		job_id: JobId,
-		job: &mut JobOf<T>,
-		assignments: &mut AssignmentsOf<T>,
-	) -> DispatchResult {
-		let Some(mut drawn) = Self::draw_from_referee_pool(job_id, job, assignments, 1) else {
-			Self::conclude_audit(job_id, job, assignments);
-			return Ok(());
-		};
-		let auditor = drawn.remove(0);
-		let now = frame_system::Pallet::<T>::block_number();
-		let commit_by =
-			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::CommitPeriod::get()));
-		Self::add_assignees(
-			job_id,
-			assignments,
-			alloc::vec![auditor.clone()],
-			Role::Auditor,
-			commit_by,
-		)?;
-		job.state = JobState::Auditing;
-		Self::deposit_event(Event::AuditorDrawn { job: job_id, auditor });
-		Ok(())
-	}
-
-	/// The auditor revealed. A match pays it its fuel's worth from the escrow and the
-	/// score counts. A mismatch proves nothing yet (the auditor may be the one lying): a
-	/// referee committee decides, as in a dispute.
-	pub(crate) fn decide_audit(job_id: JobId, job: &mut JobOf<T>, assignments: &AssignmentsOf<T>) {
-		let Some((auditor, found)) = assignments
-			.iter()
-			.find(|a| a.role == Role::Auditor)
-			.and_then(|a| Some((a.worker.clone(), a.result?)))
-		else {
-			return Self::conclude_audit(job_id, job, assignments);
-		};
-		if Some(found) == job.result {
-			Self::pay_worker(job_id, job, &auditor, found.fuel_used);
-			T::Workers::note_verified(&auditor);
-			Self::deposit_event(Event::AuditPassed { job: job_id, auditor });
-			Self::conclude_audit(job_id, job, assignments);
-		} else {
-			Self::deposit_event(Event::AuditContested { job: job_id, auditor });
-			Self::open_dispute(job_id, job);
+		Self::close_escrow(job_id, job, kept);
+		Self::release_blob(BlobKind::Program, job.spec.program);
+		if let JobInput::Blob(hash) = &job.spec.input {
+			Self::release_blob(BlobKind::Data, *hash);
 		}
+		// A job that ends otherwise than by its audit (a step that failed) gives no score.
+		if PendingCredits::<T>::contains_key(job_id) {
+			Self::void_pending(job_id);
+		}
+		// An audited job's replicas were released when they were paid.
+		if !Self::audited(job, assignments) {
+			for assignment in assignments.iter().filter(|a| a.role == Role::Replica) {
+				T::Workers::release(&assignment.worker);
+			}
+		}
+		if job.state == JobState::Queued {
+			Queue::<T>::mutate(|queue| queue.retain(|id| *id != job_id));
+		}
+		job.state = state;
+		let event = match (state, job.result) {
+			(JobState::Verified, Some(r)) => Event::JobVerified {
+				job: job_id,
+				output_hash: r.output_hash,
+				fuel_used: r.fuel_used,
+				status: r.status,
+			},
+			(JobState::Unverified, Some(r)) => Event::JobUnverified {
+				job: job_id,
+				output_hash: r.output_hash,
+				fuel_used: r.fuel_used,
+				status: r.status,
+			},
+			(JobState::Failed(reason), _) => Event::JobFailed { job: job_id, reason },
+			_ => Event::JobCancelled { job: job_id },
+		};
+		Self::deposit_event(event);
+		Self::schedule_pruning(job_id, job);
 	}
 
-	/// Nobody could decide a dispute (`reason`). An ordinary job fails and is refunded.
-	/// An audited one keeps its result and payments, but not its score: a worker's
-	/// claim against it stands unanswered, and score is only ever given, never in doubt.
-	pub(crate) fn undecided(
+	/// Ends a job without a result, refunding it (less the abstention fee if its
+	/// replicas abstained).
+	pub(crate) fn fail(
 		job_id: JobId,
 		job: &mut JobOf<T>,
 		assignments: &AssignmentsOf<T>,
 		reason: FailureReason,
 	) {
-		if Self::audited(job, assignments) {
-			Self::void_pending(job_id);
-			Self::finish(job_id, job, assignments, JobState::Verified);
-		} else {
-			Self::fail(job_id, job, assignments, reason);
+		job.result = None;
+		if reason == FailureReason::Abstained {
+			Self::charge_abstentions(job_id, job);
 		}
+		Self::finish(job_id, job, assignments, JobState::Failed(reason));
 	}
 
-	/// The replicas disagree (or some did not reveal): the committee is drawn `DrawDelay`
-	/// blocks from now, by the timeout of [`JobState::DrawingReferees`]. Drawing it now
-	/// would use randomness the last replica to reveal knew when it chose to reveal.
-	pub(crate) fn open_dispute(job_id: JobId, job: &mut JobOf<T>) {
-		let now = frame_system::Pallet::<T>::block_number();
-		let draw_at =
-			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::DrawDelay::get()));
-		job.state = JobState::DrawingReferees;
-		Self::deposit_event(Event::DisputeOpened { job: job_id, draw_at });
-	}
-
-	/// Draws the referee committee: workers of the job's class that the referee pool
-	/// accepts, by bond, never one of the job's workers. Without enough referees nobody can
-	/// be proven wrong: the job fails and is refunded.
-	pub(crate) fn draw_referees(
-		job_id: JobId,
-		job: &mut JobOf<T>,
-		assignments: &mut AssignmentsOf<T>,
-	) -> DispatchResult {
-		let count = T::RefereeCount::get();
-		let Some(committee) = Self::draw_from_referee_pool(job_id, job, assignments, count) else {
-			Self::undecided(job_id, job, assignments, FailureReason::NotEnoughWorkers);
-			return Ok(());
-		};
-
-		let now = frame_system::Pallet::<T>::block_number();
-		let commit_by =
-			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::CommitPeriod::get()));
-		Self::add_assignees(job_id, assignments, committee.clone(), Role::Referee, commit_by)?;
-		job.state = JobState::RefereesCommitting;
-		Self::deposit_event(Event::RefereesDrawn { job: job_id, referees: committee });
+	pub(crate) fn do_clear_result(who: T::AccountId, job_id: JobId) -> DispatchResult {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(job.requester == who, Error::<T>::NotRequester);
+		ensure!(!job.state.is_open(), Error::<T>::JobNotFinished);
+		let result = job.result.ok_or(Error::<T>::NoResult)?;
+		ensure!(Outputs::<T>::contains_key(job_id, result.output_hash), Error::<T>::NoResult);
+		Outputs::<T>::remove(job_id, result.output_hash);
+		let deposit = job.result_deposit;
+		Self::release_result_deposit(&mut job);
+		Jobs::<T>::insert(job_id, job);
+		Self::deposit_event(Event::ResultCleared { job: job_id, deposit });
 		Ok(())
-	}
-
-	/// Draws `count` workers of the job's class that the referee pool accepts, by bond,
-	/// never one that worked on the job: from the registry's referee tree of the class,
-	/// O(log n) reads each.
-	fn draw_from_referee_pool(
-		job_id: JobId,
-		job: &mut JobOf<T>,
-		assignments: &AssignmentsOf<T>,
-		count: u32,
-	) -> Option<Vec<T::AccountId>> {
-		let mut exclude: Vec<T::AccountId> = assignments.iter().map(|a| a.worker.clone()).collect();
-		exclude.extend(Replaced::<T>::get(job_id));
-		let class = match job.class {
-			Some(class) => ClassFilter::Exactly(class),
-			None => ClassFilter::AnyClass,
-		};
-		let seed = Self::random_seed(b"referees", job_id, job.draws);
-		job.draws = job.draws.saturating_add(1);
-		T::Workers::select(&SelectionRequest {
-			count,
-			min_reputation: Permill::zero(),
-			class,
-			exclude: &exclude,
-			seed,
-			min_class_size: 0,
-			purpose: Purpose::Referees(T::RefereePool::is_referee),
-		})
-	}
-
-	/// The referee committee has revealed (or its reveal phase ended). A strict majority
-	/// of the whole committee decides who is right; without one nobody is faulted and the
-	/// dispute is [undecided](Self::undecided). Refereeing is paid from the job's dispute
-	/// fee either way: with a verdict, the referees of the majority get the verdict's fuel
-	/// at the job's price (the minority is slashed instead); without one, every referee
-	/// that revealed gets its own fuel's worth, since nobody can tell who was right. The
-	/// unspent fee is refunded.
-	///
-	/// A verdict only ever *confirms* a result, never creates one: an attacker whose
-	/// workers referee holds a majority of a committee of three with probability
-	/// 3f² − 2f³, far more than the f^R it needs to hold every replica. So the result
-	/// stands only if every replica that revealed revealed the verdict (the dispute came
-	/// from a silent replica, not from a disagreement). Replicas that disagree end the job
-	/// [`FailureReason::Disputed`]: it is refunded, no replica is paid, and the verdict
-	/// only records faults against the side it contradicts.
-	///
-	/// A contested audit is decided the same way, between the replicas' result (paid
-	/// already, its score pending) and the auditor's. A verdict for the replicas credits
-	/// the score and faults the auditor; one against them voids the score, faults them and
-	/// withdraws the result ([`FailureReason::Overturned`]).
-	pub(crate) fn decide_dispute(
-		job_id: JobId,
-		job: &mut JobOf<T>,
-		assignments: &AssignmentsOf<T>,
-	) {
-		let audit = Self::audited(job, assignments);
-		let referees: Vec<&Assignment<T::AccountId>> =
-			assignments.iter().filter(|a| a.role == Role::Referee).collect();
-		let committee = referees.len();
-		let majority = referees.iter().filter_map(|a| a.result).find(|candidate| {
-			referees.iter().filter(|a| a.result.as_ref() == Some(candidate)).count() * 2 > committee
-		});
-		let Some(verdict) = majority else {
-			let ran = |a: &&Assignment<T::AccountId>| a.role != Role::Replica;
-			for (worker, result) in
-				assignments.iter().filter(ran).filter_map(|a| Some((&a.worker, a.result?)))
-			{
-				Self::pay_worker(job_id, job, worker, result.fuel_used);
-			}
-			Self::undecided(job_id, job, assignments, FailureReason::NoRefereeMajority);
-			return;
-		};
-		let stands = if audit {
-			job.result == Some(verdict)
-		} else {
-			Self::revealed_only(assignments, verdict)
-		};
-
-		let upheld: Vec<T::AccountId> = assignments
-			.iter()
-			.filter(|a| a.role != Role::Replica && a.result == Some(verdict))
-			.map(|a| a.worker.clone())
-			.collect();
-		let referees_upheld: Vec<T::AccountId> = referees
-			.iter()
-			.filter(|a| a.result == Some(verdict))
-			.map(|a| a.worker.clone())
-			.collect();
-		let mut credits = Vec::new();
-		for assignment in assignments.iter() {
-			let worker = &assignment.worker;
-			let wrong = |to: &[T::AccountId]| {
-				let slashed = T::Workers::slash(worker, Offence::WrongResult, to);
-				Self::deposit_event(Event::WrongResultSlashed {
-					job: job_id,
-					worker: worker.clone(),
-					slashed,
-				});
-			};
-			match (assignment.role, assignment.result) {
-				// Audited replicas were paid when they agreed (their pending score is settled
-				// below); replicas that disagreed are not paid, right or not.
-				(Role::Replica, Some(result)) if result == verdict => {
-					if stands && !audit {
-						credits.extend(Self::reward(job_id, job, worker, &result, true))
-					}
-				},
-				(Role::Replica, Some(_)) => wrong(&upheld),
-				(Role::Referee | Role::Auditor, Some(result)) if result == verdict => {
-					Self::pay_worker(job_id, job, worker, result.fuel_used);
-					T::Workers::note_verified(worker)
-				},
-				(Role::Auditor, Some(_)) => wrong(&referees_upheld),
-				(Role::Referee, Some(_)) => wrong(&[]),
-				// Those that did not reveal were slashed when their deadline passed.
-				(_, None) => {},
-			}
-		}
-		match (audit, stands) {
-			(true, true) => Self::credit_pending(job_id, job),
-			// `fail` voids the pending score and withdraws the published output.
-			(true, false) => {
-				return Self::fail(job_id, job, assignments, FailureReason::Overturned)
-			},
-			(false, true) if !credits.is_empty() => {
-				// A committee of independent referees re-ran the job: no audit needed.
-				let value = Self::credit(job, credits);
-				Self::deposit_event(Event::ScoreCredited { job: job_id, value });
-			},
-			(false, true) => {},
-			(false, false) => return Self::fail(job_id, job, assignments, FailureReason::Disputed),
-		}
-		job.result = Some(verdict);
-		Self::finish(job_id, job, assignments, JobState::Verified);
-	}
-
-	/// Whether some replica revealed `result` and none revealed anything else.
-	fn revealed_only(assignments: &AssignmentsOf<T>, result: ExecutionResult) -> bool {
-		let mut revealed = assignments
-			.iter()
-			.filter(|a| a.role == Role::Replica)
-			.filter_map(|a| a.result)
-			.peekable();
-		revealed.peek().is_some() && revealed.all(|r| r == result)
 	}
 }

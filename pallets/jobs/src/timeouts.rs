@@ -1,18 +1,30 @@
-//! Timeouts and pruning. Each open job has exactly one entry in `Timeouts`, at the block
-//! its current phase ends; each finished job has one in `Prunings`, at the block it is
-//! removed. Entries are keyed by (block, job), so scheduling never fails: no other job's
-//! entries can make a commit or reveal fail, or shorten a phase.
+//! Timeouts and pruning: the end of every phase, and the removal of finished jobs.
 //!
-//! `on_initialize` handles at most `MaxTimeoutsPerBlock` due entries of each kind, oldest
-//! block first from a cursor. When more are due (a burst), the rest wait for the next
-//! blocks: a phase can end later than scheduled, never earlier. Pruning has its own
-//! queue and cursor, so a backlog of finished jobs (cheap to create: submit, cancel)
-//! never delays the phases of running jobs.
+//! **Rule.** When a phase ends ([`Pallet::on_phase_timeout`]): workers that did not commit
+//! are slashed (`NoShow`) and replaced, like those that abstained, while the deadline and
+//! `MaxReplacements` allow; replicas that committed but did not reveal are slashed
+//! (`NoReveal`) to the requester, whose dispute fee pays the referees they force; replicas
+//! that agreed but published nothing are all slashed like a missing reveal and the job
+//! fails `OutputWithheld`; referees and an auditor that miss a deadline are slashed and
+//! the dispute or audit goes on without them.
+//!
+//! **Scheduling.** Each open job has exactly one entry in `Timeouts`, at the block its
+//! current phase ends; each finished job has one in `Prunings`, at the block it is
+//! removed. Entries are keyed by (block, job), so scheduling never fails: no other job's
+//! entries can make a commit or reveal fail, or shorten a phase. `on_initialize` handles
+//! at most `MaxTimeoutsPerBlock` due entries of each kind, oldest block first from a
+//! cursor; when more are due (a burst), the rest wait for the next blocks, so a phase can
+//! end later than scheduled, never earlier.
+//!
+//! **Attacks answered.** Stalling: silence costs bond, so a worker cannot hold up a job
+//! for free. Bursts: a flood of timeouts or of finished jobs (cheap to create: submit,
+//! cancel) never ends a phase early, and pruning has its own queue and cursor, so a backlog
+//! of finished jobs never delays the phases of running jobs.
 
 use crate::{
-	lifecycle::AssignmentsOf, Assignments, Config, Error, Event, FailureReason, JobOf, JobState,
-	Jobs, JobsByRequester, JobsByWorker, MaxAssigneesOf, Outputs, Pallet, PruningCursor, Prunings,
-	Queue, Replaced, Role, TimeoutCursor, Timeouts,
+	Assignments, AssignmentsOf, Config, Event, FailureReason, JobOf, JobState, Jobs,
+	JobsByRequester, JobsByWorker, MaxAssigneesOf, Outputs, Pallet, PruningCursor, Prunings,
+	Replaced, Role, TimeoutCursor, Timeouts,
 };
 use alloc::vec::Vec;
 use frame_support::storage::{with_storage_layer, IterableStorageDoubleMap, StorageValue};
@@ -249,99 +261,6 @@ impl<T: Config> Pallet<T> {
 			.filter(|a| a.role == role && a.abstained)
 			.map(|a| a.worker.clone())
 			.collect()
-	}
-
-	/// Replaces `gone` replicas (no-shows, silent or abstaining) with newly drawn ones if
-	/// replacements, time and eligible workers allow; otherwise the job fails and is
-	/// refunded (less the abstention fee if replicas abstained: see
-	/// [`Pallet::charge_abstentions`]).
-	fn replace(
-		job_id: JobId,
-		job: &mut JobOf<T>,
-		assignments: &mut AssignmentsOf<T>,
-		gone: Vec<T::AccountId>,
-		now: BlockNumberFor<T>,
-	) -> Result<(), DispatchError> {
-		let count = gone.len() as u32;
-		let abstained = assignments.iter().any(|a| a.abstained && gone.contains(&a.worker));
-		let give_up = |reason| if abstained { FailureReason::Abstained } else { reason };
-		if !Self::round_fits(job, now) {
-			Self::fail(job_id, job, assignments, give_up(FailureReason::DeadlineExpired));
-			return Ok(());
-		}
-		if u32::from(job.replacements_left) < count {
-			Self::fail(job_id, job, assignments, give_up(FailureReason::NotEnoughWorkers));
-			return Ok(());
-		}
-		for worker in &gone {
-			T::Workers::release(worker);
-		}
-		assignments.retain(|a| !gone.contains(&a.worker));
-		Replaced::<T>::try_mutate(job_id, |replaced| {
-			gone.iter().try_for_each(|w| replaced.try_push(w.clone()))
-		})
-		.map_err(|_| Error::<T>::InvalidReplicas)?;
-		job.replacements_left = job.replacements_left.saturating_sub(count as u8);
-		// After a round without any reveal, the old commitments are worthless.
-		if job.state == JobState::Revealing {
-			for assignment in assignments.iter_mut() {
-				assignment.commitment = None;
-			}
-		}
-		let Some(workers) = Self::draw_workers(job_id, job, assignments, count) else {
-			Self::fail(job_id, job, assignments, give_up(FailureReason::NotEnoughWorkers));
-			return Ok(());
-		};
-		let commit_by =
-			Self::schedule_timeout(job_id, job, now, now.saturating_add(T::CommitPeriod::get()));
-		Self::add_assignees(job_id, assignments, workers, Role::Replica, commit_by)?;
-		job.state = JobState::Committing;
-		Ok(())
-	}
-
-	/// Tries to draw workers for up to `MaxAssignmentsPerBlock` queued jobs, from the
-	/// front of the queue. A job that cannot be drawn now goes to the back, so jobs nobody
-	/// can serve yet never block those behind them (round robin); a job submitted less than
-	/// `DrawDelay` blocks ago keeps its place. Returns how many jobs it looked at.
-	pub(crate) fn assign_from_queue(now: BlockNumberFor<T>) -> u32 {
-		let queue = Queue::<T>::get();
-		let mut done: Vec<JobId> = Vec::new();
-		let mut retry: Vec<JobId> = Vec::new();
-		let mut tried = 0u32;
-		for job_id in queue.iter().copied().take(T::MaxAssignmentsPerBlock::get() as usize) {
-			tried += 1;
-			let Some(job) = Jobs::<T>::get(job_id) else {
-				done.push(job_id);
-				continue;
-			};
-			if now < job.submitted_at.saturating_add(T::DrawDelay::get()) {
-				continue;
-			}
-			let assigned = with_storage_layer(|| {
-				let mut attempt = job.clone();
-				if Self::try_assign(job_id, &mut attempt, now)? {
-					Jobs::<T>::insert(job_id, attempt);
-					Ok(())
-				} else {
-					Err(DispatchError::Other("no workers"))
-				}
-			});
-			if assigned.is_ok() {
-				done.push(job_id);
-			} else {
-				retry.push(job_id);
-			}
-		}
-		if !done.is_empty() || !retry.is_empty() {
-			Queue::<T>::mutate(|queue| {
-				queue.retain(|id| !done.contains(id) && !retry.contains(id));
-				// Cannot overflow: these were in the queue a moment ago.
-				for id in retry {
-					let _ = queue.try_push(id);
-				}
-			});
-		}
-		tried
 	}
 
 	/// Removes a finished job and everything stored for it.

@@ -42,6 +42,27 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Takes `class_id` off the allow-list: the checks and effects of
+	/// [`Pallet::disallow_class`]. A class without workers is removed.
+	pub(crate) fn do_disallow_class(class_id: ClassId) -> DispatchResult {
+		AllowedClasses::<T>::try_mutate(|allowed| -> DispatchResult {
+			let position =
+				allowed.iter().position(|id| *id == class_id).ok_or(Error::<T>::ClassNotAllowed)?;
+			allowed.remove(position);
+			Ok(())
+		})?;
+		Classes::<T>::mutate_exists(class_id, |maybe| {
+			if let Some(class) = maybe {
+				class.allowed = false;
+				if class.leaves == 0 {
+					*maybe = None;
+				}
+			}
+		});
+		Self::deposit_event(Event::ClassDisallowed { class_id });
+		Ok(())
+	}
+
 	/// Gives `who` the next leaf of `class_id` (weight 0 until [`Self::store`]), growing
 	/// the trees by a level when they are full. Returns the leaf.
 	pub(crate) fn join_class(class_id: ClassId, who: &T::AccountId) -> Result<u32, DispatchError> {

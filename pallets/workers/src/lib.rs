@@ -3,10 +3,12 @@
 //! povc's worker registry. A worker is an account that runs `povc-worker` and offers to
 //! execute jobs; this pallet owns everything the chain knows about it:
 //!
-//! - its **bond**, held from its balance under [`HoldReason::Bond`]. The bond is what is
-//!   slashed when the worker misbehaves and the weight with which it is drawn for jobs, so
-//!   that a colluding group gets a share of replicas proportional to its stake, not to its
-//!   number of identities. Unbonding goes through [`Config::UnbondingDelay`], is blocked
+//! - its **bond**, held from its balance under [`HoldReason::Bond`]. The bond is the
+//!   weight with which it is drawn for jobs, so that a colluding group gets a share of
+//!   replicas proportional to its stake, not to its number of identities, and what is
+//!   slashed for its offences ([`Config::NoShowSlash`], [`Config::NoRevealSlash`] and
+//!   [`Config::WrongResultSlash`], which povc's runtime sets to zero: a referee verdict
+//!   records a fault but takes no bond). Unbonding goes through [`Config::UnbondingDelay`], is blocked
 //!   while the worker has open assignments, and unbonding funds stay slashable until they
 //!   are withdrawn, so a worker cannot run away from a slash.
 //! - its **capacity** (assignments at once) and open assignments;
@@ -29,14 +31,21 @@
 //! bond, capacity or pause changes. A draw walks one path per drawn worker: O(log₁₆ n)
 //! reads, 5 for a million workers.
 //!
-//! ## Calls
+//! ## Calls and where their rules live
 //!
-//! [`register`](Pallet::register), [`bond_more`](Pallet::bond_more),
-//! [`unbond`](Pallet::unbond), [`withdraw_unbonded`](Pallet::withdraw_unbonded) (which also
-//! deregisters a worker that has nothing left), [`set_capacity`](Pallet::set_capacity),
-//! [`set_class`](Pallet::set_class), [`pause`](Pallet::pause), [`resume`](Pallet::resume),
-//! [`contribute_to`](Pallet::contribute_to); Root: [`allow_class`](Pallet::allow_class),
-//! [`disallow_class`](Pallet::disallow_class).
+//! Calls hand off to the module of their rule, which opens with the rule and the attack it
+//! answers:
+//! - [`registration`]: [`register`](Pallet::register),
+//!   [`set_capacity`](Pallet::set_capacity), [`set_class`](Pallet::set_class),
+//!   [`pause`](Pallet::pause), [`resume`](Pallet::resume),
+//!   [`set_volunteer`](Pallet::set_volunteer), [`contribute_to`](Pallet::contribute_to);
+//! - [`bonding`]: [`bond_more`](Pallet::bond_more), [`unbond`](Pallet::unbond),
+//!   [`withdraw_unbonded`](Pallet::withdraw_unbonded) (which also deregisters a worker that
+//!   has nothing left);
+//! - [`classes`] (Root): [`allow_class`](Pallet::allow_class),
+//!   [`disallow_class`](Pallet::disallow_class);
+//! - [`selection`] and [`sortition`]: the draws; `registry_impl`: assignments, reputation
+//!   and slashing as pallet-jobs sees them.
 //!
 //! ## Invariants
 //!
@@ -58,8 +67,10 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+pub mod bonding;
 pub mod classes;
 mod invariants;
+pub mod registration;
 mod registry_impl;
 pub mod runtime_api;
 pub mod selection;
@@ -103,15 +114,9 @@ pub fn class_id_of(class: &[u8]) -> ClassId {
 pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
-	use frame_support::{
-		pallet_prelude::*,
-		traits::{fungible::MutateHold, tokens::Precision, OnUnbalanced},
-	};
+	use frame_support::{pallet_prelude::*, traits::OnUnbalanced};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::{
-		traits::{Saturating, Zero},
-		Perbill,
-	};
+	use sp_runtime::Perbill;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -419,13 +424,7 @@ pub mod pallet {
 			#[pallet::compact] amount: BalanceOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-			let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			Self::hold(&who, amount)?;
-			info.bond = info.bond.saturating_add(amount);
-			Self::store(&who, info);
-			Self::deposit_event(Event::Bonded { who, amount });
-			Ok(())
+			Self::do_bond_more(who, amount)
 		}
 
 		/// Starts unbonding `amount` of the caller's bond: it stops counting for selection and
@@ -443,31 +442,7 @@ pub mod pallet {
 			#[pallet::compact] amount: BalanceOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-			let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			ensure!(info.open_assignments == 0, Error::<T>::HasOpenAssignments);
-			ensure!(amount <= info.bond, Error::<T>::InsufficientBond);
-			let remaining = info.bond.saturating_sub(amount);
-			ensure!(
-				remaining.is_zero() || remaining >= T::MinBond::get(),
-				Error::<T>::BelowMinBond
-			);
-
-			let unlock_at =
-				frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingDelay::get());
-			// Unbonds maturing in the same block share a chunk, so that the chunk limit only
-			// bounds unbonds spread over time.
-			if let Some(chunk) = info.unlocking.iter_mut().find(|c| c.unlock_at == unlock_at) {
-				chunk.amount = chunk.amount.saturating_add(amount);
-			} else {
-				info.unlocking
-					.try_push(UnlockChunk { amount, unlock_at })
-					.map_err(|_| Error::<T>::TooManyUnlockingChunks)?;
-			}
-			info.bond = remaining;
-			Self::store(&who, info);
-			Self::deposit_event(Event::Unbonded { who, amount, unlock_at });
-			Ok(())
+			Self::do_unbond(who, amount)
 		}
 
 		/// Releases the caller's matured unbonding chunks to its free balance. A worker left
@@ -478,30 +453,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			let now = frame_system::Pallet::<T>::block_number();
-			let mut matured: BalanceOf<T> = Zero::zero();
-			info.unlocking.retain(|chunk| {
-				if chunk.unlock_at <= now {
-					matured = matured.saturating_add(chunk.amount);
-					false
-				} else {
-					true
-				}
-			});
-			ensure!(!matured.is_zero(), Error::<T>::NothingToWithdraw);
-
-			// `Exact`: the hold is `bond + Σ unlocking` (an invariant), so anything less would
-			// be a bug to surface, not to paper over.
-			T::Currency::release(&HoldReason::Bond.into(), &who, matured, Precision::Exact)?;
-			Self::deposit_event(Event::Withdrawn { who: who.clone(), amount: matured });
-
-			if info.is_empty() {
-				Self::deregister(&who, &info);
-			} else {
-				Workers::<T>::insert(&who, info);
-			}
-			Ok(())
+			Self::do_withdraw_unbonded(who)
 		}
 
 		/// Sets how many assignments the caller takes at once, `1..=MaxCapacity`. Lowering it
@@ -512,12 +464,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::set_capacity())]
 		pub fn set_capacity(origin: OriginFor<T>, capacity: u32) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(Self::valid_capacity(capacity), Error::<T>::InvalidCapacity);
-			let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			info.capacity = capacity;
-			Self::store(&who, info);
-			Self::deposit_event(Event::CapacitySet { who, capacity });
-			Ok(())
+			Self::do_set_capacity(who, capacity)
 		}
 
 		/// Declares a new determinism class for the caller (after an engine upgrade, say).
@@ -531,20 +478,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::set_class())]
 		pub fn set_class(origin: OriginFor<T>, class: ClassOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(!class.is_empty(), Error::<T>::EmptyClass);
-			let class_id = class_id_of(&class);
-			let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			ensure!(info.open_assignments == 0, Error::<T>::HasOpenAssignments);
-			ensure!(Self::is_allowed(&class_id), Error::<T>::ClassNotAllowed);
-			if info.class_id != class_id {
-				Self::leave_class(&info);
-				info.leaf = Self::join_class(class_id, &who)?;
-				info.class = class;
-				info.class_id = class_id;
-				Self::store(&who, info);
-			}
-			Self::deposit_event(Event::ClassSet { who, class_id });
-			Ok(())
+			Self::do_set_class(who, class)
 		}
 
 		/// Stops the caller from being drawn for new assignments (its open ones go on).
@@ -554,9 +488,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::pause())]
 		pub fn pause(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::set_paused(&who, true)?;
-			Self::deposit_event(Event::Paused { who });
-			Ok(())
+			Self::set_paused(&who, true)
 		}
 
 		/// Lets a paused caller be drawn again.
@@ -566,9 +498,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::resume())]
 		pub fn resume(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::set_paused(&who, false)?;
-			Self::deposit_event(Event::Resumed { who });
-			Ok(())
+			Self::set_paused(&who, false)
 		}
 
 		/// Opts the caller in to (`true`) or out of (`false`) volunteer work: jobs of
@@ -580,12 +510,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::set_volunteer())]
 		pub fn set_volunteer(origin: OriginFor<T>, volunteer: bool) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			ensure!(info.volunteer != volunteer, Error::<T>::VolunteerUnchanged);
-			info.volunteer = volunteer;
-			Self::store(&who, info);
-			Self::deposit_event(Event::VolunteerSet { who, volunteer });
-			Ok(())
+			Self::do_set_volunteer(who, volunteer)
 		}
 
 		/// Directs the compute score earned by the caller's verified compute to
@@ -601,24 +526,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let beneficiary = beneficiary.map(T::Lookup::lookup).transpose()?;
-			// Pointing at itself is the default: stored as `None`, so there is one encoding.
-			let target = beneficiary.filter(|b| b != &who);
-			let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			// A referee referees for the validator it contributes to: moving its compute
-			// elsewhere ends that (the new validator must accept it anew).
-			let dropped =
-				info.referee_for.take_if(|validator| Some(&*validator) != target.as_ref());
-			info.contribute_to = target.clone();
-			if let Some(validator) = dropped {
-				// Out of the referee tree.
-				Self::store(&who, info);
-				Self::deposit_event(Event::RefereeRemoved { who: who.clone(), validator });
-			} else {
-				Workers::<T>::insert(&who, info);
-			}
-			let beneficiary = target.unwrap_or_else(|| who.clone());
-			Self::deposit_event(Event::ContributionTargetSet { who, beneficiary });
-			Ok(())
+			Self::do_contribute_to(who, beneficiary)
 		}
 
 		/// Puts a determinism class on the allow-list (Root; a council or referendum once
@@ -640,97 +548,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::disallow_class())]
 		pub fn disallow_class(origin: OriginFor<T>, class_id: ClassId) -> DispatchResult {
 			ensure_root(origin)?;
-			AllowedClasses::<T>::try_mutate(|allowed| -> DispatchResult {
-				let position = allowed
-					.iter()
-					.position(|id| *id == class_id)
-					.ok_or(Error::<T>::ClassNotAllowed)?;
-				allowed.remove(position);
-				Ok(())
-			})?;
-			Classes::<T>::mutate_exists(class_id, |maybe| {
-				if let Some(class) = maybe {
-					class.allowed = false;
-					if class.leaves == 0 {
-						*maybe = None;
-					}
-				}
-			});
-			Self::deposit_event(Event::ClassDisallowed { class_id });
-			Ok(())
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// Registers `who`: the checks and effects of [`Pallet::register`].
-		pub(crate) fn do_register(
-			who: &T::AccountId,
-			bond: BalanceOf<T>,
-			capacity: u32,
-			class: ClassOf<T>,
-		) -> DispatchResult {
-			ensure!(!Workers::<T>::contains_key(who), Error::<T>::AlreadyRegistered);
-			ensure!(bond >= T::MinBond::get(), Error::<T>::BondTooLow);
-			ensure!(Self::valid_capacity(capacity), Error::<T>::InvalidCapacity);
-			ensure!(!class.is_empty(), Error::<T>::EmptyClass);
-			let class_id = class_id_of(&class);
-			ensure!(Self::is_allowed(&class_id), Error::<T>::ClassNotAllowed);
-			let count = WorkerCount::<T>::get();
-			ensure!(count < T::MaxWorkers::get(), Error::<T>::TooManyWorkers);
-			Self::hold(who, bond)?;
-			WorkerCount::<T>::put(count.saturating_add(1));
-			let leaf = Self::join_class(class_id, who)?;
-			Self::store(who, WorkerInfo::new(bond, capacity, class, class_id, leaf));
-			Self::deposit_event(Event::Registered { who: who.clone(), bond, capacity, class_id });
-			Ok(())
-		}
-
-		/// Holds `amount` of `who`'s free balance under [`HoldReason::Bond`].
-		fn hold(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
-			T::Currency::hold(&HoldReason::Bond.into(), who, amount).map_err(|e| {
-				log::debug!(target: LOG_TARGET, "hold of {amount:?} for {who:?} failed: {e:?}");
-				Error::<T>::InsufficientBalance.into()
-			})
-		}
-
-		fn valid_capacity(capacity: u32) -> bool {
-			(1..=T::MaxCapacity::get()).contains(&capacity)
-		}
-
-		pub(crate) fn set_paused(who: &T::AccountId, paused: bool) -> DispatchResult {
-			let mut info = Workers::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
-			if paused {
-				ensure!(!info.paused, Error::<T>::AlreadyPaused);
-			} else {
-				ensure!(info.paused, Error::<T>::NotPaused);
-			}
-			info.paused = paused;
-			Self::store(who, info);
-			Ok(())
-		}
-
-		/// Removes `who` (whose record is `info`) from [`Workers`] and its class's trees.
-		/// Only for workers with nothing on hold any more.
-		pub(crate) fn deregister(who: &T::AccountId, info: &WorkerInfo<T>) {
-			Self::leave_class(info);
-			Workers::<T>::remove(who);
-			WorkerCount::<T>::mutate(|count| *count = count.saturating_sub(1));
-			Self::deposit_event(Event::Deregistered { who: who.clone() });
-		}
-
-		/// The worker's reputation, see [`WorkerInfo::reputation`]; `None` if not registered.
-		pub fn reputation_of(who: &T::AccountId) -> Option<sp_runtime::Permill> {
-			Workers::<T>::get(who).map(|info| info.reputation())
-		}
-
-		/// The share of the bond (active and unbonding) slashed for `offence`.
-		pub fn slash_share(offence: povc_primitives::Offence) -> Perbill {
-			use povc_primitives::Offence;
-			match offence {
-				Offence::WrongResult => T::WrongResultSlash::get(),
-				Offence::NoShow => T::NoShowSlash::get(),
-				Offence::NoReveal => T::NoRevealSlash::get(),
-			}
+			Self::do_disallow_class(class_id)
 		}
 	}
 }

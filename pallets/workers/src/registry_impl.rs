@@ -17,6 +17,23 @@ use sp_runtime::{
 	DispatchError, SaturatedConversion,
 };
 
+impl<T: Config> Pallet<T> {
+	/// The worker's reputation, see [`crate::WorkerInfo::reputation`]; `None` if not
+	/// registered.
+	pub fn reputation_of(who: &T::AccountId) -> Option<sp_runtime::Permill> {
+		Workers::<T>::get(who).map(|info| info.reputation())
+	}
+
+	/// The share of the bond (active and unbonding) slashed for `offence`.
+	pub fn slash_share(offence: Offence) -> sp_runtime::Perbill {
+		match offence {
+			Offence::WrongResult => T::WrongResultSlash::get(),
+			Offence::NoShow => T::NoShowSlash::get(),
+			Offence::NoReveal => T::NoRevealSlash::get(),
+		}
+	}
+}
+
 impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
 	type Balance = BalanceOf<T>;
 

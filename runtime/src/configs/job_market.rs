@@ -13,7 +13,8 @@ use crate::{
 };
 
 parameter_types! {
-	/// A worker bonds at least 100 POVC: what it stands to lose for wrong results.
+	/// A worker bonds at least 100 POVC: its weight in draws, and what its missed deadlines
+	/// are slashed from (a wrong result costs reputation, not bond: `WrongResultSlash`).
 	pub const MinBond: Balance = 100 * UNIT;
 	pub const MinClassBond: Balance = 3 * MinBond::get();
 	/// The highest reputation floor a job may ask for: 9 verified results without a fault.

@@ -1,55 +1,52 @@
-//! Errors that say what to do, and exit codes that mean something.
+//! Errors that say what to do, each with the exit code that says what kind it is.
 
-use std::process::ExitCode;
+use povc_client::{connection::Unreachable, funds::NotEnoughFunds, tx::Incompatible};
+
+use crate::exit_code::ExitCode;
 
 /// What went wrong, and the exit code that says so.
 #[derive(Debug)]
 pub struct Failure {
-	pub code: u8,
-	pub message: String,
+	code: ExitCode,
+	message: String,
 }
 
 impl Failure {
-	/// Exit code 1: anything not covered below.
+	/// [`ExitCode::Error`]: anything not covered below.
 	pub fn other(message: impl Into<String>) -> Self {
-		Self { code: 1, message: message.into() }
+		Self { code: ExitCode::Error, message: message.into() }
 	}
 
-	/// Exit code 2: bad arguments or input.
+	/// [`ExitCode::BadInput`]: bad arguments or input.
 	pub fn input(message: impl Into<String>) -> Self {
-		Self { code: 2, message: message.into() }
+		Self { code: ExitCode::BadInput, message: message.into() }
 	}
 
-	/// Exit code 3: the job ended without a verified result.
+	/// [`ExitCode::NotVerified`]: the job ended without a verified result.
 	pub fn not_verified(message: impl Into<String>) -> Self {
-		Self { code: 3, message: message.into() }
-	}
-
-	/// Exit code 5: the account cannot pay.
-	pub fn funds(message: impl Into<String>) -> Self {
-		Self { code: 5, message: message.into() }
+		Self { code: ExitCode::NotVerified, message: message.into() }
 	}
 
 	/// Print the message and turn into the process exit code.
-	pub fn report(self) -> ExitCode {
+	pub fn report(self) -> std::process::ExitCode {
 		eprintln!("error: {}", self.message);
-		ExitCode::from(self.code)
+		self.code.into()
 	}
 }
 
-/// Exit code 6: the chain's runtime no longer takes what this povc sends.
-pub const INCOMPATIBLE: u8 = 6;
-
-/// Client errors: exit code 4 if the node could not be reached, 6 if its runtime is
-/// incompatible with this povc, else 1.
+/// Client errors, by what the client says went wrong.
 impl From<povc_client::Error> for Failure {
 	fn from(error: povc_client::Error) -> Self {
-		let code = if error.is::<povc_client::connection::Unreachable>() {
-			4
-		} else if error.is::<povc_client::tx::Incompatible>() {
-			INCOMPATIBLE
+		if error.is::<NotEnoughFunds>() {
+			let message = format!("{error}; top it up (povc transfer) or ask for less");
+			return Self { code: ExitCode::NotEnoughFunds, message };
+		}
+		let code = if error.is::<Unreachable>() {
+			ExitCode::Unreachable
+		} else if error.is::<Incompatible>() {
+			ExitCode::Incompatible
 		} else {
-			1
+			ExitCode::Error
 		};
 		Self { code, message: error.to_string() }
 	}

@@ -1,14 +1,12 @@
-//! Volunteer research projects: who may submit unpaid jobs, at what score rate, and how
-//! much of each project's budget this epoch is left.
+//! `povc project list`: volunteer research projects, who may submit unpaid jobs, at what
+//! score rate, and how much of each project's budget this epoch is left.
 
 use clap::Subcommand;
 use sp_core::crypto::Ss58Codec;
 
 use crate::{
-	account::connect,
+	context::Context,
 	failure::{Failure, Outcome},
-	output::print,
-	Global,
 };
 
 #[derive(Subcommand)]
@@ -17,14 +15,14 @@ pub enum ProjectCommand {
 	List,
 }
 
-pub async fn run(global: &Global, command: ProjectCommand) -> Outcome {
+pub async fn run(context: &Context, command: ProjectCommand) -> Outcome {
 	let ProjectCommand::List = command;
-	let connection = connect(global).await?;
+	let connection = context.connection().await?;
 	let projects = connection.projects().await.map_err(|e| {
 		Failure::other(format!("this node does not serve povc_projects ({e}): is it a povc node?"))
 	})?;
 	let json = serde_json::to_value(&projects).map_err(|e| Failure::other(e.to_string()))?;
-	print(global.json, json, || {
+	context.print(json, || {
 		if projects.is_empty() {
 			return "no approved volunteer projects".into();
 		}

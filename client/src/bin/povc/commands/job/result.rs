@@ -1,0 +1,27 @@
+//! `povc job result`: a settled job's verified output.
+
+use std::path::PathBuf;
+
+use povc_primitives::JobId;
+
+use super::follow::{describe_progress, finish};
+use crate::{
+	context::Context,
+	failure::{Failure, Outcome},
+};
+
+pub async fn run(context: &Context, id: JobId, output: Option<PathBuf>) -> Outcome {
+	let job = context
+		.connection()
+		.await?
+		.job(id, None)
+		.await?
+		.ok_or_else(|| Failure::input(format!("there is no job {id} (or it was pruned)")))?;
+	if job.state.is_running() {
+		return Err(Failure::other(format!(
+			"job {id} has no result yet: {} (wait with `povc job status {id}`)",
+			describe_progress(&job)
+		)));
+	}
+	finish(context, &job, output.as_deref()).await
+}

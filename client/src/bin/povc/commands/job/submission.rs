@@ -1,0 +1,178 @@
+//! What `job submit` and `job submit-batch` share: the job parameters, the checks made
+//! before anything is signed, the cost, and each job's spec.
+
+use std::path::Path;
+
+use clap::Args;
+use pallet_jobs::{BlobKind, JobInput, JobSpec};
+use povc_client::{
+	api::{povc, JobSpec as Spec, Unbounded},
+	connection::Connection,
+	tx::Inclusion,
+	types::{Balance, BlockNumber},
+};
+use povc_primitives::JobId;
+use sp_core::{crypto::Ss58Codec, H256};
+use sp_runtime::Permill;
+use subxt::utils::Static;
+
+use crate::{
+	blobs::{ensure_program, read_program},
+	context::Context,
+	failure::{Failure, Outcome},
+};
+
+/// Blocks a job may take by default (2 hours of 6 s blocks).
+const DEFAULT_LIFETIME: BlockNumber = 1_200;
+
+/// What every job of a submission shares.
+#[derive(Args, Clone)]
+pub struct JobParams {
+	/// The program: a .wasm file (uploaded if the chain lacks it) or the 0x hash of one
+	/// already on chain.
+	#[arg(long)]
+	program: String,
+	/// Fuel limit per replica (about one unit per WebAssembly instruction; measure with
+	/// `povc-worker exec`).
+	#[arg(long)]
+	fuel: u64,
+	/// Independent workers that must agree (1 = unverified).
+	#[arg(long, default_value_t = 3)]
+	replicas: u8,
+	/// Price per unit of fuel, in planck (10^-12 POVC).
+	#[arg(long, required_unless_present = "volunteer")]
+	price: Option<Balance>,
+	/// Volunteer work: price 0, for an approved research project's account (`povc project
+	/// list`). Only volunteer workers run it; they earn score at the project's rate.
+	#[arg(long, conflicts_with = "price")]
+	volunteer: bool,
+	/// Last block by which the job must be settled (default: 2 hours from now).
+	#[arg(long)]
+	deadline: Option<BlockNumber>,
+	/// Largest output in bytes.
+	#[arg(long, default_value_t = 65_536)]
+	max_output: u32,
+	/// Allow replicas of different determinism classes (slower: NaNs canonicalised).
+	#[arg(long)]
+	cross_class: bool,
+}
+
+impl JobParams {
+	/// The price per fuel: 0 for volunteer work.
+	fn price(&self) -> Balance {
+		self.price.unwrap_or(0)
+	}
+}
+
+/// The program of `--program`.
+pub enum Program {
+	/// A file's code, checked as the chain will check it.
+	Code(Vec<u8>),
+	/// The hash of a program the chain has.
+	Stored(H256),
+}
+
+/// Refuses, before anything is signed, a price-0 submission from an account that is not
+/// an approved volunteer project: the chain would refuse it (`NotAProject`).
+pub async fn ensure_may_submit(context: &Context, params: &JobParams) -> Outcome {
+	let account = context.signer()?.account();
+	if params.price() != 0 || context.connection().await?.is_project(account).await? {
+		return Ok(());
+	}
+	Err(Failure::input(format!(
+		"{} is not an approved volunteer project: jobs at price 0 (--volunteer) come only from \
+		 projects that governance approved (see `povc project list`); pay with --price instead",
+		account.to_ss58check()
+	)))
+}
+
+/// `--program`: a file (its code, checked) or the hash of a stored program.
+pub async fn program_arg(connection: &Connection, params: &JobParams) -> Outcome<Program> {
+	let program = &params.program;
+	let path = Path::new(program);
+	if !path.exists() && program.starts_with("0x") {
+		let hash: H256 = program.parse().map_err(|_| {
+			Failure::input(format!("{program:?} is neither a file nor a program hash"))
+		})?;
+		if !connection.blob_exists(BlobKind::Program, hash).await? {
+			return Err(Failure::input(format!(
+				"unknown program {program}: upload it (povc program upload FILE.wasm) or pass \
+				 the .wasm file"
+			)));
+		}
+		return Ok(Program::Stored(hash));
+	}
+	Ok(Program::Code(read_program(connection, path).await?))
+}
+
+/// The hash of `program`, uploading its code if the chain lacks it.
+pub async fn store_program(context: &Context, program: Program) -> Outcome<H256> {
+	match program {
+		Program::Code(code) => Ok(ensure_program(context, &code).await?.0),
+		Program::Stored(hash) => Ok(hash),
+	}
+}
+
+/// Print what `count` jobs with `params` cost; returns their total escrow.
+pub async fn show_cost(context: &Context, params: &JobParams, count: usize) -> Outcome<Balance> {
+	let connection = context.connection().await?;
+	let estimate = connection
+		.estimate_cost(params.fuel, params.replicas, params.price(), params.max_output)
+		.await
+		.map_err(|e| Failure::input(format!("the chain refuses these job parameters: {e}")))?;
+	let total = estimate.escrow.saturating_mul(count as Balance);
+	let jobs = if count == 1 { "the job".to_string() } else { format!("{count} jobs") };
+	let token = connection.token();
+	context.progress(&format!(
+		"cost of {jobs}: escrow {} held until settlement; per job at most {} paid to workers, \
+		 {} to referees if disputed (of all that, at most {} burned) and {} result deposit \
+		 (refunded when cleared)",
+		token.format(total),
+		token.format(estimate.max_payment),
+		token.format(estimate.dispute_fee),
+		token.format(estimate.max_burn),
+		token.format(estimate.max_result_deposit)
+	));
+	Ok(total)
+}
+
+/// `--deadline`, or `DEFAULT_LIFETIME` blocks from now.
+pub async fn job_deadline(context: &Context, params: &JobParams) -> Outcome<BlockNumber> {
+	match params.deadline {
+		Some(deadline) => Ok(deadline),
+		None => Ok(context.connection().await?.best_number().await? + DEFAULT_LIFETIME),
+	}
+}
+
+/// The spec of one job of the submission.
+pub fn spec(
+	params: &JobParams,
+	deadline: BlockNumber,
+	program: H256,
+	input: JobInput<Unbounded>,
+) -> Spec {
+	JobSpec {
+		program,
+		input,
+		fuel_limit: params.fuel,
+		replicas: params.replicas,
+		price_per_fuel: params.price(),
+		deadline,
+		min_reputation: Permill::zero(),
+		max_output_len: params.max_output,
+		cross_class: params.cross_class,
+	}
+}
+
+/// A `submit_job` like the ones to be sent, to quote their fee before the program and
+/// input are uploaded (the fee depends on the weight and length, not on which program).
+pub fn fee_probe(params: &JobParams) -> impl subxt::tx::Payload {
+	let input = JobInput::Inline(Default::default());
+	povc::tx().jobs().submit_job(Static(spec(params, 0, H256::zero(), input)))
+}
+
+/// Ids of the jobs an extrinsic submitted, in order.
+pub fn submitted_ids(inclusion: &Inclusion) -> Outcome<Vec<JobId>> {
+	let submitted = inclusion.find::<povc::jobs::events::JobSubmitted>()?;
+	Ok(submitted.into_iter().map(|event| event.job).collect())
+}

@@ -1,0 +1,182 @@
+//! Submission and the queue.
+//!
+//! **Rule.** [`Pallet::submit_job`](crate::Pallet::submit_job) checks the spec (replicas,
+//! fuel, output size, reputation floor, and a deadline that leaves room for the draw, a
+//! replica round and a dispute), holds the whole escrow ([`crate::escrow`]) and queues
+//! the job. It is never drawn in the block that includes it: from `DrawDelay` blocks after
+//! its submission, `on_initialize` tries the first `MaxAssignmentsPerBlock` queued jobs
+//! ([`crate::draw`]), and one that cannot be served yet goes to the back of the queue. A
+//! job can be cancelled, with a full refund, only while it is queued.
+//!
+//! **Attacks answered.** Neither the requester nor the author of the block that includes
+//! the submission knows the randomness of its draw. A requester cannot re-roll a draw by
+//! cancelling: a drawn job runs and is paid for ([`Error::AlreadyDrawn`]). A job nobody can
+//! serve never blocks the jobs behind it (round robin). Only approved research projects
+//! submit unpaid (price 0) jobs, so nobody else takes workers' time for nothing.
+
+use crate::{
+	Assignments, BlobKind, Config, Error, Event, HoldReason, Job, JobInput, JobOf, JobSpecOf,
+	JobState, Jobs, JobsByRequester, NextJobId, Pallet, Queue,
+};
+use alloc::vec::Vec;
+use frame_support::{
+	ensure, pallet_prelude::DispatchResult, storage::with_storage_layer,
+	traits::fungible::MutateHold,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use povc_primitives::{JobId, VolunteerProjects};
+use sp_core::Get;
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	DispatchError,
+};
+
+impl<T: Config> Pallet<T> {
+	/// Blocks of one commit-reveal round.
+	pub(crate) fn round_length() -> BlockNumberFor<T> {
+		T::CommitPeriod::get().saturating_add(T::RevealPeriod::get())
+	}
+
+	/// Blocks from the start of a replica round to the end of a dispute after it: two
+	/// commit-reveal rounds and the delay before the committee's draw.
+	pub(crate) fn rounds_with_dispute() -> BlockNumberFor<T> {
+		Self::round_length().saturating_mul(2u32.into()).saturating_add(T::DrawDelay::get())
+	}
+
+	/// Whether a replica round starting `now` leaves time for a dispute before the
+	/// deadline, so that every phase of the job ends by its deadline.
+	pub(crate) fn round_fits(job: &JobOf<T>, now: BlockNumberFor<T>) -> bool {
+		now.saturating_add(Self::rounds_with_dispute()) <= job.spec.deadline
+	}
+
+	pub(crate) fn do_submit(who: T::AccountId, spec: JobSpecOf<T>) -> Result<JobId, DispatchError> {
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(
+			spec.replicas >= 1 && u32::from(spec.replicas) <= T::MaxReplicas::get(),
+			Error::<T>::InvalidReplicas
+		);
+		ensure!(
+			spec.fuel_limit >= 1 && spec.fuel_limit <= T::MaxFuelLimit::get(),
+			Error::<T>::InvalidFuelLimit
+		);
+		ensure!(spec.max_output_len <= T::MaxOutputLen::get(), Error::<T>::OutputLimitTooLarge);
+		// Unpaid work is only for research projects governance vouched for: anyone else's
+		// price-0 job would take workers' time for nothing.
+		ensure!(
+			!spec.price_per_fuel.is_zero() || T::Projects::is_project(&who),
+			Error::<T>::NotAProject
+		);
+		ensure!(
+			spec.min_reputation <= T::MaxMinReputation::get(),
+			Error::<T>::ReputationUnreachable
+		);
+		// Room for the draw, a replica round and a dispute.
+		let earliest =
+			now.saturating_add(T::DrawDelay::get()).saturating_add(Self::rounds_with_dispute());
+		ensure!(spec.deadline > earliest, Error::<T>::DeadlineTooSoon);
+		ensure!(
+			spec.deadline <= now.saturating_add(T::MaxJobLifetime::get()),
+			Error::<T>::DeadlineTooFar
+		);
+		let cost = Self::estimate_cost(&spec)?;
+
+		Self::acquire_blob(BlobKind::Program, spec.program)?;
+		if let JobInput::Blob(hash) = &spec.input {
+			Self::acquire_blob(BlobKind::Data, *hash)?;
+		}
+		T::Currency::hold(&HoldReason::Escrow.into(), &who, cost.escrow)
+			.map_err(|_| Error::<T>::InsufficientBalance)?;
+
+		let job_id = NextJobId::<T>::mutate(|next| {
+			let id = *next;
+			*next = next.saturating_add(1);
+			id
+		});
+		let mut job = Job {
+			requester: who.clone(),
+			spec,
+			state: JobState::Queued,
+			escrow: cost.escrow,
+			submitted_at: now,
+			timeout_at: Zero::zero(),
+			class: None,
+			replacements_left: T::MaxReplacements::get().min(u8::MAX.into()) as u8,
+			draws: 0,
+			abstentions: 0,
+			result: None,
+			result_deposit: Zero::zero(),
+		};
+		JobsByRequester::<T>::insert(&who, job_id, ());
+		Self::deposit_event(Event::JobSubmitted {
+			job: job_id,
+			requester: who,
+			escrow: cost.escrow,
+		});
+
+		// Never drawn here: this block's randomness is known to its author, who chooses
+		// whether to include the submission. `on_initialize` draws it from `DrawDelay`
+		// blocks on.
+		Queue::<T>::try_append(job_id).map_err(|_| Error::<T>::QueueFull)?;
+		let latest_start = job.spec.deadline.saturating_sub(Self::rounds_with_dispute());
+		Self::schedule_timeout(job_id, &mut job, now, latest_start);
+		Self::deposit_event(Event::JobQueued { job: job_id });
+		Jobs::<T>::insert(job_id, job);
+		Ok(job_id)
+	}
+
+	pub(crate) fn do_cancel(who: T::AccountId, job_id: JobId) -> DispatchResult {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(job.requester == who, Error::<T>::NotRequester);
+		ensure!(job.state.is_open(), Error::<T>::WrongPhase);
+		ensure!(job.state == JobState::Queued, Error::<T>::AlreadyDrawn);
+		let assignments = Assignments::<T>::get(job_id);
+		Self::finish(job_id, &mut job, &assignments, JobState::Cancelled);
+		Jobs::<T>::insert(job_id, job);
+		Ok(())
+	}
+
+	/// Tries to draw workers for up to `MaxAssignmentsPerBlock` queued jobs, from the
+	/// front of the queue. A job that cannot be drawn now goes to the back, so jobs nobody
+	/// can serve yet never block those behind them (round robin); a job submitted less than
+	/// `DrawDelay` blocks ago keeps its place. Returns how many jobs it looked at.
+	pub(crate) fn assign_from_queue(now: BlockNumberFor<T>) -> u32 {
+		let queue = Queue::<T>::get();
+		let mut done: Vec<JobId> = Vec::new();
+		let mut retry: Vec<JobId> = Vec::new();
+		let mut tried = 0u32;
+		for job_id in queue.iter().copied().take(T::MaxAssignmentsPerBlock::get() as usize) {
+			tried += 1;
+			let Some(job) = Jobs::<T>::get(job_id) else {
+				done.push(job_id);
+				continue;
+			};
+			if now < job.submitted_at.saturating_add(T::DrawDelay::get()) {
+				continue;
+			}
+			let assigned = with_storage_layer(|| {
+				let mut attempt = job.clone();
+				if Self::try_assign(job_id, &mut attempt, now)? {
+					Jobs::<T>::insert(job_id, attempt);
+					Ok(())
+				} else {
+					Err(DispatchError::Other("no workers"))
+				}
+			});
+			if assigned.is_ok() {
+				done.push(job_id);
+			} else {
+				retry.push(job_id);
+			}
+		}
+		if !done.is_empty() || !retry.is_empty() {
+			Queue::<T>::mutate(|queue| {
+				queue.retain(|id| !done.contains(id) && !retry.contains(id));
+				// Cannot overflow: these were in the queue a moment ago.
+				for id in retry {
+					let _ = queue.try_push(id);
+				}
+			});
+		}
+		tried
+	}
+}
