@@ -22,6 +22,10 @@ use crate::{
 /// two at povc's block times).
 pub const MORTALITY: u64 = 64;
 
+/// The exit code of `povc` and `povc-worker run` when they stop on [`Incompatible`], so
+/// that scripts and supervisors tell "update me" from other failures.
+pub const INCOMPATIBLE_EXIT_CODE: u8 = 6;
+
 /// Why the chain cannot take what this client would send: its runtime changed a call,
 /// an event or the transaction format this client was built for.
 #[derive(Debug)]

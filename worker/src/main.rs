@@ -18,10 +18,6 @@ use povc_worker::{
 	Result,
 };
 
-/// `run`'s exit code when the chain's runtime no longer takes this worker's extrinsics
-/// (the same as `povc`'s).
-const INCOMPATIBLE: u8 = 6;
-
 #[derive(Parser)]
 #[command(
 	name = "povc-worker",
@@ -216,7 +212,7 @@ async fn run(args: RunArgs) -> Result<ExitCode> {
 	let service = tokio::spawn(worker.clone().run(stopped));
 	let code = tokio::select! {
 		signal = shutdown_signal() => signal.map(|()| ExitCode::SUCCESS)?,
-		() = worker.incompatible() => ExitCode::from(INCOMPATIBLE),
+		() = worker.incompatible() => ExitCode::from(povc_client::tx::INCOMPATIBLE_EXIT_CODE),
 	};
 	tracing::info!("shutting down: finishing running jobs (their results are kept either way)");
 	let _ = stop.send(true);

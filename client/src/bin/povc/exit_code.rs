@@ -13,7 +13,7 @@ pub enum ExitCode {
 	Unreachable = 4,
 	NotEnoughFunds = 5,
 	/// The same code as `povc-worker run`'s.
-	Incompatible = 6,
+	Incompatible = povc_client::tx::INCOMPATIBLE_EXIT_CODE as isize,
 }
 
 impl ExitCode {
