@@ -33,10 +33,17 @@ pub type Fuel = u64;
 /// headroom: such a loop (a load and a store at a random address of 512 MiB per 16
 /// fuel) measured 3·10^8 fuel per CPU-second on the 2-core reference machine, and
 /// 1.2·10^8 fuel per second of wall time with that machine 4× oversubscribed; compute-
-/// bound programs run faster still. The chain's `MaxFuelLimit` follows from it (a job
-/// must be finishable within the commit period), and the worker's wall-clock guard
-/// stops a run far beyond the time it predicts.
+/// bound programs run faster still. Under a load of 8 on that machine, a tight loop ran
+/// at 6·10^8 fuel/s and random stores over 256 MiB (cache and TLB misses, page faults)
+/// at 2.5·10^8: this rate is five times slower than the slowest of those. The chain's
+/// `MaxFuelLimit` follows from it (a job must be finishable within the commit period),
+/// and the worker's wall-clock guard stops a run far beyond the time it predicts.
 pub const WORST_CASE_FUEL_PER_SECOND: Fuel = 50_000_000;
+
+/// The largest linear memory a job program may use, in bytes (8192 pages of 64 KiB):
+/// the worker's sandbox traps a program whose memory starts or grows past it, on every
+/// worker alike. Whether a run fits is part of its result, so it is a protocol constant.
+pub const MAX_MEMORY_BYTES: u64 = 512 << 20;
 
 /// blake2-256 of a worker's determinism class, see [`ClassFilter`].
 pub type ClassId = H256;
