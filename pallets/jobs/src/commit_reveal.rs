@@ -16,8 +16,8 @@
 //! fail, so a co-replica cannot get a victim slashed as a no-show.
 
 use crate::{
-	Assignments, AssignmentsOf, Config, Error, Event, ExecutionResult, JobOf, JobState, Jobs,
-	Outputs, Pallet, Role,
+	Assignment, Assignments, AssignmentsOf, Config, Error, Event, ExecutionResult, JobOf, JobState,
+	Jobs, Outputs, Pallet, Role,
 };
 use frame_support::{ensure, pallet_prelude::DispatchResult, BoundedVec};
 use povc_primitives::{referee_commitment, result_commitment, JobId, WorkerRegistry};
@@ -33,10 +33,7 @@ impl<T: Config> Pallet<T> {
 		// revealed), and refusing the original would let a co-replica that front-runs it
 		// get the victim slashed for not committing.
 		let mut assignments = Assignments::<T>::get(job_id);
-		let mine = assignments
-			.iter_mut()
-			.find(|a| a.worker == who && a.role == role)
-			.ok_or(Error::<T>::NotAssigned)?;
+		let mine = Self::assignment_of(&mut assignments, &who, role)?;
 		ensure!(!mine.abstained, Error::<T>::AlreadyAbstained);
 		ensure!(mine.commitment.is_none(), Error::<T>::AlreadyCommitted);
 		mine.commitment = Some(commitment);
@@ -46,6 +43,18 @@ impl<T: Config> Pallet<T> {
 		Assignments::<T>::insert(job_id, assignments);
 		Jobs::<T>::insert(job_id, job);
 		Ok(())
+	}
+
+	/// `who`'s assignment in `role`.
+	fn assignment_of<'a>(
+		assignments: &'a mut AssignmentsOf<T>,
+		who: &T::AccountId,
+		role: Role,
+	) -> Result<&'a mut Assignment<T::AccountId>, Error<T>> {
+		assignments
+			.iter_mut()
+			.find(|a| a.worker == *who && a.role == role)
+			.ok_or(Error::<T>::NotAssigned)
 	}
 
 	/// Who commits in a job's `state`, if anyone.
@@ -107,10 +116,7 @@ impl<T: Config> Pallet<T> {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		let role = Self::committing_role(job.state).ok_or(Error::<T>::WrongPhase)?;
 		let mut assignments = Assignments::<T>::get(job_id);
-		let mine = assignments
-			.iter_mut()
-			.find(|a| a.worker == who && a.role == role)
-			.ok_or(Error::<T>::NotAssigned)?;
+		let mine = Self::assignment_of(&mut assignments, &who, role)?;
 		ensure!(mine.commitment.is_none(), Error::<T>::AlreadyCommitted);
 		ensure!(!mine.abstained, Error::<T>::AlreadyAbstained);
 		mine.abstained = true;
@@ -251,10 +257,7 @@ impl<T: Config> Pallet<T> {
 		expected: H256,
 	) -> DispatchResult {
 		ensure!(result.fuel_used <= job.spec.fuel_limit, Error::<T>::FuelAboveLimit);
-		let mine = assignments
-			.iter_mut()
-			.find(|a| a.worker == *who && a.role == role)
-			.ok_or(Error::<T>::NotAssigned)?;
+		let mine = Self::assignment_of(assignments, who, role)?;
 		let commitment = mine.commitment.ok_or(Error::<T>::NotCommitted)?;
 		ensure!(mine.result.is_none(), Error::<T>::AlreadyRevealed);
 		ensure!(expected == commitment, Error::<T>::CommitmentMismatch);

@@ -61,6 +61,13 @@ impl<T: Config> Pallet<T> {
 		Ok(true)
 	}
 
+	/// Everyone who worked on the job or was replaced on it: never drawn for it again.
+	fn ever_assigned(job_id: JobId, assignments: &AssignmentsOf<T>) -> Vec<T::AccountId> {
+		let mut workers: Vec<T::AccountId> = assignments.iter().map(|a| a.worker.clone()).collect();
+		workers.extend(Replaced::<T>::get(job_id));
+		workers
+	}
+
 	/// Draws `count` workers for the job, never one it had before.
 	pub(crate) fn draw_workers(
 		job_id: JobId,
@@ -68,8 +75,7 @@ impl<T: Config> Pallet<T> {
 		assignments: &AssignmentsOf<T>,
 		count: u32,
 	) -> Option<Vec<T::AccountId>> {
-		let mut exclude: Vec<T::AccountId> = assignments.iter().map(|a| a.worker.clone()).collect();
-		exclude.extend(Replaced::<T>::get(job_id));
+		let exclude = Self::ever_assigned(job_id, assignments);
 		let class = match (job.spec.cross_class, job.class) {
 			(true, _) => ClassFilter::AnyClass,
 			(false, Some(class)) => ClassFilter::Exactly(class),
@@ -198,8 +204,7 @@ impl<T: Config> Pallet<T> {
 		assignments: &AssignmentsOf<T>,
 		count: u32,
 	) -> Option<Vec<T::AccountId>> {
-		let mut exclude: Vec<T::AccountId> = assignments.iter().map(|a| a.worker.clone()).collect();
-		exclude.extend(Replaced::<T>::get(job_id));
+		let exclude = Self::ever_assigned(job_id, assignments);
 		let class = match job.class {
 			Some(class) => ClassFilter::Exactly(class),
 			None => ClassFilter::AnyClass,
