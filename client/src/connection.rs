@@ -170,8 +170,26 @@ impl Connection {
 		call: &P,
 	) -> Result<SubmittableTransaction<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>> {
 		let nonce = self.next_nonce(signer.account()).await?;
-		let signed = at.tx().create_signed(call, signer, tx::params(nonce)).await;
+		let birth = self.birth_block(at).await?;
+		let signed = at.tx().create_signed(call, signer, tx::params(nonce, birth)).await;
 		signed.map_err(|e| incompatible(at, call, e))
+	}
+
+	/// The block (number, hash) a transaction signed at `at` counts its lifetime from
+	/// ([`tx::birth_block`]).
+	async fn birth_block(&self, at: &AtBlock) -> Result<(u64, Hash)> {
+		let finalized: Hash = self.rpc.request("chain_getFinalizedHead", rpc_params![]).await?;
+		let finalized_number = self.header(finalized).await?.number;
+		let parent = self.header(at.block_hash()).await?.parent_hash;
+		let best = (at.block_number(), at.block_hash());
+		Ok(tx::birth_block(best, parent, (finalized_number.into(), finalized)))
+	}
+
+	/// The header of block `hash`.
+	async fn header(&self, hash: Hash) -> Result<crate::types::Header> {
+		let header: Option<crate::types::Header> =
+			self.rpc.request("chain_getHeader", rpc_params![hash]).await?;
+		header.ok_or_else(|| format!("the node does not have block {hash:?}").into())
 	}
 
 	/// `calls` as one `utility.batch_all`: all of them or none. Each call is checked

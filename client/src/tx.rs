@@ -22,6 +22,10 @@ use crate::{
 /// two at povc's block times).
 pub const MORTALITY: u64 = 64;
 
+/// How far finality may lag behind the best block before a transaction's lifetime counts
+/// from the best block's parent instead of the finalized block (as polkadot.js does).
+pub const MAX_FINALITY_LAG: u64 = 16;
+
 /// The exit code of `povc` and `povc-worker run` when they stop on [`Incompatible`], so
 /// that scripts and supervisors tell "update me" from other failures.
 pub const INCOMPATIBLE_EXIT_CODE: u8 = 6;
@@ -51,16 +55,34 @@ impl subxt::tx::Signer<ChainConfig> for Signer {
 }
 
 /// The parameters of a transaction signed with `nonce`: mortal for [`MORTALITY`] blocks
-/// from the block it is built on, no tip.
+/// from block `birth` (number, hash), no tip.
 pub fn params(
 	nonce: Nonce,
+	birth: (u64, Hash),
 ) -> <<ChainConfig as subxt::Config>::TransactionExtensions as subxt::config::TransactionExtensions<
 	ChainConfig,
 >>::Params{
 	DefaultExtrinsicParamsBuilder::<ChainConfig>::new()
 		.nonce(nonce.into())
-		.mortal(MORTALITY)
+		.mortal_from_unchecked(MORTALITY, birth.0, birth.1)
 		.build()
+}
+
+/// The block a transaction's lifetime should count from, given the best and finalized
+/// blocks (number, hash) and the best block's parent hash.
+///
+/// Not the best block: a node validates a transaction against its pool's view of the
+/// chain, which under load can still be an ancestor of the best block the client saw,
+/// and there the best block's hash is unknown, so the transaction would be refused as
+/// having "an ancient birth block". The finalized block is known to every view; only
+/// when finality lags far behind does the best block's parent (one block of slack) keep
+/// the transaction's lifetime long enough.
+pub fn birth_block(best: (u64, Hash), parent: Hash, finalized: (u64, Hash)) -> (u64, Hash) {
+	if best.0.saturating_sub(finalized.0) <= MAX_FINALITY_LAG {
+		finalized
+	} else {
+		(best.0 - 1, parent)
+	}
 }
 
 /// A transaction the node accepted, not yet in a block.
@@ -148,4 +170,23 @@ fn failure(
 		}));
 	}
 	Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_transaction_lives_from_the_finalized_block_unless_finality_lags_far_behind() {
+		let (best, parent, finalized) = (Hash::repeat_byte(1), Hash::repeat_byte(2), Hash::repeat_byte(3));
+		// Every pool view has the finalized block; the best one it may not have yet.
+		assert_eq!(birth_block((100, best), parent, (98, finalized)), (98, finalized));
+		assert_eq!(birth_block((100, best), parent, (100, best)), (100, best));
+		assert_eq!(
+			birth_block((100, best), parent, (100 - MAX_FINALITY_LAG, finalized)),
+			(100 - MAX_FINALITY_LAG, finalized)
+		);
+		// Far behind, the lifetime would be mostly over: the best block's parent instead.
+		assert_eq!(birth_block((100, best), parent, (50, finalized)), (99, parent));
+	}
 }

@@ -1,5 +1,8 @@
 //! One simulated market: honest and attacking requesters and workers acting on the real
 //! runtime block by block until every job submitted has ended.
+//!
+//! About 600 lines: the block loop and the moves of every actor, which all read and change
+//! the same market state.
 
 use crate::{
 	behaviour::{self, JobView, Plan, Truth},

@@ -1,4 +1,7 @@
 //! Benchmarks of the job market (frame-benchmarking v2), each at its worst case.
+//!
+//! About 600 lines because frame-benchmarking's macro wants every benchmark of the pallet
+//! in one module, with the set-up helpers they share.
 
 use super::*;
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //!   its own job). A worker's compute counts for the validator it contributes to
 //!   (`pallet-workers::contribute_to`), or for itself. Decay is applied lazily, once per
 //!   epoch ([`Config::ScoreKeptPerEpoch`]).
-//! - **Candidates**: accounts with session keys that called [`Pallet::validate`], holding
+//! - **Candidates** ([`candidates`]): accounts with session keys that called [`Pallet::validate`], holding
 //!   [`Config::CandidacyDeposit`] until they leave with [`Pallet::chill`]. The list is
 //!   bounded, but a full list never locks anyone out: a newcomer that scores higher than
 //!   the lowest-scored candidate takes its place.
@@ -32,12 +32,16 @@
 //!   leaves (the same call, or by contributing elsewhere).
 //! - **Slot timing**: genesis may set the slot and epoch length (fast test networks);
 //!   they never change afterwards.
+//!
+//! This file declares the pallet (FRAME's macro wants its config, storage, events, errors
+//! and calls in one module); calls hand off to the modules above.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
+pub mod candidates;
 mod invariants;
 pub mod projects;
 pub mod referees;
@@ -110,7 +114,7 @@ pub mod pallet {
 	use super::*;
 	use crate::projects::{ProjectNameOf, ProjectUrlOf};
 	use alloc::vec::Vec;
-	use frame_support::{pallet_prelude::*, traits::ValidatorRegistration};
+	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 	use povc_primitives::WorkerDirectory;
 	use sp_runtime::{traits::Saturating, Perbill};
@@ -377,21 +381,7 @@ pub mod pallet {
 		#[pallet::call_index(0)]
 		#[pallet::weight(<T as Config>::WeightInfo::validate())]
 		pub fn validate(origin: OriginFor<T>) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			ensure!(!Candidates::<T>::contains_key(&who), Error::<T>::AlreadyCandidate);
-			ensure!(Self::has_session_keys(&who), Error::<T>::NoSessionKeys);
-			let deposit = T::CandidacyDeposit::get();
-			Self::hold_deposit(&who, deposit).map_err(|_| Error::<T>::InsufficientDeposit)?;
-			if Candidates::<T>::count() >= T::MaxCandidates::get() {
-				let (lowest, lowest_score) =
-					Self::lowest_candidate().ok_or(Error::<T>::CandidateListFull)?;
-				ensure!(Self::score_of(&who) > lowest_score, Error::<T>::CandidateListFull);
-				Self::remove_candidate(&lowest);
-				Self::deposit_event(Event::CandidateDisplaced { who: lowest, by: who.clone() });
-			}
-			Candidates::<T>::insert(&who, deposit);
-			Self::deposit_event(Event::CandidateAdded { who, deposit });
-			Ok(())
+			Self::do_validate(ensure_signed(origin)?)
 		}
 
 		/// Stop being a candidate. The caller leaves the authority set at the next epoch
@@ -401,11 +391,7 @@ pub mod pallet {
 		#[pallet::call_index(1)]
 		#[pallet::weight(<T as Config>::WeightInfo::chill())]
 		pub fn chill(origin: OriginFor<T>) -> DispatchResult {
-			let who = ensure_signed(origin)?;
-			ensure!(Candidates::<T>::contains_key(&who), Error::<T>::NotCandidate);
-			Self::remove_candidate(&who);
-			Self::deposit_event(Event::CandidateRemoved { who });
-			Ok(())
+			Self::do_chill(ensure_signed(origin)?)
 		}
 
 		/// A current validator accepts `worker`, which contributes its compute to it
@@ -456,14 +442,7 @@ pub mod pallet {
 			#[pallet::compact] score_per_fuel: u128,
 		) -> DispatchResult {
 			T::ProjectOrigin::ensure_origin(origin)?;
-			ensure!(!name.is_empty(), Error::<T>::EmptyProjectName);
-			ensure!(!Projects::<T>::contains_key(&project), Error::<T>::ProjectExists);
-			ensure!(Projects::<T>::count() < T::MaxProjects::get(), Error::<T>::TooManyProjects);
-			let epoch = CurrentEpoch::<T>::get();
-			let record = Project::new(name, url, score_budget, score_per_fuel, epoch);
-			Projects::<T>::insert(&project, record);
-			Self::deposit_event(Event::ProjectApproved { project, score_budget, score_per_fuel });
-			Ok(())
+			Self::do_approve_project(project, name, url, score_budget, score_per_fuel)
 		}
 
 		/// Changes an approved project's name, URL, budget and rate
@@ -482,16 +461,7 @@ pub mod pallet {
 			#[pallet::compact] score_per_fuel: u128,
 		) -> DispatchResult {
 			T::ProjectOrigin::ensure_origin(origin)?;
-			ensure!(!name.is_empty(), Error::<T>::EmptyProjectName);
-			let mut record = Projects::<T>::get(&project).ok_or(Error::<T>::UnknownProject)?;
-			record.name = name;
-			record.url = url;
-			record.score_budget = score_budget;
-			record.score_per_fuel = score_per_fuel;
-			record.used = record.used.min(score_budget);
-			Projects::<T>::insert(&project, record);
-			Self::deposit_event(Event::ProjectUpdated { project, score_budget, score_per_fuel });
-			Ok(())
+			Self::do_update_project(project, name, url, score_budget, score_per_fuel)
 		}
 
 		/// Removes an approved project ([`Config::ProjectOrigin`]): it can no longer submit
@@ -502,10 +472,7 @@ pub mod pallet {
 		#[pallet::weight(<T as Config>::WeightInfo::remove_project())]
 		pub fn remove_project(origin: OriginFor<T>, project: T::AccountId) -> DispatchResult {
 			T::ProjectOrigin::ensure_origin(origin)?;
-			ensure!(Projects::<T>::contains_key(&project), Error::<T>::UnknownProject);
-			Projects::<T>::remove(&project);
-			Self::deposit_event(Event::ProjectRemoved { project });
-			Ok(())
+			Self::do_remove_project(project)
 		}
 	}
 
@@ -515,61 +482,14 @@ pub mod pallet {
 			Authorities::<T>::get().iter().any(|(validator, _)| validator == who)
 		}
 
-		/// Holds `deposit` from `who` for its candidacy.
-		fn hold_deposit(who: &T::AccountId, deposit: BalanceOf<T>) -> DispatchResult {
-			use fungible::MutateHold;
-			<T as Config>::Currency::hold(&HoldReason::Candidacy.into(), who, deposit)
-		}
 
-		/// Removes candidate `who` and releases its deposit.
-		fn remove_candidate(who: &T::AccountId) {
-			use frame_support::traits::tokens::Precision;
-			use fungible::MutateHold;
-			let deposit = Candidates::<T>::take(who);
-			// Best effort: the hold is exactly `deposit` while the invariant holds.
-			let _ = <T as Config>::Currency::release(
-				&HoldReason::Candidacy.into(),
-				who,
-				deposit,
-				Precision::BestEffort,
-			);
-		}
-
-		/// The candidate a newcomer displaces from a full list, with its score: the
-		/// lowest-scored, and of equal scores the greatest account (a fixed order). Reads
-		/// every candidate: at most [`Config::MaxCandidates`].
-		pub fn lowest_candidate() -> Option<(T::AccountId, u128)> {
-			Candidates::<T>::iter_keys()
-				.map(|who| {
-					let score = Self::score_of(&who);
-					(who, score)
-				})
-				.min_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-		}
 
 		/// `who`'s score now.
 		pub fn score_of(who: &T::AccountId) -> u128 {
 			Scores::<T>::get(who).at(CurrentEpoch::<T>::get(), T::ScoreKeptPerEpoch::get()).value
 		}
 
-		/// Candidates with session keys and their current scores, by account (the stable
-		/// order ties are broken in).
-		pub fn candidate_scores() -> Vec<(T::AccountId, u128)> {
-			let mut all: Vec<_> = Candidates::<T>::iter_keys()
-				.filter(Self::has_session_keys)
-				.map(|who| {
-					let score = Self::score_of(&who);
-					(who, score)
-				})
-				.collect();
-			all.sort_by(|a, b| a.0.cmp(&b.0));
-			all
-		}
 
-		/// Whether `who` has session keys (only those can author blocks).
-		pub fn has_session_keys(who: &T::AccountId) -> bool {
-			<pallet_session::Pallet<T> as ValidatorRegistration<T::AccountId>>::is_registered(who)
-		}
 
 		/// Mints the block reward to `author`.
 		pub fn reward(author: &T::AccountId) {

@@ -9,10 +9,13 @@
 //! is block-production weight, so the budget bounds what a compromised or careless project
 //! can mint, whatever fuel its volunteers claim.
 
-use crate::{Config, CurrentEpoch, Event, Pallet, Projects};
+use crate::{Config, CurrentEpoch, Error, Event, Pallet, Projects};
 use alloc::{string::String, vec::Vec};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use frame_support::{
+	ensure, pallet_prelude::DispatchResult, traits::Get, BoundedVec, CloneNoBound, DebugNoBound,
+	EqNoBound, PartialEqNoBound,
+};
 use povc_primitives::{Fuel, VerifiedComputeSink, VolunteerProjects};
 use scale_info::TypeInfo;
 
@@ -98,6 +101,53 @@ pub struct ProjectView<AccountId> {
 }
 
 impl<T: Config> Pallet<T> {
+	/// [`Pallet::approve_project`], the origin checked.
+	pub(crate) fn do_approve_project(
+		project: T::AccountId,
+		name: ProjectNameOf<T>,
+		url: ProjectUrlOf<T>,
+		score_budget: u128,
+		score_per_fuel: u128,
+	) -> DispatchResult {
+		ensure!(!name.is_empty(), Error::<T>::EmptyProjectName);
+		ensure!(!Projects::<T>::contains_key(&project), Error::<T>::ProjectExists);
+		ensure!(Projects::<T>::count() < T::MaxProjects::get(), Error::<T>::TooManyProjects);
+		let epoch = CurrentEpoch::<T>::get();
+		let record = Project::new(name, url, score_budget, score_per_fuel, epoch);
+		Projects::<T>::insert(&project, record);
+		Self::deposit_event(Event::ProjectApproved { project, score_budget, score_per_fuel });
+		Ok(())
+	}
+
+	/// [`Pallet::update_project`], the origin checked. What the project used this epoch
+	/// stays used, up to the new budget.
+	pub(crate) fn do_update_project(
+		project: T::AccountId,
+		name: ProjectNameOf<T>,
+		url: ProjectUrlOf<T>,
+		score_budget: u128,
+		score_per_fuel: u128,
+	) -> DispatchResult {
+		ensure!(!name.is_empty(), Error::<T>::EmptyProjectName);
+		let mut record = Projects::<T>::get(&project).ok_or(Error::<T>::UnknownProject)?;
+		record.name = name;
+		record.url = url;
+		record.score_budget = score_budget;
+		record.score_per_fuel = score_per_fuel;
+		record.used = record.used.min(score_budget);
+		Projects::<T>::insert(&project, record);
+		Self::deposit_event(Event::ProjectUpdated { project, score_budget, score_per_fuel });
+		Ok(())
+	}
+
+	/// [`Pallet::remove_project`], the origin checked.
+	pub(crate) fn do_remove_project(project: T::AccountId) -> DispatchResult {
+		ensure!(Projects::<T>::contains_key(&project), Error::<T>::UnknownProject);
+		Projects::<T>::remove(&project);
+		Self::deposit_event(Event::ProjectRemoved { project });
+		Ok(())
+	}
+
 	/// Every approved project, with its budget this epoch, by account.
 	pub fn projects_view() -> Vec<ProjectView<T::AccountId>> {
 		let epoch = CurrentEpoch::<T>::get();
