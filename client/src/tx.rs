@@ -178,7 +178,8 @@ mod tests {
 
 	#[test]
 	fn a_transaction_lives_from_the_finalized_block_unless_finality_lags_far_behind() {
-		let (best, parent, finalized) = (Hash::repeat_byte(1), Hash::repeat_byte(2), Hash::repeat_byte(3));
+		let (best, parent, finalized) =
+			(Hash::repeat_byte(1), Hash::repeat_byte(2), Hash::repeat_byte(3));
 		// Every pool view has the finalized block; the best one it may not have yet.
 		assert_eq!(birth_block((100, best), parent, (98, finalized)), (98, finalized));
 		assert_eq!(birth_block((100, best), parent, (100, best)), (100, best));

@@ -17,9 +17,7 @@ use alloc::vec::Vec;
 use frame_support::{
 	ensure,
 	pallet_prelude::DispatchResult,
-	traits::{
-		fungible::MutateHold, tokens::Precision, Get, ValidatorRegistration,
-	},
+	traits::{fungible::MutateHold, tokens::Precision, Get, ValidatorRegistration},
 };
 
 impl<T: Config> Pallet<T> {

@@ -482,14 +482,10 @@ pub mod pallet {
 			Authorities::<T>::get().iter().any(|(validator, _)| validator == who)
 		}
 
-
-
 		/// `who`'s score now.
 		pub fn score_of(who: &T::AccountId) -> u128 {
 			Scores::<T>::get(who).at(CurrentEpoch::<T>::get(), T::ScoreKeptPerEpoch::get()).value
 		}
-
-
 
 		/// Mints the block reward to `author`.
 		pub fn reward(author: &T::AccountId) {
