@@ -6,8 +6,8 @@
 //! re-run the job with commit–reveal; a strict majority of the whole committee is the
 //! verdict. A verdict only *confirms* a result: it stands if every replica that revealed
 //! revealed it (the dispute came from a silent replica), and those replicas are paid and
-//! credited; replicas that disagree fail the job [`FailureReason::Disputed`], refunded,
-//! no replica paid. Workers the verdict contradicts get a `WrongResult` fault: reputation,
+//! credited; otherwise (the replicas disagree, or the verdict is not what they revealed)
+//! the job fails [`FailureReason::Disputed`], refunded, no replica paid. Workers the verdict contradicts get a `WrongResult` fault: reputation,
 //! plus the registry's `WrongResultSlash` share of their bond, which is zero on povc's
 //! runtime. The referees of the majority are paid the verdict's fuel at the job's price
 //! from the dispute fee. Without a majority, every referee that revealed gets its own
@@ -55,7 +55,7 @@ impl<T: Config> Pallet<T> {
 	/// workers referee holds a majority of a committee of three with probability
 	/// 3f² − 2f³, far more than the f^R it needs to hold every replica. So the result
 	/// stands only if every replica that revealed revealed the verdict (the dispute came
-	/// from a silent replica, not from a disagreement). Replicas that disagree end the job
+	/// from a silent replica, not from a disagreement). Otherwise the job ends
 	/// [`FailureReason::Disputed`]: it is refunded, no replica is paid, and the verdict
 	/// only records faults against the side it contradicts.
 	///

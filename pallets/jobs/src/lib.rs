@@ -31,8 +31,8 @@
 //!    is pending for [`Config::AuditDelay`] blocks; with probability [`AuditRate`] one
 //!    referee re-runs the job before the score counts.
 //! 6. **Dispute** ([`disputes`]): any disagreement, or a missing reveal, goes to a referee
-//!    committee that re-runs the job. Its strict majority only confirms a result: with
-//!    disagreeing replicas the job fails and is refunded. Workers it contradicts get a
+//!    committee that re-runs the job. Its strict majority only confirms a result: unless every
+//!    replica that revealed revealed the verdict, the job fails and is refunded. Workers it contradicts get a
 //!    fault (reputation; their bond only if the runtime sets a `WrongResultSlash`, which
 //!    povc's does not).
 //! 7. **Timeouts** ([`timeouts`]): workers that miss a commit or reveal deadline are
