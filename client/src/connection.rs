@@ -176,20 +176,15 @@ impl Connection {
 	}
 
 	/// The block (number, hash) a transaction signed at `at` counts its lifetime from
-	/// ([`tx::birth_block`]).
+	/// ([`tx::counts_from_finalized`]); the parent is only read when finality lags.
 	async fn birth_block(&self, at: &AtBlock) -> Result<(u64, Hash)> {
-		let finalized: Hash = self.rpc.request("chain_getFinalizedHead", rpc_params![]).await?;
-		let finalized_number = self.header(finalized).await?.number;
-		let parent = self.header(at.block_hash()).await?.parent_hash;
-		let best = (at.block_number(), at.block_hash());
-		Ok(tx::birth_block(best, parent, (finalized_number.into(), finalized)))
-	}
-
-	/// The header of block `hash`.
-	async fn header(&self, hash: Hash) -> Result<crate::types::Header> {
-		let header: Option<crate::types::Header> =
-			self.rpc.request("chain_getHeader", rpc_params![hash]).await?;
-		header.ok_or_else(|| format!("the node does not have block {hash:?}").into())
+		let finalized = rpc::finalized_hash(&self.rpc).await?;
+		let finalized_number = u64::from(rpc::header(&self.rpc, Some(finalized)).await?.number);
+		if tx::counts_from_finalized(at.block_number(), finalized_number) {
+			return Ok((finalized_number, finalized));
+		}
+		let parent = rpc::header(&self.rpc, Some(at.block_hash())).await?.parent_hash;
+		Ok((at.block_number() - 1, parent))
 	}
 
 	/// `calls` as one `utility.batch_all`: all of them or none. Each call is checked

@@ -68,21 +68,17 @@ pub fn params(
 		.build()
 }
 
-/// The block a transaction's lifetime should count from, given the best and finalized
-/// blocks (number, hash) and the best block's parent hash.
+/// Whether a transaction built on best block `best` should count its lifetime from the
+/// finalized block `finalized` (else from the best block's parent).
 ///
-/// Not the best block: a node validates a transaction against its pool's view of the
-/// chain, which under load can still be an ancestor of the best block the client saw,
-/// and there the best block's hash is unknown, so the transaction would be refused as
-/// having "an ancient birth block". The finalized block is known to every view; only
+/// Not from the best block: a node validates a transaction against its pool's view of
+/// the chain, which under load can still be an ancestor of the best block the client
+/// saw, and there the best block's hash is unknown, so the transaction would be refused
+/// as having "an ancient birth block". The finalized block is known to every view; only
 /// when finality lags far behind does the best block's parent (one block of slack) keep
 /// the transaction's lifetime long enough.
-pub fn birth_block(best: (u64, Hash), parent: Hash, finalized: (u64, Hash)) -> (u64, Hash) {
-	if best.0.saturating_sub(finalized.0) <= MAX_FINALITY_LAG {
-		finalized
-	} else {
-		(best.0 - 1, parent)
-	}
+pub fn counts_from_finalized(best: u64, finalized: u64) -> bool {
+	best.saturating_sub(finalized) <= MAX_FINALITY_LAG
 }
 
 /// A transaction the node accepted, not yet in a block.
@@ -178,16 +174,12 @@ mod tests {
 
 	#[test]
 	fn a_transaction_lives_from_the_finalized_block_unless_finality_lags_far_behind() {
-		let (best, parent, finalized) =
-			(Hash::repeat_byte(1), Hash::repeat_byte(2), Hash::repeat_byte(3));
 		// Every pool view has the finalized block; the best one it may not have yet.
-		assert_eq!(birth_block((100, best), parent, (98, finalized)), (98, finalized));
-		assert_eq!(birth_block((100, best), parent, (100, best)), (100, best));
-		assert_eq!(
-			birth_block((100, best), parent, (100 - MAX_FINALITY_LAG, finalized)),
-			(100 - MAX_FINALITY_LAG, finalized)
-		);
+		assert!(counts_from_finalized(100, 98));
+		assert!(counts_from_finalized(100, 100));
+		assert!(counts_from_finalized(100, 100 - MAX_FINALITY_LAG));
 		// Far behind, the lifetime would be mostly over: the best block's parent instead.
-		assert_eq!(birth_block((100, best), parent, (50, finalized)), (99, parent));
+		assert!(!counts_from_finalized(100, 99 - MAX_FINALITY_LAG));
+		assert!(!counts_from_finalized(100, 50));
 	}
 }
