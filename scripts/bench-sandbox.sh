@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the deterministic sandbox costs: an example job natively (rustc -O) and in
-# povc-worker's sandbox with and without fuel metering and NaN canonicalisation.
+# povc-worker's sandbox: fuel only, fuel + the instrumentation jobs run with, and fuel
+# + wasmtime's global NaN canonicalisation (for comparison).
 #   scripts/bench-sandbox.sh [PROGRAM [INPUT]]   default: nbody 5000000
 # Needs the wasm32-wasip1 target (installed if missing) to build the examples.
 set -euo pipefail

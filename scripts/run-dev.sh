@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Build povc and run a development chain with workers: one `povc-node --dev` (Alice
 # authors and finalizes) and one `povc-worker` per key in $POVC_DEV_WORKERS (default
-# //Bob //Charlie //Dave //Eve //Ferdie //Alice//stash: jobs with 3 replicas are only
-# drawn from a class with room for a referee committee of 3 besides). Each worker registers
-# with the minimum bond on first start. Ctrl-C stops exactly the processes started here.
+# //Bob //Charlie //Dave //Eve //Ferdie //Alice//stash: three replicas and a referee
+# committee of 3 besides). Each worker registers with the minimum bond on first start; the
+# draws see it from its first registry snapshot, three epochs (about 3 minutes on the dev
+# chain) after it registered. Ctrl-C stops exactly the processes started here.
 #   scripts/run-dev.sh [--tmp] [more povc-node arguments]
 # State: ${POVC_DEV_DIR:-$HOME/.local/share/povc/dev} (chain in node/, workers in
 # worker-<name>/, logs beside them); --tmp starts from scratch in a throwaway directory.
@@ -57,5 +58,6 @@ for i in "${!workers[@]}"; do
 	echo "povc-worker $key pid $!, log $dir/worker-$name.log"
 done
 echo "dev chain and ${#workers[@]} workers running; Ctrl-C stops them"
+echo "(newly registered workers are drawn from about 3 minutes on: three one-minute epochs)"
 wait -n "${pids[@]}" || true
 stop_all

@@ -89,10 +89,15 @@ fn copy_published(job: &JobView<'_>) -> Plan {
 pub fn attacker(strategy: Strategy, role: Role, job: &JobView<'_>, own_job: bool) -> Plan {
 	let alone = job.all_replicas_attacker;
 	match (strategy, role) {
-		(Strategy::Honest | Strategy::SelfDeal, _) => honest(job),
+		// Over-declaring workers compute honestly; the simulation makes them abstain from
+		// jobs beyond the slots they really have.
+		(Strategy::Honest | Strategy::SelfDeal | Strategy::OverDeclare, _) => honest(job),
 		(Strategy::LieAlways, _) => commit_unrun(lie(job)),
-		(Strategy::LieWhenAlone, _) if alone => commit_unrun(lie(job)),
-		(Strategy::LieWhenAlone, _) => honest(job),
+		// Holding every replica is what the draw attacks are for.
+		(Strategy::LieWhenAlone | Strategy::OwnClass | Strategy::ReRoll, _) if alone => {
+			commit_unrun(lie(job))
+		},
+		(Strategy::LieWhenAlone | Strategy::OwnClass | Strategy::ReRoll, _) => honest(job),
 		(Strategy::ClaimFuel, _) if alone => commit_unrun(fuel_claim(job)),
 		(Strategy::ClaimFuel, _) => honest(job),
 		(Strategy::CopyAudits, Role::Replica) => honest(job),

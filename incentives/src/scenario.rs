@@ -10,6 +10,10 @@ pub const WORKERS: u32 = 60;
 /// The attacker's shares of bonded stake the table covers.
 pub const ATTACKER_SHARES: [f64; 3] = [0.1, 0.2, 0.33];
 
+/// The bond increments, in planck, a re-rolling attacker tries (`bond_more(δ)` for δ =
+/// 1..=`REROLL_BONDS`), besides pausing or resuming each of its workers.
+pub const REROLL_BONDS: u128 = 64;
+
 /// The replica counts the table covers.
 pub const REPLICAS: [u8; 2] = [3, 5];
 
@@ -42,11 +46,24 @@ pub enum Strategy {
 	/// All at once: self-dealing with fuel claims when alone, lies when alone, copied
 	/// audits, abstaining referees, sleep bombs among its jobs.
 	Combined,
+	/// "A thin class is a private class": Root allows a second class and every attacker
+	/// worker registers in it, alone. Lies when every replica is its own.
+	OwnClass,
+	/// Re-rolls the draws: in each block it authors (a share f of blocks), it tries
+	/// `bond_more(δ)` for δ = 1..=`REROLL_BONDS` and pausing or resuming each of its
+	/// workers against the next block's draws (whose randomness it knows), and makes the
+	/// change that gives it the most jobs whose replicas are all its own. Lies when every
+	/// replica is its own.
+	ReRoll,
+	/// Its workers declare `MaxCapacity` slots while honest ones declare their
+	/// `CAPACITY`, but serve only `CAPACITY` jobs at once: beyond that they abstain.
+	/// Computes honestly otherwise.
+	OverDeclare,
 }
 
 impl Strategy {
 	/// Every strategy, baseline first.
-	pub const ALL: [Strategy; 9] = [
+	pub const ALL: [Strategy; 12] = [
 		Strategy::Honest,
 		Strategy::LieAlways,
 		Strategy::LieWhenAlone,
@@ -56,6 +73,9 @@ impl Strategy {
 		Strategy::Grief,
 		Strategy::NoShow,
 		Strategy::Combined,
+		Strategy::OwnClass,
+		Strategy::ReRoll,
+		Strategy::OverDeclare,
 	];
 
 	/// Whether the attacker's requester submits jobs of its own.
@@ -72,6 +92,12 @@ impl Strategy {
 		matches!(self, Strategy::ClaimFuel | Strategy::SelfDeal | Strategy::Combined)
 	}
 
+	/// Whether the row attacks the draw itself (and so reports its share of replica seats
+	/// and of jobs whose replicas are all its own).
+	pub fn attacks_draws(self) -> bool {
+		matches!(self, Strategy::OwnClass | Strategy::ReRoll | Strategy::OverDeclare)
+	}
+
 	/// The name used on the command line and in the table.
 	pub fn name(self) -> &'static str {
 		match self {
@@ -84,6 +110,9 @@ impl Strategy {
 			Strategy::Grief => "grief",
 			Strategy::NoShow => "no-show",
 			Strategy::Combined => "combined",
+			Strategy::OwnClass => "own-class",
+			Strategy::ReRoll => "re-roll",
+			Strategy::OverDeclare => "over-declare",
 		}
 	}
 

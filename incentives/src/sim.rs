@@ -1,22 +1,26 @@
 //! One simulated market: honest and attacking requesters and workers acting on the real
 //! runtime block by block until every job submitted has ended.
 //!
-//! About 600 lines: the block loop and the moves of every actor, which all read and change
+//! About 800 lines: the block loop and the moves of every actor, which all read and change
 //! the same market state.
 
 use crate::{
 	behaviour::{self, JobView, Plan, Truth},
-	scenario::{Scenario, Strategy, WORKERS},
+	scenario::{Scenario, Strategy, REROLL_BONDS, WORKERS},
 	tally::Tally,
 	world::{self, BlockNumber, BOND, CAPACITY, ENDOWMENT},
 };
 use codec::Encode;
-use frame_support::BoundedVec;
+use frame_support::{
+	storage::{with_transaction, TransactionOutcome},
+	traits::Get,
+	BoundedVec,
+};
 use pallet_jobs::{Assignment, JobInput, JobSpec, JobState, Role};
 use povc_primitives::{referee_commitment, result_commitment, ExecutionStatus, Fuel, JobId};
-use povc_runtime::{AccountId, Balance, Povc, Runtime, RuntimeEvent};
+use povc_runtime::{AccountId, Balance, Povc, Runtime, RuntimeEvent, RuntimeOrigin};
 use sp_core::H256;
-use sp_runtime::{MultiAddress, Permill};
+use sp_runtime::{DispatchError, MultiAddress, Permill};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Jobs honest requesters submit per block.
@@ -28,6 +32,8 @@ const PRICE_PER_FUEL: Balance = 10_000;
 /// Blocks a simulation may run past its last submission before it gives up on the jobs
 /// still open: a day, more than any job's rounds and disputes take.
 const DRAIN_BLOCKS: BlockNumber = 14_400;
+/// The class Root allows for the `own-class` attacker, whose workers alone register in it.
+const ATTACKER_CLASS: &str = "wasmtime-48.0.8/attacker";
 
 /// What a job is, as the simulation knows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +54,16 @@ struct JobMeta {
 	attacker_job: bool,
 	truth: Option<Truth>,
 	submitted: BlockNumber,
+	/// Its replicas were drawn.
+	drawn: bool,
+}
+
+/// A registry change a re-rolling attacker tries against the next block's draws.
+#[derive(Clone, Debug)]
+enum Variant {
+	BondMore(AccountId, Balance),
+	/// Pause the worker if it is active, resume it if paused.
+	TogglePause(AccountId),
 }
 
 /// A worker's commitment, kept to reveal it.
@@ -74,6 +90,9 @@ pub struct Sim {
 	commitments: BTreeMap<(JobId, AccountId, u8), Committed>,
 	submitted: u64,
 	issuance_ceiling: Balance,
+	/// What the re-rolling attacker's trial predicted for the next block: jobs open with
+	/// every replica its own once that block's draws are made.
+	predicted: Option<u64>,
 	/// Balances and scores when the simulation started, to measure what each side spent
 	/// and earned.
 	start: (i128, i128, u128, u128),
@@ -81,9 +100,13 @@ pub struct Sim {
 }
 
 impl Sim {
-	/// Sets up the market on the local-testnet genesis: `WORKERS` equally bonded workers of
-	/// one class, each contributing to (and accepted as referee by) a validator: the
-	/// attacker's to Dave, the honest ones to Alice, Bob and Charlie.
+	/// Sets up the market on the local-testnet genesis: `WORKERS` equally bonded workers,
+	/// each contributing to (and accepted as referee by) a validator: the attacker's to
+	/// Dave, the honest ones to Alice, Bob and Charlie. Honest workers are of the release
+	/// class and declare `CAPACITY` slots; the attacker's too, except that `own-class`
+	/// registers them in a class of their own and `over-declare` declares `MaxCapacity`.
+	/// Every registration is in the draws from the first block (`activate_all_now`), as if
+	/// made long before.
 	pub fn new(scenario: Scenario, seed: u64) -> Sim {
 		let (honest_validators, attacker_validator) = world::validators();
 		let workers: Vec<AccountId> = (0..WORKERS).map(|i| world::account("worker", i)).collect();
@@ -94,26 +117,43 @@ impl Sim {
 		let honest_requesters: Vec<AccountId> =
 			(0..3).map(|i| world::account("requester", i)).collect();
 		let attacker_requester = world::account("attacker-requester", 0);
-		let class: pallet_workers::ClassOf<Runtime> =
-			povc_primitives::RELEASE_CLASSES[0].as_bytes().to_vec().try_into().expect("short");
+		let class = |name: &str| -> pallet_workers::ClassOf<Runtime> {
+			name.as_bytes().to_vec().try_into().expect("short")
+		};
+		let honest_class = class(povc_primitives::RELEASE_CLASSES[0]);
+		let attacker_class = if scenario.strategy == Strategy::OwnClass {
+			pallet_workers::Pallet::<Runtime>::allow_class(
+				RuntimeOrigin::root(),
+				class(ATTACKER_CLASS),
+			)
+			.expect("room for a second class");
+			class(ATTACKER_CLASS)
+		} else {
+			honest_class.clone()
+		};
+		let attacker_capacity = if scenario.strategy == Strategy::OverDeclare {
+			<Runtime as pallet_workers::Config>::MaxCapacity::get()
+		} else {
+			CAPACITY
+		};
 
 		for who in workers.iter().chain(&honest_requesters).chain([&attacker_requester]) {
 			world::endow(who, ENDOWMENT);
 		}
 		for (i, worker) in workers.iter().enumerate() {
-			let validator = if attackers.contains(worker) {
-				attacker_validator.clone()
+			let (validator, capacity, class) = if attackers.contains(worker) {
+				(attacker_validator.clone(), attacker_capacity, attacker_class.clone())
 			} else {
-				honest_validators[i % honest_validators.len()].clone()
+				(
+					honest_validators[i % honest_validators.len()].clone(),
+					CAPACITY,
+					honest_class.clone(),
+				)
 			};
 			let setup = [
 				world::dispatch(
 					worker,
-					pallet_workers::Call::<Runtime>::register {
-						bond: BOND,
-						capacity: CAPACITY,
-						class: class.clone(),
-					},
+					pallet_workers::Call::<Runtime>::register { bond: BOND, capacity, class },
 				),
 				world::dispatch(
 					worker,
@@ -130,6 +170,7 @@ impl Sim {
 				step.expect("a worker joins and referees for its validator");
 			}
 		}
+		pallet_workers::Pallet::<Runtime>::activate_all_now();
 		let code = wat::parse_str(PROGRAM).expect("valid wat");
 		let program = H256(sp_crypto_hashing::blake2_256(&code));
 		world::dispatch(
@@ -153,6 +194,7 @@ impl Sim {
 			commitments: BTreeMap::new(),
 			submitted: 0,
 			issuance_ceiling: pallet_balances::TotalIssuance::<Runtime>::get(),
+			predicted: None,
 			start: (0, 0, 0, 0),
 			tally: Tally::default(),
 		};
@@ -183,12 +225,20 @@ impl Sim {
 		loop {
 			n += 1;
 			world::start_block(n, self.randomness(n));
+			if let Some(predicted) = self.predicted.take() {
+				if self.all_own_open() != predicted {
+					self.tally.reroll_mispredicted += 1;
+				}
+			}
 			if self.submitted < jobs {
 				self.submit_jobs(n, jobs);
 				last_submission = n;
 			}
 			self.act(n);
 			self.count_events();
+			if self.scenario.strategy == Strategy::ReRoll && self.authors(n) {
+				self.reroll(n);
+			}
 			if let Err(broken) = world::check_invariants(n, self.issuance_ceiling) {
 				panic!("{} (scenario {:?}, seed {})", broken, self.scenario, self.seed);
 			}
@@ -258,7 +308,6 @@ impl Sim {
 			deadline: n + povc_runtime::DAYS,
 			min_reputation: Permill::zero(),
 			max_output_len: 64,
-			cross_class: false,
 		}
 	}
 
@@ -303,7 +352,7 @@ impl Sim {
 			Kind::Empty => Some(Truth::new(Vec::new(), fuel, ExecutionStatus::Exited(0))),
 			Kind::SleepBomb => None,
 		};
-		self.jobs.insert(id, JobMeta { attacker_job, truth, submitted: n });
+		self.jobs.insert(id, JobMeta { attacker_job, truth, submitted: n, drawn: false });
 		self.open.insert(id);
 	}
 
@@ -398,6 +447,18 @@ impl Sim {
 				behaviour::attacker(self.scenario.strategy, role, &view, own_job)
 			} else {
 				behaviour::honest(&view)
+			};
+			let plan = match self.open_beyond_capacity(&a.worker, role) {
+				Some(open) if attacker => {
+					self.tally.attacker_peak_open = self.tally.attacker_peak_open.max(open);
+					if open > CAPACITY && plan != Plan::Idle {
+						self.tally.over_capacity_abstentions += 1;
+						Plan::Abstain
+					} else {
+						plan
+					}
+				},
+				_ => plan,
 			};
 			moves.push((a.worker.clone(), attacker, plan));
 		}
@@ -517,6 +578,78 @@ impl Sim {
 		}
 	}
 
+	/// An over-declaring attacker's open assignments when `worker` meets a replica's
+	/// commit phase; `None` for every other row and role. Its workers serve `CAPACITY`
+	/// jobs at once, like an honest worker, so they abstain from a job while they hold more
+	/// (the job's replica is redrawn; nobody is slashed). Of the simple honest models,
+	/// abstaining is the kindest to the attacker: a late commit or a no-show would be
+	/// slashed.
+	fn open_beyond_capacity(&self, worker: &AccountId, role: Role) -> Option<u32> {
+		if self.scenario.strategy != Strategy::OverDeclare || role != Role::Replica {
+			return None;
+		}
+		pallet_workers::Workers::<Runtime>::get(worker).map(|info| info.open_assignments)
+	}
+
+	/// Whether the attacker authors block `n`: a share f of blocks, by the simulation's
+	/// randomness.
+	fn authors(&self, n: BlockNumber) -> bool {
+		(self.hash(b"author", u64::from(n)) as f64) < self.scenario.f() * u64::MAX as f64
+	}
+
+	/// Open jobs whose every replica is the attacker's.
+	fn all_own_open(&self) -> u64 {
+		let all_own = |id: &JobId| {
+			let assignments = pallet_jobs::Assignments::<Runtime>::get(id);
+			let mut replicas = assignments.iter().filter(|a| a.role == Role::Replica).peekable();
+			replicas.peek().is_some() && replicas.all(|a| self.is_attacker(&a.worker))
+		};
+		self.open.iter().filter(|id| all_own(id)).count() as u64
+	}
+
+	/// The re-rolling attacker authors block `n`, whose author's VRF output is the
+	/// randomness block `n + 1` draws with: it tries each variant its block could contain
+	/// against block `n + 1`'s hook, in a storage transaction it rolls back, and makes the
+	/// best one for real. Ties go to making no change.
+	fn reroll(&mut self, n: BlockNumber) {
+		let own: Vec<AccountId> = self.attackers.iter().cloned().collect();
+		let mut variants: Vec<Variant> = (1..=REROLL_BONDS)
+			.map(|delta| Variant::BondMore(own[delta as usize % own.len()].clone(), delta))
+			.collect();
+		variants.extend(own.iter().cloned().map(Variant::TogglePause));
+		let unchanged = self.trial(n, None).expect("making no change cannot fail");
+		let mut best = (unchanged, None);
+		for variant in variants {
+			self.tally.reroll_variants += 1;
+			if let Some(count) = self.trial(n, Some(&variant)) {
+				self.tally.reroll_differed += u64::from(count != unchanged);
+				if count > best.0 {
+					best = (count, Some(variant));
+				}
+			}
+		}
+		self.tally.reroll_blocks += 1;
+		if let Some(variant) = best.1 {
+			self.tally.reroll_better += 1;
+			self.tally.reroll_gained += best.0 - unchanged;
+			apply(&variant).expect("it succeeded in the trial");
+		}
+		self.predicted = Some(best.0);
+	}
+
+	/// Jobs open with every replica the attacker's after block `n + 1`'s draws, if block
+	/// `n` made `variant`; `None` if the chain refuses the variant. Changes nothing.
+	fn trial(&self, n: BlockNumber, variant: Option<&Variant>) -> Option<u64> {
+		let outcome = with_transaction(|| {
+			if let Some(Err(e)) = variant.map(apply) {
+				return TransactionOutcome::Rollback(Err(e));
+			}
+			world::start_block(n + 1, self.randomness(n + 1));
+			TransactionOutcome::Rollback(Ok::<_, DispatchError>(self.all_own_open()))
+		});
+		outcome.ok()
+	}
+
 	fn own_job(&self, job: JobId) -> bool {
 		self.jobs.get(&job).is_some_and(|meta| meta.attacker_job)
 	}
@@ -527,6 +660,8 @@ impl Sim {
 		// pallet-povc's credits to the attacker's validator, until pallet-jobs names the
 		// job they were for (its `ScoreCredited` follows them).
 		let mut credited_to_attacker = 0u128;
+		// Replicas assigned this block per job: (how many, all the attacker's).
+		let mut seats: BTreeMap<JobId, (u8, bool)> = BTreeMap::new();
 		for event in world::events() {
 			let event = match event {
 				RuntimeEvent::Povc(pallet_povc::Event::ScoreCredited { validator, value }) => {
@@ -539,6 +674,14 @@ impl Sim {
 				_ => continue,
 			};
 			let (worker, slashed) = match event {
+				pallet_jobs::Event::WorkerAssigned { job, worker, role: Role::Replica, .. } => {
+					let attacker = self.is_attacker(&worker);
+					self.tally.replica_seats += 1;
+					self.tally.attacker_replica_seats += u64::from(attacker);
+					let entry = seats.entry(job).or_insert((0, true));
+					*entry = (entry.0 + 1, entry.1 && attacker);
+					continue;
+				},
 				pallet_jobs::Event::ScoreCredited { job, .. } => {
 					if self.own_job(job) {
 						self.tally.self_deal_score += credited_to_attacker;
@@ -586,6 +729,34 @@ impl Sim {
 				self.tally.honest_faults += 1;
 			}
 		}
+		// A job's first replicas are drawn together; later ones are replacements.
+		for (job, (count, all_attacker)) in seats {
+			let Some(meta) = self.jobs.get_mut(&job).filter(|meta| !meta.drawn) else {
+				continue;
+			};
+			meta.drawn = true;
+			self.tally.drawn += 1;
+			if all_attacker && count == self.scenario.replicas {
+				self.tally.all_replica_jobs += 1;
+			}
+		}
+	}
+}
+
+/// Makes a re-roll variant, as its worker's transaction.
+fn apply(variant: &Variant) -> Result<(), DispatchError> {
+	match variant {
+		Variant::BondMore(worker, amount) => {
+			world::dispatch(worker, pallet_workers::Call::<Runtime>::bond_more { amount: *amount })
+		},
+		Variant::TogglePause(worker) => {
+			let paused = pallet_workers::Workers::<Runtime>::get(worker).is_some_and(|w| w.paused);
+			if paused {
+				world::dispatch(worker, pallet_workers::Call::<Runtime>::resume {})
+			} else {
+				world::dispatch(worker, pallet_workers::Call::<Runtime>::pause {})
+			}
+		},
 	}
 }
 

@@ -1,7 +1,10 @@
 //! What a simulation counts, and the row of the table it makes: the figures, the bounds
 //! they are held to and whether they hold.
 
-use crate::scenario::Scenario;
+use crate::{
+	scenario::{Scenario, Strategy},
+	world::CAPACITY,
+};
 use povc_runtime::{Balance, UNIT};
 
 /// Counts of one simulated market (summed over a row's shards).
@@ -50,6 +53,30 @@ pub struct Tally {
 	pub self_deal_score: u128,
 	/// Blocks simulated.
 	pub blocks: u64,
+	/// Jobs whose replicas were drawn, and those whose first draw gave every replica to
+	/// the attacker.
+	pub drawn: u64,
+	pub all_replica_jobs: u64,
+	/// Replica seats assigned (replacements included), and those the attacker's.
+	pub replica_seats: u64,
+	pub attacker_replica_seats: u64,
+	/// Re-roll: blocks the attacker authored and tried variants in, variants tried, blocks
+	/// where some variant beat making no change, and the jobs with every replica its own
+	/// those variants gained in all.
+	pub reroll_blocks: u64,
+	pub reroll_variants: u64,
+	/// Variants whose trial gave another count than making no change (either way): the
+	/// trials see what live state a draw reads.
+	pub reroll_differed: u64,
+	pub reroll_better: u64,
+	pub reroll_gained: u64,
+	/// Re-roll blocks whose draws differed from what the attacker's trial predicted (a
+	/// simulation bug if any: the trial is the next block's hook on the same state).
+	pub reroll_mispredicted: u64,
+	/// Over-declare: jobs an attacker worker abstained from because it held more than it
+	/// serves, and the most open assignments one attacker worker held.
+	pub over_capacity_abstentions: u64,
+	pub attacker_peak_open: u32,
 }
 
 impl Tally {
@@ -78,6 +105,18 @@ impl Tally {
 		self.self_deal_cost += other.self_deal_cost;
 		self.self_deal_score += other.self_deal_score;
 		self.blocks += other.blocks;
+		self.drawn += other.drawn;
+		self.all_replica_jobs += other.all_replica_jobs;
+		self.replica_seats += other.replica_seats;
+		self.attacker_replica_seats += other.attacker_replica_seats;
+		self.reroll_blocks += other.reroll_blocks;
+		self.reroll_variants += other.reroll_variants;
+		self.reroll_differed += other.reroll_differed;
+		self.reroll_better += other.reroll_better;
+		self.reroll_gained += other.reroll_gained;
+		self.reroll_mispredicted += other.reroll_mispredicted;
+		self.over_capacity_abstentions += other.over_capacity_abstentions;
+		self.attacker_peak_open = self.attacker_peak_open.max(other.attacker_peak_open);
 	}
 
 	/// What a unit of score cost the attacker: tokens lost plus compute spent, per score.
@@ -121,9 +160,22 @@ impl Row {
 
 	/// f^R + 3σ, σ the standard deviation of a rate of f^R over this many jobs.
 	pub fn wrong_bound(&self) -> f64 {
-		let p = self.all_replicas_chance();
-		let n = self.tally.jobs.max(1) as f64;
-		p + 3.0 * (p * (1.0 - p) / n).sqrt()
+		three_sigma_bound(self.all_replicas_chance(), self.tally.jobs)
+	}
+
+	/// The share of drawn jobs whose replicas were all the attacker's.
+	pub fn all_replica_rate(&self) -> f64 {
+		ratio(self.tally.all_replica_jobs, self.tally.drawn)
+	}
+
+	/// f^R + 3σ over the jobs drawn.
+	pub fn all_replica_bound(&self) -> f64 {
+		three_sigma_bound(self.all_replicas_chance(), self.tally.drawn)
+	}
+
+	/// The attacker's share of replica seats.
+	pub fn seat_share(&self) -> f64 {
+		ratio(self.tally.attacker_replica_seats, self.tally.replica_seats)
 	}
 
 	/// Attacker cost per unit of score ÷ honest cost (the baseline's).
@@ -150,6 +202,21 @@ impl Row {
 				self.wrong_bound()
 			));
 		}
+		// Whatever the strategy, the draw gives the attacker every replica of a job at the
+		// rate of holding share f of the bond, and no more.
+		if self.all_replica_rate() > self.all_replica_bound() {
+			broken.push(format!(
+				"every replica the attacker's in {:.4} of jobs > f^R + 3σ = {:.4}",
+				self.all_replica_rate(),
+				self.all_replica_bound()
+			));
+		}
+		if t.drawn < t.jobs / 2 {
+			broken.push(format!("only {} of {} jobs were drawn", t.drawn, t.jobs));
+		}
+		if t.reroll_mispredicted > 0 {
+			broken.push(format!("{} re-roll trials mispredicted the draws", t.reroll_mispredicted));
+		}
 		if self.scenario.strategy.self_deals() {
 			match self.self_deal_ratio() {
 				Some(r) if r < 1.0 => {
@@ -175,6 +242,35 @@ impl Row {
 		if let Some(ratio) = self.self_deal_ratio() {
 			notes.push(format!("self-dealt score costs {ratio:.2}× honest"));
 		}
+		if self.scenario.strategy.attacks_draws() {
+			notes.push(format!(
+				"every replica its own in {}/{} jobs drawn = {:.4} (bound {:.4}); {:.1} % of \
+				 replica seats for {:.1} % of bond",
+				t.all_replica_jobs,
+				t.drawn,
+				self.all_replica_rate(),
+				self.all_replica_bound(),
+				100.0 * self.seat_share(),
+				100.0 * self.scenario.f(),
+			));
+		}
+		if t.reroll_blocks > 0 {
+			notes.push(format!(
+				"{} blocks authored, {} variants tried, {} changed the next draws' outcome, {} \
+				 beat no change (+{} such jobs)",
+				t.reroll_blocks,
+				t.reroll_variants,
+				t.reroll_differed,
+				t.reroll_better,
+				t.reroll_gained
+			));
+		}
+		if self.scenario.strategy == Strategy::OverDeclare {
+			notes.push(format!(
+				"at most {} open jobs per attacker worker; {} abstained beyond {} slots",
+				t.attacker_peak_open, t.over_capacity_abstentions, CAPACITY
+			));
+		}
 		if t.honest_faults > 0 {
 			notes.push(format!("{} reputation faults of honest workers", t.honest_faults));
 		}
@@ -189,6 +285,12 @@ impl Row {
 		}
 		notes.join("; ")
 	}
+}
+
+/// `p` + 3σ, σ the standard deviation of a rate `p` over `n` trials.
+fn three_sigma_bound(p: f64, n: u64) -> f64 {
+	let n = n.max(1) as f64;
+	p + 3.0 * (p * (1.0 - p) / n).sqrt()
 }
 
 fn ratio(part: u64, whole: u64) -> f64 {
@@ -228,4 +330,34 @@ pub fn markdown(row: &Row) -> String {
 		latency,
 		row.notes(),
 	)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn row(strategy: Strategy, drawn: u64, all_replica_jobs: u64) -> Row {
+		let tally = Tally { jobs: drawn, drawn, all_replica_jobs, ..Tally::default() };
+		Row { scenario: Scenario::new(strategy, 0.33, 3), tally, honest_cost_per_score: None }
+	}
+
+	#[test]
+	fn every_replica_the_attackers_is_held_to_f_to_the_r() {
+		// f = 20/60, R = 3: f^R = 0.037, 3σ over 2,000 jobs = 0.0127.
+		let within = row(Strategy::OwnClass, 2_000, 99);
+		assert!(within.violations().is_empty(), "{:?}", within.violations());
+		// What one class per job drawn by stake gave: every replica in a share f of jobs.
+		let private_class = row(Strategy::OwnClass, 2_000, 667);
+		assert!(private_class.violations().iter().any(|v| v.contains("every replica")));
+		// The bound holds for the older rows too.
+		let lies = row(Strategy::LieWhenAlone, 2_000, 120);
+		assert!(lies.violations().iter().any(|v| v.contains("every replica")));
+	}
+
+	#[test]
+	fn a_row_whose_jobs_were_never_drawn_breaks() {
+		let mut undrawn = row(Strategy::ReRoll, 0, 0);
+		undrawn.tally.jobs = 500;
+		assert!(undrawn.violations().iter().any(|v| v.contains("were drawn")));
+	}
 }

@@ -1,6 +1,8 @@
 //! The simulated chain: the real povc runtime, natively, on the local-testnet genesis.
-//! Blocks run the job market's hook with fresh BABE randomness; after every block every
-//! pallet's `try_state` invariants and the conservation of balances are checked.
+//! Blocks advance BABE's epoch every [`EPOCH_BLOCKS`] blocks and run the registry's hook
+//! (due snapshots) and the job market's (draws) with fresh BABE randomness; after every
+//! block every pallet's `try_state` invariants and the conservation of balances are
+//! checked.
 
 use codec::Encode;
 use frame_support::traits::{fungible::Mutate, Hooks, UnfilteredDispatchable};
@@ -18,6 +20,10 @@ pub type BlockNumber = u32;
 pub const BOND: Balance = 1_000 * UNIT;
 /// Jobs a worker may hold at once.
 pub const CAPACITY: u32 = 64;
+/// Blocks per simulated BABE epoch. The chain's epochs are 300 blocks; shorter ones let a
+/// registry change made during a simulation reach the draws within it (`SnapshotDelay`,
+/// 3 epochs, stays the runtime's), while a re-roll still cannot reach the next block.
+pub const EPOCH_BLOCKS: BlockNumber = 10;
 /// What each simulated account starts with.
 pub const ENDOWMENT: Balance = 1_000_000 * UNIT;
 
@@ -71,12 +77,16 @@ pub fn dispatch(who: &AccountId, call: impl Into<RuntimeCall>) -> Result<(), Dis
 	call.dispatch_bypass_filter(RuntimeOrigin::signed(who.clone())).map(|_| ()).map_err(|e| e.error)
 }
 
-/// Starts block `n`: BABE's randomness for it (in the chain, the author's VRF output,
-/// unknown before the block) and the job market's hook (draws, timeouts, audits).
+/// Starts block `n`: its epoch (`n / EPOCH_BLOCKS`), BABE's randomness for it (in the
+/// chain, the parent block author's VRF output, unknown before that block), the
+/// registry's hook (snapshots due this epoch) and the job market's (draws, timeouts,
+/// audits).
 pub fn start_block(n: BlockNumber, randomness: [u8; 32]) {
 	System::set_block_number(n);
 	System::reset_events();
+	pallet_babe::EpochIndex::<Runtime>::put(u64::from(n / EPOCH_BLOCKS));
 	pallet_babe::AuthorVrfRandomness::<Runtime>::put(Some(randomness));
+	Workers::on_initialize(n);
 	Jobs::on_initialize(n);
 }
 

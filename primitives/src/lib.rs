@@ -45,7 +45,7 @@ pub const WORST_CASE_FUEL_PER_SECOND: Fuel = 50_000_000;
 /// worker alike. Whether a run fits is part of its result, so it is a protocol constant.
 pub const MAX_MEMORY_BYTES: u64 = 512 << 20;
 
-/// blake2-256 of a worker's determinism class, see [`ClassFilter`].
+/// blake2-256 of a worker's class (its engine release; all allowed classes are one pool).
 pub type ClassId = H256;
 
 /// How a program run ended, as reported by a worker. Part of the result that replicas
@@ -98,25 +98,14 @@ pub enum Offence {
 	NoReveal,
 }
 
-/// Which workers a selection may draw from, by determinism class.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum ClassFilter {
-	/// All drawn workers share one class, whichever the draw picks.
-	AnySingleClass,
-	/// All drawn workers are of this class (used to replace a replica).
-	Exactly(ClassId),
-	/// Any class: the job asked for cross-class execution.
-	AnyClass,
-}
-
 /// What drawn workers are for: which tree they come from and who may be drawn.
 #[derive(Clone, Copy, Debug)]
 pub enum Purpose<AccountId> {
 	/// Replicas: workers that can take an assignment now (bond, not paused, a free
-	/// capacity slot), weighted by bond.
+	/// capacity slot), weighted by `bond × free slots / capacity`.
 	Replicas,
 	/// Replicas of a volunteer job (price 0): workers that can take an assignment now and
-	/// opted in to volunteer work, weighted by bond. Nobody is drafted to work unpaid.
+	/// opted in to volunteer work, weighted as replicas. Nobody is drafted to work unpaid.
 	Volunteers,
 	/// A referee committee: bonded workers that a validator accepted as its referees
 	/// (referees take no capacity slot), weighted by bond, that the given predicate
@@ -125,9 +114,10 @@ pub enum Purpose<AccountId> {
 	Referees(fn(&AccountId) -> bool),
 }
 
-/// Most workers one draw may reject (reputation below the job's floor, not in the referee
-/// pool) before it gives up. Bounds the draw's reads: each rejection costs one walk.
-pub const MAX_REJECTIONS: u32 = 16;
+/// Most workers one draw may reject (busy by its free-capacity coin, paused or unbonded
+/// since the snapshot, reputation below the job's floor, not in the referee pool) before
+/// it gives up. Bounds the draw's reads: each rejection costs one walk.
+pub const MAX_REJECTIONS: u32 = 32;
 
 /// A request to draw workers for a job.
 #[derive(Clone, Debug)]
@@ -136,15 +126,10 @@ pub struct SelectionRequest<'a, AccountId> {
 	pub count: u32,
 	/// Lowest reputation a drawn worker may have.
 	pub min_reputation: Permill,
-	/// Class restriction.
-	pub class: ClassFilter,
 	/// Accounts that must not be drawn (current and past workers of the job).
 	pub exclude: &'a [AccountId],
 	/// Randomness for the draw.
 	pub seed: H256,
-	/// [`ClassFilter::AnySingleClass`] only picks a class with at least this many bonded
-	/// workers: a job's replicas *and* a referee committee that excludes them.
-	pub min_class_size: u32,
 	/// Replicas or referees.
 	pub purpose: Purpose<AccountId>,
 }
@@ -154,10 +139,14 @@ pub trait WorkerRegistry<AccountId> {
 	/// Currency amounts.
 	type Balance;
 
-	/// Draws `request.count` distinct workers of allowed classes, each draw with
-	/// probability proportional to bond among those not drawn or excluded, that meet the
-	/// reputation floor and the purpose's filter. O(log n) storage reads per drawn worker
-	/// (a sortition sum tree); rejected workers count against [`MAX_REJECTIONS`]. Returns
+	/// Draws `request.count` distinct workers from one pool spanning every allowed class,
+	/// over the registry's last snapshot (registry changes count only from the second
+	/// epoch after they are made, so nobody who knows the seed can re-roll the draw), each
+	/// with probability proportional to its snapshot bond among those not drawn or
+	/// excluded; a candidate is then accepted with probability `free slots / capacity`
+	/// (replicas), and only if it still meets the reputation floor, the purpose's filter
+	/// and is neither paused nor unbonded now. O(log n) storage reads per candidate (a
+	/// sortition sum tree); rejected candidates count against [`MAX_REJECTIONS`]. Returns
 	/// `None` when not enough workers could be drawn; nothing is reserved either way.
 	fn select(request: &SelectionRequest<'_, AccountId>) -> Option<Vec<AccountId>>;
 
@@ -182,9 +171,6 @@ pub trait WorkerRegistry<AccountId> {
 	/// reputation. The slashed funds go to `beneficiaries` in equal parts, or to the
 	/// configured slash destination if there are none. Returns the amount slashed.
 	fn slash(who: &AccountId, offence: Offence, beneficiaries: &[AccountId]) -> Self::Balance;
-
-	/// The worker's determinism class, if it is registered.
-	fn class_of(who: &AccountId) -> Option<ClassId>;
 
 	/// Whose compute score the worker's verified compute counts for (itself by default).
 	fn compute_beneficiary(who: &AccountId) -> AccountId;
@@ -272,10 +258,10 @@ pub trait WorkerDirectory<AccountId> {
 }
 
 /// The determinism classes of this release's `povc-worker` (`povc-worker class`): the
-/// classes a new chain allows at genesis. Each names the pinned engine, the architecture
-/// and the CPU features code generation may use.
-pub const RELEASE_CLASSES: &[&str] =
-	&["wasmtime-48.0.8/x86_64/x86-64-v2", "wasmtime-48.0.8/aarch64/armv8.0-a"];
+/// classes a new chain allows at genesis. A class names the pinned engine and the
+/// sandbox's semantics version only: the worker instruments programs so that results and
+/// fuel are the same on every architecture, CPU and build, so one release is one class.
+pub const RELEASE_CLASSES: &[&str] = &["wasmtime-48.0.8/povc-2"];
 
 /// The commitment a worker submits before revealing its result. It binds the worker's
 /// own account, so a commitment copied from another worker can never be revealed.

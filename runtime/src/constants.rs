@@ -39,6 +39,10 @@ pub mod time {
 	/// Must never change once a chain has started.
 	pub const EPOCH_DURATION_IN_SLOTS: u64 = 10 * MINUTES as u64;
 
+	/// One epoch of the `development` chain: a minute, so that registry changes, which
+	/// take effect three epochs on, reach the draws within minutes.
+	pub const DEV_EPOCH_DURATION_IN_SLOTS: u64 = MINUTES as u64;
+
 	/// Probability that a slot is a primary slot for *some* authority: 1/4, as Polkadot.
 	/// The share of primary slots an authority wins grows with its BABE weight.
 	pub const PRIMARY_PROBABILITY: (u64, u64) = (1, 4);

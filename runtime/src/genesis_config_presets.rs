@@ -12,7 +12,10 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use crate::{
 	constants::{
 		currency::UNIT,
-		time::{BABE_GENESIS_EPOCH_CONFIG, BABE_WEIGHTED_EPOCH_CONFIG, WEIGHTED_SLOT_DURATION},
+		time::{
+			BABE_GENESIS_EPOCH_CONFIG, BABE_WEIGHTED_EPOCH_CONFIG, DEV_EPOCH_DURATION_IN_SLOTS,
+			SLOT_DURATION, WEIGHTED_SLOT_DURATION,
+		},
 	},
 	AccountId, BabeConfig, Balance, BalancesConfig, PovcConfig, RuntimeGenesisConfig,
 	SessionConfig, SessionKeys, SudoConfig, WorkersConfig,
@@ -101,12 +104,21 @@ pub const LOCAL_SCORE_UNIT: u128 = 100_000_000;
 
 /// `development`: Alice is the only authority and root; the well-known accounts are funded.
 /// One authority needs no weighting: every slot has a block (primary or secondary).
+/// One-minute epochs: a worker registered on a dev chain is drawn from its first snapshot
+/// on, three epochs after the one it registered in (`pallet_workers::snapshot`), so within
+/// three minutes instead of half an hour.
 pub fn development_config_genesis() -> Value {
 	testnet_genesis(
 		vec![Authority::dev(Sr25519Keyring::Alice, Ed25519Keyring::Alice, LOCAL_SCORE_UNIT)],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
-		BlockProduction { epoch_config: BABE_GENESIS_EPOCH_CONFIG, timing: None },
+		BlockProduction {
+			epoch_config: BABE_GENESIS_EPOCH_CONFIG,
+			timing: Some(SlotTiming {
+				slot_duration_ms: SLOT_DURATION,
+				epoch_duration_slots: DEV_EPOCH_DURATION_IN_SLOTS,
+			}),
+		},
 	)
 }
 

@@ -20,6 +20,8 @@ pub mod constants;
 pub mod genesis_config_presets;
 // Compiled in every runtime (the `runtime` macro names it even where it is configured
 // out), but part of the rehearsal runtimes only.
+#[cfg(test)]
+mod pool_tests;
 pub mod rehearsal;
 #[cfg(test)]
 mod tests;

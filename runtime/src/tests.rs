@@ -44,6 +44,7 @@ fn development_preset_has_alice_as_only_authority_and_funds_dev_accounts() {
 	preset_storage(DEV_RUNTIME_PRESET).execute_with(|| {
 		assert_eq!(Babe::authorities().len(), 1);
 		assert_eq!(Babe::slot_duration(), 6_000, "the default timing");
+		assert_eq!(crate::configs::EpochDuration::get(), 10, "one-minute epochs");
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
 		assert_eq!(
 			pallet_session::Validators::<Runtime>::get(),
@@ -187,26 +188,16 @@ fn a_worker_batches_commits_and_reveals_of_several_jobs() {
 		let (alice, bob) =
 			(Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id());
 		let class = povc_primitives::RELEASE_CLASSES[0].as_bytes().to_vec();
+		// Room to spare: a draw accepts a worker with probability free slots / capacity.
 		pallet_workers::Pallet::<Runtime>::register(
 			RuntimeOrigin::signed(bob.clone()),
 			MinBond::get(),
-			2,
+			256,
 			class.clone().try_into().unwrap(),
 		)
 		.unwrap();
-		// A class is drawn from only with room for a referee committee besides the
-		// replica: three paused workers.
-		for standby in [Sr25519Keyring::Charlie, Sr25519Keyring::Dave, Sr25519Keyring::Eve] {
-			let who = RuntimeOrigin::signed(standby.to_account_id());
-			pallet_workers::Pallet::<Runtime>::register(
-				who.clone(),
-				MinBond::get(),
-				1,
-				class.clone().try_into().unwrap(),
-			)
-			.unwrap();
-			pallet_workers::Pallet::<Runtime>::pause(who).unwrap();
-		}
+		// Drawn from its first snapshot on (here at once).
+		pallet_workers::Pallet::<Runtime>::activate_all_now();
 		let code =
 			wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start")))"#)
 				.unwrap();
@@ -223,7 +214,6 @@ fn a_worker_batches_commits_and_reveals_of_several_jobs() {
 				deadline: 10_000,
 				min_reputation: Default::default(),
 				max_output_len: 16,
-				cross_class: false,
 			};
 			pallet_jobs::Pallet::<Runtime>::submit_job(RuntimeOrigin::signed(alice.clone()), spec)
 				.unwrap();
@@ -328,12 +318,17 @@ fn a_blockful_of_committee_draws_stays_within_the_weight_charged() {
 				crate::Povc::accept_referee(signed(&alice), who).unwrap();
 			}
 		}
+		// Drawn from their first snapshot on (here at once).
+		pallet_workers::Pallet::<Runtime>::activate_all_now();
 		let code =
 			wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start")))"#)
 				.unwrap();
 		let program = H256(sp_crypto_hashing::blake2_256(&code));
 		JobsPallet::upload_program(signed(&alice), code).unwrap();
-		for _ in 0..timeouts {
+		// Alice and Bob take turns: one account holds at most `MaxQueuedPerAccount` (32)
+		// queued jobs.
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		for job in 0..timeouts {
 			let spec = JobSpec {
 				program,
 				input: JobInput::Inline(Default::default()),
@@ -343,9 +338,9 @@ fn a_blockful_of_committee_draws_stays_within_the_weight_charged() {
 				deadline: 10_000,
 				min_reputation: Default::default(),
 				max_output_len: 16,
-				cross_class: false,
 			};
-			JobsPallet::submit_job(signed(&alice), spec).unwrap();
+			let requester = if job % 2 == 0 { &alice } else { &bob };
+			JobsPallet::submit_job(signed(requester), spec).unwrap();
 		}
 		// Drawn from `DrawDelay` blocks on, `MaxAssignmentsPerBlock` a block.
 		while (0..timeouts).any(|job| Jobs::<Runtime>::get(job).unwrap().state == JobState::Queued)
@@ -406,4 +401,153 @@ fn a_blockful_of_committee_draws_stays_within_the_weight_charged() {
 	assert!(spent <= charged.ref_time(), "time {spent} ps > charged {} ps", charged.ref_time());
 	let max_block = <Runtime as frame_system::Config>::BlockWeights::get().max_block;
 	assert!(charged.all_lte(max_block), "{charged:?} does not fit a block ({max_block:?})");
+}
+
+/// Queue squatting on the real runtime, with its constants: 32 accounts (at most
+/// `MaxQueuedPerAccount` = 32 entries each) fill all 1,024 places of the queue with jobs no
+/// worker can serve (the highest allowed reputation floor), and honest submissions fail
+/// `QueueFull`. Waiting was free: ~190 POVC of transaction fees kept the queue full for a
+/// week. Now each job leaves the queue `MaxQueueWait` blocks after its first draw, having
+/// burned `QueueFeePerBlock` for each of them: keeping the queue full for a week costs the
+/// squatter more than 10,000 POVC, burned.
+#[test]
+fn squatting_the_job_queue_for_a_week_costs_over_ten_thousand_povc() {
+	use frame_support::traits::{fungible::Mutate, Hooks};
+	use pallet_jobs::{FailureReason, JobInput, JobSpec, JobState, Jobs, Queue, QueuedByAccount};
+	use sp_core::H256;
+
+	use crate::{AccountId, RuntimeOrigin, DAYS, UNIT};
+
+	type JobsPallet = pallet_jobs::Pallet<Runtime>;
+	let queue_len = <<Runtime as pallet_jobs::Config>::MaxQueueLen as Get<u32>>::get();
+	let per_account = <<Runtime as pallet_jobs::Config>::MaxQueuedPerAccount as Get<u32>>::get();
+	let fee = <<Runtime as pallet_jobs::Config>::QueueFeePerBlock as Get<u128>>::get();
+	let wait = <<Runtime as pallet_jobs::Config>::MaxQueueWait as Get<u32>>::get();
+	let delay = <<Runtime as pallet_jobs::Config>::DrawDelay as Get<u32>>::get();
+	assert_eq!((queue_len, per_account), (1_024, 32));
+
+	preset_storage(DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let signed = |who: &AccountId| RuntimeOrigin::signed(who.clone());
+		let code =
+			wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start")))"#)
+				.unwrap();
+		let program = H256(sp_crypto_hashing::blake2_256(&code));
+		JobsPallet::upload_program(signed(&alice), code).unwrap();
+		// The cheapest job there is, with a reputation floor no worker meets yet.
+		let unservable = JobSpec {
+			program,
+			input: JobInput::Inline(Default::default()),
+			fuel_limit: 1,
+			replicas: 1,
+			price_per_fuel: 1,
+			deadline: 1 + 7 * DAYS,
+			min_reputation: <<Runtime as pallet_jobs::Config>::MaxMinReputation as Get<_>>::get(),
+			max_output_len: 0,
+		};
+		let squatters: Vec<AccountId> = (0..queue_len / per_account)
+			.map(|i| AccountId::from(sp_crypto_hashing::blake2_256(&i.to_le_bytes())))
+			.collect();
+		for squatter in &squatters {
+			// Each job holds its 0.36 POVC queue allowance and 0.01 POVC of result deposit.
+			Balances::mint_into(squatter, 20 * UNIT).unwrap();
+			for _ in 0..per_account {
+				JobsPallet::submit_job(signed(squatter), unservable.clone()).unwrap();
+			}
+		}
+		// One account gets no more than its share; then the queue is full for everyone.
+		let extra = JobsPallet::submit_job(signed(&squatters[0]), unservable.clone());
+		assert_eq!(extra, Err(pallet_jobs::Error::<Runtime>::TooManyQueued.into()));
+		let honest = JobsPallet::submit_job(signed(&alice), unservable.clone());
+		assert_eq!(honest, Err(pallet_jobs::Error::<Runtime>::QueueFull.into()));
+		assert_eq!(Queue::<Runtime>::get().len() as u32, queue_len);
+
+		let held = |who: &AccountId| Balances::total_balance(who);
+		let before: u128 = squatters.iter().map(held).sum();
+		let issuance = Balances::total_issuance();
+		// The blocks of one `MaxQueueWait`: every job is tried in turn, 8 a block, fails
+		// its draw and goes to the back; then all time out (40 a block).
+		let mut block = 1;
+		while !Queue::<Runtime>::get().is_empty() {
+			block += 1;
+			System::set_block_number(block);
+			JobsPallet::on_initialize(block);
+			if block < 1 + delay + wait {
+				assert_eq!(Queue::<Runtime>::get().len() as u32, queue_len, "full at {block}");
+			}
+		}
+		assert!(block < 1 + delay + wait + queue_len / 40 + 2, "all left by block {block}");
+		for job in 0..u64::from(queue_len) {
+			let record = Jobs::<Runtime>::get(job).unwrap();
+			assert_eq!(record.state, JobState::Failed(FailureReason::NotEnoughWorkers));
+			// Tried about once per 128 blocks: far from `MaxFailedDraws`.
+			assert!(record.failed_draws < 40, "job {job} tried {} times", record.failed_draws);
+		}
+		assert_eq!(QueuedByAccount::<Runtime>::iter().count(), 0);
+		let paid = before - squatters.iter().map(held).sum::<u128>();
+		// Each job paid its whole allowance (the late ones no more than it), burned.
+		assert_eq!(paid, u128::from(queue_len) * fee * u128::from(wait));
+		assert_eq!(issuance - Balances::total_issuance(), paid);
+		// A slot is held `DrawDelay + MaxQueueWait` blocks per job; a week of all of them:
+		let per_week = paid * u128::from(7 * DAYS) / u128::from(delay + wait);
+		assert!(per_week > 10_000 * UNIT, "a week of squatting costs {} POVC", per_week / UNIT);
+		pallet_jobs::Pallet::<Runtime>::do_try_state(block).unwrap();
+	});
+}
+
+/// A job no worker can serve, alone in the queue, is tried every block and fails
+/// `NoEligibleWorkers` after `MaxFailedDraws` (600) draws, an hour after its first:
+/// longer than a registration takes to reach the draws (2–3 epochs of 10 minutes).
+#[test]
+fn an_unservable_job_leaves_the_queue_after_max_failed_draws() {
+	use frame_support::traits::Hooks;
+	use pallet_jobs::{Event, FailureReason, JobInput, JobSpec, JobState, Jobs};
+	use sp_core::H256;
+
+	use crate::{RuntimeOrigin, DAYS, HOURS};
+
+	type JobsPallet = pallet_jobs::Pallet<Runtime>;
+	let max_failed = <<Runtime as pallet_jobs::Config>::MaxFailedDraws as Get<u32>>::get();
+	let fee = <<Runtime as pallet_jobs::Config>::QueueFeePerBlock as Get<u128>>::get();
+	assert!(max_failed >= 30 * crate::MINUTES * 2, "twice the longest snapshot delay");
+
+	preset_storage(DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let code =
+			wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start")))"#)
+				.unwrap();
+		let program = H256(sp_crypto_hashing::blake2_256(&code));
+		JobsPallet::upload_program(RuntimeOrigin::signed(alice.clone()), code).unwrap();
+		let spec = JobSpec {
+			program,
+			input: JobInput::Inline(Default::default()),
+			fuel_limit: 1_000,
+			replicas: 1,
+			price_per_fuel: 1_000,
+			deadline: 1 + DAYS,
+			min_reputation: <<Runtime as pallet_jobs::Config>::MaxMinReputation as Get<_>>::get(),
+			max_output_len: 16,
+		};
+		JobsPallet::submit_job(RuntimeOrigin::signed(alice.clone()), spec).unwrap();
+		let first_draw = 3;
+		let last_draw = first_draw + max_failed - 1;
+		for block in 2..=last_draw {
+			System::set_block_number(block);
+			JobsPallet::on_initialize(block);
+		}
+		let record = Jobs::<Runtime>::get(0).unwrap();
+		assert_eq!(record.state, JobState::Failed(FailureReason::NoEligibleWorkers));
+		assert!(last_draw < HOURS + 3, "it gave its place back within the hour");
+		let burned = fee * u128::from(last_draw - first_draw);
+		assert!(System::events().iter().any(|r| r.event
+			== crate::RuntimeEvent::Jobs(Event::QueueFeeCharged {
+				job: 0,
+				blocks: last_draw - first_draw,
+				burned
+			})));
+		// 599 blocks of waiting: 0.06 POVC.
+		assert!(burned < crate::UNIT / 10);
+	});
 }

@@ -61,6 +61,26 @@ pub async fn worker(client: &WsClient, who: &AccountId) -> Result<Option<serde_j
 	request(client, "povc_worker", jsonrpsee::rpc_params![who.to_string()]).await
 }
 
+/// Waits until the draws see each of `workers` as their records say: every change they
+/// made is in effect (registry snapshots take effect three epochs after the epoch of the
+/// change) and they have a weight.
+pub async fn wait_until_drawn(
+	client: &WsClient,
+	workers: &[AccountId],
+	timeout: std::time::Duration,
+) -> Result<()> {
+	for who in workers {
+		wait_for(&format!("the draws to see {who}"), timeout, || async {
+			Ok(worker(client, who).await?.filter(|view| {
+				view["changesFromEpoch"].is_null()
+					&& view["drawnBond"].as_str().is_some_and(|bond| bond != "0")
+			}))
+		})
+		.await?;
+	}
+	Ok(())
+}
+
 /// `who`'s compute score at block `at` (0 if it has none), from `povc_scores`.
 pub async fn score_at(client: &WsClient, who: &AccountId, at: Hash) -> Result<u128> {
 	use sp_core::crypto::Ss58Codec;

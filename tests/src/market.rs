@@ -1,10 +1,11 @@
 //! A dev market: the fixture of every test that runs jobs through real `povc-worker`s.
 //!
-//! A `povc-node --dev` with 2-second slots ([`NodeConfig::fast_dev`]); three workers of
-//! this build's class, registered and paused ([`REFEREES`]: they complete the class, which
-//! is drawn from only with room for a referee committee besides the replicas, and are
-//! never drawn as replicas); the audit rate the test chooses; then the real workers the
-//! test starts with [`DevMarket::start_workers`]. Everything runs under one temporary
+//! A `povc-node --dev` with 2-second slots and 20-second epochs ([`NodeConfig::fast_dev`]);
+//! three workers of this build's class, registered and paused ([`REFEREES`]: never drawn
+//! as replicas, they referee and audit with [`Referees::Running`]); the audit rate the
+//! test chooses; then the real workers the test starts with [`DevMarket::start_workers`],
+//! which waits until the draws see them (their first snapshot, three epochs after they
+//! registered). Everything runs under one temporary
 //! directory and stops, by PID, when the market is dropped.
 
 use std::{process::Output, time::Duration};
@@ -26,8 +27,8 @@ use crate::{
 
 const MINUTE: Duration = Duration::from_secs(60);
 
-/// The registered, paused workers that complete the class; with
-/// [`Referees::Running`] also the accepted referees and auditors.
+/// Registered, paused workers; with [`Referees::Running`] the accepted referees and
+/// auditors.
 pub const REFEREES: [Sr25519Keyring; 3] =
 	[Sr25519Keyring::Eve, Sr25519Keyring::Ferdie, Sr25519Keyring::AliceStash];
 
@@ -37,8 +38,8 @@ const REFEREE_KEYS: [&str; 3] = ["//Eve", "//Ferdie", "//Alice//stash"];
 /// What the paused workers of [`REFEREES`] do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Referees {
-	/// Only keys: they complete the class; nobody accepted them, so they are never
-	/// drawn as referees or auditors.
+	/// Only keys: nobody accepted them, so they are never drawn as referees or
+	/// auditors.
 	Standby,
 	/// They contribute to Alice (the dev chain's validator), Alice accepts them, and each
 	/// runs a `povc-worker`: they referee disputes and audit verified results.
@@ -168,6 +169,9 @@ impl DevMarket {
 				Ok(chain::worker(&self.client, &who).await?.filter(|v| v["class"].is_array()))
 			})
 			.await;
+			registered.unwrap_or_else(|e| panic!("{e}\n{}", self.logs()));
+			// And in the draws: its first snapshot took effect.
+			let registered = chain::wait_until_drawn(&self.client, &[who], 2 * MINUTE).await;
 			registered.unwrap_or_else(|e| panic!("{e}\n{}", self.logs()));
 		}
 	}

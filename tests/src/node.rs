@@ -75,8 +75,9 @@ impl NodeConfig {
 	/// a minute as the 6-second dev chain. Phases and periods count blocks, so they pass
 	/// three times as fast as well.
 	pub fn fast_dev(dir: &Path) -> Result<Self> {
-		// Ten-minute epochs, as on the default timing.
-		let epoch_slots = 10 * 60 * 1_000 / FAST_DEV_SLOT_MS;
+		// 20-second epochs: a worker registered in the test is drawn from its first
+		// snapshot on, three epochs after the one it registered in.
+		let epoch_slots = 20 * 1_000 / FAST_DEV_SLOT_MS;
 		let spec = spec_with_timing(dir, "dev", FAST_DEV_SLOT_MS, epoch_slots)?;
 		let mut config = Self::new(spec.to_str().ok_or("spec path is not UTF-8")?, None, dir);
 		config.dev = true;

@@ -129,7 +129,6 @@ pub fn job_spec(
 		deadline,
 		min_reputation: sp_runtime::Permill::zero(),
 		max_output_len: 64,
-		cross_class: false,
 	}
 }
 

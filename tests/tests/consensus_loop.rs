@@ -69,9 +69,14 @@ async fn verified_compute_raises_a_validators_babe_weight_at_the_next_epoch() {
 		let batch = pallet_utility::Call::batch_all { calls: vec![register, contribute] };
 		send(&client, &ctx, worker, RuntimeCall::Utility(batch)).await;
 	}
-	// Room for a referee committee besides the two replicas: three paused workers.
+	// Three paused workers: a referee committee could be drawn besides the two replicas.
 	let standby = [AliceStash, BobStash, CharlieStash];
 	povc_e2e::sign::register_standby_workers(&client, &ctx, &standby, &class).await;
+	// In the draws from their first snapshot on: three 20-second epochs at most.
+	let workers: Vec<_> = [Eve, Ferdie].iter().map(|w| w.to_account_id()).collect();
+	povc_e2e::chain::wait_until_drawn(&client, &workers, std::time::Duration::from_secs(120))
+		.await
+		.expect("the workers in the draws");
 	let upload = pallet_jobs::Call::upload_program { code: PROGRAM.to_vec() };
 	send(&client, &ctx, Alice, RuntimeCall::Jobs(upload)).await;
 	let url = nodes[0].ws_url();

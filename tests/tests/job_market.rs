@@ -13,7 +13,7 @@ use jsonrpsee::{core::client::ClientT, rpc_params, ws_client::WsClient};
 use pallet_jobs::ExecutionResult;
 use povc_e2e::{
 	chain, money,
-	node::start_dev,
+	node::start_fast_dev,
 	tx::{self, ChainContext},
 };
 use povc_primitives::{referee_commitment, result_commitment, ExecutionStatus};
@@ -207,12 +207,14 @@ async fn left(client: &WsClient, id: u64, state: &str) -> Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 	let dir = tempfile::tempdir().unwrap();
-	let (_node, client) = start_dev(dir.path()).await.expect("dev node");
+	// 2-second slots and 20-second epochs: the workers registered below are in the draws
+	// within a minute (three epochs after they registered).
+	let (_node, client) = start_fast_dev(dir.path()).await.expect("dev node");
 	let ctx = ChainContext::fetch(&client).await.unwrap();
 	let replicas = [Bob, Charlie, Dave];
 
 	// Three workers and a program. Three more, paused (never replicas), referee for the
-	// dev chain's validator, Alice: a class is drawn from only with room for a committee.
+	// dev chain's validator, Alice.
 	send_all(&client, &ctx, replicas.iter().map(|w| (*w, register(CLASS))).collect()).await;
 	let referees = [Eve, Ferdie, AliceStash];
 	let contribute_to_alice = RuntimeCall::Workers(pallet_workers::Call::contribute_to {
@@ -242,6 +244,10 @@ async fn jobs_settle_pay_slash_and_refund_on_a_dev_chain() {
 		RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: accept }),
 	)
 	.await;
+	let everyone: Vec<_> = replicas.iter().chain(&referees).map(|w| w.to_account_id()).collect();
+	chain::wait_until_drawn(&client, &everyone, std::time::Duration::from_secs(120))
+		.await
+		.expect("the workers in the draws");
 	let code = wat::parse_str(PROGRAM).unwrap();
 	let upload = pallet_jobs::Call::upload_program { code: code.clone() };
 	send(&client, &ctx, Alice, RuntimeCall::Jobs(upload)).await;

@@ -58,8 +58,8 @@ async fn score_credited(market: &DevMarket, id: u64, from: u32, to: u32) -> Opti
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_approved_projects_unpaid_job_is_verified_by_volunteers_and_earns_score() {
-	// The market's paused standby workers make the class large enough for a job and its
-	// referees; they are no volunteers, so they could never be drawn for a project's job.
+	// The market's paused standby workers are no volunteers, so they could never be drawn
+	// for a project's job.
 	let mut market = DevMarket::start(MarketConfig::default()).await;
 	let class = market.class.clone();
 
@@ -80,7 +80,8 @@ async fn an_approved_projects_unpaid_job_is_verified_by_volunteers_and_earns_sco
 	for who in [Bob, Charlie, Dave] {
 		wait_for(&format!("{who:?} to volunteer"), 2 * MINUTE, || async {
 			let view = chain::worker(&market.client, &who.to_account_id()).await?;
-			Ok(view.filter(|v| v["volunteer"] == true))
+			// Opted in, and in the volunteer draws (its snapshot took effect).
+			Ok(view.filter(|v| v["volunteer"] == true && v["changesFromEpoch"].is_null()))
 		})
 		.await
 		.unwrap_or_else(|e| panic!("{e}\n{}", market.logs()));

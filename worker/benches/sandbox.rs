@@ -1,6 +1,7 @@
-//! What determinism costs: one program natively and in the job sandbox with and without
-//! fuel metering and NaN canonicalisation. Prints seconds, the ratio to native, and
-//! fuel per second. Run through `scripts/bench-sandbox.sh`, or:
+//! What determinism costs: one program natively and in the sandbox with fuel only, with
+//! fuel and the instrumentation jobs run with (NaN canonicalisation where bits show, the
+//! counted stack), and, for comparison, with fuel and wasmtime's NaN canonicalisation
+//! after every float operation. Prints seconds, the ratio to native, and fuel per second. Run through `scripts/bench-sandbox.sh`, or:
 //!   cargo bench -p povc-worker --bench sandbox -- PROGRAM.wasm INPUT [NATIVE_BINARY]
 
 use std::{
@@ -31,13 +32,18 @@ fn main() {
 		"sandbox profile", "time", "× native", "fuel", "Mfuel/s"
 	);
 	let profiles = [
-		("no fuel, no NaN canon.", false, false),
-		("fuel (same-class jobs)", true, false),
-		("NaN canon., no fuel", false, true),
-		("fuel + NaN (cross-class)", true, true),
+		("no fuel, no instrum.", false, false, false),
+		("fuel only", true, false, false),
+		("fuel + instrum. (jobs)", true, true, false),
+		("fuel + wasmtime NaN", true, false, true),
 	];
-	for (name, metering, nan_canonicalization) in profiles {
-		let config = SandboxConfig { metering, nan_canonicalization, ..SandboxConfig::default() };
+	for (name, metering, instrumentation, wasmtime_nan_canonicalization) in profiles {
+		let config = SandboxConfig {
+			metering,
+			instrumentation,
+			wasmtime_nan_canonicalization,
+			..SandboxConfig::default()
+		};
 		let sandbox = Sandbox::new(config).expect("engine");
 		let module = sandbox.compile(&wasm).expect("program compiles");
 		let mut fuel = 0;

@@ -30,9 +30,6 @@ pub struct ExecArgs {
 	/// Seed the program's randomness as job N does on chain.
 	#[arg(long, default_value_t = 0)]
 	pub job_id: u64,
-	/// Run as for a job whose replicas span determinism classes (NaNs canonicalised).
-	#[arg(long)]
-	pub cross_class: bool,
 	/// Wall-clock limit in seconds; a run stopped by it is an abstention (exit code 4),
 	/// as on a worker. Default: what a worker allows for this much fuel (at most 600 s).
 	#[arg(long, value_name = "SECONDS")]
@@ -64,7 +61,6 @@ pub fn run(args: &ExecArgs) -> Result<ExitCode> {
 		program: H256(sp_crypto_hashing::blake2_256(&code)),
 		fuel_limit: args.fuel,
 		max_output_len: args.max_output,
-		cross_class: args.cross_class,
 	};
 	let time_limit = match args.time_limit {
 		Some(seconds) => Duration::try_from_secs_f64(seconds)

@@ -8,6 +8,7 @@ use povc_client::{
 	keys::Signer,
 };
 use povc_worker::{
+	capacity::{Memory, Sizing},
 	chain::Chain,
 	class,
 	exec::{self, ExecArgs},
@@ -46,12 +47,7 @@ enum Command {
 	Class,
 	/// Internal: compile a program under the limits of the parent worker.
 	#[command(hide = true)]
-	CompileModule {
-		source: PathBuf,
-		artifact: PathBuf,
-		#[arg(long)]
-		cross_class: bool,
-	},
+	CompileModule { source: PathBuf, artifact: PathBuf },
 }
 
 /// How to reach the chain and sign (the same flags as the `povc` CLI).
@@ -82,8 +78,10 @@ struct RunArgs {
 	/// stays as it is.
 	#[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
 	volunteer: Option<bool>,
-	/// Jobs to run at once; also the capacity declared by `--register`. Default: cores.
-	#[arg(long)]
+	/// Jobs to run at once; also the capacity declared by `--register`. Default: cores,
+	/// or fewer if the available memory holds fewer runs (each may use 512 MiB of memory
+	/// and more for its code and stack).
+	#[arg(long, visible_alias = "capacity")]
 	parallel: Option<usize>,
 	/// Serve Prometheus metrics on this local port (0 disables them).
 	#[arg(long, default_value_t = 9616)]
@@ -112,7 +110,8 @@ struct RegisterArgs {
 	/// the dev chain).
 	#[arg(long)]
 	bond: String,
-	/// Jobs this worker takes at once. Default: cores.
+	/// Jobs this worker takes at once. Default: cores, or fewer if the available memory
+	/// holds fewer runs.
 	#[arg(long)]
 	capacity: Option<u32>,
 }
@@ -133,9 +132,8 @@ fn main() -> ExitCode {
 			println!("{}", class::determinism_class());
 			Ok(ExitCode::SUCCESS)
 		},
-		Command::CompileModule { source, artifact, cross_class } => {
-			modules::compile_module_command(&source, &artifact, cross_class)
-				.map(|()| ExitCode::SUCCESS)
+		Command::CompileModule { source, artifact } => {
+			modules::compile_module_command(&source, &artifact).map(|()| ExitCode::SUCCESS)
 		},
 		Command::Run(args) => with_runtime(run(args)),
 		Command::Register(args) => with_runtime(register(args)),
@@ -159,9 +157,29 @@ fn cores() -> usize {
 	std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// The runs this machine takes at once: `requested`, or what cores and memory allow;
+/// logs why, and warns when `requested` is more than memory allows.
+fn capacity(requested: Option<usize>) -> usize {
+	let sizing = Sizing::new(cores(), Memory::of_this_machine());
+	match requested {
+		None => {
+			tracing::info!("{sizing}");
+			sizing.capacity
+		},
+		Some(requested) => {
+			let requested = requested.max(1);
+			match sizing.warning(requested) {
+				Some(warning) => tracing::warn!("{warning}"),
+				None => tracing::info!("capacity {requested} (set; machine: {sizing})"),
+			}
+			requested
+		},
+	}
+}
+
 async fn run(args: RunArgs) -> Result<ExitCode> {
 	let signer = Signer::from_arg(&args.chain.key)?;
-	let parallel = args.parallel.unwrap_or_else(cores).max(1);
+	let parallel = capacity(args.parallel);
 	let data_dir = match args.data_dir {
 		Some(dir) => dir,
 		None => default_data_dir(&signer)?,
@@ -186,6 +204,7 @@ async fn run(args: RunArgs) -> Result<ExitCode> {
 	tracing::info!(
 		account = %signer.address(),
 		class = %class::determinism_class(),
+		codegen = class::target_features(),
 		data_dir = %data_dir.display(),
 		parallel,
 		"povc-worker starting"
@@ -224,7 +243,7 @@ async fn run(args: RunArgs) -> Result<ExitCode> {
 async fn register(args: RegisterArgs) -> Result<ExitCode> {
 	let signer = Signer::from_arg(&args.chain.key)?;
 	let chain = Chain::connect(&args.chain.node, signer).await?;
-	let capacity = args.capacity.unwrap_or_else(|| cores() as u32);
+	let capacity = capacity(args.capacity.map(|c| c as usize)) as u32;
 	let bond = chain.token().parse(&args.bond)?;
 	ensure_registered(&chain, Some(bond), capacity).await?;
 	Ok(ExitCode::SUCCESS)

@@ -1,6 +1,10 @@
 //! Compiled programs, cached by program hash: in memory (LRU), and on disk for artifacts
 //! this worker compiled itself. Loading a compiled artifact runs its machine code, so the
-//! disk cache only ever holds files written by our own compiler process.
+//! disk cache only ever holds files written by our own compiler process. An artifact is
+//! the program *instrumented* and compiled; the instrumentation is not part of what
+//! wasmtime checks when loading one, so artifacts live in a directory named after the
+//! engine and the sandbox version ([`ARTIFACTS_DIR`]), and artifacts of another version
+//! are never loaded.
 //!
 //! Compiling is bounded: a child process (`povc-worker compile-module`) compiles under
 //! an address-space limit and a deadline, so a compile bomb costs that child, never the
@@ -20,7 +24,19 @@ use std::{
 use sp_core::H256;
 use wasmtime::Module;
 
-use crate::sandbox::{check_hash, job_seed, Abstention, RunOutcome, Sandbox, SandboxConfig};
+use crate::{
+	class,
+	sandbox::{check_hash, job_seed, Abstention, RunOutcome, Sandbox, SandboxConfig},
+};
+
+/// The directory (under the cache's) of this worker's artifacts: the engine and the
+/// sandbox version, which names the instrumentation.
+pub fn artifacts_dir() -> String {
+	format!("{}-{}", class::ENGINE, class::SANDBOX_VERSION)
+}
+
+/// Directories of artifacts of earlier versions, removed at start (they never load).
+const STALE_DIRS: &[&str] = &["same-class", "cross-class"];
 
 /// What a run of a job depends on besides its input.
 #[derive(Clone, Debug)]
@@ -30,8 +46,6 @@ pub struct JobParams {
 	pub program: H256,
 	pub fuel_limit: u64,
 	pub max_output_len: u32,
-	/// The job's replicas span determinism classes: canonicalise NaNs.
-	pub cross_class: bool,
 }
 
 /// Limits of one compilation.
@@ -49,15 +63,15 @@ impl Default for CompileLimits {
 	}
 }
 
-/// The two sandboxes a worker runs jobs in, and their compiled programs.
+/// The sandbox a worker runs jobs in, and its compiled programs.
 pub struct Programs {
-	same_class: Sandbox,
-	cross_class: Sandbox,
+	sandbox: Sandbox,
 	memory: Mutex<Lru>,
 	/// One lock per program being compiled: jobs of a program that is not compiled yet
 	/// (a batch starts many at once) wait for one compilation instead of racing.
-	compiling: Mutex<HashMap<(Profile, H256), Arc<Mutex<()>>>>,
-	/// Where compiled artifacts are kept; `None` compiles in process without caching.
+	compiling: Mutex<HashMap<H256, Arc<Mutex<()>>>>,
+	/// Where compiled artifacts of this version are kept; `None` compiles in process
+	/// without caching.
 	disk: Option<PathBuf>,
 	limits: CompileLimits,
 	/// The executable whose `compile-module` subcommand compiles (this one).
@@ -72,14 +86,19 @@ impl Programs {
 		limits: CompileLimits,
 		capacity: usize,
 	) -> crate::Result<Self> {
-		if let Some(dir) = &dir {
-			for profile in [Profile::SameClass, Profile::CrossClass] {
-				std::fs::create_dir_all(dir.join(profile.dir_name()))?;
-			}
-		}
+		let dir = match dir {
+			Some(dir) => {
+				for stale in STALE_DIRS {
+					let _ = std::fs::remove_dir_all(dir.join(stale));
+				}
+				let artifacts = dir.join(artifacts_dir());
+				std::fs::create_dir_all(&artifacts)?;
+				Some(artifacts)
+			},
+			None => None,
+		};
 		Ok(Self {
-			same_class: Sandbox::new(SandboxConfig::for_job(false))?,
-			cross_class: Sandbox::new(SandboxConfig::for_job(true))?,
+			sandbox: Sandbox::new(SandboxConfig::default())?,
 			memory: Mutex::new(Lru::new(capacity)),
 			compiling: Mutex::new(HashMap::new()),
 			disk: dir,
@@ -94,13 +113,9 @@ impl Programs {
 		self
 	}
 
-	/// The sandbox of jobs with this `cross_class` flag.
-	pub fn sandbox(&self, cross_class: bool) -> &Sandbox {
-		if cross_class {
-			&self.cross_class
-		} else {
-			&self.same_class
-		}
+	/// The sandbox jobs run in.
+	pub fn sandbox(&self) -> &Sandbox {
+		&self.sandbox
 	}
 
 	/// Run `job`'s program (`code` is called for its bytes only if it must be compiled) on
@@ -120,11 +135,11 @@ impl Programs {
 			check_hash("program", &code, job.program.0)?;
 			Ok(code)
 		};
-		let module = match self.get(job.program, job.cross_class, genuine) {
+		let module = match self.get(job.program, genuine) {
 			Ok(module) => module,
 			Err(error) => return error.downcast::<Abstention>().map(|tampered| Err(*tampered)),
 		};
-		let outcome = self.sandbox(job.cross_class).run(
+		let outcome = self.sandbox.run(
 			&module,
 			input,
 			job.fuel_limit,
@@ -136,10 +151,9 @@ impl Programs {
 	}
 
 	/// Whether the compiled program is at hand (so its code need not be downloaded).
-	pub fn is_cached(&self, hash: H256, cross_class: bool) -> bool {
-		let profile = Profile::of(cross_class);
-		self.memory.lock().expect("not poisoned").contains(&(profile, hash))
-			|| self.disk.as_ref().is_some_and(|dir| artifact_path(dir, profile, hash).is_file())
+	pub fn is_cached(&self, hash: H256) -> bool {
+		self.memory.lock().expect("not poisoned").contains(&hash)
+			|| self.disk.as_ref().is_some_and(|dir| artifact_path(dir, hash).is_file())
 	}
 
 	/// The compiled program `hash`; `code` is called for its bytes only if it must be
@@ -147,49 +161,40 @@ impl Programs {
 	pub fn get(
 		&self,
 		hash: H256,
-		cross_class: bool,
 		code: impl FnOnce() -> crate::Result<Vec<u8>>,
 	) -> crate::Result<Module> {
-		let profile = Profile::of(cross_class);
-		if let Some(module) = self.memory.lock().expect("not poisoned").get(&(profile, hash)) {
+		if let Some(module) = self.memory.lock().expect("not poisoned").get(&hash) {
 			return Ok(module);
 		}
-		let key_lock = self
-			.compiling
-			.lock()
-			.expect("not poisoned")
-			.entry((profile, hash))
-			.or_default()
-			.clone();
+		let key_lock =
+			self.compiling.lock().expect("not poisoned").entry(hash).or_default().clone();
 		let result = {
 			let _compiling = key_lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
 			// Another job of the program may have compiled it while this one waited.
-			let compiled = self.memory.lock().expect("not poisoned").get(&(profile, hash));
+			let compiled = self.memory.lock().expect("not poisoned").get(&hash);
 			match compiled {
 				Some(module) => Ok(module),
-				None => self.load_or_compile(profile, hash, code),
+				None => self.load_or_compile(hash, code),
 			}
 		};
 		// The last waiter gone, nothing needs the lock any more.
 		let mut compiling = self.compiling.lock().expect("not poisoned");
 		if Arc::strong_count(&key_lock) == 2 {
-			compiling.remove(&(profile, hash));
+			compiling.remove(&hash);
 		}
 		result
 	}
 
 	fn load_or_compile(
 		&self,
-		profile: Profile,
 		hash: H256,
 		code: impl FnOnce() -> crate::Result<Vec<u8>>,
 	) -> crate::Result<Module> {
-		let cross_class = profile == Profile::CrossClass;
-		let sandbox = self.sandbox(cross_class);
+		let sandbox = &self.sandbox;
 		let module = match &self.disk {
 			None => sandbox.compile(&code()?)?,
 			Some(dir) => {
-				let artifact = artifact_path(dir, profile, hash);
+				let artifact = artifact_path(dir, hash);
 				match load(sandbox, &artifact) {
 					Some(module) => module,
 					None => {
@@ -197,23 +202,20 @@ impl Programs {
 						// The chain validated the program, so failing to compile it here (out of
 						// time or memory, a crashed compiler) is this host's trouble: abstain,
 						// rather than retry until the commit deadline passes.
-						compile_in_child(
-							&self.compiler,
-							&code,
-							cross_class,
-							&artifact,
-							self.limits,
-						)
-						.map_err(|error| {
-							Abstention::HostFailure(format!("cannot compile the program: {error}"))
-						})?;
+						compile_in_child(&self.compiler, &code, &artifact, self.limits).map_err(
+							|error| {
+								Abstention::HostFailure(format!(
+									"cannot compile the program: {error}"
+								))
+							},
+						)?;
 						load(sandbox, &artifact)
 							.ok_or("the compiler process wrote an artifact that does not load")?
 					},
 				}
 			},
 		};
-		self.memory.lock().expect("not poisoned").insert((profile, hash), module.clone());
+		self.memory.lock().expect("not poisoned").insert(hash, module.clone());
 		Ok(module)
 	}
 }
@@ -235,38 +237,14 @@ fn load(sandbox: &Sandbox, artifact: &Path) -> Option<Module> {
 	}
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Profile {
-	SameClass,
-	CrossClass,
-}
-
-impl Profile {
-	fn of(cross_class: bool) -> Self {
-		if cross_class {
-			Self::CrossClass
-		} else {
-			Self::SameClass
-		}
-	}
-
-	fn dir_name(self) -> &'static str {
-		match self {
-			Self::SameClass => "same-class",
-			Self::CrossClass => "cross-class",
-		}
-	}
-}
-
-fn artifact_path(dir: &Path, profile: Profile, hash: H256) -> PathBuf {
-	dir.join(profile.dir_name()).join(format!("{}.cwasm", hex::encode(hash)))
+fn artifact_path(dir: &Path, hash: H256) -> PathBuf {
+	dir.join(format!("{}.cwasm", hex::encode(hash)))
 }
 
 /// Compile `wasm` into `artifact` in a child process under `limits`.
 fn compile_in_child(
 	compiler: &Path,
 	wasm: &[u8],
-	cross_class: bool,
 	artifact: &Path,
 	limits: CompileLimits,
 ) -> crate::Result<()> {
@@ -285,9 +263,6 @@ fn compile_in_child(
 		.stdin(Stdio::null())
 		.stdout(Stdio::null())
 		.stderr(Stdio::piped());
-	if cross_class {
-		command.arg("--cross-class");
-	}
 	limit_address_space(&mut command, limits.max_memory);
 	let started = Instant::now();
 	let mut child = command.spawn()?;
@@ -337,15 +312,12 @@ fn limit_address_space(command: &mut Command, bytes: u64) {
 #[cfg(not(unix))]
 fn limit_address_space(_: &mut Command, _: u64) {}
 
-/// The `compile-module` subcommand: compile `source` into `artifact` and exit.
-pub fn compile_module_command(
-	source: &Path,
-	artifact: &Path,
-	cross_class: bool,
-) -> crate::Result<()> {
+/// The `compile-module` subcommand: instrument and compile `source` into `artifact`, and
+/// exit.
+pub fn compile_module_command(source: &Path, artifact: &Path) -> crate::Result<()> {
 	let wasm = std::fs::read(source)?;
-	let sandbox = Sandbox::new(SandboxConfig::for_job(cross_class))?;
-	let compiled = sandbox.engine().precompile_module(&wasm)?;
+	let sandbox = Sandbox::new(SandboxConfig::default())?;
+	let compiled = sandbox.precompile(&wasm)?;
 	std::fs::write(artifact, compiled)?;
 	Ok(())
 }
@@ -354,7 +326,7 @@ pub fn compile_module_command(
 struct Lru {
 	capacity: usize,
 	tick: u64,
-	entries: HashMap<(Profile, H256), (u64, Module)>,
+	entries: HashMap<H256, (u64, Module)>,
 }
 
 impl Lru {
@@ -362,11 +334,11 @@ impl Lru {
 		Self { capacity: capacity.max(1), tick: 0, entries: HashMap::new() }
 	}
 
-	fn contains(&self, key: &(Profile, H256)) -> bool {
+	fn contains(&self, key: &H256) -> bool {
 		self.entries.contains_key(key)
 	}
 
-	fn get(&mut self, key: &(Profile, H256)) -> Option<Module> {
+	fn get(&mut self, key: &H256) -> Option<Module> {
 		self.tick += 1;
 		let tick = self.tick;
 		self.entries.get_mut(key).map(|(used, module)| {
@@ -375,7 +347,7 @@ impl Lru {
 		})
 	}
 
-	fn insert(&mut self, key: (Profile, H256), module: Module) {
+	fn insert(&mut self, key: H256, module: Module) {
 		self.tick += 1;
 		if self.entries.len() >= self.capacity && !self.entries.contains_key(&key) {
 			let oldest = self.entries.iter().min_by_key(|(_, (used, _))| *used).map(|(k, _)| *k);

@@ -263,7 +263,7 @@ impl Worker {
 		let _slot = self.slots.clone().acquire_owned().await?;
 		let job = chain.job(assignment.job, at).await?.ok_or("the job is gone")?;
 		let params = job_params(&job);
-		let code = match self.programs.is_cached(job.program, job.cross_class) {
+		let code = match self.programs.is_cached(job.program) {
 			true => None,
 			false => Some(chain.program(job.program, at).await?),
 		};
@@ -578,6 +578,5 @@ pub fn job_params(job: &Job) -> JobParams {
 		program: job.program,
 		fuel_limit: job.fuel_limit,
 		max_output_len: job.max_output_len,
-		cross_class: job.cross_class,
 	}
 }

@@ -28,7 +28,7 @@ fn programs(dir: &std::path::Path, limits: CompileLimits) -> Programs {
 }
 
 fn job(program: H256) -> JobParams {
-	JobParams { id: 1, program, fuel_limit: 1_000_000, max_output_len: 64, cross_class: false }
+	JobParams { id: 1, program, fuel_limit: 1_000_000, max_output_len: 64 }
 }
 
 #[test]
@@ -42,8 +42,7 @@ fn a_child_compiles_and_the_artifact_is_reused_from_disk() {
 
 	// A fresh cache (as after a restart) loads the artifact without the code.
 	let second = programs(dir.path(), CompileLimits::default());
-	assert!(second.is_cached(hash, false));
-	assert!(!second.is_cached(hash, true), "the cross-class profile compiles separately");
+	assert!(second.is_cached(hash));
 	let again = second
 		.run(&job(hash), || Err("must not compile again".into()), b"", LIMIT)
 		.unwrap()
@@ -101,7 +100,7 @@ fn a_compile_over_its_limits_is_an_abstention() {
 
 	// Nothing half-written was left behind, and within limits it compiles.
 	let fine = programs(dir.path(), CompileLimits::default());
-	assert!(!fine.is_cached(hash, false));
+	assert!(!fine.is_cached(hash));
 	assert_eq!(fine.run(&job(hash), || Ok(wasm), b"", LIMIT).unwrap().unwrap().output, b"compiled");
 }
 

@@ -92,7 +92,7 @@ fn a_run_the_guard_stops_is_an_abstention() {
 }
 
 fn job(program: H256) -> JobParams {
-	JobParams { id: 1, program, fuel_limit: 1_000_000, max_output_len: 64, cross_class: false }
+	JobParams { id: 1, program, fuel_limit: 1_000_000, max_output_len: 64 }
 }
 
 #[test]
@@ -111,7 +111,7 @@ fn code_that_is_not_the_program_on_chain_is_tampered_and_never_compiled() {
 			Err(Abstention::Tampered(message)) => assert!(message.contains("program"), "{message}"),
 			other => panic!("{other:?}"),
 		}
-		assert!(!programs.is_cached(other, false), "nothing was compiled for it");
+		assert!(!programs.is_cached(other), "nothing was compiled for it");
 		let outcome =
 			programs.run(&job(genuine), || Ok(wasm.clone()), b"", LIMIT).unwrap().unwrap();
 		assert_eq!((outcome.status, outcome.output), (ExecutionStatus::Exited(0), b"ran".to_vec()));

@@ -119,8 +119,28 @@ fn max_spec<T: Config>(program: H256) -> JobSpecOf<T> {
 		deadline: now.saturating_add(T::MaxJobLifetime::get()),
 		min_reputation: Permill::zero(),
 		max_output_len: T::MaxOutputLen::get(),
-		cross_class: false,
 	}
+}
+
+/// Submits `count` jobs of `program`, from as many requesters as `MaxQueuedPerAccount`
+/// needs. Returns the last requester and its last job.
+fn fill_queue<T: Config>(program: H256, count: u32) -> (T::AccountId, JobId) {
+	let per_account = T::MaxQueuedPerAccount::get();
+	let mut last = (funded::<T>("queuer", 0), 0);
+	for i in 0..count {
+		let requester = funded::<T>("queuer", i / per_account);
+		let job =
+			Pallet::<T>::do_submit(requester.clone(), max_spec::<T>(program)).expect("submit");
+		last = (requester, job);
+	}
+	last
+}
+
+/// A full queue; returns the requester of its last job and that job.
+fn full_queue<T: Config>() -> (T::AccountId, JobId) {
+	let uploader = funded::<T>("uploader", 0);
+	let program = upload_program::<T>(&uploader);
+	fill_queue::<T>(program, T::MaxQueueLen::get())
 }
 
 /// A submitted job with all its replicas assigned.
@@ -358,19 +378,19 @@ mod benchmarks {
 		assert_eq!(Jobs::<T>::get(0).map(|j| j.state), Some(JobState::Queued));
 	}
 
-	/// Cancelling the last job of a full queue (before its draw).
+	/// Cancelling the last job of a full queue after it waited, so that its queue fee is
+	/// burned.
 	#[benchmark]
 	fn cancel_job() {
-		let requester = funded::<T>("requester", 0);
-		let program = super::upload_program::<T>(&requester);
-		let mut job = 0;
-		for _ in 0..T::MaxQueueLen::get() {
-			job =
-				Pallet::<T>::do_submit(requester.clone(), max_spec::<T>(program)).expect("submit");
-		}
+		let (requester, job) = full_queue::<T>();
+		let waited = T::DrawDelay::get().saturating_add(10u32.into());
+		let now = frame_system::Pallet::<T>::block_number().saturating_add(waited);
+		frame_system::Pallet::<T>::set_block_number(now);
+		let queued = QueuedByAccount::<T>::get(&requester);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(requester), job);
+		_(RawOrigin::Signed(requester.clone()), job);
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Cancelled));
+		assert_eq!(QueuedByAccount::<T>::get(&requester), queued - 1);
 	}
 
 	/// The last commit, which starts the reveal phase.
@@ -587,8 +607,9 @@ mod benchmarks {
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::RefereesCommitting));
 	}
 
-	/// Drawing the replicas of one queued job from a registry of `w` workers (whose class
-	/// trees are as high as the largest registry makes them).
+	/// Drawing the replicas of one queued job from a registry of `w` workers (whose trees
+	/// are as high as the largest registry makes them); the job waited, so it pays its
+	/// queue fee and gets the rest of its allowance back.
 	#[benchmark]
 	fn assign_queued(w: Linear<100, 100_000>) {
 		let requester = funded::<T>("requester", 0);
@@ -596,13 +617,45 @@ mod benchmarks {
 		let job = Pallet::<T>::do_submit(requester, max_spec::<T>(program)).expect("submit");
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Queued));
 		fill_registry::<T>(w);
-		let now = frame_system::Pallet::<T>::block_number().saturating_add(T::DrawDelay::get());
+		let waited = T::DrawDelay::get().saturating_add(10u32.into());
+		let now = frame_system::Pallet::<T>::block_number().saturating_add(waited);
 		frame_system::Pallet::<T>::set_block_number(now);
 		#[block]
 		{
 			Pallet::<T>::assign_from_queue(now);
 		}
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Committing));
+	}
+
+	/// The last failed draw of a queued job at the back of a full queue's first
+	/// `MaxAssignmentsPerBlock` (the others wait for their `DrawDelay`): its reputation
+	/// floor is above every worker's of a registry of `w`, so the draw rejects as many
+	/// candidates as it may, and the job fails `NoEligibleWorkers`: its queue fee is burned,
+	/// its escrow refunded and its entry removed from the full queue.
+	#[benchmark]
+	fn fail_queued(w: Linear<100, 100_000>) {
+		fill_registry::<T>(w);
+		let requester = funded::<T>("picky", 0);
+		let program = super::upload_program::<T>(&requester);
+		let mut spec = max_spec::<T>(program);
+		spec.min_reputation = T::MaxMinReputation::get();
+		let job = Pallet::<T>::do_submit(requester, spec).expect("submit");
+		let mut record = Jobs::<T>::get(job).expect("job");
+		record.failed_draws = (T::MaxFailedDraws::get().saturating_sub(1)) as u16;
+		Jobs::<T>::insert(job, record);
+		let waited = T::DrawDelay::get().saturating_add(10u32.into());
+		let now = frame_system::Pallet::<T>::block_number().saturating_add(waited);
+		frame_system::Pallet::<T>::set_block_number(now);
+		// The rest of the queue was submitted now: it keeps its place.
+		fill_queue::<T>(program, T::MaxQueueLen::get() - 1);
+		#[block]
+		{
+			Pallet::<T>::assign_from_queue(now);
+		}
+		assert_eq!(
+			Jobs::<T>::get(job).map(|j| j.state),
+			Some(JobState::Failed(FailureReason::NoEligibleWorkers))
+		);
 	}
 
 	impl_benchmark_test_suite!(Pallet, mock::new_test_ext(), mock::Test);

@@ -4,18 +4,22 @@
 //!
 //! **Rule.** Each draw's seed ([`Pallet::random_seed`]) mixes the runtime's randomness
 //! with the purpose, the job and the job's draw counter, so no two draws of a job share a
-//! seed. Replicas come from one class (unless the job is cross-class) large enough to
-//! also seat a referee committee, meet the job's reputation floor and, for volunteer
-//! jobs, have opted in to unpaid work. Referees and auditors come from the job's class and
-//! from those the referee pool accepts ([`Config::RefereePool`]). Nobody who worked on a
-//! job, or was replaced on it, is drawn for it again.
+//! seed. Every draw is from one pool spanning all allowed determinism classes: the
+//! sandbox computes bit-identical results on every allowed class, so a class does not
+//! split the pool (a thin class would be a private pool for whoever fills it). Replicas
+//! meet the job's reputation floor and, for volunteer jobs, have opted in to unpaid work.
+//! Referees and auditors come from those the referee pool accepts
+//! ([`Config::RefereePool`]). Nobody who worked on a job, or was replaced on it, is drawn
+//! for it again.
 //!
 //! **Attacks answered.** A drawn worker cannot choose its co-replicas or its referees,
 //! and a replaced no-show cannot come back. A committee is drawn `DrawDelay` blocks after
 //! the dispute opened and an auditor `AuditDelay` blocks after settlement, so the last
-//! replica to reveal does not know their randomness when it acts. **What remains**: the
-//! author of the block before a draw knows that randomness and chooses the registry
-//! changes the draw reads.
+//! replica to reveal does not know their randomness when it acts. The registry a draw
+//! reads is a snapshot from epochs before (`pallet_workers::snapshot`), so the author of
+//! the block before a draw, who knows its randomness, cannot re-roll it by changing the
+//! registry. **What remains**: that author can withhold its block, or leave out the
+//! transactions that would free an honest candidate's slot.
 
 use crate::{
 	Assignment, Assignments, AssignmentsOf, Config, Error, Event, FailureReason, JobOf, JobState,
@@ -25,7 +29,7 @@ use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::{pallet_prelude::DispatchResult, traits::Randomness};
 use frame_system::pallet_prelude::BlockNumberFor;
-use povc_primitives::{ClassFilter, JobId, Purpose, RefereePool, SelectionRequest, WorkerRegistry};
+use povc_primitives::{JobId, Purpose, RefereePool, SelectionRequest, WorkerRegistry};
 use sp_core::{Get, H256};
 use sp_runtime::{traits::Saturating, DispatchError, Permill};
 
@@ -50,9 +54,6 @@ impl<T: Config> Pallet<T> {
 		else {
 			return Ok(false);
 		};
-		if !job.spec.cross_class {
-			job.class = workers.first().and_then(T::Workers::class_of);
-		}
 		let commit_by = now.saturating_add(T::CommitPeriod::get());
 		let commit_by = Self::schedule_timeout(job_id, job, now, commit_by);
 		Self::add_assignees(job_id, &mut assignments, workers, Role::Replica, commit_by)?;
@@ -76,22 +77,13 @@ impl<T: Config> Pallet<T> {
 		count: u32,
 	) -> Option<Vec<T::AccountId>> {
 		let exclude = Self::ever_assigned(job_id, assignments);
-		let class = match (job.spec.cross_class, job.class) {
-			(true, _) => ClassFilter::AnyClass,
-			(false, Some(class)) => ClassFilter::Exactly(class),
-			(false, None) => ClassFilter::AnySingleClass,
-		};
 		let seed = Self::random_seed(b"assign", job_id, job.draws);
 		job.draws = job.draws.saturating_add(1);
 		T::Workers::select(&SelectionRequest {
 			count,
 			min_reputation: job.spec.min_reputation,
-			class,
 			exclude: &exclude,
 			seed,
-			// A class is only picked if a dispute could be decided in it: the replicas
-			// plus a referee committee that excludes them.
-			min_class_size: u32::from(job.spec.replicas).saturating_add(T::RefereeCount::get()),
 			// Nobody works unpaid without having opted in.
 			purpose: if job.is_volunteer() { Purpose::Volunteers } else { Purpose::Replicas },
 		})
@@ -172,8 +164,7 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Draws the referee committee: workers of the job's class that the referee pool
-	/// accepts, by bond, never one of the job's workers. Without enough referees nobody can
+	/// Draws the referee committee: workers that the referee pool accepts, by bond, never one of the job's workers. Without enough referees nobody can
 	/// be proven wrong: the job fails and is refunded.
 	pub(crate) fn draw_referees(
 		job_id: JobId,
@@ -195,9 +186,8 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Draws `count` workers of the job's class that the referee pool accepts, by bond,
-	/// never one that worked on the job: from the registry's referee tree of the class,
-	/// O(log n) reads each.
+	/// Draws `count` workers that the referee pool accepts, by bond, never one that worked
+	/// on the job: from the registry's referee tree, O(log n) reads each.
 	fn draw_from_referee_pool(
 		job_id: JobId,
 		job: &mut JobOf<T>,
@@ -205,19 +195,13 @@ impl<T: Config> Pallet<T> {
 		count: u32,
 	) -> Option<Vec<T::AccountId>> {
 		let exclude = Self::ever_assigned(job_id, assignments);
-		let class = match job.class {
-			Some(class) => ClassFilter::Exactly(class),
-			None => ClassFilter::AnyClass,
-		};
 		let seed = Self::random_seed(b"referees", job_id, job.draws);
 		job.draws = job.draws.saturating_add(1);
 		T::Workers::select(&SelectionRequest {
 			count,
 			min_reputation: Permill::zero(),
-			class,
 			exclude: &exclude,
 			seed,
-			min_class_size: 0,
 			purpose: Purpose::Referees(T::RefereePool::is_referee),
 		})
 	}

@@ -3,14 +3,27 @@
 //! Everything a job can still spend stays held from the requester under
 //! [`HoldReason::Escrow`] and `job.escrow` tracks it, so that the sum of `escrow` over
 //! open jobs always equals the funds held for escrow (checked by `try_state`).
+//!
+//! **The queue fee.** Besides what its workers can earn, a job holds its *queue
+//! allowance*, `QueueFeePerBlock × MaxQueueWait`: every block it waits in the queue after
+//! its `DrawDelay` burns `QueueFeePerBlock` of it. The fee is charged once, when the job
+//! leaves the queue ([`Pallet::leave_queue`]: drawn, failed, cancelled or timed out), so
+//! `on_initialize` never touches the jobs that only wait; it can never exceed the
+//! allowance (the job's queue timeout comes at most `MaxQueueWait` blocks after its first
+//! draw, and the fee is capped at the allowance should that timeout be handled late), so
+//! the rest of the escrow always covers the job's workers. What the allowance did not pay
+//! is released when the replicas are drawn, or refunded with the rest when the job ends in
+//! the queue.
 
 use crate::{
 	BalanceOf, Config, CostEstimate, Error, Event, HoldReason, JobOf, JobSpecOf, Outputs, Pallet,
+	QueuedByAccount,
 };
 use frame_support::traits::{
 	fungible::MutateHold,
 	tokens::{Fortitude, Precision, Restriction},
 };
+use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::{Fuel, JobId};
 use sp_core::{Get, H256};
 use sp_runtime::{
@@ -38,12 +51,92 @@ impl<T: Config> Pallet<T> {
 		// A single replica is never disputed (its result is unverified).
 		let dispute_fee = if replicas > 1 { times(T::RefereeCount::get())? } else { Zero::zero() };
 		let max_result_deposit = Self::result_deposit(max_output_len);
+		let max_queue_fee = Self::queue_allowance();
 		let escrow = max_payment
 			.checked_add(&dispute_fee)
 			.and_then(|sum| sum.checked_add(&max_result_deposit))
+			.and_then(|sum| sum.checked_add(&max_queue_fee))
 			.ok_or(Error::<T>::Overflow)?;
 		let max_burn = T::BurnShare::get() * max_payment.saturating_add(dispute_fee);
-		Ok(CostEstimate { max_payment, max_burn, dispute_fee, max_result_deposit, escrow })
+		Ok(CostEstimate {
+			max_payment,
+			max_burn,
+			dispute_fee,
+			max_result_deposit,
+			max_queue_fee,
+			escrow,
+		})
+	}
+
+	/// The most a job can pay for waiting in the queue: `QueueFeePerBlock` for each of the
+	/// `MaxQueueWait` blocks it may wait after its `DrawDelay`.
+	pub fn queue_allowance() -> BalanceOf<T> {
+		let blocks: u32 = T::MaxQueueWait::get().saturated_into();
+		T::QueueFeePerBlock::get().saturating_mul(blocks.into())
+	}
+
+	/// The job leaves the queue at block `now` (drawn, failed, cancelled or timed out):
+	/// one queue entry less for its requester, and its queue fee, `QueueFeePerBlock` per
+	/// block waited after `DrawDelay` (at most its allowance), burned from the escrow.
+	/// Returns the part of the allowance left unused, which stays in `job.escrow`: the
+	/// caller releases it (a drawn job) or refunds it with the rest (a job that ends).
+	/// Does not touch `Queue` itself: callers remove the entry.
+	pub(crate) fn leave_queue(
+		job_id: JobId,
+		job: &mut JobOf<T>,
+		now: BlockNumberFor<T>,
+	) -> BalanceOf<T> {
+		QueuedByAccount::<T>::mutate_exists(&job.requester, |count| {
+			let left = count.unwrap_or(0).saturating_sub(1);
+			*count = (left > 0).then_some(left);
+		});
+		let first_draw = job.submitted_at.saturating_add(T::DrawDelay::get());
+		let blocks: u32 = now.saturating_sub(first_draw).saturated_into();
+		let fee = T::QueueFeePerBlock::get()
+			.saturating_mul(blocks.into())
+			.min(job.queue_allowance)
+			.min(job.escrow);
+		let unused = job.queue_allowance.saturating_sub(fee);
+		job.queue_allowance = Zero::zero();
+		if fee.is_zero() {
+			return unused;
+		}
+		// Burned, like the abstention fee: nobody gains from a job that waits, so no
+		// worker or block author is paid to keep one waiting.
+		let burned = T::Currency::burn_held(
+			&HoldReason::Escrow.into(),
+			&job.requester,
+			fee,
+			Precision::BestEffort,
+			Fortitude::Force,
+		)
+		.unwrap_or_else(|_| Zero::zero());
+		job.escrow = job.escrow.saturating_sub(burned);
+		Self::deposit_event(Event::QueueFeeCharged { job: job_id, blocks, burned });
+		unused
+	}
+
+	/// Releases `amount` of a drawn job's escrow that it can no longer spend (its unused
+	/// queue allowance) to the requester.
+	pub(crate) fn release_escrow(job_id: JobId, job: &mut JobOf<T>, amount: BalanceOf<T>) {
+		if amount.is_zero() {
+			return;
+		}
+		let released = T::Currency::release(
+			&HoldReason::Escrow.into(),
+			&job.requester,
+			amount.min(job.escrow),
+			Precision::BestEffort,
+		)
+		.unwrap_or_else(|_| Zero::zero());
+		job.escrow = job.escrow.saturating_sub(released);
+		if !released.is_zero() {
+			Self::deposit_event(Event::EscrowRefunded {
+				job: job_id,
+				requester: job.requester.clone(),
+				amount: released,
+			});
+		}
 	}
 
 	/// The deposit for storing a result of `len` bytes.

@@ -2,13 +2,13 @@
 
 use crate::{
 	Assignments, BlobKind, Blobs, Config, DataBlobs, HoldReason, JobInput, JobState, Jobs, Outputs,
-	Pallet, PendingCredits, Programs, PruningCursor, Prunings, Queue, Role, TimeoutCursor,
-	Timeouts,
+	Pallet, PendingCredits, Programs, PruningCursor, Prunings, Queue, QueuedByAccount, Role,
+	TimeoutCursor, Timeouts,
 };
 use alloc::collections::btree_map::BTreeMap;
 use frame_support::traits::fungible::InspectHold;
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_core::H256;
+use sp_core::{Get, H256};
 use sp_runtime::{traits::Zero, TryRuntimeError};
 
 impl<T: Config> Pallet<T> {
@@ -18,6 +18,7 @@ impl<T: Config> Pallet<T> {
 		let mut result_deposits = BTreeMap::<T::AccountId, crate::BalanceOf<T>>::new();
 		let mut refs = BTreeMap::<(BlobKind, H256), u32>::new();
 		let queue = Queue::<T>::get();
+		let mut queued_by = BTreeMap::<T::AccountId, u32>::new();
 
 		let (mut open_jobs, mut finished_jobs) = (0usize, 0usize);
 		for (job_id, job) in Jobs::<T>::iter() {
@@ -44,6 +45,7 @@ impl<T: Config> Pallet<T> {
 			let assignments = Assignments::<T>::get(job_id);
 			if !job.state.is_open() {
 				ensure(job.escrow.is_zero(), "finished jobs hold no escrow")?;
+				ensure(job.queue_allowance.is_zero(), "only queued jobs hold a queue allowance")?;
 				let stored =
 					job.result.is_some_and(|r| Outputs::<T>::contains_key(job_id, r.output_hash));
 				ensure(stored != job.result_deposit.is_zero(), "a stored result has a deposit")?;
@@ -67,6 +69,19 @@ impl<T: Config> Pallet<T> {
 			}
 			if job.state == JobState::Queued {
 				ensure(assignments.is_empty(), "queued jobs have no workers")?;
+				*queued_by.entry(job.requester.clone()).or_default() += 1;
+				// The escrow covers the most the job can still pay for waiting besides what
+				// its workers can earn; the queue fee never eats into the latter.
+				ensure(
+					job.queue_allowance <= job.escrow,
+					"a queued job's escrow holds its queue allowance",
+				)?;
+				ensure(
+					u32::from(job.failed_draws) < T::MaxFailedDraws::get(),
+					"a queued job has draws left",
+				)?;
+			} else {
+				ensure(job.queue_allowance.is_zero(), "only queued jobs hold a queue allowance")?;
 			}
 			if job.state == JobState::Publishing {
 				ensure(job.result.is_some(), "a job publishing its output has its result")?;
@@ -103,6 +118,18 @@ impl<T: Config> Pallet<T> {
 			)?;
 		}
 
+		ensure(
+			queue.len() == queued_by.values().sum::<u32>() as usize,
+			"the queue has no entry but its queued jobs, each once",
+		)?;
+		ensure(
+			QueuedByAccount::<T>::iter().all(|(who, count)| queued_by.get(&who) == Some(&count)),
+			"queue entries counted per account are the account's queued jobs",
+		)?;
+		ensure(
+			QueuedByAccount::<T>::iter_keys().count() == queued_by.len(),
+			"every account with queued jobs is counted",
+		)?;
 		ensure(Timeouts::<T>::iter_keys().count() == open_jobs, "timeouts are of open jobs only")?;
 		ensure(
 			Prunings::<T>::iter_keys().count() == finished_jobs,

@@ -11,13 +11,17 @@
 //! the modules.
 //! 1. **Submission** ([`submission`]): [`Pallet::submit_job`] holds the escrow
 //!    ([`escrow`]: `fuel_limit × price_per_fuel` per replica, the same per referee as the
-//!    dispute fee when there is more than one replica, and the largest result deposit)
-//!    and queues the job.
+//!    dispute fee when there is more than one replica, the largest result deposit, and the
+//!    queue allowance) and queues the job, at most [`Config::MaxQueuedPerAccount`] per
+//!    account.
 //! 2. **The draw** ([`draw`]): from [`Config::DrawDelay`] blocks later, `on_initialize`
 //!    draws `replicas` workers from `pallet-workers` with that block's randomness, by
-//!    bond, all of one allowed determinism class. Nobody knows the draw when the
-//!    submission is made or included, and a drawn job cannot be cancelled. Without enough
-//!    eligible workers the job goes to the back of the queue and is tried again.
+//!    bond, from one pool spanning every allowed determinism class. Nobody knows the draw
+//!    when the submission is made or included, and a drawn job cannot be cancelled.
+//!    Without enough eligible workers the job goes to the back of the queue and is tried
+//!    again, until [`Config::MaxFailedDraws`] tries or [`Config::MaxQueueWait`] blocks.
+//!    Every block it waits after `DrawDelay` burns [`Config::QueueFeePerBlock`] of its
+//!    escrow, so holding a queue slot costs its occupant.
 //! 3. **Commit–reveal** ([`commit_reveal`]): each worker runs the program and
 //!    [`Pallet::commit`]s to a hash that binds its own account; once all have committed,
 //!    each [`Pallet::reveal`]s its output's hash, fuel and status. A worker that cannot
@@ -46,7 +50,8 @@
 //!
 //! All queue entries and per-job data are bounded; `on_initialize` handles at most
 //! `MaxTimeoutsPerBlock` timeouts, as many prunings and `MaxAssignmentsPerBlock` queued
-//! jobs. Scheduling a timeout never fails and never shortens a phase.
+//! jobs, and never touches the jobs that only wait (their queue fee is charged when they
+//! leave the queue). Scheduling a timeout never fails and never shortens a phase.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -256,6 +261,38 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxQueueLen: Get<u32>;
 
+		/// Most queue entries one account holds at once: filling the queue takes
+		/// `MaxQueueLen / MaxQueuedPerAccount` accounts, each paying its jobs' queue fees
+		/// ([`Error::TooManyQueued`] beyond it). An account cannot get more jobs drawn than
+		/// the chain draws anyway, so set it to a few blocks' worth of
+		/// `MaxAssignmentsPerBlock`.
+		#[pallet::constant]
+		type MaxQueuedPerAccount: Get<u32>;
+
+		/// What a queued job pays, burned from its escrow, for every block it waits after
+		/// its `DrawDelay` (charged when it leaves the queue). A flat amount, not a share of
+		/// the job's value: the scarce thing is the queue slot, which a job of the smallest
+		/// escrow takes as much as any other. Small for a job drawn within a few blocks,
+		/// ruinous for one that holds its slot for days.
+		#[pallet::constant]
+		type QueueFeePerBlock: Get<BalanceOf<Self>>;
+
+		/// Most blocks a job waits in the queue after its `DrawDelay`: its escrow holds
+		/// `QueueFeePerBlock × MaxQueueWait` for the queue fee (released, less the fee, at
+		/// the draw), and a job not drawn by then fails `NotEnoughWorkers`, refunded less
+		/// the fee. Long enough for the first workers of a new chain to enter the
+		/// registry's snapshot.
+		#[pallet::constant]
+		type MaxQueueWait: Get<BlockNumberFor<Self>>;
+
+		/// Failed draws after which a queued job fails `NoEligibleWorkers` (refunded less
+		/// its queue fee): a job nobody can serve (a reputation floor no worker meets)
+		/// gives its slot back. A job is tried only when it reaches the front
+		/// `MaxAssignmentsPerBlock` of the queue, at most once a block, so this is at
+		/// least as many blocks; at most `u16::MAX`.
+		#[pallet::constant]
+		type MaxFailedDraws: Get<u32>;
+
 		/// Most timeouts (and, separately, prunings) handled in one block. More due ones
 		/// wait for the next blocks: phases then end later, never earlier.
 		#[pallet::constant]
@@ -380,6 +417,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Queue<T: Config> = StorageValue<_, BoundedVec<JobId, T::MaxQueueLen>, ValueQuery>;
 
+	/// How many of the queued jobs each requester holds (no entry at zero); at most
+	/// `MaxQueuedPerAccount`, so the map has at most `MaxQueueLen` entries.
+	#[pallet::storage]
+	pub type QueuedByAccount<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
 	/// Open jobs by the block their current phase ends (each open job has one entry).
 	#[pallet::storage]
 	pub type Timeouts<T: Config> =
@@ -425,6 +468,10 @@ pub mod pallet {
 		JobSubmitted { job: JobId, requester: T::AccountId, escrow: BalanceOf<T> },
 		/// Not enough eligible workers: the job waits in the queue.
 		JobQueued { job: JobId },
+		/// The job left the queue after waiting `blocks` blocks beyond its `DrawDelay`:
+		/// `burned` of its escrow (`QueueFeePerBlock` per block, at most its queue
+		/// allowance) was burned.
+		QueueFeeCharged { job: JobId, blocks: u32, burned: BalanceOf<T> },
 		/// A worker was assigned to a job; it must commit by `commit_by`.
 		WorkerAssigned {
 			job: JobId,
@@ -490,7 +537,8 @@ pub mod pallet {
 		JobFailed { job: JobId, reason: FailureReason },
 		/// The requester cancelled the job.
 		JobCancelled { job: JobId },
-		/// Unspent escrow went back to the requester.
+		/// Unspent escrow went back to the requester: when the job ended, or, for its
+		/// unused queue allowance, when its replicas were drawn.
 		EscrowRefunded { job: JobId, requester: T::AccountId, amount: BalanceOf<T> },
 		/// The stored result was removed and its deposit refunded.
 		ResultCleared { job: JobId, deposit: BalanceOf<T> },
@@ -544,6 +592,9 @@ pub mod pallet {
 		Overflow,
 		/// The queue of jobs waiting for workers is full.
 		QueueFull,
+		/// The account already holds `MaxQueuedPerAccount` queued jobs: wait until some
+		/// are drawn, or cancel some.
+		TooManyQueued,
 		/// No such job.
 		UnknownJob,
 		/// Only the requester can do this.
@@ -582,10 +633,12 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		/// Ends the phases due now ([`timeouts`]), prunes finished jobs and draws queued
-		/// ones ([`draw`]). Emits the events of those steps: [`Event::WorkerAssigned`],
-		/// [`Event::WorkerMissedDeadline`], [`Event::RefereesDrawn`],
-		/// [`Event::AuditorDrawn`], [`Event::ScoreCredited`], [`Event::JobFailed`],
-		/// [`Event::JobPruned`] and the settlement events they lead to.
+		/// ones ([`draw`]), failing those whose draws failed `MaxFailedDraws` times
+		/// ([`submission`]). Emits the events of those steps: [`Event::WorkerAssigned`],
+		/// [`Event::QueueFeeCharged`], [`Event::WorkerMissedDeadline`],
+		/// [`Event::RefereesDrawn`], [`Event::AuditorDrawn`], [`Event::ScoreCredited`],
+		/// [`Event::JobFailed`], [`Event::JobPruned`] and the settlement events they lead
+		/// to.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let (timeouts, prunings, blocks) = Self::process_timeouts(now);
 			let assignments = Self::assign_from_queue(now);
@@ -599,12 +652,14 @@ pub mod pallet {
 				.max(T::WeightInfo::draw_referees(workers))
 				.max(T::WeightInfo::decide_contested_audit(workers))
 				.max(T::WeightInfo::conclude_audit());
+			// A queued job tried is drawn (and pays its queue fee) or fails its draw,
+			// perhaps its last: then it fails and is refunded.
+			let queued =
+				T::WeightInfo::assign_queued(workers).max(T::WeightInfo::fail_queued(workers));
 			T::WeightInfo::on_initialize_base()
 				.saturating_add(T::DbWeight::get().reads(blocks.into()))
 				.saturating_add(timeout.saturating_mul(timeouts.saturating_add(prunings).into()))
-				.saturating_add(
-					T::WeightInfo::assign_queued(workers).saturating_mul(assignments.into()),
-				)
+				.saturating_add(queued.saturating_mul(assignments.into()))
 		}
 
 		fn integrity_test() {
@@ -621,6 +676,9 @@ pub mod pallet {
 				T::DrawDelay::get() >= 2u32.into(),
 				"a draw must use randomness from after the submission's block"
 			);
+			assert!(T::MaxFailedDraws::get() >= 1, "a job gets at least one draw");
+			assert!(T::MaxFailedDraws::get() <= u16::MAX.into(), "failed draws are a u16");
+			assert!(T::MaxQueuedPerAccount::get() >= 1, "an account may queue a job");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -665,8 +723,11 @@ pub mod pallet {
 			Self::do_remove_blob(who, kind, hash)
 		}
 
-		/// Submits a job: holds its escrow and queues it; its workers are drawn from
-		/// `DrawDelay` blocks later, with randomness nobody knows now ([`submission`]).
+		/// Submits a job: holds its escrow (with its queue allowance) and queues it; its
+		/// workers are drawn from `DrawDelay` blocks later, with randomness nobody knows
+		/// now ([`submission`]). Refused with [`Error::TooManyQueued`] when the account
+		/// holds `MaxQueuedPerAccount` queued jobs, [`Error::QueueFull`] when the queue is
+		/// full.
 		///
 		/// Emits [`Event::JobSubmitted`] and [`Event::JobQueued`].
 		#[pallet::call_index(3)]
@@ -676,9 +737,11 @@ pub mod pallet {
 			Self::do_submit(who, spec).map(|_| ())
 		}
 
-		/// Cancels a job whose workers have not been drawn yet, refunding its whole escrow.
+		/// Cancels a job whose workers have not been drawn yet, refunding its escrow less
+		/// its queue fee (`QueueFeePerBlock` per block it waited after `DrawDelay`).
 		///
-		/// Emits [`Event::EscrowRefunded`] and [`Event::JobCancelled`].
+		/// Emits [`Event::QueueFeeCharged`] (if it waited), [`Event::EscrowRefunded`] and
+		/// [`Event::JobCancelled`].
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::cancel_job())]
 		pub fn cancel_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {

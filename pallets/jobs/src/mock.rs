@@ -65,7 +65,11 @@ impl pallet_workers::Config for Test {
 	type MaxUnlockingChunks = ConstU32<4>;
 	type MaxWorkers = ConstU32<1_000_000>;
 	type MaxClasses = ConstU32<4>;
-	type MinClassBond = ConstU64<MIN_BOND>;
+	/// Always epoch 0, and no snapshot delay: a registry change reaches the draws in the
+	/// next block's `on_initialize` (pallet-workers' own tests cover the delay).
+	type CurrentEpoch = ConstU64<0>;
+	type SnapshotDelay = ConstU64<0>;
+	type MaxActivationsPerBlock = ConstU32<1_000>;
 	type MaxCapacity = ConstU32<16>;
 	type MaxClassLen = ConstU32<64>;
 	type WrongResultSlash = WrongResultSlash;
@@ -158,6 +162,14 @@ pub const AUDIT_DELAY: u64 = 2;
 pub const REVEAL_PERIOD: u64 = 5;
 pub const JOB_RETENTION: u64 = 50;
 pub const MAX_OUTPUT: u32 = 1024;
+pub const MAX_QUEUED_PER_ACCOUNT: u32 = 3;
+/// Burned per block a job waits in the queue after `DRAW_DELAY`.
+pub const QUEUE_FEE: Balance = 10;
+/// Most blocks a job waits after `DRAW_DELAY`: its queue allowance is 10 × 60 = 600.
+/// More than `MAX_FAILED_DRAWS` (a job alone in the queue fails by its draws first), less
+/// than twice it (in a full queue, tried every other block, it times out first).
+pub const MAX_QUEUE_WAIT: u64 = 60;
+pub const MAX_FAILED_DRAWS: u32 = 50;
 
 impl pallet_jobs::Config for Test {
 	type Currency = Balances;
@@ -185,6 +197,11 @@ impl pallet_jobs::Config for Test {
 	type MaxJobLifetime = ConstU64<1_000>;
 	type JobRetention = ConstU64<JOB_RETENTION>;
 	type MaxQueueLen = ConstU32<4>;
+	/// Fewer than the queue holds, so that one account cannot fill it.
+	type MaxQueuedPerAccount = ConstU32<MAX_QUEUED_PER_ACCOUNT>;
+	type QueueFeePerBlock = ConstU64<QUEUE_FEE>;
+	type MaxQueueWait = ConstU64<MAX_QUEUE_WAIT>;
+	type MaxFailedDraws = ConstU32<MAX_FAILED_DRAWS>;
 	type MaxTimeoutsPerBlock = ConstU32<8>;
 	type AbstentionFee = AbstentionFee;
 	type MaxAssignmentsPerBlock = ConstU32<2>;
@@ -217,6 +234,8 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for RegisterWorkers {
 
 	fn make_referee(who: &AccountId) {
 		accept_referee(*who);
+		// Benchmarks draw without blocks in between: the change takes effect at once.
+		Workers::activate_all_now();
 	}
 
 	fn register_worker(who: &AccountId, class: &[u8]) {
@@ -227,6 +246,7 @@ impl crate::benchmarking::BenchmarkHelper<AccountId> for RegisterWorkers {
 			class.to_vec().try_into().unwrap(),
 		)
 		.expect("register");
+		Workers::activate_all_now();
 	}
 }
 
@@ -238,9 +258,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();
-	// Three paused standby workers of `CLASS`: never replicas (and in no referee pool),
-	// but they make the class large enough (replicas + a referee committee) for the
-	// tests' few workers to be drawn.
+	// Three paused standby workers of `CLASS`, in the registry from genesis: never
+	// replicas (and in no referee pool), so every draw must pass them by.
 	pallet_workers::GenesisConfig::<Test> {
 		classes: vec![CLASS.to_vec(), OTHER_CLASS.to_vec()],
 		workers: STANDBY.iter().map(|who| (*who, 1_000, 4, CLASS.to_vec())).collect(),
@@ -295,13 +314,14 @@ pub fn check_invariants() {
 	}
 }
 
-/// Everything burned as protocol or abstention fee so far (events are never reset in these tests).
+/// Everything burned as protocol, abstention or queue fee so far (events are never reset in these tests).
 pub fn burned() -> Balance {
 	jobs_events()
 		.into_iter()
 		.filter_map(|e| match e {
 			pallet_jobs::Event::WorkerPaid { burned, .. } => Some(burned),
 			pallet_jobs::Event::AbstentionsCharged { burned, .. } => Some(burned),
+			pallet_jobs::Event::QueueFeeCharged { burned, .. } => Some(burned),
 			_ => None,
 		})
 		.sum()
@@ -322,6 +342,7 @@ pub fn run_to_block(n: u64) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
+		Workers::on_initialize(next);
 		Jobs::on_initialize(next);
 		check_invariants();
 	}
@@ -377,7 +398,6 @@ pub fn spec(program: H256, replicas: u8) -> JobSpecOf<Test> {
 		deadline: System::block_number() + 100,
 		min_reputation: Permill::zero(),
 		max_output_len: 100,
-		cross_class: false,
 	}
 }
 

@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use core::fmt::Debug;
 use frame_system::pallet_prelude::BlockNumberFor;
-use povc_primitives::{ClassId, Fuel, JobId};
+use povc_primitives::{Fuel, JobId};
 use scale_info::TypeInfo;
 use sp_core::{Get, H256};
 use sp_runtime::{traits::Saturating, DispatchError, Permill};
@@ -49,7 +49,6 @@ pub struct JobView<AccountId, Balance, BlockNumber> {
 	pub deadline: BlockNumber,
 	pub min_reputation: Permill,
 	pub max_output_len: u32,
-	pub cross_class: bool,
 	pub state: JobState,
 	/// Escrow still held (open jobs).
 	#[cfg_attr(
@@ -63,7 +62,6 @@ pub struct JobView<AccountId, Balance, BlockNumber> {
 	pub submitted_at: BlockNumber,
 	/// When the current phase ends (open jobs) or the job is pruned (finished ones).
 	pub timeout_at: BlockNumber,
-	pub class: Option<ClassId>,
 	/// The settled result.
 	pub result: Option<ExecutionResult>,
 	/// Whether the verified output is still stored (see `result`).
@@ -137,12 +135,10 @@ impl<T: Config> Pallet<T> {
 			deadline: job.spec.deadline,
 			min_reputation: job.spec.min_reputation,
 			max_output_len: job.spec.max_output_len,
-			cross_class: job.spec.cross_class,
 			state: job.state,
 			escrow: job.escrow,
 			submitted_at: job.submitted_at,
 			timeout_at: job.timeout_at,
-			class: job.class,
 			result: job.result,
 			output_stored,
 			assignments: Assignments::<T>::get(id).into_inner(),

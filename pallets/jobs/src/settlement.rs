@@ -178,6 +178,13 @@ impl<T: Config> Pallet<T> {
 		assignments: &AssignmentsOf<T>,
 		state: JobState,
 	) {
+		if job.state == JobState::Queued {
+			// Its queue fee is burned before the refund; the unused allowance is refunded
+			// with the rest of the escrow.
+			let now = frame_system::Pallet::<T>::block_number();
+			Self::leave_queue(job_id, job, now);
+			Queue::<T>::mutate(|queue| queue.retain(|id| *id != job_id));
+		}
 		let kept = job.result.map(|r| r.output_hash);
 		for hash in assignments.iter().filter_map(|a| a.result.map(|r| r.output_hash)) {
 			if Some(hash) != kept {
@@ -198,9 +205,6 @@ impl<T: Config> Pallet<T> {
 			for assignment in assignments.iter().filter(|a| a.role == Role::Replica) {
 				T::Workers::release(&assignment.worker);
 			}
-		}
-		if job.state == JobState::Queued {
-			Queue::<T>::mutate(|queue| queue.retain(|id| *id != job_id));
 		}
 		job.state = state;
 		let event = match (state, job.result) {

@@ -2,21 +2,40 @@
 //!
 //! **Rule.** [`Pallet::submit_job`](crate::Pallet::submit_job) checks the spec (replicas,
 //! fuel, output size, reputation floor, and a deadline that leaves room for the draw, a
-//! replica round and a dispute), holds the whole escrow ([`crate::escrow`]) and queues
-//! the job. It is never drawn in the block that includes it: from `DrawDelay` blocks after
-//! its submission, `on_initialize` tries the first `MaxAssignmentsPerBlock` queued jobs
-//! ([`crate::draw`]), and one that cannot be served yet goes to the back of the queue. A
-//! job can be cancelled, with a full refund, only while it is queued.
+//! replica round and a dispute), holds the whole escrow ([`crate::escrow`], with the queue
+//! allowance) and queues the job. It is never drawn in the block that includes it: from
+//! `DrawDelay` blocks after its submission, `on_initialize` tries the first
+//! `MaxAssignmentsPerBlock` queued jobs ([`crate::draw`]), and one that cannot be served
+//! yet goes to the back of the queue. A job can be cancelled, refunded less its queue fee,
+//! only while it is queued. Waiting costs its occupant:
+//! - every block a job waits after its `DrawDelay` burns `QueueFeePerBlock` of its
+//!   escrow, charged when it leaves the queue (drawn, failed, cancelled or timed out);
+//! - a job whose `MaxFailedDraws`-th draw finds no eligible workers fails
+//!   `NoEligibleWorkers`, and one not drawn `MaxQueueWait` blocks after its first draw (or
+//!   by its latest start) fails `NotEnoughWorkers`; both are refunded less the fee;
+//! - one account holds at most `MaxQueuedPerAccount` queue entries
+//!   ([`Error::TooManyQueued`]).
 //!
 //! **Attacks answered.** Neither the requester nor the author of the block that includes
 //! the submission knows the randomness of its draw. A requester cannot re-roll a draw by
 //! cancelling: a drawn job runs and is paid for ([`Error::AlreadyDrawn`]). A job nobody can
 //! serve never blocks the jobs behind it (round robin). Only approved research projects
 //! submit unpaid (price 0) jobs, so nobody else takes workers' time for nothing.
+//! *Queue squatting*: the queue holds `MaxQueueLen` (1,024) jobs; jobs nobody can serve
+//! (a reputation floor nobody meets) used to wait for free until their deadline, up to 7
+//! days, and were then refunded in full, so about 190 POVC of transaction fees kept the
+//! queue full for a week and every honest submission failed `QueueFull`. Now every block a
+//! queue slot is held costs its occupant `QueueFeePerBlock` (povc's runtime: a full queue
+//! costs over 10,000 POVC a week, burned), a dead job leaves the queue after
+//! `MaxFailedDraws` tries, and the squatter needs `MaxQueueLen / MaxQueuedPerAccount`
+//! accounts. **What remains**: a squatter willing to burn that much still fills the
+//! queue; honest submissions then fail `QueueFull` at once (nothing is held) and can be
+//! retried as squatting jobs leave.
 
 use crate::{
-	Assignments, BlobKind, Config, Error, Event, HoldReason, Job, JobInput, JobOf, JobSpecOf,
-	JobState, Jobs, JobsByRequester, NextJobId, Pallet, Queue,
+	Assignments, AssignmentsOf, BlobKind, Config, Error, Event, FailureReason, HoldReason, Job,
+	JobInput, JobOf, JobSpecOf, JobState, Jobs, JobsByRequester, NextJobId, Pallet, Queue,
+	QueuedByAccount,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -78,6 +97,9 @@ impl<T: Config> Pallet<T> {
 			spec.deadline <= now.saturating_add(T::MaxJobLifetime::get()),
 			Error::<T>::DeadlineTooFar
 		);
+		// One account cannot fill the queue: the rest of it stays for everyone else.
+		let queued = QueuedByAccount::<T>::get(&who);
+		ensure!(queued < T::MaxQueuedPerAccount::get(), Error::<T>::TooManyQueued);
 		let cost = Self::estimate_cost(&spec)?;
 
 		Self::acquire_blob(BlobKind::Program, spec.program)?;
@@ -99,7 +121,8 @@ impl<T: Config> Pallet<T> {
 			escrow: cost.escrow,
 			submitted_at: now,
 			timeout_at: Zero::zero(),
-			class: None,
+			queue_allowance: cost.max_queue_fee,
+			failed_draws: 0,
 			replacements_left: T::MaxReplacements::get().min(u8::MAX.into()) as u8,
 			draws: 0,
 			abstentions: 0,
@@ -117,8 +140,13 @@ impl<T: Config> Pallet<T> {
 		// whether to include the submission. `on_initialize` draws it from `DrawDelay`
 		// blocks on.
 		Queue::<T>::try_append(job_id).map_err(|_| Error::<T>::QueueFull)?;
+		QueuedByAccount::<T>::insert(&job.requester, queued.saturating_add(1));
+		// It leaves the queue by its latest start (a round and a dispute must still fit)
+		// and once its queue allowance is used up, whichever comes first.
 		let latest_start = job.spec.deadline.saturating_sub(Self::rounds_with_dispute());
-		Self::schedule_timeout(job_id, &mut job, now, latest_start);
+		let allowance_end =
+			now.saturating_add(T::DrawDelay::get()).saturating_add(T::MaxQueueWait::get());
+		Self::schedule_timeout(job_id, &mut job, now, latest_start.min(allowance_end));
 		Self::deposit_event(Event::JobQueued { job: job_id });
 		Jobs::<T>::insert(job_id, job);
 		Ok(job_id)
@@ -136,9 +164,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Tries to draw workers for up to `MaxAssignmentsPerBlock` queued jobs, from the
-	/// front of the queue. A job that cannot be drawn now goes to the back, so jobs nobody
-	/// can serve yet never block those behind them (round robin); a job submitted less than
-	/// `DrawDelay` blocks ago keeps its place. Returns how many jobs it looked at.
+	/// front of the queue. A drawn job pays its queue fee and gets back its unused queue
+	/// allowance. A job that cannot be drawn now goes to the back, so jobs nobody can serve
+	/// yet never block those behind them (round robin), unless that was its
+	/// `MaxFailedDraws`-th failed draw: then it fails `NoEligibleWorkers`. A job submitted
+	/// less than `DrawDelay` blocks ago keeps its place. Returns how many jobs it looked at.
 	pub(crate) fn assign_from_queue(now: BlockNumberFor<T>) -> u32 {
 		let queue = Queue::<T>::get();
 		let mut done: Vec<JobId> = Vec::new();
@@ -146,7 +176,7 @@ impl<T: Config> Pallet<T> {
 		let mut tried = 0u32;
 		for job_id in queue.iter().copied().take(T::MaxAssignmentsPerBlock::get() as usize) {
 			tried += 1;
-			let Some(job) = Jobs::<T>::get(job_id) else {
+			let Some(mut job) = Jobs::<T>::get(job_id) else {
 				done.push(job_id);
 				continue;
 			};
@@ -156,6 +186,8 @@ impl<T: Config> Pallet<T> {
 			let assigned = with_storage_layer(|| {
 				let mut attempt = job.clone();
 				if Self::try_assign(job_id, &mut attempt, now)? {
+					let unused = Self::leave_queue(job_id, &mut attempt, now);
+					Self::release_escrow(job_id, &mut attempt, unused);
 					Jobs::<T>::insert(job_id, attempt);
 					Ok(())
 				} else {
@@ -164,9 +196,18 @@ impl<T: Config> Pallet<T> {
 			});
 			if assigned.is_ok() {
 				done.push(job_id);
+				continue;
+			}
+			job.failed_draws = job.failed_draws.saturating_add(1);
+			if u32::from(job.failed_draws) >= T::MaxFailedDraws::get() {
+				// Nobody could serve it in all those tries: it gives its place back.
+				let none = AssignmentsOf::<T>::default();
+				Self::fail(job_id, &mut job, &none, FailureReason::NoEligibleWorkers);
+				done.push(job_id);
 			} else {
 				retry.push(job_id);
 			}
+			Jobs::<T>::insert(job_id, job);
 		}
 		if !done.is_empty() || !retry.is_empty() {
 			Queue::<T>::mutate(|queue| {

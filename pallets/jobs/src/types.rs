@@ -3,7 +3,7 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
 use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
-use povc_primitives::{ClassId, ExecutionStatus, Fuel};
+use povc_primitives::{ExecutionStatus, Fuel};
 use scale_info::TypeInfo;
 use sp_core::{Get, H256};
 use sp_runtime::{traits::Zero, Permill};
@@ -98,9 +98,6 @@ where
 	pub min_reputation: Permill,
 	/// Most bytes of stdout the program may produce.
 	pub max_output_len: u32,
-	/// Allow replicas of different determinism classes (results may then differ on NaN
-	/// payloads, so the program must avoid them or workers canonicalise).
-	pub cross_class: bool,
 }
 
 /// Where a job is in its life.
@@ -206,7 +203,9 @@ impl JobState {
 pub enum FailureReason {
 	/// A worker missed its deadline and no further round fits before the job's deadline.
 	DeadlineExpired,
-	/// Not enough eligible workers or referees (or replacements left) to (re)fill the job.
+	/// Not enough eligible workers or referees (or replacements left) to (re)fill the job;
+	/// or its replicas were not drawn before its latest start or `MaxQueueWait` blocks
+	/// after its first draw (its queue allowance was used up).
 	NotEnoughWorkers,
 	/// The referee committee reached no strict majority.
 	NoRefereeMajority,
@@ -224,6 +223,9 @@ pub enum FailureReason {
 	/// An audit's referee committee contradicted the replicas: their score was voided and
 	/// their result withdrawn.
 	Overturned,
+	/// `MaxFailedDraws` draws in a row found no eligible workers for the queued job (e.g. a
+	/// reputation floor nobody meets): it leaves the queue, refunded less its queue fee.
+	NoEligibleWorkers,
 }
 
 /// Whether an assigned worker runs the job as one of its replicas, a referee or its auditor.
@@ -312,8 +314,13 @@ where
 	pub submitted_at: BlockNumber,
 	/// Block at which the current phase times out (the next timeout entry).
 	pub timeout_at: BlockNumber,
-	/// Determinism class of the replicas (None until assigned, or for cross-class jobs).
-	pub class: Option<ClassId>,
+	/// The part of `escrow` held for the queue fee while the job is queued:
+	/// `QueueFeePerBlock × MaxQueueWait` at submission; zero once it left the queue (the
+	/// fee burned, the rest released or refunded).
+	pub queue_allowance: Balance,
+	/// Draws that found no eligible workers while the job was queued; at
+	/// `MaxFailedDraws` the job fails `NoEligibleWorkers`.
+	pub failed_draws: u16,
 	/// Replacements of no-show replicas still allowed.
 	pub replacements_left: u8,
 	/// How many assignment rounds happened (part of each draw's randomness subject).
@@ -368,7 +375,19 @@ pub struct CostEstimate<Balance> {
 		)
 	)]
 	pub max_result_deposit: Balance,
-	/// Everything held at submission: max_payment + dispute_fee + max_result_deposit.
+	/// Most the job pays for waiting in the queue: `QueueFeePerBlock × MaxQueueWait`,
+	/// burned per block waited after `DrawDelay`; what it did not use is released when its
+	/// replicas are drawn (or refunded when it ends in the queue).
+	#[cfg_attr(
+		feature = "std",
+		serde(
+			with = "povc_primitives::amount_string",
+			bound = "Balance: povc_primitives::amount_string::Amount"
+		)
+	)]
+	pub max_queue_fee: Balance,
+	/// Everything held at submission: max_payment + dispute_fee + max_result_deposit +
+	/// max_queue_fee.
 	#[cfg_attr(
 		feature = "std",
 		serde(

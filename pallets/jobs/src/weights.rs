@@ -28,6 +28,7 @@ pub trait WeightInfo {
 	fn process_timeout(w: u32, ) -> Weight;
 	fn draw_referees(w: u32, ) -> Weight;
 	fn assign_queued(w: u32, ) -> Weight;
+	fn fail_queued(w: u32, ) -> Weight;
 	fn decide_contested_audit(w: u32, ) -> Weight;
 	fn conclude_audit() -> Weight;
 	fn set_audit_rate() -> Weight;
@@ -59,13 +60,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn submit_job(w: u32, ) -> Weight {
 		Weight::from_parts(289_593_614, 9679)
 			.saturating_add(Weight::from_parts(1_162, 0).saturating_mul(w.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	fn cancel_job() -> Weight {
 		Weight::from_parts(389_060_000, 9679)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	fn commit() -> Weight {
 		Weight::from_parts(98_595_000, 7806)
@@ -128,6 +129,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
 	/// `w` in `[100, 100000]`.
+	fn fail_queued(w: u32, ) -> Weight {
+		Weight::from_parts(3_000_000_000, 120000)
+			.saturating_add(Weight::from_parts(20_000, 0).saturating_mul(w.into()))
+			.saturating_add(T::DbWeight::get().reads(80_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
+	}
+	/// `w` in `[100, 100000]`.
 	fn decide_contested_audit(w: u32, ) -> Weight {
 		Weight::from_parts(5_072_766_951, 69053)
 			.saturating_add(Weight::from_parts(9_836, 0).saturating_mul(w.into()))
@@ -167,13 +175,13 @@ impl WeightInfo for () {
 	fn submit_job(w: u32, ) -> Weight {
 		Weight::from_parts(289_593_614, 9679)
 			.saturating_add(Weight::from_parts(1_162, 0).saturating_mul(w.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(9_u64))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn cancel_job() -> Weight {
 		Weight::from_parts(389_060_000, 9679)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn commit() -> Weight {
 		Weight::from_parts(98_595_000, 7806)
@@ -229,6 +237,12 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(9_430, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(45_u64))
 			.saturating_add(RocksDbWeight::get().writes(15_u64))
+	}
+	fn fail_queued(w: u32, ) -> Weight {
+		Weight::from_parts(3_000_000_000, 120000)
+			.saturating_add(Weight::from_parts(20_000, 0).saturating_mul(w.into()))
+			.saturating_add(RocksDbWeight::get().reads(80_u64))
+			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn decide_contested_audit(w: u32, ) -> Weight {
 		Weight::from_parts(5_072_766_951, 69053)

@@ -14,7 +14,7 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use povc_primitives::{ClassFilter, Offence, Purpose, SelectionRequest, WorkerRegistry};
+use povc_primitives::{Offence, Purpose, SelectionRequest, WorkerRegistry};
 use sp_core::H256;
 use sp_runtime::{
 	traits::{Saturating, StaticLookup, Zero},
@@ -81,6 +81,8 @@ fn registered<T: Config>(
 	let who = funded::<T>(name, index);
 	Workers::<T>::do_register(&who, bond, T::MaxCapacity::get(), class_with::<T>(b'a', 0))
 		.map_err(|_| BenchmarkError::Stop("cannot register a benchmark worker"))?;
+	// In the trees, as a worker is from its first snapshot on.
+	Workers::<T>::activate_all_now();
 	Ok(who)
 }
 
@@ -148,7 +150,7 @@ mod benchmarks {
 	}
 
 	// Worst case: every chunk in use and matured, the whole bond released, and the worker
-	// deregistered, the class's last leaf moving into its place in the highest trees.
+	// (out of the trees since its snapshot without bond) deregistered.
 	#[benchmark]
 	fn withdraw_unbonded() -> Result<(), BenchmarkError> {
 		let chunks = T::MaxUnlockingChunks::get().max(1);
@@ -159,6 +161,7 @@ mod benchmarks {
 			set_block::<T>(block);
 			Workers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), unit::<T>())?;
 		}
+		Workers::<T>::activate_all_now();
 		let matured = BlockNumberFor::<T>::from(chunks).saturating_add(T::UnbondingDelay::get());
 		frame_system::Pallet::<T>::set_block_number(matured);
 
@@ -182,8 +185,8 @@ mod benchmarks {
 		Ok(())
 	}
 
-	// Worst case: leaving a class (its last leaf moves) and joining another, both with the
-	// highest trees.
+	// A new class is a snapshot scheduled: the leaf moves when it takes effect (see
+	// `activate_snapshots`).
 	#[benchmark]
 	fn set_class() -> Result<(), BenchmarkError> {
 		let caller = registered::<T>("caller", 0, unit::<T>())?;
@@ -274,17 +277,26 @@ mod benchmarks {
 	}
 
 	// `WorkerRegistry::select` drawing 5 of a class of `w` workers whose trees are as high
-	// as `MaxWorkers` makes them, each from a full walk. The weight must not grow with `w`.
+	// as `MaxWorkers` makes them, each from a full walk, among a full allow-list, with 3 in
+	// 4 workers paused since their snapshot (so about 15 candidates are turned down). The
+	// weight must not grow with `w`.
 	#[benchmark]
 	fn select_workers(w: Linear<100, 100_000>) -> Result<(), BenchmarkError> {
-		class_with::<T>(b'a', w);
+		let class_id = class_id_of(&class_with::<T>(b'a', w));
+		fill_allow_list::<T>(T::MaxClasses::get());
+		for leaf in (0..w).filter(|leaf| leaf % 4 != 0) {
+			let who = Leaves::<T>::get(class_id, leaf).ok_or("a leaf")?;
+			crate::Workers::<T>::mutate(&who, |info| {
+				if let Some(info) = info {
+					info.paused = true;
+				}
+			});
+		}
 		let request = SelectionRequest {
 			count: 5,
 			min_reputation: Permill::zero(),
-			class: ClassFilter::AnySingleClass,
 			exclude: &[],
 			seed: H256::repeat_byte(42),
-			min_class_size: 5,
 			purpose: Purpose::Replicas,
 		};
 		let drawn;
@@ -324,6 +336,30 @@ mod benchmarks {
 		}
 
 		assert_last_event::<T>(Event::Slashed { who: worker, offence, amount: slashed });
+		Ok(())
+	}
+
+	// `on_initialize` applying `n` due snapshots, each the costliest: a worker moving from a
+	// class (whose last leaf moves into its place) to another, both with the highest trees.
+	#[benchmark]
+	fn activate_snapshots(n: Linear<0, 32>) -> Result<(), BenchmarkError> {
+		class_with::<T>(b'a', 100);
+		let target = class_with::<T>(b'b', 100);
+		let movers = (0..n)
+			.map(|i| registered::<T>("mover", i, unit::<T>()))
+			.collect::<Result<Vec<_>, _>>()?;
+		for who in movers {
+			Workers::<T>::set_class(RawOrigin::Signed(who).into(), target.clone())?;
+		}
+		let due = T::CurrentEpoch::get().saturating_add(T::SnapshotDelay::get());
+		let applied;
+
+		#[block]
+		{
+			applied = Workers::<T>::activate_due(due, n);
+		}
+
+		assert_eq!(applied, n);
 		Ok(())
 	}
 

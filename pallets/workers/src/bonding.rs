@@ -5,8 +5,10 @@
 //! ([`crate::registry_impl`]). Unbonding starts a chunk that matures after
 //! [`Config::UnbondingDelay`] blocks and stays slashable until withdrawn; it is refused
 //! while the worker has open assignments, and what remains must be zero or at least
-//! [`Config::MinBond`]. A worker with no bond and nothing unbonding is deregistered when
-//! it withdraws.
+//! [`Config::MinBond`]. Bond changes move the funds at once and the draw weight with the
+//! worker's next snapshot ([`crate::snapshot`]); a draw weighs a worker by the smaller of
+//! the two. A worker with no bond and nothing unbonding leaves the registry once its
+//! snapshot without weight has taken effect (at once if it has none waiting).
 //!
 //! **Attacks answered.** Running from a slash: a worker cannot take its bond out from
 //! under a job it may be slashed for, nor before every job it ran has settled. Sybils:
@@ -37,9 +39,10 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_bond_more(who: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
 		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 		let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-		Self::hold(&who, amount)?;
 		info.bond = info.bond.saturating_add(amount);
-		Self::store(&who, info);
+		// A call is transactional: if `store` fails, the hold is undone with it.
+		Self::hold(&who, amount)?;
+		Self::store(&who, info)?;
 		Self::deposit_event(Event::Bonded { who, amount });
 		Ok(())
 	}
@@ -65,7 +68,7 @@ impl<T: Config> Pallet<T> {
 				.map_err(|_| Error::<T>::TooManyUnlockingChunks)?;
 		}
 		info.bond = remaining;
-		Self::store(&who, info);
+		Self::store(&who, info)?;
 		Self::deposit_event(Event::Unbonded { who, amount, unlock_at });
 		Ok(())
 	}
@@ -90,20 +93,20 @@ impl<T: Config> Pallet<T> {
 		T::Currency::release(&HoldReason::Bond.into(), &who, matured, Precision::Exact)?;
 		Self::deposit_event(Event::Withdrawn { who: who.clone(), amount: matured });
 
-		if info.is_empty() {
-			Self::deregister(&who, &info);
-		} else {
-			Workers::<T>::insert(&who, info);
-		}
+		Self::deregister_or_store(&who, info);
 		Ok(())
 	}
 
-	/// Removes `who` (whose record is `info`) from [`Workers`] and its class's trees.
-	/// Only for workers with nothing on hold any more.
-	pub(crate) fn deregister(who: &T::AccountId, info: &WorkerInfo<T>) {
-		Self::leave_class(info);
-		Workers::<T>::remove(who);
-		WorkerCount::<T>::mutate(|count| *count = count.saturating_sub(1));
-		Self::deposit_event(Event::Deregistered { who: who.clone() });
+	/// Stores `info`, or removes `who` from [`Workers`] if it has nothing on hold and is
+	/// out of the trees with nothing waiting (otherwise it leaves when its snapshot
+	/// without weight takes effect).
+	pub(crate) fn deregister_or_store(who: &T::AccountId, info: WorkerInfo<T>) {
+		if info.is_empty() && info.leaf.is_none() && info.scheduled.is_empty() {
+			Workers::<T>::remove(who);
+			WorkerCount::<T>::mutate(|count| *count = count.saturating_sub(1));
+			Self::deposit_event(Event::Deregistered { who: who.clone() });
+		} else {
+			Self::store_postponing(who, info);
+		}
 	}
 }

@@ -1,7 +1,7 @@
 //! Classes: the allow-list, and each class's workers as leaves of its sortition trees.
 //!
-//! Every change to a worker's record goes through [`Pallet::store`], which moves its leaf
-//! weights to what the record says, so the trees can never drift from the registry.
+//! A worker's leaf and weights change only when one of its snapshots takes effect
+//! ([`crate::snapshot`]): the trees are always the registry as it stood epochs ago.
 
 use crate::{
 	class_id_of,
@@ -63,7 +63,7 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Gives `who` the next leaf of `class_id` (weight 0 until [`Self::store`]), growing
+	/// Gives `who` the next leaf of `class_id` (weight 0 until its snapshot is applied), growing
 	/// the trees by a level when they are full. Returns the leaf.
 	pub(crate) fn join_class(class_id: ClassId, who: &T::AccountId) -> Result<u32, DispatchError> {
 		let mut class = Classes::<T>::get(class_id).ok_or(Error::<T>::ClassNotAllowed)?;
@@ -89,23 +89,24 @@ impl<T: Config> Pallet<T> {
 	/// more and the class's last leaf moves into its place, so leaves stay `0..leaves`.
 	/// A class that is not allowed and has no workers left is forgotten.
 	pub(crate) fn leave_class(info: &WorkerInfo<T>) {
-		let class_id = info.class_id;
+		let class_id = info.drawn.class_id;
+		let Some(leaf) = info.leaf else { return };
 		let Some(mut class) = Classes::<T>::get(class_id) else { return };
 		for tree in TREES {
-			Self::set_weight(class_id, &mut class, tree, info.leaf, 0);
+			Self::set_weight(class_id, &mut class, tree, leaf, 0);
 		}
 		let last = class.leaves.saturating_sub(1);
-		if info.leaf != last {
+		if leaf != last {
 			if let Some(moved) = Leaves::<T>::get(class_id, last) {
 				for tree in TREES {
 					let weight = sortition::leaf_weight::<T>(class_id, tree, last);
 					sortition::set_leaf::<T>(class_id, tree, class.height, last, 0);
-					sortition::set_leaf::<T>(class_id, tree, class.height, info.leaf, weight);
+					sortition::set_leaf::<T>(class_id, tree, class.height, leaf, weight);
 				}
-				Leaves::<T>::insert(class_id, info.leaf, &moved);
+				Leaves::<T>::insert(class_id, leaf, &moved);
 				Workers::<T>::mutate(&moved, |record| {
 					if let Some(record) = record {
-						record.leaf = info.leaf;
+						record.leaf = Some(leaf);
 					}
 				});
 			}
@@ -119,24 +120,8 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Stores a worker's record and moves its leaf weights to what the record says.
-	pub(crate) fn store(who: &T::AccountId, info: WorkerInfo<T>) {
-		let class_id = info.class_id;
-		if let Some(mut class) = Classes::<T>::get(class_id) {
-			let mut changed = false;
-			for tree in TREES {
-				changed |=
-					Self::set_weight(class_id, &mut class, tree, info.leaf, info.weight(tree));
-			}
-			if changed {
-				Classes::<T>::insert(class_id, class);
-			}
-		}
-		Workers::<T>::insert(who, info);
-	}
-
 	/// Sets a leaf's weight in `tree` and the class's totals. Returns whether it changed.
-	fn set_weight(
+	pub(crate) fn set_weight(
 		class_id: ClassId,
 		class: &mut ClassInfo<T>,
 		tree: Tree,
@@ -184,14 +169,16 @@ pub mod populate {
 			Pallet::<T>::grow_trees(class_id, &mut class);
 		}
 		let weight: u128 = bond.saturated_into();
-		let template =
-			WorkerInfo::<T>::new(bond, T::MaxCapacity::get(), class.name.clone(), class_id, 0);
+		let mut template =
+			WorkerInfo::<T>::new(bond, T::MaxCapacity::get(), class.name.clone(), class_id);
+		// In the trees at once, as if its snapshot had taken effect.
+		template.drawn = template.snapshot();
 		for i in 0..n {
 			let leaf = start + i;
 			let who = account(i);
 			Leaves::<T>::insert(class_id, leaf, &who);
-			let capacity = T::MaxCapacity::get();
-			let info = WorkerInfo::<T>::new(bond, capacity, class.name.clone(), class_id, leaf);
+			let mut info = template.clone();
+			info.leaf = Some(leaf);
 			Workers::<T>::insert(&who, info);
 		}
 		for tree in TREES {

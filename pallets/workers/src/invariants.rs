@@ -24,9 +24,16 @@ impl<T: Config> Pallet<T> {
 			let held = T::Currency::balance_on_hold(&HoldReason::Bond.into(), &who);
 			ensure!(held == info.total_held(), "held for Bond != bond + unlocking");
 			ensure!(
-				!info.bond.is_zero() || !info.unlocking.is_empty(),
-				"a worker has neither bond nor unlocking funds"
+				!info.is_empty() || info.leaf.is_some() || !info.scheduled.is_empty(),
+				"a worker with nothing held is out of the trees with nothing waiting"
 			);
+			ensure!(
+				info.scheduled.windows(2).all(|w| w[0].made_in < w[1].made_in),
+				"waiting snapshots out of order"
+			);
+			if info.leaf.is_none() {
+				ensure!(info.drawn.is_empty(), "a worker out of the trees with a weight");
+			}
 			ensure!(
 				info.unlocking.iter().all(|chunk| !chunk.amount.is_zero()),
 				"an unlocking chunk is empty"
@@ -36,6 +43,11 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		ensure!(workers == WorkerCount::<T>::get(), "WorkerCount != number of workers");
+		let (head, tail) = crate::ActivationQueueBounds::<T>::get();
+		ensure!(
+			crate::ActivationQueue::<T>::iter_keys().all(|seq| seq >= head && seq < tail),
+			"an activation outside the queue's bounds"
+		);
 		Self::check_classes(true)
 	}
 
@@ -61,8 +73,8 @@ impl<T: Config> Pallet<T> {
 				if records {
 					let info =
 						Workers::<T>::get(&who).ok_or("a leaf's worker is not registered")?;
-					ensure!(info.class_id == class_id, "a worker is a leaf of another class");
-					ensure!(info.leaf == leaf, "a worker's leaf index is wrong");
+					ensure!(info.drawn.class_id == class_id, "a worker is a leaf of another class");
+					ensure!(info.leaf == Some(leaf), "a worker's leaf index is wrong");
 					ensure!(!info.class.is_empty(), "a worker has an empty class");
 					ensure!(
 						info.class_id == class_id_of(&info.class),
@@ -78,8 +90,9 @@ impl<T: Config> Pallet<T> {
 					);
 					for tree in crate::classes::TREES {
 						ensure!(
-							sortition::leaf_weight::<T>(class_id, tree, leaf) == info.weight(tree),
-							"a leaf's weight differs from its worker's"
+							sortition::leaf_weight::<T>(class_id, tree, leaf)
+								== info.drawn.weight(tree),
+							"a leaf's weight differs from its worker's snapshot"
 						);
 					}
 				}
@@ -93,7 +106,8 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		if records {
-			ensure!(leaves_total == WorkerCount::<T>::get(), "leaves != registered workers");
+			let placed = Workers::<T>::iter_values().filter(|info| info.leaf.is_some()).count();
+			ensure!(leaves_total as usize == placed, "leaves != workers in the trees");
 		}
 		Ok(())
 	}

@@ -12,24 +12,32 @@
 //!   while the worker has open assignments, and unbonding funds stay slashable until they
 //!   are withdrawn, so a worker cannot run away from a slash.
 //! - its **capacity** (assignments at once) and open assignments;
-//! - its **determinism class**: the architecture, engine version and target flags its
-//!   results are bit-for-bit reproducible within. A job's replicas come from one class.
-//!   Classes are governed: only those on the allow-list ([`Pallet::allow_class`], Root)
-//!   can be joined, so nobody can make a class of its own and own all of its draws;
+//! - its **class**: the engine release it runs (the sandbox gives bit-identical results
+//!   and fuel on every architecture). Classes are governed: only those on the allow-list
+//!   ([`Pallet::allow_class`], Root) can be joined, and all allowed classes form one pool
+//!   that every draw spans, so a class of one's own is no private pool;
 //! - its **reputation**, a Beta-style score of verified results against offences;
 //! - whom its verified compute counts for (`contribute_to`).
 //!
 //! The job market (`pallet-jobs`) sees the registry only through
-//! [`povc_primitives::WorkerRegistry`], implemented by [`Pallet`]: bond-weighted random
-//! selection, assignment bookkeeping, reputation and slashing.
+//! [`povc_primitives::WorkerRegistry`], implemented by [`Pallet`]: random selection
+//! weighted by `bond × free slots / capacity`, assignment bookkeeping, reputation and
+//! slashing.
+//!
+//! ## Snapshots
+//!
+//! Draws read the registry as it stood epochs ago ([`snapshot`]): a change to what a
+//! worker is drawn with takes effect [`Config::SnapshotDelay`] epochs after the epoch it
+//! was made in, so the author of the block before a draw, who knows its randomness, cannot
+//! re-roll it by changing the registry. Funds move at once; a draw weighs a worker by what
+//! it holds now against its snapshot.
 //!
 //! ## Selection at scale
 //!
-//! Nothing reads the whole registry. Every class keeps its workers as the leaves of two
-//! [`sortition`] sum trees (weights: the bond of workers that can take an assignment now,
-//! and of all bonded workers), updated along one root-to-leaf path whenever a worker's
-//! bond, capacity or pause changes. A draw walks one path per drawn worker: O(log₁₆ n)
-//! reads, 5 for a million workers.
+//! Nothing reads the whole registry. Every class keeps its workers as the leaves of four
+//! [`sortition`] sum trees (available, bonded, referee and volunteer bond), updated along
+//! one root-to-leaf path whenever a worker's snapshot takes effect. A draw walks one path
+//! per candidate: O(log₁₆ n) reads, 5 for a million workers.
 //!
 //! ## Calls and where their rules live
 //!
@@ -44,20 +52,22 @@
 //!   has nothing left);
 //! - [`classes`] (Root): [`allow_class`](Pallet::allow_class),
 //!   [`disallow_class`](Pallet::disallow_class);
-//! - [`selection`] and [`sortition`]: the draws; `registry_impl`: assignments, reputation
-//!   and slashing as pallet-jobs sees them.
+//! - [`selection`] and [`sortition`]: the draws; [`snapshot`]: when changes reach them;
+//!   `registry_impl`: assignments, reputation and slashing as pallet-jobs sees them.
 //!
 //! ## Invariants
 //!
 //! Checked by [`Pallet::do_try_state`] (the `try_state` hook, and every unit test):
 //! - for every worker, its balance on hold for [`HoldReason::Bond`] is `bond + Σ unlocking`;
-//! - [`WorkerCount`] counts [`Workers`]; every worker is the leaf [`Leaves`] names at its
-//!   `leaf` in its class, and the leaves of a class are exactly `0..leaves`;
+//! - [`WorkerCount`] counts [`Workers`]; a worker with a `leaf` is the leaf [`Leaves`]
+//!   names there in the class of its snapshot, and the leaves of a class are exactly
+//!   `0..leaves`;
 //! - every tree node's children sum to the node above them, every leaf weighs what its
-//!   worker's state says, and each class's totals and counts match its trees;
+//!   worker's snapshot says, and each class's totals and counts match its trees;
+//! - a worker's waiting snapshots are in order of their epochs;
 //! - `class_id == blake2_256(class)` and `1 ≤ capacity ≤ MaxCapacity`;
-//! - `bond` is zero only while something is unlocking (a worker with nothing left is
-//!   deregistered).
+//! - a worker with nothing held is still in the trees or has a snapshot waiting (it
+//!   leaves when that takes effect).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -74,6 +84,7 @@ pub mod registration;
 mod registry_impl;
 pub mod runtime_api;
 pub mod selection;
+pub mod snapshot;
 pub mod sortition;
 mod types;
 pub mod weights;
@@ -166,14 +177,25 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxWorkers: Get<u32>;
 
-		/// Most classes on the allow-list at once. A draw of a job's class reads each.
+		/// Most classes on the allow-list at once. A draw reads each.
 		#[pallet::constant]
 		type MaxClasses: Get<u32>;
 
-		/// Least total bond of a class's bonded workers for new jobs to be drawn from it,
-		/// so that a class is never so small that a little stake owns most of it.
+		/// The index of the current epoch (BABE's in povc's runtime): snapshots are taken
+		/// and take effect by it.
+		type CurrentEpoch: Get<EpochIndex>;
+
+		/// Epochs after the one a change was made in before draws see it ([`snapshot`]).
+		/// Long enough that nobody knew the randomness of a draw when the registry it
+		/// reads was last changed: with BABE, whose epoch randomness is fixed by the VRF
+		/// outputs of the epoch two before, 3.
 		#[pallet::constant]
-		type MinClassBond: Get<BalanceOf<Self>>;
+		type SnapshotDelay: Get<EpochIndex>;
+
+		/// Most waiting snapshots `on_initialize` applies per block. More due ones wait
+		/// for the next blocks, first made first applied.
+		#[pallet::constant]
+		type MaxActivationsPerBlock: Get<u32>;
 
 		/// Largest capacity (assignments at once) a worker can declare.
 		#[pallet::constant]
@@ -231,6 +253,17 @@ pub mod pallet {
 	pub type Leaves<T: Config> =
 		StorageDoubleMap<_, Identity, ClassId, Twox64Concat, u32, T::AccountId, OptionQuery>;
 
+	/// Workers whose snapshots take effect at an epoch: sequence number → `(epoch,
+	/// worker)`, applied in sequence from [`ActivationQueueBounds`]`.0`. One entry per
+	/// waiting snapshot, so at most [`MAX_SCHEDULED`] per worker.
+	#[pallet::storage]
+	pub type ActivationQueue<T: Config> =
+		StorageMap<_, Twox64Concat, u64, (EpochIndex, T::AccountId), OptionQuery>;
+
+	/// `(head, tail)` of [`ActivationQueue`]: its entries are `head..tail`.
+	#[pallet::storage]
+	pub type ActivationQueueBounds<T: Config> = StorageValue<_, (u64, u64), ValueQuery>;
+
 	/// The nodes of the sortition trees: `(class, tree, level, index)` → the weights of the
 	/// node's children. See [`sortition`].
 	#[pallet::storage]
@@ -283,6 +316,8 @@ pub mod pallet {
 				info.contribute_to = Some(beneficiary.clone()).filter(|b| b != who);
 				Workers::<T>::insert(who, info);
 			}
+			// A chain starts with its registry in effect: nobody knows its randomness yet.
+			Pallet::<T>::activate_all_now();
 		}
 	}
 
@@ -300,6 +335,9 @@ pub mod pallet {
 		Withdrawn { who: T::AccountId, amount: BalanceOf<T> },
 		/// A worker left the registry: it had no bond and nothing unbonding left.
 		Deregistered { who: T::AccountId },
+		/// A worker's snapshot took effect: draws now see it in `class_id` with `weight`
+		/// (its bond, or 0 if it was paused or below the minimum bond).
+		SnapshotApplied { who: T::AccountId, class_id: ClassId, weight: u128 },
 		/// A worker changed its capacity.
 		CapacitySet { who: T::AccountId, capacity: u32 },
 		/// A worker changed its determinism class.
@@ -352,7 +390,7 @@ pub mod pallet {
 		/// Unbonding would leave a bond that is neither zero nor at least
 		/// [`Config::MinBond`].
 		BelowMinBond,
-		/// The worker has open assignments: it cannot unbond or change class until they end.
+		/// The worker has open assignments: it cannot unbond until they end.
 		HasOpenAssignments,
 		/// The worker has [`Config::MaxUnlockingChunks`] chunks unbonding already; withdraw
 		/// the matured ones or wait.
@@ -382,10 +420,20 @@ pub mod pallet {
 		AlreadyReferee,
 		/// The worker is no validator's referee.
 		NotReferee,
+		/// The worker has [`MAX_SCHEDULED`] snapshots waiting to take effect already: try
+		/// again next epoch.
+		TooManyPendingChanges,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Applies the snapshots due this epoch ([`snapshot`]).
+		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
+			let applied =
+				Self::activate_due(T::CurrentEpoch::get(), T::MaxActivationsPerBlock::get());
+			T::WeightInfo::activate_snapshots(applied)
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
@@ -399,7 +447,10 @@ pub mod pallet {
 		/// - `bond`: at least [`Config::MinBond`]; the caller must keep the existential
 		///   deposit free besides.
 		/// - `capacity`: how many assignments at once, `1..=MaxCapacity`.
-		/// - `class`: the determinism class, non-empty, e.g. `x86_64/wasmtime-48/povc-1`.
+		/// - `class`: the class (engine release), non-empty, e.g. `wasmtime-48.0.8/povc-2`.
+		///
+		/// Draws see the worker from its first snapshot on, [`Config::SnapshotDelay`]
+		/// epochs after this one.
 		///
 		/// Emits [`Event::Registered`].
 		#[pallet::call_index(0)]
@@ -467,11 +518,8 @@ pub mod pallet {
 			Self::do_set_capacity(who, capacity)
 		}
 
-		/// Declares a new determinism class for the caller (after an engine upgrade, say).
-		/// The class must be on the allow-list.
-		///
-		/// Not while it has open assignments: a job draws replacements of a replica from the
-		/// class of its replicas, and results are only comparable within one class.
+		/// Declares a new class for the caller (after an engine upgrade, say). The class
+		/// must be on the allow-list. Draws see the worker in it from its next snapshot on.
 		///
 		/// Emits [`Event::ClassSet`].
 		#[pallet::call_index(5)]
@@ -481,7 +529,9 @@ pub mod pallet {
 			Self::do_set_class(who, class)
 		}
 
-		/// Stops the caller from being drawn for new assignments (its open ones go on).
+		/// Stops the caller from being drawn for new assignments (its open ones go on): at
+		/// once, as a draw turns down a paused worker; out of the trees with its next
+		/// snapshot.
 		///
 		/// Emits [`Event::Paused`].
 		#[pallet::call_index(6)]

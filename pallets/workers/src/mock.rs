@@ -46,6 +46,10 @@ pub(crate) const MAX_CLASSES: u32 = 4;
 /// The classes allowed at genesis.
 pub(crate) const GENESIS_CLASSES: [&str; 2] =
 	["x86_64/wasmtime-48/povc-1", "aarch64/wasmtime-48/povc-1"];
+/// Epochs from a change to the snapshot that takes it into the trees.
+pub(crate) const SNAPSHOT_DELAY: u64 = 3;
+/// Most snapshots applied per block.
+pub(crate) const MAX_ACTIVATIONS: u32 = 8;
 /// Largest capacity.
 pub(crate) const MAX_CAPACITY: u32 = 4;
 /// Longest class.
@@ -61,8 +65,8 @@ parameter_types! {
 	pub const NoShowSlash: Perbill = Perbill::from_percent(1);
 	/// Settable, so that tests of large registries can raise it.
 	pub static MaxWorkers: u32 = WORKER_LIMIT;
-	/// Settable, so that a test can require more bond of a class.
-	pub static MinClassBond: Balance = MIN_BOND;
+	/// The current epoch: tests move it with [`next_epochs`].
+	pub static Epoch: u64 = 0;
 	pub const NoRevealSlash: Perbill = Perbill::from_percent(5);
 	/// Slashed funds that reached `OnSlash` (and were burned) in this test.
 	pub static SlashedToDestination: Balance = 0;
@@ -84,7 +88,9 @@ impl pallet_workers::Config for Test {
 	type MaxUnlockingChunks = ConstU32<MAX_CHUNKS>;
 	type MaxWorkers = MaxWorkers;
 	type MaxClasses = ConstU32<MAX_CLASSES>;
-	type MinClassBond = MinClassBond;
+	type CurrentEpoch = Epoch;
+	type SnapshotDelay = ConstU64<SNAPSHOT_DELAY>;
+	type MaxActivationsPerBlock = ConstU32<MAX_ACTIVATIONS>;
 	type MaxCapacity = ConstU32<MAX_CAPACITY>;
 	type MaxClassLen = ConstU32<MAX_CLASS_LEN>;
 	type WrongResultSlash = WrongResultSlash;
@@ -143,6 +149,7 @@ impl ExtBuilder {
 			System::set_block_number(1);
 			SlashedToDestination::set(0);
 			MaxWorkers::set(WORKER_LIMIT);
+			Epoch::set(0);
 		});
 		ext
 	}
@@ -157,6 +164,18 @@ impl ExtBuilder {
 			check_conservation(issuance);
 		})
 	}
+}
+
+/// Moves to the epoch `epochs` later and applies every snapshot due by then, as the
+/// blocks' `on_initialize` would (the block number stays: tests of delays count blocks).
+pub(crate) fn next_epochs(epochs: u64) {
+	Epoch::set(Epoch::get() + epochs);
+	while Workers::activate_due(Epoch::get(), MAX_ACTIVATIONS) == MAX_ACTIVATIONS {}
+}
+
+/// Lets every change made so far take effect: [`SNAPSHOT_DELAY`] epochs on.
+pub(crate) fn snapshot() {
+	next_epochs(SNAPSHOT_DELAY);
 }
 
 /// Total issuance is the starting one minus what was burned by slashes, and equals the sum

@@ -3,16 +3,21 @@
 //!
 //! **Rule.** A worker registers with at least [`Config::MinBond`], a capacity of
 //! `1..=MaxCapacity` assignments at once and a class on the allow-list
-//! ([`crate::classes`]). It changes class only with no open assignment. A paused worker
-//! keeps its open jobs but is not drawn; only volunteers are drawn for unpaid project
-//! jobs; a referee whose beneficiary changes stops refereeing for the old validator.
+//! ([`crate::classes`]). A paused worker keeps its open jobs but is not drawn; only
+//! volunteers are drawn for unpaid project jobs; a referee whose beneficiary changes stops
+//! refereeing for the old validator. What these settings do to the draws takes effect with
+//! the worker's next snapshot ([`crate::snapshot`]), [`Config::SnapshotDelay`] epochs
+//! later; a pause, a lower capacity and opting out of volunteer work also count at once,
+//! as a draw only accepts a worker that can serve now.
 //!
-//! **Attacks answered.** Private classes: a class must be allowed by governance, so nobody
-//! makes a class of its own and owns all of its draws. Class hopping mid-job: a replica's
-//! replacement is drawn from the replicas' class, so a worker cannot leave it while it
-//! holds an assignment. Borrowed referee seats: a referee's seat belongs to the validator
-//! that accepted it and ends when the worker's compute goes elsewhere. **What remains**:
-//! nothing checks that a worker's declared class or capacity is true.
+//! **Attacks answered.** Private classes: a class must be allowed by governance, and all
+//! allowed classes form one pool, so a class with only the attacker's workers in it gives
+//! it no more than its share of the pool's bond. Over-declared capacity: a draw accepts a
+//! worker with probability `free slots / capacity`, so a worker declaring more slots than
+//! it serves fills up like any other and gains no share. Borrowed referee seats: a
+//! referee's seat belongs to the validator that accepted it and ends when the worker's
+//! compute goes elsewhere. **What remains**: nothing checks that a worker's declared class
+//! or capacity is true.
 
 use crate::{
 	class_id_of, BalanceOf, ClassOf, Config, Error, Event, Pallet, WorkerCount, WorkerInfo, Workers,
@@ -37,8 +42,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(count < T::MaxWorkers::get(), Error::<T>::TooManyWorkers);
 		Self::hold(who, bond)?;
 		WorkerCount::<T>::put(count.saturating_add(1));
-		let leaf = Self::join_class(class_id, who)?;
-		Self::store(who, WorkerInfo::new(bond, capacity, class, class_id, leaf));
+		Self::store(who, WorkerInfo::new(bond, capacity, class, class_id))?;
 		Self::deposit_event(Event::Registered { who: who.clone(), bond, capacity, class_id });
 		Ok(())
 	}
@@ -52,7 +56,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(Self::valid_capacity(capacity), Error::<T>::InvalidCapacity);
 		let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 		info.capacity = capacity;
-		Self::store(&who, info);
+		Self::store(&who, info)?;
 		Self::deposit_event(Event::CapacitySet { who, capacity });
 		Ok(())
 	}
@@ -62,14 +66,11 @@ impl<T: Config> Pallet<T> {
 		ensure!(!class.is_empty(), Error::<T>::EmptyClass);
 		let class_id = class_id_of(&class);
 		let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-		ensure!(info.open_assignments == 0, Error::<T>::HasOpenAssignments);
 		ensure!(Self::is_allowed(&class_id), Error::<T>::ClassNotAllowed);
 		if info.class_id != class_id {
-			Self::leave_class(&info);
-			info.leaf = Self::join_class(class_id, &who)?;
 			info.class = class;
 			info.class_id = class_id;
-			Self::store(&who, info);
+			Self::store(&who, info)?;
 		}
 		Self::deposit_event(Event::ClassSet { who, class_id });
 		Ok(())
@@ -85,7 +86,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(info.paused, Error::<T>::NotPaused);
 		}
 		info.paused = paused;
-		Self::store(who, info);
+		Self::store(who, info)?;
 		let who = who.clone();
 		Self::deposit_event(if paused { Event::Paused { who } } else { Event::Resumed { who } });
 		Ok(())
@@ -96,7 +97,7 @@ impl<T: Config> Pallet<T> {
 		let mut info = Workers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 		ensure!(info.volunteer != volunteer, Error::<T>::VolunteerUnchanged);
 		info.volunteer = volunteer;
-		Self::store(&who, info);
+		Self::store(&who, info)?;
 		Self::deposit_event(Event::VolunteerSet { who, volunteer });
 		Ok(())
 	}
@@ -115,7 +116,7 @@ impl<T: Config> Pallet<T> {
 		info.contribute_to = target.clone();
 		if let Some(validator) = dropped {
 			// Out of the referee tree.
-			Self::store(&who, info);
+			Self::store(&who, info)?;
 			Self::deposit_event(Event::RefereeRemoved { who: who.clone(), validator });
 		} else {
 			Workers::<T>::insert(&who, info);

@@ -11,7 +11,7 @@ use frame_support::{
 		Get, Imbalance, OnUnbalanced,
 	},
 };
-use povc_primitives::{ClassId, Offence, SelectionRequest, WorkerDirectory, WorkerRegistry};
+use povc_primitives::{Offence, SelectionRequest, WorkerDirectory, WorkerRegistry};
 use sp_runtime::{
 	traits::{CheckedDiv, Saturating, Zero},
 	DispatchError, SaturatedConversion,
@@ -51,14 +51,15 @@ impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
 		frame_support::ensure!(!info.paused, Error::<T>::WorkerPaused);
 		frame_support::ensure!(info.open_assignments < info.capacity, Error::<T>::AtCapacity);
 		info.open_assignments = info.open_assignments.saturating_add(1);
-		Self::store(who, info);
+		// Open assignments are no draw weight: a draw reads them live.
+		Workers::<T>::insert(who, info);
 		Ok(())
 	}
 
 	fn release(who: &T::AccountId) {
 		if let Some(mut info) = Workers::<T>::get(who) {
 			info.open_assignments = info.open_assignments.saturating_sub(1);
-			Self::store(who, info);
+			Workers::<T>::insert(who, info);
 		}
 	}
 
@@ -96,18 +97,11 @@ impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
 		info.unlocking.retain(|chunk| !chunk.amount.is_zero());
 		info.faults = info.faults.saturating_add(1);
 		Self::deposit_event(Event::Slashed { who: who.clone(), offence, amount: taken });
-		if info.is_empty() {
-			// A slash of the whole bond with nothing unbonding: nothing is held any more, so
-			// the worker leaves (there is nothing left to slash or to draw it with).
-			Self::deregister(who, &info);
-		} else {
-			Self::store(who, info);
-		}
+		// A slash of the whole bond with nothing unbonding leaves nothing held: the worker
+		// leaves once its snapshot without weight takes effect. Until then a draw weighs
+		// it by what it still has: nothing.
+		Self::deregister_or_store(who, info);
 		taken
-	}
-
-	fn class_of(who: &T::AccountId) -> Option<ClassId> {
-		Workers::<T>::get(who).map(|info| info.class_id)
 	}
 
 	fn compute_beneficiary(who: &T::AccountId) -> T::AccountId {
@@ -129,7 +123,7 @@ impl<T: Config> WorkerDirectory<T::AccountId> for Pallet<T> {
 		ensure!(info.contribute_to.as_ref() == Some(validator), Error::<T>::NotContributing);
 		ensure!(info.referee_for.is_none(), Error::<T>::AlreadyReferee);
 		info.referee_for = Some(validator.clone());
-		Self::store(worker, info);
+		Self::store(worker, info)?;
 		Self::deposit_event(Event::RefereeAccepted {
 			who: worker.clone(),
 			validator: validator.clone(),
@@ -140,7 +134,8 @@ impl<T: Config> WorkerDirectory<T::AccountId> for Pallet<T> {
 	fn remove_referee(worker: &T::AccountId) -> Result<T::AccountId, DispatchError> {
 		let mut info = Workers::<T>::get(worker).ok_or(Error::<T>::NotRegistered)?;
 		let validator = info.referee_for.take().ok_or(Error::<T>::NotReferee)?;
-		Self::store(worker, info);
+		// Must happen even if the worker filled its schedule: a draw reads the seat live.
+		Self::store_postponing(worker, info);
 		Self::deposit_event(Event::RefereeRemoved {
 			who: worker.clone(),
 			validator: validator.clone(),

@@ -3,6 +3,7 @@
 use crate::{BalanceOf, Config, Pallet, Workers};
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
+use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::ClassId;
 use scale_info::TypeInfo;
@@ -47,8 +48,14 @@ pub struct WorkerView<AccountId, Balance, BlockNumber> {
 	pub abstained: u32,
 	/// `(verified + 1) / (verified + 4 × faults + abstained + 2)`.
 	pub reputation: Permill,
-	/// Whether it can be drawn for new jobs now (bond ≥ MinBond, not paused, capacity free).
+	/// Whether it can be drawn for new jobs now: its snapshot gives it weight as a
+	/// replica, and it is not paused and has a free slot.
 	pub eligible: bool,
+	/// The bond draws weigh it with: its snapshot's (0 until its first one takes effect).
+	#[cfg_attr(feature = "std", serde(with = "povc_primitives::amount_string"))]
+	pub drawn_bond: u128,
+	/// The epoch from which draws see its latest change, if one is waiting.
+	pub changes_from_epoch: Option<u64>,
 }
 
 sp_api::decl_runtime_apis! {
@@ -70,8 +77,12 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 	) -> Option<WorkerView<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
 		let info = Workers::<T>::get(who)?;
-		// Drawable as a replica: a weight in the class's available tree.
-		let eligible = info.weight(crate::sortition::Tree::Available) > 0;
+		let drawn_bond = info.drawn.weight(crate::sortition::Tree::Available);
+		let eligible = drawn_bond > 0 && info.can_take_assignment();
+		let changes_from_epoch = info
+			.scheduled
+			.last()
+			.map(|s| s.made_in.saturating_add(<T as Config>::SnapshotDelay::get()));
 		Some(WorkerView {
 			bond: info.bond,
 			unlocking: info.unlocking.iter().map(|c| (c.amount, c.unlock_at)).collect(),
@@ -87,6 +98,8 @@ impl<T: Config> Pallet<T> {
 			abstained: info.abstained,
 			reputation: info.reputation(),
 			eligible,
+			drawn_bond,
+			changes_from_epoch,
 		})
 	}
 }

@@ -1,27 +1,36 @@
-//! Bond-weighted random draws of workers, without replacement, from the [`sortition`]
-//! trees: O(log n) storage reads per drawn worker, whatever the size of the registry.
+//! Random draws of workers, without replacement, from the [`sortition`] trees: O(log n)
+//! storage reads per candidate, whatever the size of the registry.
 //!
-//! A draw is deterministic (the same seed and state give the same workers on every node):
-//! - the class: [`ClassFilter::Exactly`] names it; [`ClassFilter::AnySingleClass`] picks
-//!   one among the allowed classes that can serve the job (enough bonded workers for the
-//!   replicas and a referee committee, at least `MinClassBond`, enough available workers)
-//!   with probability proportional to its available bond, so a class's chance is its share
-//!   of the eligible stake; [`ClassFilter::AnyClass`] picks a class per drawn worker;
-//! - each worker: a point in `[0, total weight − excluded weight)`, walked down the tree.
-//!   Excluded workers (the job's earlier workers, those drawn already, those rejected) are
-//!   subtracted on the way, so each draw is exactly proportional to bond among the rest.
-//!   A drawn worker below the reputation floor, or not accepted by the purpose's filter,
-//!   is excluded and the draw goes on, at most [`MAX_REJECTIONS`] times.
+//! **Rule.** A draw is deterministic (the same seed and state give the same workers on
+//! every node) and takes workers from one pool, every allowed class together:
+//! - **candidates**: a class in proportion to its remaining snapshot weight, then a point
+//!   in `[0, its weight − excluded weight)` walked down its tree. Excluded workers (the
+//!   job's earlier workers, candidates met already, accepted or not) are subtracted on the
+//!   way, so each candidate is exactly proportional to snapshot bond among the rest, and
+//!   the sequence of candidates depends on the seed and the snapshot alone;
+//! - **acceptance**: a candidate is accepted if, now, it can take an assignment (not
+//!   paused, a free slot: replicas), has also opted in (volunteers) or still holds its
+//!   referee seat (referees), meets the reputation floor and the purpose's filter, and
+//!   wins two coins from a second stream: one with probability `min(1, bond now /
+//!   snapshot bond)`, one with probability `free slots / snapshot capacity` (replicas and
+//!   volunteers). So a worker is drawn in
+//!   proportion to `bond × free slots / capacity`, a worker cannot be drawn on bond it has
+//!   since unbonded or lost, and one that declares more slots than it serves fills up like
+//!   any other. At most [`MAX_REJECTIONS`] candidates are turned down.
+//!
+//! **Attacks answered.** Thin classes: a class is no pool of its own, so an attacker alone
+//! in a class of its own gets no more than its share of all bond. Re-rolls: the candidates
+//! come from the snapshot ([`crate::snapshot`]) and live state can only turn a candidate
+//! down, never bring in another one. **What remains**: see [`crate::snapshot`].
 
 use crate::{
 	sortition::{self, Excluded, Tree},
-	AllowedClasses, ClassInfo, Classes, Config, Leaves, Workers,
+	AllowedClasses, ClassInfo, Classes, Config, Leaves, WorkerInfo, Workers,
 };
 use alloc::vec::Vec;
-use frame_support::traits::Get;
-use povc_primitives::{ClassFilter, ClassId, Purpose, SelectionRequest, MAX_REJECTIONS};
+use codec::Encode;
+use povc_primitives::{ClassId, Purpose, SelectionRequest, MAX_REJECTIONS};
 use sp_core::H256;
-use sp_runtime::SaturatedConversion;
 
 /// A deterministic stream of numbers: draw `i` is `blake2_256(seed ‖ i)`, `i` a u32 counter
 /// (little endian), read as a little-endian u128.
@@ -48,6 +57,13 @@ impl Randomness {
 		let mut low = [0u8; 16];
 		low.copy_from_slice(&hash[..16]);
 		u128::from_le_bytes(low).checked_rem(bound).unwrap_or(0)
+	}
+
+	/// `true` with probability `numerator / denominator` (always if `numerator ≥
+	/// denominator`). Takes one number either way, so that the stream stays aligned.
+	pub fn chance(&mut self, numerator: u128, denominator: u128) -> bool {
+		let point = self.below(denominator);
+		numerator >= denominator || point < numerator
 	}
 }
 
@@ -94,7 +110,10 @@ pub fn select<T: Config>(
 		Purpose::Volunteers => Tree::Volunteers,
 		Purpose::Referees(_) => Tree::Referees,
 	};
-	let mut randomness = Randomness::new(request.seed);
+	let mut candidates = Randomness::new(request.seed);
+	// A second stream for the coins, so that who is turned down never changes who is met.
+	let mut coins =
+		Randomness::new(H256(sp_io::hashing::blake2_256(&(b"coins", request.seed).encode())));
 	// One read per excluded account (at most a job's workers).
 	let excluded: Vec<(ClassId, Excluded)> = request
 		.exclude
@@ -103,10 +122,13 @@ pub fn select<T: Config>(
 			sortition::reads::note();
 			Workers::<T>::get(who)
 		})
-		.map(|info| (info.class_id, Excluded { leaf: info.leaf, weight: info.weight(tree) }))
+		.filter_map(|info| {
+			let leaf = info.leaf?;
+			Some((info.drawn.class_id, Excluded { leaf, weight: info.drawn.weight(tree) }))
+		})
 		.filter(|(_, e)| e.weight > 0)
 		.collect();
-	let mut sources = sources::<T>(request, tree, &excluded, &mut randomness)?;
+	let mut sources = sources::<T>(&excluded);
 
 	let mut drawn = Vec::with_capacity(request.count as usize);
 	let mut rejected = 0u32;
@@ -116,7 +138,7 @@ pub fn select<T: Config>(
 		if total == 0 {
 			return None;
 		}
-		let (index, point) = weighted_index(remaining.iter().copied(), randomness.below(total))?;
+		let (index, point) = weighted_index(remaining.iter().copied(), candidates.below(total))?;
 		let source = sources.get_mut(index)?;
 		let leaf =
 			sortition::find::<T>(source.id, tree, source.info.height, point, &source.excluded)?;
@@ -124,13 +146,16 @@ pub fn select<T: Config>(
 		let who = Leaves::<T>::get(source.id, leaf)?;
 		sortition::reads::note();
 		let info = Workers::<T>::get(&who)?;
-		source.excluded.push(Excluded { leaf, weight: info.weight(tree) });
-		let accepted = info.reputation() >= request.min_reputation
-			&& match request.purpose {
-				Purpose::Replicas | Purpose::Volunteers => true,
-				Purpose::Referees(is_referee) => is_referee(&who),
-			};
-		if accepted {
+		let snapshot_weight = info.drawn.weight(tree);
+		source.excluded.push(Excluded { leaf, weight: snapshot_weight });
+		// Both coins are always tossed: the stream stays aligned with the candidates. The
+		// snapshot's capacity, so that declaring more slots now buys no acceptance.
+		let holds_bond = coins.chance(info.bonded_weight(), snapshot_weight);
+		let has_room = coins.chance(
+			u128::from(info.drawn.capacity.saturating_sub(info.open_assignments)),
+			u128::from(info.drawn.capacity),
+		);
+		if accepts::<T>(request, &who, &info) && holds_bond && (has_room || is_referee(request)) {
 			drawn.push(who);
 		} else {
 			rejected += 1;
@@ -142,52 +167,37 @@ pub fn select<T: Config>(
 	Some(drawn)
 }
 
-/// The classes the draw takes workers from (one, except for [`ClassFilter::AnyClass`]).
-fn sources<T: Config>(
+fn is_referee<A>(request: &SelectionRequest<'_, A>) -> bool {
+	matches!(request.purpose, Purpose::Referees(_))
+}
+
+/// Whether the worker, as it is now, may serve the request (coins aside).
+fn accepts<T: Config>(
 	request: &SelectionRequest<'_, T::AccountId>,
-	tree: Tree,
-	excluded: &[(ClassId, Excluded)],
-	randomness: &mut Randomness,
-) -> Option<Vec<Source<T>>> {
-	let source = |id: ClassId, info: ClassInfo<T>| Source {
-		id,
-		info,
-		excluded: excluded.iter().filter(|(class, _)| *class == id).map(|(_, e)| *e).collect(),
-	};
-	let min_class_bond: u128 = T::MinClassBond::get().saturated_into();
-	let allowed = || {
-		sortition::reads::note();
-		AllowedClasses::<T>::get().into_iter().filter_map(|id| {
-			sortition::reads::note();
-			Classes::<T>::get(id)
-				.filter(|info| info.allowed && info.bonded.weight >= min_class_bond)
-				.map(|info| (id, info))
-		})
-	};
-	match request.class {
-		ClassFilter::Exactly(id) => {
+	who: &T::AccountId,
+	info: &WorkerInfo<T>,
+) -> bool {
+	info.reputation() >= request.min_reputation
+		&& match request.purpose {
+			Purpose::Replicas => info.can_take_assignment(),
+			Purpose::Volunteers => info.can_take_assignment() && info.volunteer,
+			Purpose::Referees(is_referee) => info.referee_for.is_some() && is_referee(who),
+		}
+}
+
+/// Every allowed class, each with its excluded leaves: together, one pool.
+fn sources<T: Config>(excluded: &[(ClassId, Excluded)]) -> Vec<Source<T>> {
+	sortition::reads::note();
+	AllowedClasses::<T>::get()
+		.into_iter()
+		.filter_map(|id| {
 			sortition::reads::note();
 			let info = Classes::<T>::get(id).filter(|info| info.allowed)?;
-			Some(alloc::vec![source(id, info)])
-		},
-		ClassFilter::AnyClass => Some(allowed().map(|(id, info)| source(id, info)).collect()),
-		ClassFilter::AnySingleClass => {
-			// A class can serve the draw if, without the excluded workers, it has enough
-			// workers to draw from; it is picked in proportion to that remaining weight.
-			let able: Vec<Source<T>> = allowed()
-				.map(|(id, info)| source(id, info))
-				.filter(|s| {
-					let out = s.excluded.len() as u32;
-					s.info.bonded.workers >= request.min_class_size
-						&& s.info.totals(tree).workers.saturating_sub(out) >= request.count
-				})
-				.collect();
-			let total = able.iter().fold(0u128, |sum, s| sum.saturating_add(s.remaining(tree)));
-			let point = randomness.below(total);
-			let (index, _) = weighted_index(able.iter().map(|s| s.remaining(tree)), point)?;
-			able.into_iter().nth(index).map(|s| alloc::vec![s])
-		},
-	}
+			let excluded =
+				excluded.iter().filter(|(class, _)| *class == id).map(|(_, e)| *e).collect();
+			Some(Source { id, info, excluded })
+		})
+		.collect()
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
 //! Sortition sum trees: bond-weighted draws in O(log n) storage reads.
 //!
 //! Every class has one set of leaves, one per worker of the class (dense: leaf `0..leaves`),
-//! and four trees of weights over them:
-//! - [`Tree::Available`]: the bond of a worker that can take an assignment now (bond ≥
-//!   `MinBond`, not paused, a free capacity slot), else 0. Replicas are drawn from it.
-//! - [`Tree::Bonded`]: the bond of a worker with bond ≥ `MinBond`, else 0. What decides
-//!   whether a class is large enough to draw from.
+//! and four trees of weights over them. The weights are the workers' **snapshots**
+//! ([`crate::snapshot`]): what their records said epochs ago, never what they say now.
+//! - [`Tree::Available`]: the bond of a worker that had at least `MinBond` and was not
+//!   paused, else 0. Replicas are drawn from it (free capacity weighs in at the draw).
+//! - [`Tree::Bonded`]: the bond of a worker with bond ≥ `MinBond`, else 0.
 //! - [`Tree::Referees`]: the bond of a bonded worker that a validator accepted as its
 //!   referee, else 0. Referee committees are drawn from it (referees take no capacity
 //!   slot), so the pool is filtered by consent before any draw, without a scan.
@@ -55,7 +55,7 @@ pub type Node = [u128; ARITY as usize];
 	Debug,
 )]
 pub enum Tree {
-	/// Workers that can take an assignment now, weighted by bond.
+	/// Bonded workers that were not paused, weighted by bond.
 	Available,
 	/// Workers with at least the minimum bond, weighted by bond.
 	Bonded,

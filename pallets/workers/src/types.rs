@@ -3,7 +3,7 @@
 use crate::sortition::{self, Tree};
 use crate::{BalanceOf, Config};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::traits::Get;
+use frame_support::traits::{ConstU32, Get};
 use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::ClassId;
@@ -83,20 +83,84 @@ pub struct WorkerInfo<T: Config> {
 	pub faults: u32,
 	/// Assignments it abstained from (gave no result without being at fault).
 	pub abstained: u32,
-	/// Its leaf in its class's sortition trees.
-	pub leaf: u32,
+	/// Its leaf in the sortition trees of `drawn.class_id`; `None` until its first
+	/// snapshot with any weight takes effect, and after one without.
+	pub leaf: Option<u32>,
+	/// What the trees hold for it now: the snapshot draws are made over.
+	pub drawn: Snapshot,
+	/// Snapshots of its record, oldest first, each taking effect [`Config::SnapshotDelay`]
+	/// epochs after the epoch it was made in (see [`crate::snapshot`]).
+	pub scheduled: BoundedVec<Scheduled, ConstU32<MAX_SCHEDULED>>,
+}
+
+/// Most snapshots a worker can have waiting: one per epoch of the delay, and one more for
+/// the epoch an activation runs late into.
+pub const MAX_SCHEDULED: u32 = 4;
+
+/// Index of an epoch (BABE's, in povc's runtime).
+pub type EpochIndex = u64;
+
+/// What a worker is drawn as: its class, its weight in each of the class's trees (in the
+/// order of [`crate::classes::TREES`]) and its capacity. A record's changes reach the
+/// draws only as a snapshot, epochs after they were made.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct Snapshot {
+	/// The class whose trees it is in.
+	pub class_id: ClassId,
+	/// Its weight in each tree of the class.
+	pub weights: [u128; 4],
+	/// Its declared capacity: a draw accepts it with probability `free slots / capacity`.
+	pub capacity: u32,
+}
+
+impl Snapshot {
+	/// Its weight in `tree`.
+	pub fn weight(&self, tree: Tree) -> u128 {
+		self.weights[tree as usize]
+	}
+
+	/// Whether it weighs nothing in any tree (the worker is then out of the trees).
+	pub fn is_empty(&self) -> bool {
+		self.weights.iter().all(|w| *w == 0)
+	}
+}
+
+/// A snapshot waiting for its epoch.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct Scheduled {
+	/// The epoch the change was made in.
+	pub made_in: EpochIndex,
+	/// The record's snapshot at the end of that epoch (so far).
+	pub snapshot: Snapshot,
 }
 
 impl<T: Config> WorkerInfo<T> {
-	/// A newly registered worker at `leaf` of the trees of `class` (whose id is
-	/// `class_id`).
-	pub fn new(
-		bond: BalanceOf<T>,
-		capacity: u32,
-		class: ClassOf<T>,
-		class_id: ClassId,
-		leaf: u32,
-	) -> Self {
+	/// A newly registered worker of `class` (whose id is `class_id`), not in the trees
+	/// until its first snapshot takes effect.
+	pub fn new(bond: BalanceOf<T>, capacity: u32, class: ClassOf<T>, class_id: ClassId) -> Self {
 		Self {
 			bond,
 			unlocking: Default::default(),
@@ -111,7 +175,9 @@ impl<T: Config> WorkerInfo<T> {
 			verified: 0,
 			faults: 0,
 			abstained: 0,
-			leaf,
+			leaf: None,
+			drawn: Snapshot { class_id, weights: [0; 4], capacity: 0 },
+			scheduled: Default::default(),
 		}
 	}
 
@@ -132,25 +198,51 @@ impl<T: Config> WorkerInfo<T> {
 		self.bond.is_zero() && self.unlocking.is_empty()
 	}
 
-	/// Its weight in `tree`: its bond while it counts there, else 0.
+	/// Its weight in `tree` by its record now (what its next snapshot says): its bond
+	/// while it counts there, else 0. Free capacity is not part of it: a draw weighs it
+	/// when it meets the worker (see [`crate::selection`]).
 	pub fn weight(&self, tree: Tree) -> u128 {
-		let bonded = self.bond >= T::MinBond::get() && !self.bond.is_zero();
+		let bonded = self.bonded_weight();
 		let counts = match tree {
-			Tree::Bonded => bonded,
-			Tree::Available => self.is_available(bonded),
-			Tree::Referees => bonded && self.referee_for.is_some(),
-			Tree::Volunteers => self.volunteer && self.is_available(bonded),
+			Tree::Bonded => true,
+			Tree::Available => !self.paused,
+			Tree::Referees => self.referee_for.is_some(),
+			Tree::Volunteers => self.volunteer && !self.paused,
 		};
 		if counts {
+			bonded
+		} else {
+			0
+		}
+	}
+
+	/// Its bond if at least [`Config::MinBond`], else 0.
+	pub fn bonded_weight(&self) -> u128 {
+		if self.bond >= T::MinBond::get() && !self.bond.is_zero() {
 			self.bond.saturated_into()
 		} else {
 			0
 		}
 	}
 
-	/// Whether a worker (bonded or not) can take an assignment now.
-	fn is_available(&self, bonded: bool) -> bool {
-		bonded && !self.paused && self.open_assignments < self.capacity
+	/// Its snapshot by its record now.
+	pub fn snapshot(&self) -> Snapshot {
+		Snapshot {
+			class_id: self.class_id,
+			weights: crate::classes::TREES.map(|t| self.weight(t)),
+			capacity: self.capacity,
+		}
+	}
+
+	/// The snapshot it will be drawn as once everything scheduled has taken effect.
+	pub fn latest_snapshot(&self) -> &Snapshot {
+		self.scheduled.last().map_or(&self.drawn, |s| &s.snapshot)
+	}
+
+	/// Whether it has a free capacity slot and is not paused: what taking an assignment
+	/// needs now.
+	pub fn can_take_assignment(&self) -> bool {
+		!self.paused && self.open_assignments < self.capacity
 	}
 
 	/// Beta-style reputation: the posterior mean

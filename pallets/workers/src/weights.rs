@@ -27,6 +27,7 @@ pub trait WeightInfo {
 	fn disallow_class() -> Weight;
 	fn select_workers(w: u32, ) -> Weight;
 	fn slash_worker(b: u32, ) -> Weight;
+	fn activate_snapshots(n: u32, ) -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -108,6 +109,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(b.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(b.into()))
 	}
+	/// `n` in `[0, 32]`.
+	fn activate_snapshots(n: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 1500)
+			.saturating_add(Weight::from_parts(2_000_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((50_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((50_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 120000).saturating_mul(n.into()))
+	}
 }
 
 /// The same measurements with RocksDB weights, for tests.
@@ -185,5 +196,14 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(16_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(b.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(b.into()))
+	}
+	fn activate_snapshots(n: u32, ) -> Weight {
+		Weight::from_parts(5_000_000, 1500)
+			.saturating_add(Weight::from_parts(2_000_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().reads((50_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((50_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 120000).saturating_mul(n.into()))
 	}
 }

@@ -3,7 +3,7 @@
 
 use frame_support::{
 	parameter_types,
-	traits::{ConstU32, Randomness},
+	traits::{ConstU32, ConstU64, Randomness},
 };
 use sp_runtime::{Perbill, Permill};
 
@@ -16,7 +16,6 @@ parameter_types! {
 	/// A worker bonds at least 100 POVC: its weight in draws, and what its missed deadlines
 	/// are slashed from (a wrong result costs reputation, not bond: `WrongResultSlash`).
 	pub const MinBond: Balance = 100 * UNIT;
-	pub const MinClassBond: Balance = 3 * MinBond::get();
 	/// The highest reputation floor a job may ask for: 9 verified results without a fault.
 	pub const MaxMinReputation: Permill = Permill::from_percent(90);
 	/// Unbonded funds stay slashable for a day: long enough for every job the worker
@@ -59,10 +58,17 @@ impl pallet_workers::Config for Runtime {
 	/// Draws are O(log n) (sortition trees): this bounds storage only. Two million
 	/// workers hold at least 200 million POVC in bonds.
 	type MaxWorkers = ConstU32<2_000_000>;
-	/// Classes are governed (Root): a handful of architectures and engine releases.
+	/// Classes are governed (Root): a handful of engine releases, one pool.
 	type MaxClasses = ConstU32<8>;
-	/// A class is drawn from only while its workers bond at least 300 POVC.
-	type MinClassBond = MinClassBond;
+	type CurrentEpoch = CurrentEpoch;
+	/// Draws see a change from the start of the third epoch after the one it was made in:
+	/// an epoch's VRF randomness is fixed by the outputs of the epoch two before, whose
+	/// last author knows it while its block can still change the registry; one epoch more
+	/// and nobody knew it (`pallet_workers::snapshot`).
+	type SnapshotDelay = ConstU64<3>;
+	/// A snapshot moving a worker between classes costs about 8 ms (weights.rs): 32 stay
+	/// within a sixteenth of a block, 3,200 an epoch of 10-minute epochs.
+	type MaxActivationsPerBlock = ConstU32<32>;
 	type MaxCapacity = ConstU32<256>;
 	type MaxClassLen = ConstU32<64>;
 	type WrongResultSlash = WrongResultSlash;
@@ -71,6 +77,21 @@ impl pallet_workers::Config for Runtime {
 	/// Slashes without beneficiaries are burned.
 	type OnSlash = ();
 	type WeightInfo = pallet_workers::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// A queued job burns 10^-4 POVC for every block it waits after `DrawDelay`: an honest
+	/// job drawn within a few blocks pays next to nothing (0.01 POVC for 100 blocks, what a
+	/// full queue takes to drain at 8 a block; 0.03 POVC for the ~300 blocks a new chain's
+	/// first workers take to reach the draws), while holding a slot costs 1.44 POVC a day.
+	/// Keeping all 1,024 slots for a week burns over 10,000 POVC (`runtime/src/tests.rs`),
+	/// against ~190 POVC of transaction fees when waiting was free.
+	pub const QueueFeePerBlock: Balance = 100 * MICRO_UNIT;
+	/// A job waits at most 6 hours for its replicas; its escrow holds 0.36 POVC for the
+	/// queue fee, released less the fee at its draw. Many times what an honest job waits:
+	/// a full queue drains in 128 blocks, a new chain's first registrations reach the
+	/// draws in 2–3 epochs of 10 minutes (~300 blocks).
+	pub const MaxQueueWait: BlockNumber = 6 * HOURS;
 }
 
 impl pallet_jobs::Config for Runtime {
@@ -105,6 +126,17 @@ impl pallet_jobs::Config for Runtime {
 	type MaxJobLifetime = MaxJobLifetime;
 	type JobRetention = JobRetention;
 	type MaxQueueLen = ConstU32<1024>;
+	/// Four blocks' worth of the chain's whole draw rate (`MaxAssignmentsPerBlock`, 8): one
+	/// account never gets more jobs drawn than that anyway, so an honest batch loses
+	/// nothing, and filling the queue takes 32 accounts, each paying its queue fees.
+	type MaxQueuedPerAccount = ConstU32<32>;
+	type QueueFeePerBlock = QueueFeePerBlock;
+	type MaxQueueWait = MaxQueueWait;
+	/// 600 failed draws: a job alone in the queue is tried every block, so it waits an
+	/// hour (6 epochs, twice the 2–3 epochs a registration takes to reach the draws)
+	/// before it fails `NoEligibleWorkers`; in a longer queue it is tried only when it
+	/// reaches the front 8, so it waits longer still, until `MaxQueueWait`.
+	type MaxFailedDraws = ConstU32<600>;
 	/// Each due timeout is charged the dearest step it can take at the largest registry
 	/// (a contested audit's committee decision, about 32 ms with its database accesses at
 	/// `MaxWorkers`): 40 of them stay within two thirds of a block.
@@ -124,6 +156,14 @@ impl pallet_jobs::Config for Runtime {
 	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkWorkers;
+}
+
+/// The current BABE epoch: registry snapshots are taken and take effect by it.
+pub struct CurrentEpoch;
+impl frame_support::traits::Get<u64> for CurrentEpoch {
+	fn get() -> u64 {
+		pallet_babe::EpochIndex::<Runtime>::get()
+	}
 }
 
 /// Randomness for drawing workers: the VRF output of the parent block's BABE author,

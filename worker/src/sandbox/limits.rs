@@ -5,15 +5,19 @@
 //! - `max_memory` and `max_table_elements` bound what a program may allocate (a memory or
 //!   table bomb, at instantiation or by growth): `Trapped` on every worker alike, while
 //!   memory the host fails to provide within them is an abstention (see [`Limiter`]);
-//! - `max_wasm_stack` bounds recursion (the runner keeps where it hits independent of
-//!   the caller's stack);
+//! - the counted stack limit ([`STACK_LIMIT`] units, see `instrument`) bounds recursion,
+//!   the same on every machine; `max_wasm_stack`, wasmtime's native limit, is set beyond
+//!   what that limit lets the worst frames use, so it never decides a result;
 //! - the wall-clock guard (epoch interruption) bounds the time fuel does not measure:
 //!   a stalled or broken host stops the run and abstains instead of hanging or
 //!   committing late. It costs no fuel, so it never changes a result.
 //!
 //! The job's output limit is the runner's (stdout is a bounded pipe).
 
-use super::verdict::{describe, is_program_error};
+use super::{
+	instrument::{MAX_BYTES_PER_UNIT, STACK_LIMIT},
+	verdict::{describe, is_program_error},
+};
 use pallet_jobs::program::ProgramLimits;
 use povc_primitives::{MAX_MEMORY_BYTES, WORST_CASE_FUEL_PER_SECOND};
 use std::{fmt, time::Duration};
@@ -30,13 +34,24 @@ pub const GUARD_FACTOR: u64 = 4;
 /// of its time limit.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
 
-/// Limits and profile of the sandbox.
+/// The native stack wasm may use: what [`STACK_LIMIT`] units take at
+/// [`MAX_BYTES_PER_UNIT`], and 1 MiB more for the trampolines and host frames between
+/// where wasmtime measures from and the first wasm frame.
+pub const MAX_WASM_STACK: usize = STACK_LIMIT as usize * MAX_BYTES_PER_UNIT + (1 << 20);
+
+/// Limits and profile of the sandbox. Jobs always run with the default; the switches
+/// exist to measure what each part costs (`benches/sandbox.rs`).
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {
-	/// Canonicalise NaNs: only for jobs whose replicas span determinism classes.
-	pub nan_canonicalization: bool,
-	/// Meter fuel. Always on for jobs; off only to measure what metering costs.
+	/// Meter fuel. Always on for jobs.
 	pub metering: bool,
+	/// Instrument programs (NaN canonicalisation at observation points, counted stack
+	/// depth). Always on for jobs: without it results depend on the machine.
+	pub instrumentation: bool,
+	/// wasmtime's own NaN canonicalisation after every float operation. Never on for
+	/// jobs (the instrumentation does the same where it matters, much more cheaply);
+	/// only for comparison.
+	pub wasmtime_nan_canonicalization: bool,
 	/// Largest linear memory, in bytes.
 	pub max_memory: usize,
 	/// Largest table, in elements.
@@ -45,23 +60,17 @@ pub struct SandboxConfig {
 	pub max_wasm_stack: usize,
 }
 
-impl SandboxConfig {
-	/// The profile for a job: NaN canonicalisation only if its replicas span classes.
-	pub fn for_job(cross_class: bool) -> Self {
-		Self { nan_canonicalization: cross_class, ..Self::default() }
-	}
-}
-
 impl Default for SandboxConfig {
 	fn default() -> Self {
 		Self {
-			nan_canonicalization: false,
 			metering: true,
+			instrumentation: true,
+			wasmtime_nan_canonicalization: false,
 			max_memory: MAX_MEMORY_BYTES as usize,
 			// The chain's limit on a program's tables: a program it accepts is not
 			// refused here for the size of its table alone.
 			max_table_elements: ProgramLimits::DEFAULT.max_table_elements as usize,
-			max_wasm_stack: 1 << 20,
+			max_wasm_stack: MAX_WASM_STACK,
 		}
 	}
 }
@@ -272,9 +281,10 @@ mod tests {
 		assert_eq!(outcome.status, ExecutionStatus::OutOfFuel);
 	}
 
-	/// Fuel of `ECHO` on "hello" before the guard and our `poll_oneoff` existed: epoch
-	/// checks and the new run thread must not change fuel.
-	const ECHO_HELLO_FUEL: u64 = 21;
+	/// Fuel of `ECHO` on "hello" before the guard and our `poll_oneoff` existed (21)
+	/// plus the instrumentation's 11 for its one call (9 to count the frame in, 2 to
+	/// count it out): epoch checks and the run thread must not change fuel.
+	const ECHO_HELLO_FUEL: u64 = 21 + 11;
 
 	#[test]
 	fn the_wall_clock_guard_leaves_fuel_as_it_was() {

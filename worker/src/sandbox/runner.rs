@@ -1,9 +1,11 @@
-//! The runner: an engine per profile, and one run of a program on an input. Each run has
+//! The runner: the engine, compiling (after instrumentation), and one run of a program on
+//! an input. Each run has
 //! a store of its own (fresh memory, WASI context, limiter and fuel) and a thread of its
 //! own with a fixed stack, so nothing left by an earlier run and nothing about the
 //! caller decides a result.
 
 use super::{
+	instrument::{instrument, STACK_LIMIT},
 	limits::{deadline_ticks, start_epoch_ticker, Limiter, SandboxConfig},
 	verdict::{describe, host_failure, judge, panic_message, Abstention, ProgramFault, RunOutcome},
 	wasi,
@@ -16,9 +18,9 @@ use wasmtime::{Config, Engine, Linker, Module, OptLevel, ResourceLimiter, Store}
 use wasmtime_wasi::{p1::WasiP1Ctx, p2::pipe::MemoryOutputPipe};
 
 /// Native stack a run's thread has beyond `max_wasm_stack`: for the host frames between
-/// the thread's start and wasm, and for WASI calls from the deepest wasm frame (wasmtime
-/// counts neither against `max_wasm_stack`).
-const HOST_STACK: usize = 8 << 20;
+/// the thread's start and wasm, and for WASI calls and libcalls from the deepest wasm
+/// frame (wasmtime counts neither against `max_wasm_stack`).
+pub const HOST_STACK: usize = 8 << 20;
 
 /// A wasmtime engine configured for deterministic execution.
 pub struct Sandbox {
@@ -44,16 +46,24 @@ impl Sandbox {
 			// The wall-clock guard. Epoch checks cost no fuel, so fuel stays deterministic.
 			.epoch_interruption(true)
 			.cranelift_opt_level(OptLevel::Speed)
-			.cranelift_nan_canonicalization(config.nan_canonicalization)
+			// Only for comparison: the instrumentation canonicalises where bits show.
+			.cranelift_nan_canonicalization(config.wasmtime_nan_canonicalization)
 			// Relaxed SIMD is allowed to differ between CPUs; the rest of WebAssembly 2.0 is
-			// deterministic except for NaN bit patterns.
+			// deterministic except for NaN bit patterns, which the instrumentation fixes.
+			// Tail calls, exceptions and stack switching could leave a frame without
+			// restoring the stack counter.
 			.wasm_relaxed_simd(false)
+			.wasm_gc(false)
+			.wasm_stack_switching(false)
 			.wasm_memory64(false)
 			.wasm_multi_memory(false)
 			.wasm_tail_call(false)
 			.wasm_wide_arithmetic(false)
 			.wasm_custom_page_sizes(false)
-			.max_wasm_stack(config.max_wasm_stack);
+			.max_wasm_stack(config.max_wasm_stack)
+			// Must hold `max_wasm_stack`; runs are synchronous, so no fiber of this size is
+			// ever allocated.
+			.async_stack_size(config.max_wasm_stack + HOST_STACK);
 		class::pin_code_generation(&mut wasmtime)?;
 		let engine = Engine::new(&wasmtime)?;
 		start_epoch_ticker(&engine)?;
@@ -72,9 +82,25 @@ impl Sandbox {
 		&self.config
 	}
 
-	/// Compile `wasm` in this process (see `compiler` for compiling under limits).
+	/// Compile `wasm`, instrumented, in this process (see `modules` for compiling under
+	/// limits).
 	pub fn compile(&self, wasm: &[u8]) -> wasmtime::Result<Module> {
-		Module::new(&self.engine, wasm)
+		Module::new(&self.engine, &self.prepare(wasm)?)
+	}
+
+	/// Compile `wasm`, instrumented, into an artifact for [`Module::deserialize`].
+	pub fn precompile(&self, wasm: &[u8]) -> wasmtime::Result<Vec<u8>> {
+		self.engine.precompile_module(&self.prepare(wasm)?)
+	}
+
+	/// What is compiled for `wasm`: the program instrumented (see `instrument`), after
+	/// wasmtime validated it, so that an invalid program fails as it always did.
+	fn prepare(&self, wasm: &[u8]) -> wasmtime::Result<Vec<u8>> {
+		Module::validate(&self.engine, wasm)?;
+		if !self.config.instrumentation {
+			return Ok(wasm.to_vec());
+		}
+		Ok(instrument(wasm, STACK_LIMIT)?.wasm)
 	}
 
 	/// Runs `module` on `input` with `fuel`; `seed` seeds its randomness. The outer error
@@ -82,12 +108,11 @@ impl Sandbox {
 	/// (the guard stopped the run after `time_limit` of wall-clock time, or the host
 	/// failed), which says nothing about the program.
 	///
-	/// The run has a thread of its own with a fixed stack: wasmtime puts the wasm stack
-	/// limit `max_wasm_stack` below the stack pointer where wasm is entered and checks it
-	/// only in wasm function prologues, so neither how deep the caller's stack already is
-	/// nor the host frames of a WASI call from the deepest wasm frame move the limit.
-	/// The thread's stack holds the whole wasm stack plus those host frames, so the limit
-	/// is always wasmtime's check, never the end of the native stack.
+	/// The run has a thread of its own with a fixed stack that holds the whole wasm stack
+	/// (`max_wasm_stack`) plus the host frames of a WASI call from the deepest wasm frame.
+	/// The program's own stack counter traps long before `max_wasm_stack` is reached
+	/// (see `instrument`), so the depth at which a program traps is the same on every
+	/// worker; wasmtime's native check is only a backstop.
 	pub fn run(
 		&self,
 		module: &Module,
@@ -233,17 +258,6 @@ mod tests {
 	}
 
 	#[test]
-	fn nan_canonicalisation_changes_neither_results_nor_fuel_of_ordinary_code() {
-		let wasm = wat::parse_str(ECHO).unwrap();
-		let run = |cross_class| {
-			let sandbox = Sandbox::new(SandboxConfig::for_job(cross_class)).unwrap();
-			let module = sandbox.compile(&wasm).unwrap();
-			sandbox.run(&module, b"abc", 1_000_000, 64, job_seed(1), NO_GUARD).unwrap().unwrap()
-		};
-		assert_eq!(run(false), run(true));
-	}
-
-	#[test]
 	fn forbidden_imports_and_missing_start_are_refused_clearly() {
 		let env = r#"(module (import "env" "now" (func)) (memory (export "memory") 1)
 			(func (export "_start")))"#;
@@ -259,101 +273,5 @@ mod tests {
 		assert!(sandbox.compile(b"\0asm\x01\0\0\0garbage").is_err());
 		assert!(sandbox.compile(b"not wasm at all").is_err());
 		assert!(sandbox.compile(&[]).is_err());
-	}
-
-	/// A program that recurses to the depth in its input (u32) and there, if the next
-	/// u32 of its input is not 0, calls `random_get`.
-	const STACK_PROBE: &str = r#"(module
-		(import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
-		(import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
-		(memory (export "memory") 1)
-		(func $down (param $depth i32) (param $host i32)
-			(if (i32.eqz (local.get $depth))
-				(then (if (local.get $host)
-					(then (drop (call $random (i32.const 64) (i32.const 8))))))
-				(else (call $down (i32.sub (local.get $depth) (i32.const 1)) (local.get $host)))))
-		(func (export "_start")
-			(i32.store (i32.const 0) (i32.const 16))
-			(i32.store (i32.const 4) (i32.const 8))
-			(drop (call $read (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))
-			(call $down (i32.load (i32.const 16)) (i32.load (i32.const 20)))))"#;
-
-	fn probe(sandbox: &Sandbox, module: &Module, depth: u32, host_call: bool) -> RunOutcome {
-		let mut input = depth.to_le_bytes().to_vec();
-		input.extend(u32::from(host_call).to_le_bytes());
-		sandbox.run(module, &input, u64::MAX / 2, 64, [1; 32], NO_GUARD).unwrap().unwrap()
-	}
-
-	/// The greatest depth the probe reaches without hitting the wasm stack limit.
-	fn deepest(sandbox: &Sandbox, module: &Module, host_call: bool) -> u32 {
-		let (mut fits, mut traps) = (0, 1 << 20);
-		assert_eq!(probe(sandbox, module, traps, host_call).status, ExecutionStatus::Trapped);
-		while traps - fits > 1 {
-			let middle = fits + (traps - fits) / 2;
-			match probe(sandbox, module, middle, host_call).status {
-				ExecutionStatus::Exited(0) => fits = middle,
-				ExecutionStatus::Trapped => traps = middle,
-				other => panic!("{other:?} at depth {middle}"),
-			}
-		}
-		fits
-	}
-
-	/// Uses about `frames` × 4 KiB of this thread's stack, then calls `f`.
-	fn with_deep_stack<R>(frames: usize, f: &mut dyn FnMut() -> R) -> R {
-		let mut pad = [0u8; 4096];
-		std::hint::black_box(&mut pad);
-		let result = if frames == 0 { f() } else { with_deep_stack(frames - 1, f) };
-		std::hint::black_box(&pad);
-		result
-	}
-
-	/// Where the wasm stack limit hits depends on the program only, in one build of the
-	/// worker: not on a WASI call at the deepest frame (wasmtime checks the limit only in
-	/// wasm prologues, so host frames below the deepest wasm frame are not counted) nor on
-	/// the caller's stack (the run has its own thread). Here a caller with 300 KiB of a
-	/// 1 MiB stack used runs the probe, whose 1 MiB wasm stack would not even fit there.
-	///
-	/// Debug and release builds of the worker do not quite agree, though: wasmtime puts
-	/// the limit `max_wasm_stack` below the stack pointer it reads in its entry code, and
-	/// the host frames between there and the first wasm frame are generic wasmtime code
-	/// compiled in this crate, with this crate's opt-level (0 in dev builds). Measured with
-	/// this probe (64-byte frames): 16378 frames fit in a release build, 16374 in a dev
-	/// build. The build of the worker (profile and toolchain) is therefore part of its
-	/// determinism class; the figure pinned below catches a change in release builds.
-	/// (Before the epoch guard the probe's frames were 48 bytes and 21838 of them fit:
-	/// epoch checks cost no fuel but do cost stack.)
-	#[test]
-	fn the_stack_depth_probe_hits_the_limit_at_one_depth() {
-		let sandbox = Sandbox::new(SandboxConfig::default()).unwrap();
-		let module = sandbox.compile(&wat::parse_str(STACK_PROBE).unwrap()).unwrap();
-		let depth = deepest(&sandbox, &module, false);
-		println!(
-			"stack-depth probe: {depth} frames fit in {} bytes",
-			sandbox.config().max_wasm_stack
-		);
-		#[cfg(not(debug_assertions))]
-		assert_eq!(depth, 16_378, "the wasm stack limit moved: results of deep recursions change");
-		assert!(depth > 1_000, "{depth}");
-		assert_eq!(deepest(&sandbox, &module, true), depth, "a WASI call at the bottom");
-
-		let at = |host_call| {
-			(
-				probe(&sandbox, &module, depth, host_call),
-				probe(&sandbox, &module, depth + 1, host_call),
-			)
-		};
-		let expected = [at(false), at(true)];
-		assert_eq!(expected[0].0.status, ExecutionStatus::Exited(0));
-		assert_eq!(expected[0].1.status, ExecutionStatus::Trapped);
-		let from_a_deep_stack = std::thread::scope(|scope| {
-			std::thread::Builder::new()
-				.stack_size(1 << 20)
-				.spawn_scoped(scope, || with_deep_stack(75, &mut || [at(false), at(true)]))
-				.unwrap()
-				.join()
-				.unwrap()
-		});
-		assert_eq!(from_a_deep_stack, expected);
 	}
 }

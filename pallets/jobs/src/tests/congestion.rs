@@ -74,11 +74,12 @@ fn a_burst_of_timeouts_is_handled_over_the_next_blocks_never_early() {
 			register_worker(w, 1_000);
 		}
 		let program = upload_program(1);
-		// Ten single-replica jobs: the queue holds 4, and 2 are drawn per block.
+		// Ten single-replica jobs: the queue holds 4, and 2 are drawn per block; two
+		// requesters take turns (one account holds at most 3 queue entries).
 		let mut jobs = Vec::new();
 		while jobs.len() < 10 {
 			while crate::Queue::<Test>::get().len() < 4 && jobs.len() < 10 {
-				jobs.push(submit_only(2, spec(program, 1)));
+				jobs.push(submit_only(2 + jobs.len() as u64 % 2, spec(program, 1)));
 			}
 			run_to_block(System::block_number() + 1);
 		}

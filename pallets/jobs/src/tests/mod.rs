@@ -9,6 +9,7 @@ mod congestion;
 mod disputes;
 mod programs;
 mod property;
+mod queue;
 mod scoring;
 mod settlement;
 mod submission;

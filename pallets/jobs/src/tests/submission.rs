@@ -17,15 +17,30 @@ fn submit_holds_the_estimated_escrow_and_assigns_replicas() {
 		assert_eq!(cost.max_result_deposit, 5 + 100);
 		// Three referees' worth of fuel pays a dispute, should there be one.
 		assert_eq!(cost.dispute_fee, FUEL_LIMIT * PRICE * 3);
-		assert_eq!(cost.escrow, cost.max_payment + cost.dispute_fee + cost.max_result_deposit);
+		// The queue allowance pays for the blocks the job may wait in the queue.
+		assert_eq!(cost.max_queue_fee, QUEUE_FEE * MAX_QUEUE_WAIT);
+		assert_eq!(
+			cost.escrow,
+			cost.max_payment + cost.dispute_fee + cost.max_result_deposit + cost.max_queue_fee
+		);
 		assert_eq!(cost.max_burn, (cost.max_payment + cost.dispute_fee) / 10);
 		// A single replica is never disputed.
 		assert_eq!(Jobs::estimate_cost(&spec(program, 1)).unwrap().dispute_fee, 0);
 
 		let before = free(2);
-		let job = submit(2, job_spec);
+		let job = submit_only(2, job_spec);
 		assert_eq!(free(2), before - cost.escrow);
 		assert_eq!(escrow_held(2), cost.escrow);
+		run_to_block(1 + DRAW_DELAY);
+		// Drawn at its first chance: no queue fee, the whole allowance released.
+		let held = cost.escrow - cost.max_queue_fee;
+		assert_eq!(free(2), before - held);
+		assert_eq!(escrow_held(2), held);
+		assert!(jobs_events().contains(&Event::EscrowRefunded {
+			job,
+			requester: 2,
+			amount: cost.max_queue_fee
+		}));
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Committing);
 		// Drawn `DRAW_DELAY` blocks after the submission.
@@ -116,46 +131,57 @@ fn without_workers_the_job_queues_and_is_assigned_later() {
 fn the_queue_is_bounded() {
 	build_and_execute(|| {
 		let program = upload_program(1);
-		for _ in 0..4 {
-			submit(2, spec(program, 1));
+		for requester in [2, 2, 2, 3] {
+			submit(requester, spec(program, 1));
 		}
 		assert_noop!(
-			Jobs::submit_job(RuntimeOrigin::signed(2), spec(program, 1)),
+			Jobs::submit_job(RuntimeOrigin::signed(4), spec(program, 1)),
 			Error::<Test>::QueueFull
 		);
 	});
 }
 
 #[test]
-fn a_job_that_never_finds_workers_fails_and_is_refunded() {
+fn a_job_that_never_finds_workers_fails_at_its_latest_start_less_its_queue_fee() {
 	build_and_execute(|| {
 		let program = upload_program(1);
-		let job = submit(2, spec(program, 3));
-		let latest_start = 101 - 2 * (COMMIT_PERIOD + REVEAL_PERIOD) - DRAW_DELAY;
+		// A deadline that leaves only a few blocks in the queue: it ends the job's wait
+		// before `MaxFailedDraws` or `MaxQueueWait` would.
+		let mut short = spec(program, 3);
+		short.deadline = 30;
+		let job = submit(2, short);
+		let latest_start = 30 - 2 * (COMMIT_PERIOD + REVEAL_PERIOD) - DRAW_DELAY;
 		assert_eq!(JobsStorage::<Test>::get(job).unwrap().timeout_at, latest_start);
 		run_to_block(latest_start);
 		let record = JobsStorage::<Test>::get(job).unwrap();
 		assert_eq!(record.state, JobState::Failed(crate::FailureReason::NotEnoughWorkers));
-		assert_eq!(free(2), INITIAL_BALANCE);
+		// It waited from its first draw (block 1 + DRAW_DELAY) to its latest start.
+		let blocks = latest_start - (1 + DRAW_DELAY);
+		let fee = QUEUE_FEE * blocks;
+		assert!(jobs_events().contains(&Event::QueueFeeCharged {
+			job,
+			blocks: blocks as u32,
+			burned: fee
+		}));
+		assert_eq!(free(2), INITIAL_BALANCE - fee);
 		assert_eq!(escrow_held(2), 0);
 		assert!(Queue::<Test>::get().is_empty());
 	});
 }
 
 #[test]
-fn workers_are_all_of_one_class_unless_cross_class() {
+fn replicas_are_drawn_from_one_pool_across_classes() {
 	build_and_execute(|| {
+		// The only two available workers are of different classes: a job of two replicas
+		// gets both (it used to wait: all of a job's replicas came from one class).
 		register_worker_in(11, 1_000, CLASS);
 		register_worker_in(12, 1_000, OTHER_CLASS);
 		let program = upload_program(1);
 		let job = submit(2, spec(program, 2));
-		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Queued);
-
-		let mut cross = spec(program, 2);
-		cross.cross_class = true;
-		let cross_job = submit(3, cross);
-		assert_eq!(JobsStorage::<Test>::get(cross_job).unwrap().state, JobState::Committing);
-		assert_eq!(JobsStorage::<Test>::get(cross_job).unwrap().class, None);
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Committing);
+		let mut replicas = assigned(job, Role::Replica);
+		replicas.sort();
+		assert_eq!(replicas, vec![11, 12]);
 	});
 }
 

@@ -35,7 +35,7 @@ fn root_allows_and_disallows_classes() {
 		);
 		register_in(1, 500, NEW_CLASS);
 		register_in(2, 500, NEW_CLASS);
-		assert_eq!(select(1, ClassFilter::Exactly(class_id), &[], 0).map(|d| d.len()), Some(1));
+		assert_eq!(select(1, &[], 0).map(|d| d.len()), Some(1));
 
 		assert_noop!(Workers::disallow_class(signed(1), class_id), BadOrigin);
 		assert_ok!(Workers::disallow_class(RuntimeOrigin::root(), class_id));
@@ -47,12 +47,13 @@ fn root_allows_and_disallows_classes() {
 			Workers::register(signed(3), 500, 1, class(NEW_CLASS)),
 			Error::<Test>::ClassNotAllowed
 		);
-		assert_eq!(select(1, ClassFilter::Exactly(class_id), &[], 0), None);
-		assert_eq!(select(1, ClassFilter::AnyClass, &[], 0), None);
+		assert_eq!(select(1, &[], 0), None);
+		assert_eq!(select(1, &[], 0), None);
 		// Moving to an allowed class takes a worker along; the last one leaving forgets
 		// the disallowed class.
 		assert_ok!(Workers::set_class(signed(1), class(CLASS)));
 		assert_ok!(Workers::set_class(signed(2), class(CLASS)));
+		snapshot();
 		assert!(Classes::<Test>::get(class_id).is_none());
 		assert_noop!(
 			Workers::disallow_class(RuntimeOrigin::root(), class_id),
@@ -81,40 +82,6 @@ fn the_allow_list_is_bounded() {
 }
 
 #[test]
-fn a_class_needs_enough_bonded_workers_and_bond_to_be_picked() {
-	ExtBuilder::default().build_and_execute(|| {
-		for who in 1..=3 {
-			register(who, 500);
-		}
-		let request = |min_class_size: u32| {
-			Workers::select(&SelectionRequest {
-				count: 3,
-				min_reputation: Permill::zero(),
-				class: ClassFilter::AnySingleClass,
-				exclude: &[],
-				seed: H256::zero(),
-				min_class_size,
-				purpose: Purpose::Replicas,
-			})
-		};
-		// Three replicas and no room for a referee committee of 3: not drawn.
-		assert_eq!(request(6), None);
-		assert_eq!(request(3).map(|d| d.len()), Some(3));
-		// Paused workers still count as bonded: they can referee.
-		for who in 4..=6 {
-			register(who, 500);
-			assert_ok!(Workers::pause(signed(who)));
-		}
-		let drawn = request(6).expect("six bonded workers");
-		assert!(drawn.iter().all(|w| *w <= 3), "paused workers are no replicas: {drawn:?}");
-		// Less bond than MinClassBond in the class: not drawn.
-		MinClassBond::set(3_001);
-		assert_eq!(request(6), None);
-		MinClassBond::set(MIN_BOND);
-	});
-}
-
-#[test]
 fn referees_come_from_accepted_bonded_workers_that_the_pool_accepts() {
 	ExtBuilder::default().build_and_execute(|| {
 		for who in 1..=6 {
@@ -133,10 +100,8 @@ fn referees_come_from_accepted_bonded_workers_that_the_pool_accepts() {
 			let drawn = Workers::select(&SelectionRequest {
 				count: 2,
 				min_reputation: Permill::zero(),
-				class: ClassFilter::AnySingleClass,
 				exclude: &[2],
 				seed: H256::from_low_u64_be(seed),
-				min_class_size: 2,
 				purpose: Purpose::Referees(even),
 			})
 			.expect("4 and 6 are even, bonded and not excluded");

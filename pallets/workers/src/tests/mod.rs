@@ -6,7 +6,7 @@ use crate::{
 	Workers as WorkersMap,
 };
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
-use povc_primitives::{ClassFilter, Purpose, SelectionRequest, WorkerRegistry};
+use povc_primitives::{Purpose, SelectionRequest, WorkerRegistry};
 use sp_core::H256;
 use sp_runtime::Permill;
 
@@ -19,6 +19,7 @@ mod reputation;
 mod scale;
 mod selection;
 mod slashing;
+mod snapshots;
 mod volunteers;
 
 /// The class most tests use.
@@ -39,9 +40,16 @@ pub(crate) fn register(who: AccountId, bond: Balance) {
 	register_in(who, bond, CLASS);
 }
 
-/// Registers `who` with `bond`, capacity 2 and `class_name`.
+/// Registers `who` with `bond`, capacity 2 and `class_name`, and lets its snapshot take
+/// effect.
 pub(crate) fn register_in(who: AccountId, bond: Balance, class_name: &str) {
 	assert_ok!(Workers::register(signed(who), bond, 2, class(class_name)));
+	snapshot();
+}
+
+/// `who`'s declared class.
+pub(crate) fn class_of(who: AccountId) -> H256 {
+	info(who).class_id
 }
 
 /// `who`'s balance on hold for the bond.
@@ -72,19 +80,13 @@ pub(crate) fn last_event() -> Event<Test> {
 	events().pop().expect("an event")
 }
 
-/// Selects `count` workers with `filter`, no reputation minimum, excluding `exclude`.
-pub(crate) fn select(
-	count: u32,
-	filter: ClassFilter,
-	exclude: &[AccountId],
-	seed: u64,
-) -> Option<Vec<AccountId>> {
-	select_with(count, filter, exclude, seed, Permill::zero())
+/// Selects `count` workers, no reputation minimum, excluding `exclude`.
+pub(crate) fn select(count: u32, exclude: &[AccountId], seed: u64) -> Option<Vec<AccountId>> {
+	select_with(count, exclude, seed, Permill::zero())
 }
 
 pub(crate) fn select_with(
 	count: u32,
-	filter: ClassFilter,
 	exclude: &[AccountId],
 	seed: u64,
 	min_reputation: Permill,
@@ -92,10 +94,8 @@ pub(crate) fn select_with(
 	Workers::select(&SelectionRequest {
 		count,
 		min_reputation,
-		class: filter,
 		exclude,
 		seed: H256::from_low_u64_be(seed),
-		min_class_size: count,
 		purpose: Purpose::Replicas,
 	})
 }

@@ -12,21 +12,66 @@ const CLASSES: [&str; 2] = [CLASS, OTHER_CLASS];
 
 #[derive(Clone, Debug)]
 enum Op {
-	Register { who: AccountId, bond: Balance, capacity: u32, class: usize },
-	BondMore { who: AccountId, amount: Balance },
-	Unbond { who: AccountId, amount: Balance },
-	Withdraw { who: AccountId },
-	SetCapacity { who: AccountId, capacity: u32 },
-	SetClass { who: AccountId, class: usize },
-	Pause { who: AccountId },
-	Resume { who: AccountId },
-	ContributeTo { who: AccountId, to: Option<AccountId> },
-	Assign { who: AccountId },
-	Release { who: AccountId },
-	Verified { who: AccountId },
-	Slash { who: AccountId, offence: u8, beneficiaries: usize },
-	Select { count: u32, seed: u64, single_class: bool },
-	Advance { blocks: u64 },
+	Register {
+		who: AccountId,
+		bond: Balance,
+		capacity: u32,
+		class: usize,
+	},
+	BondMore {
+		who: AccountId,
+		amount: Balance,
+	},
+	Unbond {
+		who: AccountId,
+		amount: Balance,
+	},
+	Withdraw {
+		who: AccountId,
+	},
+	SetCapacity {
+		who: AccountId,
+		capacity: u32,
+	},
+	SetClass {
+		who: AccountId,
+		class: usize,
+	},
+	Pause {
+		who: AccountId,
+	},
+	Resume {
+		who: AccountId,
+	},
+	ContributeTo {
+		who: AccountId,
+		to: Option<AccountId>,
+	},
+	Assign {
+		who: AccountId,
+	},
+	Release {
+		who: AccountId,
+	},
+	Verified {
+		who: AccountId,
+	},
+	Slash {
+		who: AccountId,
+		offence: u8,
+		beneficiaries: usize,
+	},
+	Select {
+		count: u32,
+		seed: u64,
+	},
+	Advance {
+		blocks: u64,
+	},
+	/// Epochs pass: due snapshots take effect.
+	NextEpochs {
+		epochs: u64,
+	},
 }
 
 fn who() -> impl Strategy<Value = AccountId> {
@@ -55,9 +100,9 @@ fn op() -> impl Strategy<Value = Op> {
 		1 => who().prop_map(|who| Op::Verified { who }),
 		2 => (who(), 0..3u8, 0..4usize)
 			.prop_map(|(who, offence, beneficiaries)| Op::Slash { who, offence, beneficiaries }),
-		1 => (0..4u32, any::<u64>(), any::<bool>())
-			.prop_map(|(count, seed, single_class)| Op::Select { count, seed, single_class }),
+		1 => (0..4u32, any::<u64>()).prop_map(|(count, seed)| Op::Select { count, seed }),
 		1 => (1..=DELAY + 2).prop_map(|blocks| Op::Advance { blocks }),
+		2 => (1..=SNAPSHOT_DELAY).prop_map(|epochs| Op::NextEpochs { epochs }),
 	]
 }
 
@@ -98,17 +143,19 @@ fn apply(op: &Op) {
 			assert_eq!(slashed, Workers::slash_share(offence).mul_floor(held));
 			Ok(())
 		},
-		Op::Select { count, seed, single_class } => {
-			let filter =
-				if single_class { ClassFilter::AnySingleClass } else { ClassFilter::AnyClass };
-			if let Some(drawn) = select(count, filter, &[], seed) {
-				check_draw(&drawn, count, filter);
+		Op::Select { count, seed } => {
+			if let Some(drawn) = select(count, &[], seed) {
+				check_draw(&drawn, count);
 			}
 			assert_eq!(sp_io::storage::root(StateVersion::V1), before, "select is pure");
 			Ok(())
 		},
 		Op::Advance { blocks } => {
 			run_to_block(System::block_number() + blocks);
+			Ok(())
+		},
+		Op::NextEpochs { epochs } => {
+			next_epochs(epochs);
 			Ok(())
 		},
 	};
@@ -121,8 +168,8 @@ fn apply(op: &Op) {
 	}
 }
 
-/// A draw is distinct, of eligible workers, and of one class when asked.
-fn check_draw(drawn: &[AccountId], count: u32, filter: ClassFilter) {
+/// A draw is distinct, of workers that can serve now and that the trees weigh.
+fn check_draw(drawn: &[AccountId], count: u32) {
 	assert_eq!(drawn.len(), count as usize);
 	let mut unique = drawn.to_vec();
 	unique.sort();
@@ -131,11 +178,7 @@ fn check_draw(drawn: &[AccountId], count: u32, filter: ClassFilter) {
 	for who in drawn {
 		let w = info(*who);
 		assert!(w.bond >= MIN_BOND && !w.paused && w.open_assignments < w.capacity);
-	}
-	if filter == ClassFilter::AnySingleClass {
-		let classes: std::collections::BTreeSet<_> =
-			drawn.iter().map(|w| info(*w).class_id).collect();
-		assert!(classes.len() <= 1);
+		assert!(w.drawn.weight(crate::sortition::Tree::Available) > 0);
 	}
 }
 

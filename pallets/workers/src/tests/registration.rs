@@ -13,7 +13,14 @@ fn register_holds_the_bond_and_lists_the_worker() {
 		assert_eq!(last_event(), Event::Registered { who: 1, bond: 500, capacity: 3, class_id });
 		assert_eq!(held(1), 500);
 		assert_eq!(free(1), ENDOWMENT - 500);
+		// Not in the trees, so never drawn, until its snapshot takes effect.
+		assert_eq!(leaves(CLASS), Vec::<AccountId>::new());
+		assert_eq!(select(1, &[], 0), None);
+		next_epochs(SNAPSHOT_DELAY - 1);
+		assert_eq!(select(1, &[], 0), None);
+		next_epochs(1);
 		assert_eq!(leaves(CLASS), vec![1]);
+		assert_eq!(select(1, &[], 0), Some(vec![1]));
 		assert_eq!(WorkerCount::<Test>::get(), 1);
 		let w = info(1);
 		assert_eq!((w.bond, w.capacity, w.open_assignments, w.paused), (500, 3, 0, false));
@@ -21,7 +28,7 @@ fn register_holds_the_bond_and_lists_the_worker() {
 		assert_eq!(w.class_id, H256(sp_io::hashing::blake2_256(CLASS.as_bytes())));
 		assert_eq!((w.verified, w.faults, w.contribute_to), (0, 0, None));
 		assert!(w.unlocking.is_empty());
-		assert_eq!(Workers::class_of(&1), Some(class_id));
+		assert_eq!(WorkersMap::<Test>::get(1).map(|w| w.class_id), Some(class_id));
 	});
 }
 
@@ -167,22 +174,24 @@ fn set_class_updates_the_class_id() {
 		let class_id = crate::class_id_of(OTHER_CLASS.as_bytes());
 		assert_eq!(last_event(), Event::ClassSet { who: 1, class_id });
 		assert_eq!(info(1).class.into_inner(), OTHER_CLASS.as_bytes().to_vec());
-		assert_eq!(Workers::class_of(&1), Some(class_id));
+		assert_eq!(WorkersMap::<Test>::get(1).map(|w| w.class_id), Some(class_id));
 		assert_noop!(Workers::set_class(signed(1), class("")), Error::<Test>::EmptyClass);
 	});
 }
 
 #[test]
-fn set_class_waits_for_open_assignments() {
+fn a_new_class_takes_effect_with_the_next_snapshot() {
 	ExtBuilder::default().build_and_execute(|| {
 		register(1, 500);
+		// Open assignments do not hold a worker in its class: all classes are one pool.
 		assert_ok!(Workers::assign(&1));
-		assert_noop!(
-			Workers::set_class(signed(1), class(OTHER_CLASS)),
-			Error::<Test>::HasOpenAssignments
-		);
-		Workers::release(&1);
 		assert_ok!(Workers::set_class(signed(1), class(OTHER_CLASS)));
+		assert_eq!(leaves(CLASS), vec![1]);
+		assert_eq!(leaves(OTHER_CLASS), Vec::<AccountId>::new());
+		snapshot();
+		assert_eq!(leaves(CLASS), Vec::<AccountId>::new());
+		assert_eq!(leaves(OTHER_CLASS), vec![1]);
+		assert_eq!(info(1).drawn.class_id, crate::class_id_of(OTHER_CLASS.as_bytes()));
 	});
 }
 
@@ -258,7 +267,10 @@ fn genesis_registers_workers() {
 			assert_eq!(held(1), 500);
 			assert_eq!(held(2), 300);
 			assert_eq!(info(2).capacity, 1);
-			assert_eq!(Workers::class_of(&2), Some(crate::class_id_of(OTHER_CLASS.as_bytes())));
+			assert_eq!(
+				WorkersMap::<Test>::get(2).map(|w| w.class_id),
+				Some(crate::class_id_of(OTHER_CLASS.as_bytes()))
+			);
 		});
 }
 
@@ -276,6 +288,6 @@ fn assign_needs_a_registered_worker() {
 		Workers::release(&1);
 		Workers::note_verified(&1);
 		assert!(WorkersMap::<Test>::get(1).is_none());
-		assert_eq!(Workers::class_of(&1), None);
+		assert_eq!(WorkersMap::<Test>::get(1).map(|w| w.class_id), None);
 	});
 }

@@ -13,10 +13,8 @@ fn draw_volunteers(count: u32, seed: u64) -> Option<Vec<AccountId>> {
 	Workers::select(&SelectionRequest {
 		count,
 		min_reputation: Permill::zero(),
-		class: ClassFilter::AnySingleClass,
 		exclude: &[],
 		seed: H256::from_low_u64_be(seed),
-		min_class_size: 0,
 		purpose: Purpose::Volunteers,
 	})
 }
@@ -30,11 +28,18 @@ fn workers_opt_in_and_out_of_volunteer_work() {
 		assert_noop!(Workers::set_volunteer(signed(1), false), Error::<Test>::VolunteerUnchanged);
 		assert_ok!(Workers::set_volunteer(signed(1), true));
 		assert_eq!(last_event(), Event::VolunteerSet { who: 1, volunteer: true });
+		snapshot();
 		assert_eq!(volunteer_totals().weight, 500);
 		assert_ok!(Workers::pause(signed(1)));
-		assert_eq!(volunteer_totals().weight, 0, "a paused volunteer is not drawn");
+		assert_eq!(draw_volunteers(1, 0), None, "a paused volunteer is not drawn");
+		snapshot();
+		assert_eq!(volunteer_totals().weight, 0, "nor in the tree");
 		assert_ok!(Workers::resume(signed(1)));
+		snapshot();
 		assert_ok!(Workers::set_volunteer(signed(1), false));
+		// Opting out counts at once: nobody is drafted to work unpaid.
+		assert_eq!(draw_volunteers(1, 0), None);
+		snapshot();
 		assert_eq!(volunteer_totals(), Default::default());
 	});
 }
@@ -51,6 +56,7 @@ fn volunteer_draws_take_only_volunteers() {
 		for who in 1..=3 {
 			assert_ok!(Workers::set_volunteer(signed(who), true));
 		}
+		snapshot();
 		for seed in 0..50 {
 			let mut drawn = draw_volunteers(3, seed).expect("three volunteers");
 			drawn.sort();

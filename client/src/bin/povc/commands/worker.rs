@@ -30,9 +30,13 @@ pub async fn run(context: &Context, command: WorkerCommand) -> Outcome {
 	let json = serde_json::to_value(&worker).map_err(|e| Failure::other(e.to_string()))?;
 	context.print(json, || {
 		format!(
-			"{}\nbond:        {}\ncapacity:    {} ({} open)\nclass:       {}\nverified:    {} jobs, {} faults, reputation {:.1} %\nstatus:      {}\nvolunteer:   {}",
+			"{}\nbond:        {}\ndrawn with:  {}{}\ncapacity:    {} ({} open)\nclass:       {}\nverified:    {} jobs, {} faults, reputation {:.1} %\nstatus:      {}\nvolunteer:   {}",
 			who.to_ss58check(),
 			connection.token().format(worker.bond),
+			connection.token().format(worker.drawn_bond),
+			worker.changes_from_epoch.map_or(String::new(), |epoch| {
+				format!(" (its latest changes reach the draws at epoch {epoch})")
+			}),
 			worker.capacity,
 			worker.open_assignments,
 			String::from_utf8_lossy(&worker.class),

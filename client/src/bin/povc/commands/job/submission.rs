@@ -52,9 +52,6 @@ pub struct JobParams {
 	/// Largest output in bytes.
 	#[arg(long, default_value_t = 65_536)]
 	max_output: u32,
-	/// Allow replicas of different determinism classes (slower: NaNs canonicalised).
-	#[arg(long)]
-	cross_class: bool,
 }
 
 impl JobParams {
@@ -125,13 +122,15 @@ pub async fn show_cost(context: &Context, params: &JobParams, count: usize) -> O
 	let token = connection.token();
 	context.progress(&format!(
 		"cost of {jobs}: escrow {} held until settlement; per job at most {} paid to workers, \
-		 {} to referees if disputed (of all that, at most {} burned) and {} result deposit \
-		 (refunded when cleared)",
+		 {} to referees if disputed (of all that, at most {} burned), {} result deposit \
+		 (refunded when cleared) and {} queue allowance (a fee per block the job waits for \
+		 its workers is burned from it; the rest is released when they are drawn)",
 		token.format(total),
 		token.format(estimate.max_payment),
 		token.format(estimate.dispute_fee),
 		token.format(estimate.max_burn),
-		token.format(estimate.max_result_deposit)
+		token.format(estimate.max_result_deposit),
+		token.format(estimate.max_queue_fee)
 	));
 	Ok(total)
 }
@@ -160,7 +159,6 @@ pub fn spec(
 		deadline,
 		min_reputation: Permill::zero(),
 		max_output_len: params.max_output,
-		cross_class: params.cross_class,
 	}
 }
 
