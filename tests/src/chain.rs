@@ -63,7 +63,7 @@ pub async fn worker(client: &WsClient, who: &AccountId) -> Result<Option<serde_j
 
 /// Waits until the draws see each of `workers` as their records say: every change they
 /// made is in effect (registry snapshots take effect three epochs after the epoch of the
-/// change) and they have a weight.
+/// change).
 pub async fn wait_until_drawn(
 	client: &WsClient,
 	workers: &[AccountId],
@@ -71,10 +71,7 @@ pub async fn wait_until_drawn(
 ) -> Result<()> {
 	for who in workers {
 		wait_for(&format!("the draws to see {who}"), timeout, || async {
-			Ok(worker(client, who).await?.filter(|view| {
-				view["changesFromEpoch"].is_null()
-					&& view["drawnBond"].as_str().is_some_and(|bond| bond != "0")
-			}))
+			Ok(worker(client, who).await?.filter(|view| view["changesFromEpoch"].is_null()))
 		})
 		.await?;
 	}

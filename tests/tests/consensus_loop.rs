@@ -72,11 +72,6 @@ async fn verified_compute_raises_a_validators_babe_weight_at_the_next_epoch() {
 	// Three paused workers: a referee committee could be drawn besides the two replicas.
 	let standby = [AliceStash, BobStash, CharlieStash];
 	povc_e2e::sign::register_standby_workers(&client, &ctx, &standby, &class).await;
-	// In the draws from their first snapshot on: three 20-second epochs at most.
-	let workers: Vec<_> = [Eve, Ferdie].iter().map(|w| w.to_account_id()).collect();
-	povc_e2e::chain::wait_until_drawn(&client, &workers, std::time::Duration::from_secs(120))
-		.await
-		.expect("the workers in the draws");
 	let upload = pallet_jobs::Call::upload_program { code: PROGRAM.to_vec() };
 	send(&client, &ctx, Alice, RuntimeCall::Jobs(upload)).await;
 	let url = nodes[0].ws_url();
@@ -89,6 +84,12 @@ async fn verified_compute_raises_a_validators_babe_weight_at_the_next_epoch() {
 	let bob_share_before = share_of(&before["next"], &bob).unwrap();
 	assert_eq!(bob_share_before, 0.125, "Bob's genesis weight: 1 of 8");
 	let bob_score_before = score(&client, &bob, money::best_hash(&client).await.unwrap()).await;
+	// The workers are in the draws from their first snapshot on: three 20-second epochs
+	// after they registered at most.
+	let registered: Vec<_> = [Eve, Ferdie].iter().map(|w| w.to_account_id()).collect();
+	povc_e2e::chain::wait_until_drawn(&client, &registered, Duration::from_secs(120))
+		.await
+		.expect("the workers in the draws");
 
 	// ---- A verified job of two replicas, both contributing to Bob.
 	let deadline = chain::best_number(&client).await.unwrap() + 1_000;

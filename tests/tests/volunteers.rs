@@ -182,7 +182,12 @@ async fn an_approved_projects_unpaid_job_is_verified_by_volunteers_and_earns_sco
 		score_credited(&market, id, from, to).await.expect("a ScoreCredited event");
 	assert_eq!(credited, expected, "three replicas × rate × fuel");
 	let score = chain::score_at(client, &VALIDATOR.to_account_id(), credited_at).await.unwrap();
-	assert_eq!(score, expected, "the volunteers' validator gains rate × fuel per replica");
+	// Read at the crediting block, decayed by at most one epoch boundary since (scores
+	// decay by under 1 % an epoch; the market's epochs are 20 s).
+	assert!(
+		score <= expected && score >= expected / 100 * 99,
+		"the volunteers' validator gains rate × fuel per replica: {score} of {expected}"
+	);
 	let projects: Vec<Value> =
 		chain::request(client, "povc_projects", rpc_params![credited_at]).await.unwrap();
 	assert_eq!(povc_e2e::amount(&projects[0]["used"]), Some(expected), "{projects:?}");

@@ -103,15 +103,7 @@ impl<T: Config> Pallet<T> {
 		}
 		// Burned, like the abstention fee: nobody gains from a job that waits, so no
 		// worker or block author is paid to keep one waiting.
-		let burned = T::Currency::burn_held(
-			&HoldReason::Escrow.into(),
-			&job.requester,
-			fee,
-			Precision::BestEffort,
-			Fortitude::Force,
-		)
-		.unwrap_or_else(|_| Zero::zero());
-		job.escrow = job.escrow.saturating_sub(burned);
+		let burned = Self::burn_escrow(job, fee);
 		Self::deposit_event(Event::QueueFeeCharged { job: job_id, blocks, burned });
 		unused
 	}
@@ -191,6 +183,21 @@ impl<T: Config> Pallet<T> {
 		burned
 	}
 
+	/// Burns `amount` of the job's escrow (best effort) and takes it off the escrow.
+	/// Returns what was burned.
+	fn burn_escrow(job: &mut JobOf<T>, amount: BalanceOf<T>) -> BalanceOf<T> {
+		let burned = T::Currency::burn_held(
+			&HoldReason::Escrow.into(),
+			&job.requester,
+			amount,
+			Precision::BestEffort,
+			Fortitude::Force,
+		)
+		.unwrap_or_else(|_| Zero::zero());
+		job.escrow = job.escrow.saturating_sub(burned);
+		burned
+	}
+
 	/// Burns the abstention fee of a job that failed because its replicas abstained:
 	/// `AbstentionFee` of one replica's maximum payment per abstention, at most the
 	/// escrow. Nobody receives it, so an abstention is worth nothing to anyone; the
@@ -202,15 +209,7 @@ impl<T: Config> Pallet<T> {
 		if fee.is_zero() {
 			return;
 		}
-		let burned = T::Currency::burn_held(
-			&HoldReason::Escrow.into(),
-			&job.requester,
-			fee,
-			Precision::BestEffort,
-			Fortitude::Force,
-		)
-		.unwrap_or_else(|_| Zero::zero());
-		job.escrow = job.escrow.saturating_sub(burned);
+		let burned = Self::burn_escrow(job, fee);
 		Self::deposit_event(Event::AbstentionsCharged {
 			job: job_id,
 			abstentions: job.abstentions.into(),
