@@ -101,7 +101,7 @@ fn an_attacker_alone_in_its_own_class_gets_all_replicas_of_at_most_f_to_the_r() 
 /// draws: none changes which workers a queued job gets.
 #[test]
 fn an_author_trying_ten_thousand_bond_more_variants_cannot_change_a_draw() {
-	use pallet_jobs::{Assignments, JobInput, JobSpec};
+	use pallet_jobs::Assignments;
 	let (honest, attackers) = (40, 10);
 	market(honest, attackers, HONEST_CLASS, 4).execute_with(|| {
 		let requester = account(10_000);
@@ -111,16 +111,7 @@ fn an_author_trying_ten_thousand_bond_more_variants_cannot_change_a_draw() {
 				.unwrap();
 		let program = H256(sp_crypto_hashing::blake2_256(&code));
 		pallet_jobs::Pallet::<Runtime>::upload_program(signed(&requester), code).unwrap();
-		let spec = JobSpec {
-			program,
-			input: JobInput::Inline(Default::default()),
-			fuel_limit: 1_000,
-			replicas: 3,
-			price_per_fuel: 1_000,
-			deadline: 10_000,
-			min_reputation: Default::default(),
-			max_output_len: 16,
-		};
+		let spec = crate::tests::small_job(program, 3);
 		pallet_jobs::Pallet::<Runtime>::submit_job(signed(&requester), spec).unwrap();
 		let job = pallet_jobs::NextJobId::<Runtime>::get() - 1;
 		let delay: crate::BlockNumber =

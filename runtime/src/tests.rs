@@ -21,6 +21,21 @@ fn preset_storage(name: &str) -> sp_io::TestExternalities {
 	config.build_storage().unwrap().into()
 }
 
+/// A job of `program` with `replicas` replicas, 1,000 fuel at 1,000 planck a unit, an
+/// empty inline input and deadline block 10,000: the small job the runtime tests submit.
+pub(crate) fn small_job(program: sp_core::H256, replicas: u8) -> pallet_jobs::JobSpecOf<Runtime> {
+	pallet_jobs::JobSpec {
+		program,
+		input: pallet_jobs::JobInput::Inline(Default::default()),
+		fuel_limit: 1_000,
+		replicas,
+		price_per_fuel: 1_000,
+		deadline: 10_000,
+		min_reputation: Default::default(),
+		max_output_len: 16,
+	}
+}
+
 fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
 	match (base, patch) {
 		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
@@ -177,7 +192,7 @@ fn fees_without_a_known_author_are_burned_and_issuance_stays_consistent() {
 #[test]
 fn a_worker_batches_commits_and_reveals_of_several_jobs() {
 	use frame_support::{dispatch::GetDispatchInfo, traits::UnfilteredDispatchable};
-	use pallet_jobs::{ExecutionResult, JobInput, JobSpec, JobState};
+	use pallet_jobs::{ExecutionResult, JobState};
 	use povc_primitives::{result_commitment, ExecutionStatus};
 	use sp_core::H256;
 
@@ -205,16 +220,7 @@ fn a_worker_batches_commits_and_reveals_of_several_jobs() {
 		pallet_jobs::Pallet::<Runtime>::upload_program(RuntimeOrigin::signed(alice.clone()), code)
 			.unwrap();
 		for _ in 0..2 {
-			let spec = JobSpec {
-				program,
-				input: JobInput::Inline(Default::default()),
-				fuel_limit: 1_000,
-				replicas: 1,
-				price_per_fuel: 1_000,
-				deadline: 10_000,
-				min_reputation: Default::default(),
-				max_output_len: 16,
-			};
+			let spec = small_job(program, 1);
 			pallet_jobs::Pallet::<Runtime>::submit_job(RuntimeOrigin::signed(alice.clone()), spec)
 				.unwrap();
 		}
@@ -280,7 +286,7 @@ fn a_worker_batches_commits_and_reveals_of_several_jobs() {
 fn a_blockful_of_committee_draws_stays_within_the_weight_charged() {
 	use codec::Encode;
 	use frame_support::traits::{fungible::Mutate, Hooks};
-	use pallet_jobs::{ExecutionResult, JobInput, JobSpec, JobState, Jobs};
+	use pallet_jobs::{ExecutionResult, JobState, Jobs};
 	use povc_primitives::{result_commitment, ExecutionStatus};
 	use sp_core::H256;
 
@@ -329,16 +335,7 @@ fn a_blockful_of_committee_draws_stays_within_the_weight_charged() {
 		// queued jobs.
 		let bob = Sr25519Keyring::Bob.to_account_id();
 		for job in 0..timeouts {
-			let spec = JobSpec {
-				program,
-				input: JobInput::Inline(Default::default()),
-				fuel_limit: 1_000,
-				replicas: 3,
-				price_per_fuel: 1_000,
-				deadline: 10_000,
-				min_reputation: Default::default(),
-				max_output_len: 16,
-			};
+			let spec = small_job(program, 3);
 			let requester = if job % 2 == 0 { &alice } else { &bob };
 			JobsPallet::submit_job(signed(requester), spec).unwrap();
 		}
