@@ -97,16 +97,24 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Stores `info`, or removes `who` from [`Workers`] if it has nothing on hold and is
-	/// out of the trees with nothing waiting (otherwise it leaves when its snapshot
-	/// without weight takes effect).
+	/// Stores `info`, or removes `who` from [`Workers`] if it has left
+	/// ([`WorkerInfo::has_left`]; otherwise it leaves when its snapshot without weight
+	/// takes effect).
 	pub(crate) fn deregister_or_store(who: &T::AccountId, info: WorkerInfo<T>) {
-		if info.is_empty() && info.leaf.is_none() && info.scheduled.is_empty() {
-			Workers::<T>::remove(who);
-			WorkerCount::<T>::mutate(|count| *count = count.saturating_sub(1));
-			Self::deposit_event(Event::Deregistered { who: who.clone() });
-		} else {
+		if !Self::deregister_if_left(who, &info) {
 			Self::store_postponing(who, info);
 		}
+	}
+
+	/// Removes `who` (whose record is `info`) from [`Workers`] if it has left
+	/// ([`WorkerInfo::has_left`]). Returns whether it did.
+	pub(crate) fn deregister_if_left(who: &T::AccountId, info: &WorkerInfo<T>) -> bool {
+		if !info.has_left() {
+			return false;
+		}
+		Workers::<T>::remove(who);
+		WorkerCount::<T>::mutate(|count| *count = count.saturating_sub(1));
+		Self::deposit_event(Event::Deregistered { who: who.clone() });
+		true
 	}
 }

@@ -23,10 +23,7 @@ impl<T: Config> Pallet<T> {
 			workers += 1;
 			let held = T::Currency::balance_on_hold(&HoldReason::Bond.into(), &who);
 			ensure!(held == info.total_held(), "held for Bond != bond + unlocking");
-			ensure!(
-				!info.is_empty() || info.leaf.is_some() || !info.scheduled.is_empty(),
-				"a worker with nothing held is out of the trees with nothing waiting"
-			);
+			ensure!(!info.has_left(), "a worker that has left is still registered");
 			ensure!(
 				info.scheduled.windows(2).all(|w| w[0].made_in < w[1].made_in),
 				"waiting snapshots out of order"

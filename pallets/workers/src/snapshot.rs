@@ -26,7 +26,7 @@
 
 use crate::{
 	classes::TREES, ActivationQueue, ActivationQueueBounds, Config, EpochIndex, Error, Event,
-	Pallet, Scheduled, Snapshot, WorkerCount, WorkerInfo, Workers,
+	Pallet, Scheduled, Snapshot, WorkerInfo, Workers,
 };
 use alloc::vec::Vec;
 use frame_support::traits::Get;
@@ -143,11 +143,7 @@ impl<T: Config> Pallet<T> {
 			class_id: snapshot.class_id,
 			weight: snapshot.weight(crate::sortition::Tree::Available),
 		});
-		if info.is_empty() && info.leaf.is_none() && info.scheduled.is_empty() {
-			Workers::<T>::remove(who);
-			WorkerCount::<T>::mutate(|count| *count = count.saturating_sub(1));
-			Self::deposit_event(Event::Deregistered { who: who.clone() });
-		} else {
+		if !Self::deregister_if_left(who, &info) {
 			Workers::<T>::insert(who, info);
 		}
 	}

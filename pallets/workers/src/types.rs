@@ -198,6 +198,12 @@ impl<T: Config> WorkerInfo<T> {
 		self.bond.is_zero() && self.unlocking.is_empty()
 	}
 
+	/// Whether it has left: nothing on hold, out of the trees and no snapshot waiting.
+	/// Its record is then removed.
+	pub fn has_left(&self) -> bool {
+		self.is_empty() && self.leaf.is_none() && self.scheduled.is_empty()
+	}
+
 	/// Its weight in `tree` by its record now (what its next snapshot says): its bond
 	/// while it counts there, else 0. Free capacity is not part of it: a draw weighs it
 	/// when it meets the worker (see [`crate::selection`]).

@@ -694,6 +694,7 @@ mod tests {
 
 	/// A recursion whose function `$f` has frames of one worst kind: it stores its depth
 	/// at address 0 on entry and recurses forever.
+	#[derive(Default)]
 	struct Frame {
 		name: &'static str,
 		params: String,
@@ -714,72 +715,45 @@ mod tests {
 		let distinct = |i: usize| format!("(i32.add (local.get $d) (i32.const {i}))");
 		let live_locals = |ty: &str, make: &str, sum: &str, store: &str| Frame {
 			name: Box::leak(format!("{n} {ty} locals live across the call").into_boxed_str()),
-			params: String::new(),
-			results: String::new(),
 			locals: format!("(local {})", repeat(ty, n)),
 			// Distinct values, so that the compiler keeps each one.
 			before: numbered(&|i| format!("(local.set {} ({make} {}))", i + 1, distinct(i)), n),
-			args: String::new(),
 			after: format!(
 				"(i32.const 16) {} {} {store}",
 				numbered(&|i| format!("(local.get {})", i + 1), n),
 				repeat(sum, n - 1)
 			),
+			..Frame::default()
 		};
 		let deep_stack = |ty: &str, make: &str, sum: &str, store: &str| Frame {
 			name: Box::leak(format!("{n} {ty} on the operand stack").into_boxed_str()),
-			params: String::new(),
-			results: String::new(),
-			locals: String::new(),
 			before: format!(
 				"(i32.const 16) {}",
 				numbered(&|i| format!("({make} {})", distinct(i)), n)
 			),
-			args: String::new(),
 			after: format!("{} {store}", repeat(sum, n - 1)),
+			..Frame::default()
+		};
+		let params_passed_on = |ty: &str| Frame {
+			name: Box::leak(format!("{n} {ty} params passed on").into_boxed_str()),
+			params: format!("(param {})", repeat(ty, n)),
+			args: numbered(&|i| format!("(local.get {})", i + 1), n),
+			..Frame::default()
 		};
 		vec![
-			Frame {
-				name: "an empty frame",
-				params: String::new(),
-				results: String::new(),
-				locals: String::new(),
-				before: String::new(),
-				args: String::new(),
-				after: String::new(),
-			},
+			Frame { name: "an empty frame", ..Frame::default() },
 			live_locals("i64", "i64.extend_i32_u", "i64.add", "i64.store"),
 			live_locals("f64", "f64.convert_i32_u", "f64.add", "f64.store"),
 			live_locals("v128", "i32x4.splat", "i32x4.add", "v128.store"),
 			deep_stack("i64", "i64.extend_i32_u", "i64.add", "i64.store"),
 			deep_stack("f64", "f64.convert_i32_u", "f64.add", "f64.store"),
 			deep_stack("v128", "i32x4.splat", "i32x4.add", "v128.store"),
-			Frame {
-				name: "400 f64 params passed on",
-				params: format!("(param {})", repeat("f64", n)),
-				results: String::new(),
-				locals: String::new(),
-				before: String::new(),
-				args: numbered(&|i| format!("(local.get {})", i + 1), n),
-				after: String::new(),
-			},
-			Frame {
-				name: "400 v128 params passed on",
-				params: format!("(param {})", repeat("v128", n)),
-				results: String::new(),
-				locals: String::new(),
-				before: String::new(),
-				args: numbered(&|i| format!("(local.get {})", i + 1), n),
-				after: String::new(),
-			},
+			params_passed_on("f64"),
+			params_passed_on("v128"),
 			Frame {
 				name: "400 i64 results",
-				params: String::new(),
 				results: format!("(result {})", repeat("i64", n)),
-				locals: String::new(),
-				before: String::new(),
-				args: String::new(),
-				after: String::new(),
+				..Frame::default()
 			},
 		]
 	}
