@@ -132,7 +132,8 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		client.clone(),
 		babe_inherent_data_providers(slot_duration),
 		select_chain.clone(),
-		OffchainTransactionPoolFactory::new(transaction_pool.clone()),
+		// Its import-time reports lack the seals the runtime checks: `equivocation` reports.
+		OffchainTransactionPoolFactory::new(crate::equivocation::Refused),
 	)?;
 
 	let (import_queue, babe_worker_handle) =
@@ -216,6 +217,15 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 			metrics,
 			gap_sync_body_policy: None,
 		})?;
+
+	task_manager.spawn_handle().spawn(
+		"babe-equivocation-reporter",
+		Some("babe"),
+		crate::equivocation::report_babe_equivocations(
+			client.clone(),
+			OffchainTransactionPoolFactory::new(transaction_pool.clone()),
+		),
+	);
 
 	if config.offchain_worker.enabled {
 		let offchain_workers =

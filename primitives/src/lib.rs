@@ -108,10 +108,11 @@ pub enum Purpose<AccountId> {
 	/// opted in to volunteer work, weighted as replicas. Nobody is drafted to work unpaid.
 	Volunteers,
 	/// A referee committee: bonded workers that a validator accepted as its referees
-	/// (referees take no capacity slot), weighted by bond, that the given predicate
-	/// accepts too (the job market's referee pool: is the accepting validator a current
-	/// one). Others drawn are rejected and the draw goes on, a bounded number of times.
-	Referees(fn(&AccountId) -> bool),
+	/// (referees take no capacity slot), weighted by bond, each seated with the chance the
+	/// given function gives it ([`RefereePool::referee_chance`]: `None` for one outside
+	/// the pool, e.g. of a validator no longer current). Others drawn are rejected and
+	/// the draw goes on, a bounded number of times.
+	Referees(fn(&AccountId) -> Option<(u128, u128)>),
 }
 
 /// Most workers one draw may reject (busy by its free-capacity coin, paused or unbonded
@@ -230,11 +231,13 @@ impl<AccountId> VolunteerProjects<AccountId> for () {
 }
 
 /// The workers that may sit on referee committees of disputed jobs: those that a current
-/// validator accepted as its referees. A membership test, so that committees are drawn
-/// from the registry's referee tree without listing the pool.
+/// validator accepted as its referees, each validator's referees seated in at most its
+/// share of the draws. A test per candidate, so that committees are drawn from the
+/// registry's referee tree without listing the pool.
 pub trait RefereePool<AccountId> {
-	/// Whether `who` may referee now (one or two storage reads).
-	fn is_referee(who: &AccountId) -> bool;
+	/// `None` if `who` may not referee now; else the chance `(numerator, denominator)`
+	/// (1 if `numerator ≥ denominator`) that a draw meeting it seats it.
+	fn referee_chance(who: &AccountId) -> Option<(u128, u128)>;
 }
 
 /// The worker registry as consensus sees it: whom a worker's compute counts for, and which
@@ -247,9 +250,14 @@ pub trait WorkerDirectory<AccountId> {
 	/// The validator that accepted the worker as its referee, if any.
 	fn referee_for(who: &AccountId) -> Option<AccountId>;
 
+	/// What the draws weigh `validator`'s referees with: the sum of their referee-tree
+	/// weights (one read: the registry keeps the sum as the weights change).
+	fn referee_weight(validator: &AccountId) -> u128;
+
 	/// `validator` accepts `worker`, which contributes to it, as its referee: the worker
 	/// enters its class's referee tree. Fails if the worker is not registered, does not
-	/// contribute to `validator`, or is a referee already.
+	/// contribute to `validator`, is a referee already, or `validator` has as many
+	/// referees as it may.
 	fn accept_referee(validator: &AccountId, worker: &AccountId) -> DispatchResult;
 
 	/// The worker stops being a referee. Returns the validator it refereed for; fails if it

@@ -16,6 +16,8 @@ extern crate alloc;
 mod apis;
 pub use apis::RuntimeApi;
 pub mod configs;
+#[cfg(test)]
+mod consensus_tests;
 pub mod constants;
 pub mod genesis_config_presets;
 // Compiled in every runtime (the `runtime` macro names it even where it is configured
@@ -76,7 +78,9 @@ impl_opaque_keys! {
 	pub struct SessionKeys {
 		/// Handled by pallet-povc, which announces the BABE authorities with their weights.
 		pub babe: Povc,
-		pub grandpa: Grandpa,
+		/// Handled by pallet-povc's `FinalityWeights`, which gives GRANDPA the same weights
+		/// (after pallet-grandpa's own handling). Must come after `babe`.
+		pub grandpa: pallet_povc::finality::FinalityWeights<Runtime>,
 	}
 }
 
@@ -100,7 +104,7 @@ macro_rules! declare_version {
 
 // Bump on every change of runtime logic; nodes refuse to import blocks of an unknown spec.
 #[cfg(not(feature = "upgrade-rehearsal"))]
-declare_version!(101);
+declare_version!(102);
 // The rehearsal runtimes (see `rehearsal`) stay above any real spec version.
 #[cfg(all(feature = "upgrade-rehearsal", not(feature = "upgrade-incompatible")))]
 declare_version!(1_000_000);
@@ -221,6 +225,14 @@ mod runtime {
 	#[cfg(feature = "upgrade-rehearsal")]
 	#[runtime::pallet_index(13)]
 	pub type Rehearsal = crate::rehearsal;
+
+	/// Session roots for the key-ownership proofs of equivocation reports.
+	#[runtime::pallet_index(14)]
+	pub type Historical = pallet_session::historical;
+
+	/// Equivocation reports of BABE and GRANDPA, punished by pallet-povc.
+	#[runtime::pallet_index(15)]
+	pub type Offences = pallet_offences;
 }
 
 #[cfg(feature = "runtime-benchmarks")]

@@ -63,50 +63,52 @@ async fn four_validators_author_finalize_and_survive_one_restart() {
 	println!("authors by index after start: {all_authored:?}");
 	let finalized = wait_for_finalized(&client, 3, 2 * MINUTE).await.unwrap();
 
-	// Stop Dave; 3 of 4 is a GRANDPA supermajority, so finality keeps advancing.
-	let mut dave = nodes.pop().unwrap();
-	let dave_client = dave.client().await.unwrap();
-	let dave_best_before = chain::best_number(&dave_client).await.unwrap();
-	let dave_hash_before =
-		chain::block_hash(&dave_client, dave_best_before).await.unwrap().unwrap();
-	drop(dave_client);
-	dave.stop();
+	// Stop Charlie. GRANDPA votes with the compute weights: Dave holds 1/2, Charlie 1/4,
+	// Alice and Bob 1/8 each, so the other three hold 3/4, above the 2/3 that finalizes.
+	// (Without Dave, the 3 of 4 left would hold only 1/2: finality would wait for him.)
+	let mut charlie = nodes.remove(2);
+	let charlie_client = charlie.client().await.unwrap();
+	let charlie_best_before = chain::best_number(&charlie_client).await.unwrap();
+	let charlie_hash_before =
+		chain::block_hash(&charlie_client, charlie_best_before).await.unwrap().unwrap();
+	drop(charlie_client);
+	charlie.stop();
 	let stopped_at = chain::best_number(&client).await.unwrap();
 	wait_for_finalized(&client, finalized.max(stopped_at) + 3, 3 * MINUTE)
 		.await
-		.unwrap_or_else(|e| panic!("finality with 3 of 4: {e}\n{}", dump_logs(&nodes)));
+		.unwrap_or_else(|e| panic!("finality without Charlie: {e}\n{}", dump_logs(&nodes)));
 
-	// Dave's database is intact on disk while it is down.
-	let best_on_disk = best_block_on_disk("local", &dave.config.base_path).unwrap();
+	// Charlie's database is intact on disk while it is down.
+	let best_on_disk = best_block_on_disk("local", &charlie.config.base_path).unwrap();
 	assert!(
-		best_on_disk >= dave_best_before,
-		"Dave's database kept block #{dave_best_before}, has #{best_on_disk}"
+		best_on_disk >= charlie_best_before,
+		"Charlie's database kept block #{charlie_best_before}, has #{best_on_disk}"
 	);
 
-	// Restart Dave on the same base path: it catches up and authors again.
-	let dave = Node::start(dave.config.clone()).await.unwrap();
-	let dave_client = dave.client().await.unwrap();
+	// Restart Charlie on the same base path: it catches up and authors again.
+	let charlie = Node::start(charlie.config.clone()).await.unwrap();
+	let charlie_client = charlie.client().await.unwrap();
 	assert_eq!(
-		chain::block_hash(&dave_client, dave_best_before).await.unwrap(),
-		Some(dave_hash_before),
-		"Dave still has the blocks it had before the restart"
+		chain::block_hash(&charlie_client, charlie_best_before).await.unwrap(),
+		Some(charlie_hash_before),
+		"Charlie still has the blocks it had before the restart"
 	);
 	let restarted_at = chain::best_number(&client).await.unwrap();
-	wait_for_best(&dave_client, restarted_at, 2 * MINUTE)
+	wait_for_best(&charlie_client, restarted_at, 2 * MINUTE)
 		.await
-		.unwrap_or_else(|e| panic!("Dave catches up: {e}\n{}", dave.log_tail()));
-	// Authorities are ordered by compute score: find Dave's index in the current set.
+		.unwrap_or_else(|e| panic!("Charlie catches up: {e}\n{}", charlie.log_tail()));
+	// Authorities are ordered by compute score: find Charlie's index in the current set.
 	let set = testnet::authorities(&client, None).await.unwrap();
-	let dave_account = sp_keyring::Sr25519Keyring::Dave.to_account_id();
-	let dave_index = testnet::authority_index(&set["current"], &dave_account)
-		.expect("Dave is an authority") as u32;
-	wait_for("a block authored by Dave after restart", 4 * MINUTE, || async {
+	let charlie_account = sp_keyring::Sr25519Keyring::Charlie.to_account_id();
+	let charlie_index = testnet::authority_index(&set["current"], &charlie_account)
+		.expect("Charlie is an authority") as u32;
+	wait_for("a block authored by Charlie after restart", 4 * MINUTE, || async {
 		let best = chain::best_number(&client).await?;
 		let counts = authors(&client, restarted_at + 1, best).await;
-		Ok(counts.get(&dave_index).copied())
+		Ok(counts.get(&charlie_index).copied())
 	})
 	.await
-	.unwrap_or_else(|e| panic!("{e}\n{}", dave.log_tail()));
+	.unwrap_or_else(|e| panic!("{e}\n{}", charlie.log_tail()));
 	let finalized_now = chain::finalized_number(&client).await.unwrap();
-	wait_for_finalized(&dave_client, finalized_now, 2 * MINUTE).await.unwrap();
+	wait_for_finalized(&charlie_client, finalized_now, 2 * MINUTE).await.unwrap();
 }

@@ -5,9 +5,12 @@
 //! fuel) and a job too long for the workers to finish in the time they give a run.
 //! Every worker keeps its whole bond, the sleeping jobs are verified at once, the long
 //! one fails as abstained (the requester pays the abstention fee), and then a normal job
-//! is verified.
+//! is verified. Then finality stalls (the node restarts without its GRANDPA voter) for
+//! longer than a reveal period while a job is committed, revealed and verified: the
+//! workers act on best blocks, as the phases count them, so nobody is slashed for
+//! silence; finality then resumes and covers the job.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use jsonrpsee::rpc_params;
 use povc_e2e::{
@@ -20,6 +23,7 @@ use serde_json::Value;
 use sp_keyring::Sr25519Keyring::*;
 
 const PRICE: Balance = 1_000;
+const MINUTE: Duration = Duration::from_secs(60);
 const PRIMES: &[u8] = include_bytes!("../../examples/jobs/wasm/primes.wasm");
 
 /// Asks `poll_oneoff` for one clock subscription (`clock`, `flags`, 20 s), then writes
@@ -97,7 +101,32 @@ async fn sleeping_and_unfinishable_jobs_slash_no_honest_worker() {
 	let view = market.settled(3).await;
 	assert_eq!(view["state"], "Verified", "{view}");
 
+	// ---- Job 4: finality stalls for longer than a reveal period while the job runs.
+	// Workers that acted on finalized blocks never committed (slashed as no-shows).
+	let reveal_period = <povc_runtime::Runtime as pallet_jobs::Config>::RevealPeriod::get();
+	market.node.config.extra_args = vec!["--no-grandpa".into()];
+	market.restart_node().await;
+	let finalized_at_stall = chain::finalized_number(&market.client).await.unwrap();
+	let stalled_from = market.best().await;
+	market.send(Alice, submit(PRIMES, b"1000", 1_000_000_000, stalled_from + 1_000)).await;
+	let view = market.settled(4).await;
+	assert_eq!(view["state"], "Verified", "{view}");
+	let verified_by = market.best().await;
+	chain::wait_for_best(&market.client, stalled_from + reveal_period + 1, 5 * MINUTE)
+		.await
+		.unwrap();
+	let finalized = chain::finalized_number(&market.client).await.unwrap();
+	assert_eq!(finalized, finalized_at_stall, "finality stalled over the whole job");
+	println!(
+		"job 4 verified by block {verified_by} while finality stood at #{finalized} \
+		 (stalled from block {stalled_from}, reveal period {reveal_period} blocks)"
+	);
+	market.node.config.extra_args.clear();
+	market.restart_node().await;
+	chain::wait_for_finalized(&market.client, verified_by, 2 * MINUTE).await.unwrap();
+
 	// Nobody was slashed over the whole run, and every worker keeps its whole bond.
+	let client = &market.client;
 	let to = market.best().await;
 	let mut abstained = 0;
 	for number in from..=to {

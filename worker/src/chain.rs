@@ -1,8 +1,8 @@
 //! The worker's view of the chain: a `povc-client` connection plus the worker's key,
-//! finalized heads, and job inputs.
+//! best heads, and job inputs.
 
 use jsonrpsee::{
-	core::client::{Subscription, SubscriptionClientT},
+	core::client::{ClientT, Subscription, SubscriptionClientT},
 	rpc_params,
 };
 use pallet_jobs::runtime_api::{InputView, OpenAssignment};
@@ -57,17 +57,18 @@ impl Chain {
 		self.signer.account()
 	}
 
-	/// New finalized block headers, as they come.
-	pub async fn finalized_heads(&self) -> Result<Subscription<Header>> {
+	/// New best block headers, as they come (on a reorg, the new best chain's head).
+	pub async fn best_heads(&self) -> Result<Subscription<Header>> {
 		Ok(self
 			.connection
 			.client()
-			.subscribe(
-				"chain_subscribeFinalizedHeads",
-				rpc_params![],
-				"chain_unsubscribeFinalizedHeads",
-			)
+			.subscribe("chain_subscribeNewHeads", rpc_params![], "chain_unsubscribeNewHeads")
 			.await?)
+	}
+
+	/// The hash of the last finalized block.
+	pub async fn finalized_hash(&self) -> Result<Hash> {
+		Ok(self.connection.client().request("chain_getFinalizedHead", rpc_params![]).await?)
 	}
 
 	/// The hash of block `number` on the canonical chain.

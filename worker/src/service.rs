@@ -1,11 +1,15 @@
-//! `povc-worker run`: follow finalized blocks, run assigned jobs, commit, reveal and publish
+//! `povc-worker run`: follow best blocks, run assigned jobs, commit, reveal and publish
 //! agreed outputs.
 //!
-//! The worker acts on finalized blocks only, so a reorg can never make it run or commit
-//! to an assignment that disappears. Each result is saved to the durable store before
-//! its commitment is sent, and each extrinsic is marked as sent before it goes out, so
-//! after a crash or a lost connection the worker picks up where it was without ever
-//! sending the same commitment or reveal twice while one is in flight.
+//! The worker acts on best blocks, as the job market's phases count them: a finality
+//! stall never keeps it from committing or revealing in time (it would be slashed for
+//! silence). A reorg can take an assignment, a commitment or a reveal off the best chain;
+//! what the new best chain still asks for and does not hold after [`RESEND_AFTER`] blocks
+//! is sent again, from the same saved result and salt, and saved results are forgotten
+//! only once a *finalized* block shows their job finished. Each result is saved to the
+//! durable store before its commitment is sent, and each extrinsic is marked as sent
+//! before it goes out, so after a crash or a lost connection the worker picks up where it
+//! was without ever sending the same commitment or reveal twice while one is in flight.
 
 use std::{
 	collections::{HashMap, HashSet},
@@ -38,15 +42,16 @@ use crate::{
 	Result,
 };
 
-/// A sent extrinsic that is not on chain after this many finalized blocks is sent again.
-const RESEND_AFTER: BlockNumber = 20;
-/// Saved executions of finished jobs are removed every this many finalized blocks.
+/// A sent extrinsic that the best chain does not hold after this many blocks is sent
+/// again (it was dropped, or its block was reorganised away).
+const RESEND_AFTER: BlockNumber = 3;
+/// Saved executions of jobs a finalized block shows finished are removed every this many
+/// blocks.
 const PRUNE_EVERY: BlockNumber = 20;
 /// How often the status line is logged while jobs run.
 const STATUS_EVERY: Duration = Duration::from_secs(30);
 /// Blocks before the end of its commit phase by which a run must be over: time to
-/// get the commitment into a block, while this worker's view (the finalized head) lags
-/// the chain's best block by a few blocks.
+/// get the commitment into a block, with room for a resend after a reorg.
 const COMMIT_MARGIN: BlockNumber = 5;
 /// A run's time limit when neither `--max-run-seconds` nor the fuel limits it more.
 const DEFAULT_MAX_RUN: Duration = Duration::from_secs(600);
@@ -142,33 +147,33 @@ impl Worker {
 		}
 	}
 
-	/// Handle finalized blocks from one connection until it fails or shutdown.
+	/// Handle best blocks from one connection until it fails or shutdown.
 	async fn follow(
 		self: &Arc<Self>,
 		chain: Arc<Chain>,
 		shutdown: &mut watch::Receiver<bool>,
 	) -> Result<()> {
-		let mut heads = chain.finalized_heads().await?;
+		let mut heads = chain.best_heads().await?;
 		let mut last: Option<BlockNumber> = None;
 		loop {
 			let header = tokio::select! {
 				head = heads.next() => match head {
 					Some(header) => header?,
-					None => return Err("the finalized-heads subscription ended".into()),
+					None => return Err("the best-heads subscription ended".into()),
 				},
 				_ = shutdown.changed() => return Ok(()),
 			};
-			if let Err(error) = self.on_finalized(&chain, &header, last).await {
+			if let Err(error) = self.on_best(&chain, &header, last).await {
 				if !chain.is_connected() {
 					return Err(error);
 				}
-				tracing::warn!(%error, block = header.number, "could not handle a finalized block");
+				tracing::warn!(%error, block = header.number, "could not handle a best block");
 			}
 			last = Some(header.number);
 		}
 	}
 
-	async fn on_finalized(
+	async fn on_best(
 		self: &Arc<Self>,
 		chain: &Arc<Chain>,
 		header: &Header,
@@ -211,7 +216,7 @@ impl Worker {
 			}
 		}
 		if number % PRUNE_EVERY == 0 {
-			self.prune(chain, hash, &open).await?;
+			self.prune(chain, &open).await?;
 		}
 		Ok(())
 	}
@@ -222,20 +227,20 @@ impl Worker {
 		chain: &Arc<Chain>,
 		assignment: OpenAssignment<BlockNumber>,
 		at: Hash,
-		finalized: BlockNumber,
+		best: BlockNumber,
 	) {
 		let key = key_of(&assignment);
 		if self.running.lock().expect("not poisoned").insert(key, Instant::now()).is_some() {
 			return;
 		}
 		// The run must be over in time for its commitment to land before the phase ends.
-		let blocks_left = assignment.phase_ends.saturating_sub(finalized + COMMIT_MARGIN);
+		let blocks_left = assignment.phase_ends.saturating_sub(best + COMMIT_MARGIN);
 		let commit_by = Instant::now() + chain.block_time() * blocks_left;
 		let (worker, chain) = (self.clone(), chain.clone());
 		tokio::spawn(async move {
 			let outcome = match worker.execute(&chain, &assignment, at, commit_by).await {
 				Ok(Ok(execution)) => {
-					worker.act(&chain, execution, &assignment, finalized, Action::Commit).await
+					worker.act(&chain, execution, &assignment, best, Action::Commit).await
 				},
 				Ok(Err(abstention)) => worker.abstain(&chain, &assignment, abstention).await,
 				Err(error) => Err(error),
@@ -356,7 +361,7 @@ impl Worker {
 					Some(error) => tracing::warn!(job, %error, "abstention failed on chain"),
 				},
 				Err(error) => {
-					// Dropped: the next finalized block runs the job again.
+					// Dropped: the next block runs the job again.
 					worker.abstained.lock().expect("not poisoned").remove(&key);
 					tracing::warn!(job, %error, "abstention not included");
 				},
@@ -372,7 +377,7 @@ impl Worker {
 		chain: &Arc<Chain>,
 		mut execution: Execution,
 		assignment: &OpenAssignment<BlockNumber>,
-		finalized: BlockNumber,
+		best: BlockNumber,
 		action: Action,
 	) -> Result<()> {
 		let sent = match action {
@@ -380,10 +385,10 @@ impl Worker {
 			// The publishing phase has its own end, so a reveal's mark never holds it back.
 			Action::Reveal | Action::Publish => &mut execution.reveal_sent,
 		};
-		if !self.should_send(*sent, assignment, finalized) {
+		if !self.should_send(*sent, assignment, best) {
 			return Ok(());
 		}
-		*sent = Some(Sent { phase_ends: assignment.phase_ends, at_finalized: finalized });
+		*sent = Some(Sent { phase_ends: assignment.phase_ends, at_block: best });
 		// Synced to disk before the extrinsic leaves: a commitment we cannot open later
 		// costs the bond, and the mark keeps a restart from sending it twice.
 		self.store.put(&execution)?;
@@ -395,14 +400,14 @@ impl Worker {
 		&self,
 		sent: Option<Sent>,
 		assignment: &OpenAssignment<BlockNumber>,
-		finalized: BlockNumber,
+		best: BlockNumber,
 	) -> bool {
-		if finalized > assignment.phase_ends {
+		if best > assignment.phase_ends {
 			return false;
 		}
 		match sent {
 			Some(sent) if sent.phase_ends == assignment.phase_ends => {
-				let resend = finalized >= sent.at_finalized + RESEND_AFTER;
+				let resend = best >= sent.at_block + RESEND_AFTER;
 				if resend {
 					tracing::warn!(job = assignment.job, "still not on chain; sending again");
 				}
@@ -413,7 +418,7 @@ impl Worker {
 	}
 
 	/// Send `action` for `execution`; follow it in the background. If the node drops it,
-	/// clear the sent mark so the next finalized block sends it again.
+	/// clear the sent mark so the next block sends it again.
 	async fn send(
 		self: &Arc<Self>,
 		chain: &Arc<Chain>,
@@ -482,18 +487,16 @@ impl Worker {
 	}
 
 	/// Forget saved executions of jobs that no longer need this worker.
-	async fn prune(
-		&self,
-		chain: &Chain,
-		at: Hash,
-		open: &[OpenAssignment<BlockNumber>],
-	) -> Result<()> {
+	async fn prune(&self, chain: &Chain, open: &[OpenAssignment<BlockNumber>]) -> Result<()> {
+		let finalized = chain.finalized_hash().await?;
 		for execution in self.store.all()? {
 			let (job, role) = (execution.job, execution.role);
 			if open.iter().any(|a| a.job == job && a.role == role) {
 				continue;
 			}
-			let still_needed = chain.job(job, at).await?.is_some_and(|view| {
+			// Finished as a finalized block shows it: no reorg brings the job back. A job
+			// the finalized chain does not know yet is kept.
+			let still_needed = chain.job(job, finalized).await?.is_none_or(|view| {
 				view.state.is_open()
 					&& view
 						.assignments

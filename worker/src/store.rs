@@ -20,7 +20,7 @@ pub struct Execution {
 	pub result: ExecutionResult,
 	pub salt: [u8; 32],
 	pub output: Vec<u8>,
-	/// The end of the phase in which the commitment was sent, and the finalized block
+	/// The end of the phase in which the commitment was sent, and the best block
 	/// number at that time: a commitment in flight is not sent again.
 	pub commit_sent: Option<Sent>,
 	/// Likewise for the reveal.
@@ -32,8 +32,8 @@ pub struct Execution {
 pub struct Sent {
 	/// The last block of the phase it was sent in (a new round has another).
 	pub phase_ends: u32,
-	/// The finalized block number when it was sent.
-	pub at_finalized: u32,
+	/// The number of the best block the worker had seen when it was sent.
+	pub at_block: u32,
 }
 
 /// The worker's RocksDB database.
@@ -118,16 +118,13 @@ mod tests {
 			let store = Store::open(dir.path()).unwrap();
 			store.put(&execution(1)).unwrap();
 			let mut sent = execution(2);
-			sent.commit_sent = Some(Sent { phase_ends: 100, at_finalized: 7 });
+			sent.commit_sent = Some(Sent { phase_ends: 100, at_block: 7 });
 			store.put(&sent).unwrap();
 		}
 		let store = Store::open(dir.path()).unwrap();
 		assert_eq!(store.get(1, Role::Replica).unwrap(), Some(execution(1)));
 		assert_eq!(store.get(1, Role::Referee).unwrap(), None);
-		assert_eq!(
-			store.get(2, Role::Replica).unwrap().unwrap().commit_sent.unwrap().at_finalized,
-			7
-		);
+		assert_eq!(store.get(2, Role::Replica).unwrap().unwrap().commit_sent.unwrap().at_block, 7);
 		store.remove(1, Role::Replica).unwrap();
 		let jobs: Vec<_> = store.all().unwrap().into_iter().map(|e| e.job).collect();
 		assert_eq!(jobs, vec![2]);

@@ -202,7 +202,7 @@ impl<T: Config> Pallet<T> {
 			min_reputation: Permill::zero(),
 			exclude: &exclude,
 			seed,
-			purpose: Purpose::Referees(T::RefereePool::is_referee),
+			purpose: Purpose::Referees(T::RefereePool::referee_chance),
 		})
 	}
 

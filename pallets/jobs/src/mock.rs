@@ -65,6 +65,7 @@ impl pallet_workers::Config for Test {
 	type MaxUnlockingChunks = ConstU32<4>;
 	type MaxWorkers = ConstU32<1_000_000>;
 	type MaxClasses = ConstU32<4>;
+	type MaxRefereesPerValidator = ConstU32<64>;
 	/// Always epoch 0, and no snapshot delay: a registry change reaches the draws in the
 	/// next block's `on_initialize` (pallet-workers' own tests cover the delay).
 	type CurrentEpoch = ConstU64<0>;
@@ -418,8 +419,8 @@ pub const VALIDATOR: AccountId = 500;
 /// (pallet-povc's pool also checks that the validator is a current one).
 pub struct AcceptedReferees;
 impl povc_primitives::RefereePool<AccountId> for AcceptedReferees {
-	fn is_referee(who: &AccountId) -> bool {
-		<Workers as WorkerDirectory<AccountId>>::referee_for(who).is_some()
+	fn referee_chance(who: &AccountId) -> Option<(u128, u128)> {
+		<Workers as WorkerDirectory<AccountId>>::referee_for(who).map(|_| (1, 1))
 	}
 }
 

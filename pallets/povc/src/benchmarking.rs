@@ -33,7 +33,7 @@ fn make_candidate<T: Config>(who: &T::AccountId) {
 	fund::<T>(who);
 	let deposit = T::CandidacyDeposit::get();
 	<T as Config>::Currency::hold(&HoldReason::Candidacy.into(), who, deposit).expect("funded");
-	Candidates::<T>::insert(who, deposit);
+	Candidates::<T>::insert(who, crate::Candidacy { deposit, released_at: None });
 }
 
 /// Makes `who` the only current validator.
@@ -77,7 +77,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
 
-		assert!(Candidates::<T>::contains_key(&caller));
+		assert!(Pallet::<T>::is_candidate(&caller));
 		assert_eq!(Candidates::<T>::count(), T::MaxCandidates::get());
 	}
 
@@ -89,7 +89,23 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
 
-		assert!(!Candidates::<T>::contains_key(&caller));
+		assert!(!Pallet::<T>::is_candidate(&caller));
+	}
+
+	/// Worst case: a candidate with a score, punished for the first time in the session.
+	#[benchmark]
+	fn punish() {
+		let offender: T::AccountId = account("offender", 0, 0);
+		make_candidate::<T>(&offender);
+		Scores::<T>::insert(&offender, Score { value: 1_000, epoch: 0 });
+
+		#[block]
+		{
+			Pallet::<T>::punish(&offender, sp_runtime::Perbill::from_percent(1), 0);
+		}
+
+		assert!(!Pallet::<T>::is_candidate(&offender));
+		assert!(!Scores::<T>::contains_key(&offender));
 	}
 
 	#[benchmark]

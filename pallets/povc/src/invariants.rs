@@ -23,13 +23,22 @@ impl<T: Config> Pallet<T> {
 			Candidates::<T>::count() <= T::MaxCandidates::get(),
 			"more candidates than MaxCandidates"
 		);
-		// Every candidate's deposit is held, exactly (the pallet holds nothing else).
+		// Every candidate's deposit is held, exactly (the pallet holds nothing else), and a
+		// former candidate's is released within DepositHeldSessions sessions.
 		let reason = crate::HoldReason::Candidacy.into();
 		ensure!(
-			Candidates::<T>::iter().all(|(who, deposit)| {
-				<T as Config>::Currency::balance_on_hold(&reason, &who) == deposit
+			Candidates::<T>::iter().all(|(who, candidacy)| {
+				<T as Config>::Currency::balance_on_hold(&reason, &who) == candidacy.deposit
 			}),
 			"a candidate's held deposit differs from its recorded deposit"
+		);
+		let session = pallet_session::Pallet::<T>::current_index();
+		let latest_release = session.saturating_add(T::DepositHeldSessions::get());
+		ensure!(
+			Candidates::<T>::iter_values()
+				.filter_map(|candidacy| candidacy.released_at)
+				.all(|at| at > session && at <= latest_release),
+			"a former candidate's deposit is held past its release"
 		);
 		ensure!(
 			PlannedAuthorities::<T>::get().is_none(),

@@ -12,22 +12,32 @@
 //!   (`pallet-workers::contribute_to`), or for itself. Decay is applied lazily, once per
 //!   epoch ([`Config::ScoreKeptPerEpoch`]).
 //! - **Candidates** ([`candidates`]): accounts with session keys that called [`Pallet::validate`], holding
-//!   [`Config::CandidacyDeposit`] until they leave with [`Pallet::chill`]. The list is
-//!   bounded, but a full list never locks anyone out: a newcomer that scores higher than
-//!   the lowest-scored candidate takes its place.
+//!   [`Config::CandidacyDeposit`] until [`Config::DepositHeldSessions`] sessions after they
+//!   leave with [`Pallet::chill`] (so that a validator cannot take its deposit out of reach
+//!   of a report for what it did while it still authored). The list is bounded, but a full
+//!   list never locks anyone out: a newcomer that scores higher than the lowest-scored
+//!   candidate outside the authority sets takes its place.
 //! - **Authority sets** ([`session`]): as pallet-session's `SessionManager`, the pallet
-//!   picks the best-scored candidates ([`weighting`]: at most [`Config::MaxAuthorities`],
-//!   at least [`Config::MinAuthorities`] or the set stays, no one above
+//!   picks the best-scored candidates ([`weighting`]: none below [`Config::MinScoreShare`]
+//!   of the candidates' total score, at most [`Config::MaxAuthorities`], at least
+//!   [`Config::MinAuthorities`] or the set stays, no one above
 //!   [`Config::MaxAuthorityShare`], never a weight of 0). As the handler of the `babe`
 //!   session key it announces them to BABE *with* their weights, which BABE's primary
-//!   slot threshold uses. GRANDPA follows the same validators with equal votes through
-//!   its own session handler.
+//!   slot threshold uses; [`finality::FinalityWeights`], the handler of the `grandpa` key,
+//!   gives GRANDPA the same weights, so finality votes follow score as blocks do.
+//! - **Equivocations** ([`offences`]): as pallet-offences' `OnOffenceHandler`, the pallet
+//!   punishes a validator that authored two blocks for one slot or voted twice in a
+//!   GRANDPA round: it burns at least [`Config::EquivocationSlash`] of its candidacy
+//!   deposit, zeroes its score, ends its candidacy and has pallet-session disable it for
+//!   the rest of the session.
 //! - **Volunteer projects** ([`projects`]): research projects that governance approved
 //!   submit unpaid jobs; their volunteers' verified fuel earns score at the project's rate,
 //!   within its budget per epoch.
 //! - **Block reward**: [`Config::BlockReward`] minted to every block's author.
 //! - **Referees** ([`referees`]): disputed jobs are re-run by workers that a current
-//!   validator accepted ([`Pallet::accept_referee`]) among those that contribute to it.
+//!   validator accepted ([`Pallet::accept_referee`]) among those that contribute to it,
+//!   each validator's referees seated as if they weighed at most its share of authority
+//!   weight times what the median validator fields per share.
 //!   Consent runs both ways: the validator revokes ([`Pallet::revoke_referee`]), the worker
 //!   leaves (the same call, or by contributing elsewhere).
 //! - **Slot timing**: genesis may set the slot and epoch length (fast test networks);
@@ -42,7 +52,9 @@ extern crate alloc;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
 pub mod candidates;
+pub mod finality;
 mod invariants;
+pub mod offences;
 pub mod projects;
 pub mod referees;
 pub mod runtime_api;
@@ -56,6 +68,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
+pub use candidates::Candidacy;
 pub use pallet::*;
 pub use projects::{Project, ProjectView};
 pub use score::Score;
@@ -171,6 +184,25 @@ pub mod pallet {
 		#[pallet::constant]
 		type MinScore: Get<u128>;
 
+		/// A candidate whose score is below this share of all candidates' total score is
+		/// not elected: identities without real compute behind them get no seat (and no
+		/// vote in finality), and the set stays small enough to vote quickly.
+		#[pallet::constant]
+		type MinScoreShare: Get<Perbill>;
+
+		/// Sessions a chilled candidate's deposit stays held, counted from the session it
+		/// chilled in. It authors in that session and the next (already announced), so
+		/// this must exceed 2 for an equivocation in its last session to be reported
+		/// before the deposit is free.
+		#[pallet::constant]
+		type DepositHeldSessions: Get<u32>;
+
+		/// The least share of its candidacy deposit an equivocating validator loses (it
+		/// loses more when the offence's own fraction, which grows with the number of
+		/// offenders in the same slot or round, is larger). The slash is burned.
+		#[pallet::constant]
+		type EquivocationSlash: Get<Perbill>;
+
 		/// Most validator candidates at once (bounds the work of picking a set, and of
 		/// finding the lowest-scored candidate a newcomer displaces).
 		#[pallet::constant]
@@ -223,10 +255,16 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type CurrentEpoch<T> = StorageValue<_, u32, ValueQuery>;
 
-	/// Accounts that want to validate, with the deposit held from each.
+	/// Accounts that want to validate, and those that left whose deposit is still held.
 	#[pallet::storage]
 	pub type Candidates<T: Config> =
-		CountedStorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
+		CountedStorageMap<_, Blake2_128Concat, T::AccountId, Candidacy<BalanceOf<T>>, OptionQuery>;
+
+	/// The largest share of its candidacy deposit each offender lost for equivocations in a
+	/// session, by session (kept for [`Config::DepositHeldSessions`] sessions).
+	#[pallet::storage]
+	pub type SlashedShares<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u32, Blake2_128Concat, T::AccountId, Perbill, ValueQuery>;
 
 	/// Approved volunteer research projects, by the account that submits their jobs.
 	#[pallet::storage]
@@ -245,6 +283,12 @@ pub mod pallet {
 	/// session rotation (never present between blocks).
 	#[pallet::storage]
 	pub type PlannedAuthorities<T: Config> = StorageValue<_, WeightedSetOf<T>, OptionQuery>;
+
+	/// The referee weight per whole share of authority weight that the median current
+	/// authority fields (see [`referees`]): a validator's referees are seated as if they
+	/// weighed at most its share of this. Fixed at every session change.
+	#[pallet::storage]
+	pub type RefereeWeightPerShare<T> = StorageValue<_, u128, ValueQuery>;
 
 	/// Block rewards minted so far.
 	#[pallet::storage]
@@ -279,7 +323,7 @@ pub mod pallet {
 					Pallet::<T>::hold_deposit(who, deposit).is_ok(),
 					"a genesis candidate cannot pay the candidacy deposit"
 				);
-				Candidates::<T>::insert(who, deposit);
+				Candidates::<T>::insert(who, Candidacy { deposit, released_at: None });
 				Scores::<T>::insert(who, Score { value: *score, epoch: 0 });
 			}
 			if let Some(timing) = self.timing {
@@ -296,11 +340,19 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// `who` wants to validate; `deposit` is held from it.
 		CandidateAdded { who: T::AccountId, deposit: BalanceOf<T> },
-		/// `who` no longer wants to validate; its deposit is released.
-		CandidateRemoved { who: T::AccountId },
-		/// The candidate list was full: `who`, the lowest-scored candidate, made room for
-		/// `by`, which scores higher. `who`'s deposit is released.
+		/// `who` no longer wants to validate; its deposit is released when session
+		/// `released_at` starts.
+		CandidateRemoved { who: T::AccountId, released_at: u32 },
+		/// A former candidate's deposit was released.
+		DepositReleased { who: T::AccountId, amount: BalanceOf<T> },
+		/// The candidate list was full: `who`, the lowest-scored candidate outside the
+		/// authority sets, made room for `by`, which scores higher. `who`'s deposit is
+		/// released.
 		CandidateDisplaced { who: T::AccountId, by: T::AccountId },
+		/// `offender` equivocated in session `session`: `slashed` of its candidacy deposit
+		/// was burned, its score zeroed, its candidacy ended, and it is disabled for the
+		/// rest of the current session.
+		Punished { offender: T::AccountId, slashed: BalanceOf<T>, session: u32 },
 		/// Verified compute raised `validator`'s score by `value`: the value burned on its
 		/// payment.
 		ScoreCredited { validator: T::AccountId, value: u128 },
@@ -329,8 +381,8 @@ pub mod pallet {
 		AlreadyCandidate,
 		/// The caller is not a candidate.
 		NotCandidate,
-		/// [`Config::MaxCandidates`] candidates exist already and none scores lower than
-		/// the caller: earn a higher score first.
+		/// [`Config::MaxCandidates`] candidates exist already and none outside the
+		/// authority sets scores lower than the caller: earn a higher score first.
 		CandidateListFull,
 		/// The caller cannot pay the candidacy deposit ([`Config::CandidacyDeposit`]) from
 		/// its free balance.
@@ -370,14 +422,16 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Become a validator candidate, holding [`Config::CandidacyDeposit`]. From the
-		/// next epoch change on, the candidate joins the authority set if its score is
-		/// among the best.
+		/// Become a validator candidate, holding [`Config::CandidacyDeposit`] (a former
+		/// candidate whose deposit is still held tops it up). From the next epoch change
+		/// on, the candidate joins the authority set if its score is among the best and at
+		/// least [`Config::MinScoreShare`] of the candidates' total.
 		///
 		/// Needs session keys (`session.set_keys`). When [`Config::MaxCandidates`]
-		/// candidates exist, the caller takes the place of the lowest-scored one if it
-		/// scores higher ([`Event::CandidateDisplaced`]), so that accounts squatting the
-		/// list cannot lock out validators that compute. Emits [`Event::CandidateAdded`].
+		/// candidates exist, the caller takes the place of the lowest-scored one outside
+		/// the authority sets if it scores higher ([`Event::CandidateDisplaced`]), so that
+		/// accounts squatting the list cannot lock out validators that compute. Emits
+		/// [`Event::CandidateAdded`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(<T as Config>::WeightInfo::validate())]
 		pub fn validate(origin: OriginFor<T>) -> DispatchResult {
@@ -385,7 +439,10 @@ pub mod pallet {
 		}
 
 		/// Stop being a candidate. The caller leaves the authority set at the next epoch
-		/// change but one (the next set is already announced); its score stays.
+		/// change but one (the next set is already announced); its score stays. Its
+		/// deposit stays held for [`Config::DepositHeldSessions`] sessions, within reach of
+		/// an equivocation report, and is then released ([`Event::DepositReleased`]);
+		/// `validate` before then makes it a candidate again.
 		///
 		/// Emits [`Event::CandidateRemoved`].
 		#[pallet::call_index(1)]
@@ -397,7 +454,8 @@ pub mod pallet {
 		/// A current validator accepts `worker`, which contributes its compute to it
 		/// (`workers.contribute_to`), as one of its referees: the worker may sit on referee
 		/// committees while the caller is a current validator. Nobody joins the referee
-		/// pool uninvited.
+		/// pool uninvited, and a validator's referees are seated in about its share of the
+		/// draws whatever bond they field ([`referees`]).
 		///
 		/// Emits `workers.RefereeAccepted`.
 		#[pallet::call_index(2)]

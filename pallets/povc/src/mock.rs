@@ -72,7 +72,7 @@ impl pallet_session::Config for Test {
 	type SessionManager = Povc;
 	type SessionHandler = <MockSessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = MockSessionKeys;
-	type DisablingStrategy = ();
+	type DisablingStrategy = pallet_session::disabling::UpToLimitDisablingStrategy;
 	type WeightInfo = ();
 	type Currency = Balances;
 	type KeyDeposit = ();
@@ -83,6 +83,8 @@ parameter_types! {
 	pub const CandidacyDeposit: Balance = CANDIDACY_DEPOSIT;
 	pub const ScoreKeptPerEpoch: Perbill = Perbill::from_percent(90);
 	pub static MinScore: u128 = 1;
+	pub static MinScoreShare: Perbill = Perbill::zero();
+	pub const EquivocationSlash: Perbill = Perbill::from_percent(10);
 	pub static MaxAuthorities: u32 = 4;
 	pub static MinAuthorities: u32 = 2;
 	pub static MaxAuthorityShare: Perbill = Perbill::from_percent(50);
@@ -101,6 +103,12 @@ impl WorkerDirectory<AccountId> for MockWorkers {
 
 	fn referee_for(who: &AccountId) -> Option<AccountId> {
 		AcceptedReferees::get().into_iter().find(|(w, _)| w == who).map(|(_, v)| v)
+	}
+
+	/// Every referee weighs [`REFEREE_WEIGHT`].
+	fn referee_weight(validator: &AccountId) -> u128 {
+		let count = AcceptedReferees::get().iter().filter(|(_, v)| v == validator).count();
+		count as u128 * REFEREE_WEIGHT
 	}
 
 	fn accept_referee(validator: &AccountId, worker: &AccountId) -> DispatchResult {
@@ -128,6 +136,9 @@ impl crate::Config for Test {
 	type BlockReward = BlockReward;
 	type ScoreKeptPerEpoch = ScoreKeptPerEpoch;
 	type MinScore = MinScore;
+	type MinScoreShare = MinScoreShare;
+	type DepositHeldSessions = ConstU32<3>;
+	type EquivocationSlash = EquivocationSlash;
 	type MaxCandidates = ConstU32<5>;
 	type MaxAuthorities = MaxAuthorities;
 	type MinAuthorities = MinAuthorities;
@@ -165,6 +176,9 @@ pub fn babe_key(who: AccountId) -> BabeId {
 pub fn keys_of(who: AccountId) -> MockSessionKeys {
 	MockSessionKeys { babe: babe_key(who) }
 }
+
+/// What each referee weighs in the mock's referee tree.
+pub const REFEREE_WEIGHT: u128 = 100;
 
 /// Endowment of accounts 1..=9.
 pub const ENDOWMENT: Balance = 10_000;

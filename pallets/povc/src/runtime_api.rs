@@ -72,7 +72,7 @@ impl<T: Config> Pallet<T> {
 			.into_iter()
 			.map(|account| ScoreView {
 				score: Self::score_of(&account),
-				candidate: Candidates::<T>::contains_key(&account),
+				candidate: Pallet::<T>::is_candidate(&account),
 				session_keys: Self::has_session_keys(&account),
 				account,
 			})

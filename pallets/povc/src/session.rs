@@ -26,11 +26,15 @@ const UNPLANNED_WEIGHT: BabeAuthorityWeight = 1;
 
 impl<T: Config> Pallet<T> {
 	/// The best-scored candidates for session `session`, weighted, or `None` when too
-	/// few qualify and the current set should stay.
+	/// few qualify and the current set should stay. A candidate qualifies with at least
+	/// [`Config::MinScore`] and at least [`Config::MinScoreShare`] of the candidates'
+	/// total score.
 	pub fn plan_authorities(session: SessionIndex) -> Option<WeightedSetOf<T>> {
-		let min_score = T::MinScore::get().max(1);
+		let candidates = Self::candidate_scores();
+		let total = candidates.iter().fold(0u128, |sum, (_, score)| sum.saturating_add(*score));
+		let min_score = T::MinScore::get().max(T::MinScoreShare::get().mul_ceil(total)).max(1);
 		let qualified: Vec<_> =
-			Self::candidate_scores().into_iter().filter(|(_, score)| *score >= min_score).collect();
+			candidates.into_iter().filter(|(_, score)| *score >= min_score).collect();
 		let limits = weighting::Limits {
 			min_authorities: T::MinAuthorities::get(),
 			max_authorities: <T as Config>::MaxAuthorities::get(),
@@ -69,9 +73,14 @@ impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
 		Some(validators)
 	}
 
-	/// Scores decay once per session.
+	/// Scores decay once per session; former candidates' deposits due now are released.
 	fn start_session(start_index: SessionIndex) {
 		crate::CurrentEpoch::<T>::put(start_index);
+		Self::release_due_deposits(start_index);
+		// No report for a session this old is accepted any more (its deposits are free).
+		if let Some(old) = start_index.checked_sub(T::DepositHeldSessions::get()) {
+			let _ = crate::SlashedShares::<T>::clear_prefix(old, u32::MAX, None);
+		}
 	}
 
 	fn end_session(_: SessionIndex) {}
@@ -116,6 +125,7 @@ impl<T: Config> OneSessionHandler<T::AccountId> for Pallet<T> {
 		let (accounts, keys) = split::<T>(set);
 		Authorities::<T>::put(&accounts);
 		NextAuthorities::<T>::put(&accounts);
+		Self::fix_referee_weight_per_share();
 		pallet_babe::Authorities::<T>::put(&keys);
 		pallet_babe::NextAuthorities::<T>::put(&keys);
 	}
@@ -152,6 +162,7 @@ impl<T: Config> OneSessionHandler<T::AccountId> for Pallet<T> {
 		let (next_accounts, next_keys) = split::<T>(next);
 		Authorities::<T>::put(current_accounts);
 		NextAuthorities::<T>::put(next_accounts);
+		Self::fix_referee_weight_per_share();
 		let session = pallet_session::Pallet::<T>::current_index();
 		pallet_babe::Pallet::<T>::enact_epoch_change(current_keys, next_keys, Some(session));
 	}

@@ -113,6 +113,9 @@ impl<T: Config> Pallet<T> {
 			return false;
 		}
 		Workers::<T>::remove(who);
+		if let Some(validator) = &info.referee_for {
+			Self::forget_referee(validator, who, info);
+		}
 		WorkerCount::<T>::mutate(|count| *count = count.saturating_sub(1));
 		Self::deposit_event(Event::Deregistered { who: who.clone() });
 		true

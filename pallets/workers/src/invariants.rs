@@ -18,6 +18,28 @@ impl<T: Config> Pallet<T> {
 	///
 	/// Reads the whole registry: for `try_state` and tests, never for a block.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
+		for (validator, referees) in crate::RefereesOf::<T>::iter() {
+			ensure!(!referees.is_empty(), "an empty referee list is stored");
+			let mut weight = 0u128;
+			for referee in referees.iter() {
+				let info =
+					Workers::<T>::get(referee).ok_or("a listed referee is not registered")?;
+				ensure!(
+					info.referee_for.as_ref() == Some(&validator),
+					"a listed referee referees for another validator"
+				);
+				weight = weight.saturating_add(info.drawn.weight(Tree::Referees));
+			}
+			ensure!(
+				crate::RefereeWeightOf::<T>::get(&validator) == weight,
+				"a validator's referee weight differs from its referees' snapshots"
+			);
+		}
+		ensure!(
+			crate::RefereeWeightOf::<T>::iter_keys()
+				.all(|validator| crate::RefereesOf::<T>::contains_key(validator)),
+			"a referee weight without referees"
+		);
 		let mut workers = 0u32;
 		for (who, info) in Workers::<T>::iter() {
 			workers += 1;
@@ -37,6 +59,12 @@ impl<T: Config> Pallet<T> {
 			);
 			if let Some(target) = &info.contribute_to {
 				ensure!(target != &who, "contribute_to stores the worker itself");
+			}
+			if let Some(validator) = &info.referee_for {
+				ensure!(
+					crate::RefereesOf::<T>::get(validator).contains(&who),
+					"a referee missing from its validator's list"
+				);
 			}
 		}
 		ensure!(workers == WorkerCount::<T>::get(), "WorkerCount != number of workers");

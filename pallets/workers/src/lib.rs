@@ -181,6 +181,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxClasses: Get<u32>;
 
+		/// Most referees one validator may accept. Bounds the reads of weighing its
+		/// referees, which every committee draw that meets one of them does.
+		#[pallet::constant]
+		type MaxRefereesPerValidator: Get<u32>;
+
 		/// The index of the current epoch (BABE's in povc's runtime): snapshots are taken
 		/// and take effect by it.
 		type CurrentEpoch: Get<EpochIndex>;
@@ -232,6 +237,23 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Workers<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, WorkerInfo<T>, OptionQuery>;
+
+	/// The referees each validator accepted (whose `referee_for` names it).
+	#[pallet::storage]
+	pub type RefereesOf<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<T::AccountId, T::MaxRefereesPerValidator>,
+		ValueQuery,
+	>;
+
+	/// The referee-tree weight of each validator's referees (the sum of their drawn
+	/// snapshots' referee weights), kept as they change, so that a committee draw weighs a
+	/// validator's referees with one read.
+	#[pallet::storage]
+	pub type RefereeWeightOf<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u128, ValueQuery>;
 
 	/// How many workers are registered.
 	#[pallet::storage]
@@ -420,6 +442,8 @@ pub mod pallet {
 		AlreadyReferee,
 		/// The worker is no validator's referee.
 		NotReferee,
+		/// The validator has [`Config::MaxRefereesPerValidator`] referees already.
+		TooManyReferees,
 		/// The worker has [`MAX_SCHEDULED`] snapshots waiting to take effect already: try
 		/// again next epoch.
 		TooManyPendingChanges,

@@ -88,6 +88,7 @@ impl pallet_workers::Config for Test {
 	type MaxUnlockingChunks = ConstU32<MAX_CHUNKS>;
 	type MaxWorkers = MaxWorkers;
 	type MaxClasses = ConstU32<MAX_CLASSES>;
+	type MaxRefereesPerValidator = ConstU32<6>;
 	type CurrentEpoch = Epoch;
 	type SnapshotDelay = ConstU64<SNAPSHOT_DELAY>;
 	type MaxActivationsPerBlock = ConstU32<MAX_ACTIVATIONS>;

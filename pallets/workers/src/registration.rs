@@ -116,6 +116,7 @@ impl<T: Config> Pallet<T> {
 		info.contribute_to = target.clone();
 		if let Some(validator) = dropped {
 			// Out of the referee tree.
+			Self::forget_referee(&validator, &who, &info);
 			Self::store(&who, info)?;
 			Self::deposit_event(Event::RefereeRemoved { who: who.clone(), validator });
 		} else {

@@ -1,6 +1,9 @@
 //! [`WorkerRegistry`]: the registry as the job market sees it.
 
-use crate::{selection, BalanceOf, Config, CreditOf, Error, Event, HoldReason, Pallet, Workers};
+use crate::{
+	selection, sortition::Tree, BalanceOf, Config, CreditOf, Error, Event, HoldReason, Pallet,
+	RefereeWeightOf, RefereesOf, WorkerInfo, Workers,
+};
 use alloc::vec::Vec;
 use frame_support::{
 	ensure,
@@ -118,11 +121,18 @@ impl<T: Config> WorkerDirectory<T::AccountId> for Pallet<T> {
 		Workers::<T>::get(who).and_then(|info| info.referee_for)
 	}
 
+	fn referee_weight(validator: &T::AccountId) -> u128 {
+		RefereeWeightOf::<T>::get(validator)
+	}
+
 	fn accept_referee(validator: &T::AccountId, worker: &T::AccountId) -> DispatchResult {
 		let mut info = Workers::<T>::get(worker).ok_or(Error::<T>::NotRegistered)?;
 		ensure!(info.contribute_to.as_ref() == Some(validator), Error::<T>::NotContributing);
 		ensure!(info.referee_for.is_none(), Error::<T>::AlreadyReferee);
+		RefereesOf::<T>::try_mutate(validator, |referees| referees.try_push(worker.clone()))
+			.map_err(|_| Error::<T>::TooManyReferees)?;
 		info.referee_for = Some(validator.clone());
+		Self::add_referee_weight(validator, 0, info.drawn.weight(Tree::Referees));
 		Self::store(worker, info)?;
 		Self::deposit_event(Event::RefereeAccepted {
 			who: worker.clone(),
@@ -134,6 +144,7 @@ impl<T: Config> WorkerDirectory<T::AccountId> for Pallet<T> {
 	fn remove_referee(worker: &T::AccountId) -> Result<T::AccountId, DispatchError> {
 		let mut info = Workers::<T>::get(worker).ok_or(Error::<T>::NotRegistered)?;
 		let validator = info.referee_for.take().ok_or(Error::<T>::NotReferee)?;
+		Self::forget_referee(&validator, worker, &info);
 		// Must happen even if the worker filled its schedule: a draw reads the seat live.
 		Self::store_postponing(worker, info);
 		Self::deposit_event(Event::RefereeRemoved {
@@ -145,6 +156,35 @@ impl<T: Config> WorkerDirectory<T::AccountId> for Pallet<T> {
 }
 
 impl<T: Config> Pallet<T> {
+	/// Takes `worker` (whose record is `info`) off `validator`'s list of referees and its
+	/// weight off the validator's sum.
+	pub(crate) fn forget_referee(
+		validator: &T::AccountId,
+		worker: &T::AccountId,
+		info: &WorkerInfo<T>,
+	) {
+		Self::add_referee_weight(validator, info.drawn.weight(Tree::Referees), 0);
+		RefereesOf::<T>::mutate_exists(validator, |referees| {
+			if let Some(list) = referees {
+				list.retain(|referee| referee != worker);
+				if list.is_empty() {
+					*referees = None;
+				}
+			}
+		});
+	}
+
+	/// Replaces `before` by `after` in `validator`'s referee weight.
+	pub(crate) fn add_referee_weight(validator: &T::AccountId, before: u128, after: u128) {
+		if before == after {
+			return;
+		}
+		RefereeWeightOf::<T>::mutate_exists(validator, |weight| {
+			let sum = weight.unwrap_or(0).saturating_sub(before).saturating_add(after);
+			*weight = (sum > 0).then_some(sum);
+		});
+	}
+
 	/// Takes `amount` from `who`'s held bond: equal shares to `beneficiaries` (still held by
 	/// nobody: moved to their free balance), and the rest (the dust of the split, and any
 	/// share a beneficiary cannot receive, e.g. below the existential deposit of a new

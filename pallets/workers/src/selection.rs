@@ -10,10 +10,12 @@
 //!   the sequence of candidates depends on the seed and the snapshot alone;
 //! - **acceptance**: a candidate is accepted if, now, it can take an assignment (not
 //!   paused, a free slot: replicas), has also opted in (volunteers) or still holds its
-//!   referee seat (referees), meets the reputation floor and the purpose's filter, and
-//!   wins two coins from a second stream: one with probability `min(1, bond now /
-//!   snapshot bond)`, one with probability `free slots / snapshot capacity` (replicas and
-//!   volunteers). So a worker is drawn in
+//!   referee seat (referees), meets the reputation floor, and wins two coins from a
+//!   second stream: one with probability `min(1, bond now / snapshot bond)`, one with
+//!   probability `free slots / snapshot capacity` (replicas and volunteers) or the
+//!   referee pool's chance for it (referees: see `RefereePool::referee_chance`, which
+//!   seats each validator's referees in at most its share of the draws). So a worker is
+//!   drawn in
 //!   proportion to `bond × free slots / capacity`, a worker cannot be drawn on bond it has
 //!   since unbonded or lost, and one that declares more slots than it serves fills up like
 //!   any other. At most [`MAX_REJECTIONS`] candidates are turned down.
@@ -155,7 +157,17 @@ pub fn select<T: Config>(
 			u128::from(info.drawn.capacity.saturating_sub(info.open_assignments)),
 			u128::from(info.drawn.capacity),
 		);
-		if accepts::<T>(request, &who, &info) && holds_bond && (has_room || is_referee(request)) {
+		// Referees: a third coin (always tossed in a referee draw), so that each
+		// validator's referees are seated in at most its share of the draws.
+		let seated = match request.purpose {
+			Purpose::Referees(chance) => {
+				let chance = info.referee_for.as_ref().and_then(|_| chance(&who));
+				let (numerator, denominator) = chance.unwrap_or((0, 1));
+				coins.chance(numerator, denominator) && chance.is_some()
+			},
+			Purpose::Replicas | Purpose::Volunteers => has_room,
+		};
+		if accepts::<T>(request, &info) && holds_bond && seated {
 			drawn.push(who);
 		} else {
 			rejected += 1;
@@ -167,21 +179,14 @@ pub fn select<T: Config>(
 	Some(drawn)
 }
 
-fn is_referee<A>(request: &SelectionRequest<'_, A>) -> bool {
-	matches!(request.purpose, Purpose::Referees(_))
-}
-
-/// Whether the worker, as it is now, may serve the request (coins aside).
-fn accepts<T: Config>(
-	request: &SelectionRequest<'_, T::AccountId>,
-	who: &T::AccountId,
-	info: &WorkerInfo<T>,
-) -> bool {
+/// Whether the worker, as it is now, may serve the request (coins aside; a referee's seat
+/// is its coin).
+fn accepts<T: Config>(request: &SelectionRequest<'_, T::AccountId>, info: &WorkerInfo<T>) -> bool {
 	info.reputation() >= request.min_reputation
 		&& match request.purpose {
 			Purpose::Replicas => info.can_take_assignment(),
 			Purpose::Volunteers => info.can_take_assignment() && info.volunteer,
-			Purpose::Referees(is_referee) => info.referee_for.is_some() && is_referee(who),
+			Purpose::Referees(_) => info.referee_for.is_some(),
 		}
 }
 

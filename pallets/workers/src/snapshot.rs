@@ -148,8 +148,19 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Moves `who`'s leaf and weights to `snapshot`.
+	/// Moves `who`'s leaf and weights to `snapshot`, and its referee weight in its
+	/// validator's sum.
 	fn apply(who: &T::AccountId, info: &mut WorkerInfo<T>, snapshot: Snapshot) {
+		let before = info.drawn.weight(crate::sortition::Tree::Referees);
+		Self::move_leaf(who, info, snapshot);
+		if let Some(validator) = &info.referee_for {
+			let after = info.drawn.weight(crate::sortition::Tree::Referees);
+			Self::add_referee_weight(validator, before, after);
+		}
+	}
+
+	/// Moves `who`'s leaf and weights to `snapshot`.
+	fn move_leaf(who: &T::AccountId, info: &mut WorkerInfo<T>, snapshot: Snapshot) {
 		let moves = info.drawn.class_id != snapshot.class_id || snapshot.is_empty();
 		if moves && info.leaf.is_some() {
 			Self::leave_class(info);

@@ -7,8 +7,10 @@ use sp_runtime::Perbill;
 
 use crate::{
 	constants::{currency::UNIT, time::*},
-	AccountId, Balance, Balances, Povc, Runtime, Workers,
+	AccountId, Balance, Balances, Historical, Povc, Runtime, RuntimeCall, RuntimeEvent,
+	UncheckedExtrinsic, Workers,
 };
+use alloc::vec::Vec;
 
 parameter_types! {
 	/// Minted to every block's author, besides the fees.
@@ -20,6 +22,19 @@ parameter_types! {
 	/// Ten minimum worker bonds: squatting all 256 candidate seats locks 256,000 UNIT, and
 	/// any candidate with a higher score displaces a squatter anyway.
 	pub const CandidacyDeposit: Balance = 1_000 * UNIT;
+	/// 0.5 % of the candidates' total score: at most 200 candidates can qualify (the set
+	/// holds 100), a validator elected on a token score holds a token weight anyway, and
+	/// below it an identity adds votes to every GRANDPA round but no security.
+	pub const MinScoreShare: Perbill = Perbill::from_parts(5_000_000);
+	/// A chilled validator authors in its session and the next (announced already); one
+	/// more session leaves time for a report of its last session to be included.
+	pub const DepositHeldSessions: u32 = 3;
+	/// A lone equivocation (a backup node started by mistake, typically) costs 10 % of
+	/// the deposit, 100 POVC, besides the score; the offence's own fraction, (3k/n)² for
+	/// k offenders of n, takes everything from a third of the set equivocating together.
+	pub const EquivocationSlash: Perbill = Perbill::from_percent(10);
+	/// GRANDPA's set ids of the sessions a report may still come for.
+	pub const MaxSetIdSessionEntries: u64 = DepositHeldSessions::get() as u64 + 1;
 }
 
 impl pallet_povc::Config for Runtime {
@@ -30,6 +45,9 @@ impl pallet_povc::Config for Runtime {
 	type ScoreKeptPerEpoch = ScoreKeptPerEpoch;
 	/// Any verified compute qualifies; a score of 0 never does.
 	type MinScore = frame_support::traits::ConstU128<1>;
+	type MinScoreShare = MinScoreShare;
+	type DepositHeldSessions = DepositHeldSessions;
+	type EquivocationSlash = EquivocationSlash;
 	type MaxCandidates = frame_support::traits::ConstU32<256>;
 	type MaxAuthorities = super::MaxAuthorities;
 	/// GRANDPA tolerates one faulty authority from four on: with fewer qualifying
@@ -45,6 +63,86 @@ impl pallet_povc::Config for Runtime {
 	type WeightInfo = pallet_povc::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkSessionKeys;
+}
+
+/// pallet-povc as session manager, with the historical roots that key-ownership proofs are
+/// checked against: kept for [`DepositHeldSessions`] sessions, as long as a report can
+/// still punish, then pruned.
+pub struct PovcSessions;
+
+impl pallet_session::SessionManager<AccountId> for PovcSessions {
+	fn new_session(new_index: u32) -> Option<Vec<AccountId>> {
+		<Povc as pallet_session::SessionManager<AccountId>>::new_session(new_index)
+	}
+	fn start_session(start_index: u32) {
+		<Povc as pallet_session::SessionManager<AccountId>>::start_session(start_index);
+		if let Some(oldest_kept) = start_index.checked_sub(DepositHeldSessions::get()) {
+			Historical::prune_up_to(oldest_kept);
+		}
+	}
+	fn end_session(end_index: u32) {
+		<Povc as pallet_session::SessionManager<AccountId>>::end_session(end_index);
+	}
+}
+
+impl pallet_session::historical::SessionManager<AccountId, ()> for PovcSessions {
+	fn new_session(new_index: u32) -> Option<Vec<(AccountId, ())>> {
+		<Self as pallet_session::SessionManager<AccountId>>::new_session(new_index)
+			.map(|validators| validators.into_iter().map(|who| (who, ())).collect())
+	}
+	fn start_session(start_index: u32) {
+		<Self as pallet_session::SessionManager<AccountId>>::start_session(start_index);
+	}
+	fn end_session(end_index: u32) {
+		<Self as pallet_session::SessionManager<AccountId>>::end_session(end_index);
+	}
+}
+
+/// A validator needs no identification beyond its account (nothing is staked on it).
+pub struct NoIdentification;
+impl sp_runtime::traits::Convert<AccountId, Option<()>> for NoIdentification {
+	fn convert(_: AccountId) -> Option<()> {
+		Some(())
+	}
+}
+
+impl pallet_session::historical::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type FullIdentification = ();
+	type FullIdentificationOf = NoIdentification;
+}
+
+impl pallet_offences::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type IdentificationTuple = pallet_session::historical::IdentificationTuple<Self>;
+	type OnOffenceHandler = Povc;
+}
+
+/// How long, in blocks, an equivocation report stays valid in the pool: as long as a
+/// report can punish ([`DepositHeldSessions`] sessions).
+pub struct ReportLongevity;
+impl Get<u64> for ReportLongevity {
+	fn get() -> u64 {
+		u64::from(DepositHeldSessions::get()) * EpochDuration::get()
+	}
+}
+
+/// Unsigned transactions (equivocation reports) as the runtime's extrinsics.
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateBare<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare(call)
+	}
 }
 
 /// BABE's slot length: genesis may choose it, else [`SLOT_DURATION`].

@@ -60,6 +60,8 @@ impl pallet_workers::Config for Runtime {
 	type MaxWorkers = ConstU32<2_000_000>;
 	/// Classes are governed (Root): a handful of engine releases, one pool.
 	type MaxClasses = ConstU32<8>;
+	/// 32 referees: a committee draw reads at most 32 records to weigh a validator's pool.
+	type MaxRefereesPerValidator = ConstU32<32>;
 	type CurrentEpoch = CurrentEpoch;
 	/// Draws see a change from the start of the third epoch after the one it was made in:
 	/// an epoch's VRF randomness is fixed by the outputs of the epoch two before, whose

@@ -8,7 +8,7 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	traits::{ConstU128, ConstU32, ConstU8, VariantCountOf},
 	weights::{
 		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		ConstantMultiplier, Weight,
@@ -25,7 +25,7 @@ use crate::{
 	RuntimeOrigin, RuntimeTask, Session, SessionKeys, System, VERSION,
 };
 
-pub use consensus::{EpochDuration, SlotDuration};
+pub use consensus::{EpochDuration, PovcSessions, SlotDuration};
 pub use fees::FeesToAuthor;
 pub use job_market::{BabeRandomness, MinBond};
 
@@ -81,9 +81,15 @@ impl pallet_babe::Config for Runtime {
 	type WeightInfo = ();
 	type MaxAuthorities = MaxAuthorities;
 	type MaxNominators = ConstU32<0>;
-	// No equivocation reporting yet: that needs pallet-session's historical proofs.
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
+	// Equivocations are reported by the nodes that see them (unsigned), proven against the
+	// session's historical key root, and punished by pallet-povc through pallet-offences.
+	type KeyOwnerProof = sp_session::MembershipProof;
+	type EquivocationReportSystem = pallet_babe::EquivocationReportSystem<
+		Self,
+		crate::Offences,
+		crate::Historical,
+		consensus::ReportLongevity,
+	>;
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -144,10 +150,13 @@ impl pallet_session::Config for Runtime {
 	type NextSessionRotation = Babe;
 	// pallet-povc picks every session's validators by compute score and, as the handler of
 	// the `babe` key, announces them to BABE with their weights.
-	type SessionManager = Povc;
+	// The historical root of every session proves who held a key when it equivocated.
+	type SessionManager = pallet_session::historical::NoteHistoricalRoot<Self, PovcSessions>;
 	type SessionHandler = <SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = SessionKeys;
-	type DisablingStrategy = ();
+	// An equivocating validator is disabled for the rest of the session; at most a third of
+	// the set at once, so that reports alone can never stop block production.
+	type DisablingStrategy = pallet_session::disabling::UpToLimitDisablingStrategy;
 	type WeightInfo = ();
 	type Currency = Balances;
 	type KeyDeposit = ();
@@ -158,9 +167,15 @@ impl pallet_grandpa::Config for Runtime {
 	type WeightInfo = ();
 	type MaxAuthorities = MaxAuthorities;
 	type MaxNominators = ConstU32<0>;
-	type MaxSetIdSessionEntries = ConstU64<0>;
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
+	// Set ids of the sessions a report may still come for (at most one set per session).
+	type MaxSetIdSessionEntries = consensus::MaxSetIdSessionEntries;
+	type KeyOwnerProof = sp_session::MembershipProof;
+	type EquivocationReportSystem = pallet_grandpa::EquivocationReportSystem<
+		Self,
+		crate::Offences,
+		crate::Historical,
+		consensus::ReportLongevity,
+	>;
 }
 
 impl pallet_sudo::Config for Runtime {

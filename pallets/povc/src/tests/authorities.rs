@@ -92,6 +92,23 @@ fn zero_and_low_scores_never_author() {
 	});
 }
 
+/// The token-score attack on finality: identities that each ran one tiny job would hold
+/// a vote each (and, before GRANDPA followed the BABE weights, an equal one). A candidate
+/// below `MinScoreShare` of the candidates' total score is not elected at all.
+#[test]
+fn candidates_below_the_minimum_share_of_the_total_score_are_not_elected() {
+	run_test(|| {
+		// 1 and 2 hold 1000 of 8000 each (12.5 %), 3 holds 25 %, 4 holds 50 %.
+		MinScoreShare::set(Perbill::from_percent(20));
+		rotate_session();
+		assert_eq!(babe_next_authorities(), vec![(4, 500_000_000), (3, 500_000_000)]);
+		MinScoreShare::set(Perbill::from_percent(12));
+		rotate_session();
+		assert_eq!(babe_next_authorities().len(), 4, "12.5 % is enough for 12 %");
+		MinScoreShare::set(Perbill::zero());
+	});
+}
+
 #[test]
 fn chilled_validators_and_validators_without_keys_leave_the_set() {
 	run_test(|| {

@@ -2,6 +2,7 @@
 
 mod authorities;
 mod candidates;
+mod offences;
 mod projects;
 mod referees;
 mod rewards;

@@ -7,7 +7,11 @@ use povc_primitives::RefereePool;
 use sp_runtime::DispatchError;
 
 fn is_referee(who: AccountId) -> bool {
-	<Povc as RefereePool<AccountId>>::is_referee(&who)
+	Povc::is_referee(&who)
+}
+
+fn chance(who: AccountId) -> Option<(u128, u128)> {
+	<Povc as RefereePool<AccountId>>::referee_chance(&who)
 }
 
 fn accept(validator: AccountId, worker: AccountId) -> frame_support::dispatch::DispatchResult {
@@ -69,5 +73,44 @@ fn the_validator_or_the_worker_ends_it_and_anyone_once_the_validator_left() {
 		rotate_session();
 		assert!(!is_referee(12));
 		assert_ok!(revoke(7, 12));
+	});
+}
+
+/// The attack: a validator with a small share of score (1, with 12.5 % of the weight)
+/// accepts 40 referees while the others field one each, and so held 40 of 42 referee
+/// weights: 95 % of the committee seats. Now its referees are seated as if they weighed
+/// at most its share of what the median validator fields per share, and it holds its
+/// share of the seats among the validators that field referees (12.5 of 87.5 %).
+#[test]
+fn a_validator_fielding_more_than_its_share_is_seated_by_its_share() {
+	run_test(|| {
+		let mut workers = vec![(10, 4), (11, 3)];
+		workers.extend((100..140).map(|w| (w, 1)));
+		RegisteredWorkers::set(workers);
+		assert_ok!(accept(4, 10));
+		assert_ok!(accept(3, 11));
+		for worker in 100..140 {
+			assert_ok!(accept(1, worker));
+		}
+		assert_eq!(chance(100), Some((1, 1)), "nothing to cap by before a session change");
+
+		rotate_session();
+		// Per whole share: 4 fields 100 / 0.5, 3 fields 100 / 0.25, 1 fields 4000 / 0.125;
+		// the median by weight is 4's 200.
+		assert_eq!(crate::RefereeWeightPerShare::<Test>::get(), 200);
+		// What each validator's referees weigh in the draws: fielded × chance.
+		let seated = |referee: AccountId, fielded: u128| -> f64 {
+			let (numerator, denominator) = chance(referee).unwrap();
+			fielded as f64 * (numerator.min(denominator) as f64 / denominator as f64)
+		};
+		let (attacker, four, three) = (
+			seated(100, 40 * REFEREE_WEIGHT),
+			seated(10, REFEREE_WEIGHT),
+			seated(11, REFEREE_WEIGHT),
+		);
+		let share = attacker / (attacker + four + three);
+		assert_eq!((attacker, four, three), (25.0, 100.0, 50.0));
+		assert!((share - 0.125 / 0.875).abs() < 1e-9, "seat share {share}");
+		assert!(chance(12).is_none(), "not a referee");
 	});
 }

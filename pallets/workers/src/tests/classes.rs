@@ -93,8 +93,8 @@ fn referees_come_from_accepted_bonded_workers_that_the_pool_accepts() {
 		for who in 1..=6 {
 			referees::make_referee(who, referees::VALIDATOR);
 		}
-		fn even(who: &AccountId) -> bool {
-			who % 2 == 0
+		fn even(who: &AccountId) -> Option<(u128, u128)> {
+			(who % 2 == 0).then_some((1, 1))
 		}
 		for seed in 0..100 {
 			let drawn = Workers::select(&SelectionRequest {

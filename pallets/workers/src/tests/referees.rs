@@ -21,8 +21,8 @@ fn referee_totals(class_name: &str) -> crate::TreeTotals {
 }
 
 fn draw_referees(count: u32, seed: u64) -> Option<Vec<AccountId>> {
-	fn anyone(_: &AccountId) -> bool {
-		true
+	fn anyone(_: &AccountId) -> Option<(u128, u128)> {
+		Some((1, 1))
 	}
 	Workers::select(&SelectionRequest {
 		count,
@@ -115,5 +115,32 @@ fn an_underbonded_referee_is_not_drawn() {
 		<Workers as WorkerRegistry<_>>::slash(&1, povc_primitives::Offence::NoShow, &[]);
 		assert_eq!(draw_referees(1, 0), None);
 		assert_eq!(Workers::referee_for(&1), Some(VALIDATOR), "consent stays");
+	});
+}
+
+/// A validator's referees are listed (bounded by `MaxRefereesPerValidator`), so that their
+/// weight, which the referee pool caps by the validator's share, is read in bounded time;
+/// the list follows every way a seat ends.
+#[test]
+fn a_validator_lists_at_most_max_referees_and_the_list_follows_every_exit() {
+	ExtBuilder::default().build_and_execute(|| {
+		for who in 1..=7 {
+			register(who, 500);
+			assert_ok!(Workers::contribute_to(signed(who), Some(VALIDATOR)));
+		}
+		let accept = |who| <Workers as WorkerDirectory<_>>::accept_referee(&VALIDATOR, &who);
+		for who in 1..=6 {
+			assert_ok!(accept(who));
+		}
+		assert_noop!(accept(7), Error::<Test>::TooManyReferees);
+		assert_eq!(Workers::referee_weight(&VALIDATOR), 0, "not drawn before its snapshot");
+		snapshot();
+		assert_eq!(Workers::referee_weight(&VALIDATOR), 6 * 500);
+		// Revoked, or contributing elsewhere: off the list, and room for another.
+		assert_ok!(<Workers as WorkerDirectory<_>>::remove_referee(&1));
+		assert_ok!(Workers::contribute_to(signed(2), None));
+		assert_eq!(crate::RefereesOf::<Test>::get(VALIDATOR).into_inner(), vec![3, 4, 5, 6]);
+		assert_ok!(accept(7));
+		assert_eq!(Workers::referee_weight(&VALIDATOR), 4 * 500, "7 waits for its snapshot");
 	});
 }
