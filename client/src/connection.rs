@@ -317,20 +317,12 @@ impl Connection {
 		Ok(at.storage().fetch(povc::storage().system().account(), (who,)).await?.decode()?)
 	}
 
-	/// The chain's block time (its BABE slot duration), in milliseconds.
-	pub async fn slot_duration_ms(&self) -> Result<u64> {
-		use codec::Decode;
+	/// The chain's expected time between blocks, in milliseconds (see
+	/// [`expected_block_time_ms`]).
+	pub async fn expected_block_time_ms(&self) -> Result<u64> {
 		let hex: String =
 			self.rpc.request("state_call", rpc_params!["BabeApi_configuration", "0x"]).await?;
-		let bytes = rpc::from_hex(&hex)?;
-		// `BabeConfiguration` is SCALE-encoded field by field; `slot_duration: u64` comes
-		// first, so its prefix is all that is read.
-		let slot = u64::decode(&mut &bytes[..])
-			.map_err(|e| format!("cannot decode the BABE configuration: {e}"))?;
-		if slot == 0 {
-			return Err("the chain reports a slot duration of 0".into());
-		}
-		Ok(slot)
+		expected_block_time_ms(&rpc::from_hex(&hex)?)
 	}
 
 	/// The best block number.
@@ -390,5 +382,58 @@ fn incompatible<P: Payload>(at: &AtBlock, call: &P, error: ExtrinsicError) -> cr
 		))
 		.into(),
 		other => other.into(),
+	}
+}
+
+/// The expected time between blocks, in milliseconds, of a chain whose SCALE-encoded
+/// `BabeConfiguration` is `config`. With secondary slots every slot has a block; with
+/// primary slots only, a slot has one with probability `c` (each authority wins with
+/// 1 - (1 - c)^θ for its weight share θ, so some authority wins with 1 - (1 - c)^1 = c),
+/// so blocks come every slot / c: 6 s for the 2 s slots and c = 1/3 of weighted chains.
+pub fn expected_block_time_ms(config: &[u8]) -> Result<u64> {
+	use codec::Decode;
+	/// `sp_consensus_babe::BabeConfiguration`, field by field.
+	type BabeConfiguration = (u64, u64, (u64, u64), Vec<([u8; 32], u64)>, [u8; 32], u8);
+	let (slot, _epoch_length, (numerator, denominator), _authorities, _randomness, allowed) =
+		BabeConfiguration::decode(&mut &config[..])
+			.map_err(|e| format!("cannot decode the BABE configuration: {e}"))?;
+	if slot == 0 {
+		return Err("the chain reports a slot duration of 0".into());
+	}
+	/// `AllowedSlots::PrimarySlots`.
+	const PRIMARY_SLOTS_ONLY: u8 = 0;
+	if allowed != PRIMARY_SLOTS_ONLY {
+		return Ok(slot);
+	}
+	if numerator == 0 || numerator > denominator {
+		return Err(format!(
+			"the chain reports a primary slot probability of {numerator}/{denominator}"
+		)
+		.into());
+	}
+	Ok(slot.saturating_mul(denominator) / numerator)
+}
+
+#[cfg(test)]
+mod block_time_tests {
+	use super::*;
+	use codec::Encode;
+
+	fn config(slot: u64, c: (u64, u64), allowed: u8) -> Vec<u8> {
+		(slot, 600u64, c, vec![([7u8; 32], 1u64)], [0u8; 32], allowed).encode()
+	}
+
+	/// The bad luck this answers: the worker took the slot duration (2 s on weighted
+	/// chains) for the block time, while blocks come every 6 s, so it budgeted a third of
+	/// the time a commit phase has and abstained from jobs it could finish.
+	#[test]
+	fn weighted_chains_have_a_block_every_three_slots() {
+		assert_eq!(expected_block_time_ms(&config(2_000, (1, 3), 0)).unwrap(), 6_000);
+		// Secondary slots fill every slot the primaries leave (the dev chain).
+		assert_eq!(expected_block_time_ms(&config(6_000, (1, 4), 2)).unwrap(), 6_000);
+		assert_eq!(expected_block_time_ms(&config(6_000, (1, 4), 1)).unwrap(), 6_000);
+		assert!(expected_block_time_ms(&config(0, (1, 3), 0)).is_err());
+		assert!(expected_block_time_ms(&config(2_000, (0, 3), 0)).is_err());
+		assert!(expected_block_time_ms(&[1, 2, 3]).is_err());
 	}
 }

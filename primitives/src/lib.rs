@@ -269,7 +269,7 @@ pub trait WorkerDirectory<AccountId> {
 /// classes a new chain allows at genesis. A class names the pinned engine and the
 /// sandbox's semantics version only: the worker instruments programs so that results and
 /// fuel are the same on every architecture, CPU and build, so one release is one class.
-pub const RELEASE_CLASSES: &[&str] = &["wasmtime-48.0.8/povc-2"];
+pub const RELEASE_CLASSES: &[&str] = &["wasmtime-48.0.8/povc-3"];
 
 /// The commitment a worker submits before revealing its result. It binds the worker's
 /// own account, so a commitment copied from another worker can never be revealed.

@@ -14,7 +14,7 @@ use crate::{
 	Workers, UNIT,
 };
 
-const HONEST_CLASS: &[u8] = b"wasmtime-48.0.8/povc-2";
+const HONEST_CLASS: &[u8] = b"wasmtime-48.0.8/povc-3";
 const OWN_CLASS: &[u8] = b"wasmtime-48.0.8/attacker";
 
 fn account(i: u32) -> AccountId {

@@ -10,7 +10,7 @@ use subxt::utils::Static;
 use crate::{chain::Chain, store::Execution, Result};
 
 /// What the worker sends for an assignment.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Action {
 	/// Its commitment.
 	Commit,

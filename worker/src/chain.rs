@@ -33,11 +33,13 @@ impl Chain {
 	/// Connect to the node at `url`.
 	pub async fn connect(url: &str, signer: Signer) -> Result<Self> {
 		let connection = Connection::connect(url).await?;
-		let block_time = std::time::Duration::from_millis(connection.slot_duration_ms().await?);
+		let block_time =
+			std::time::Duration::from_millis(connection.expected_block_time_ms().await?);
 		Ok(Self { connection, signer, block_time })
 	}
 
-	/// The chain's block time (its slot duration).
+	/// The chain's expected time between blocks (not its slot duration: on weighted
+	/// chains a third of the slots have a block).
 	pub fn block_time(&self) -> std::time::Duration {
 		self.block_time
 	}

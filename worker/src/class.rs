@@ -23,8 +23,9 @@ use wasmtime::Config;
 pub const ENGINE: &str = "wasmtime-48.0.8";
 
 /// Version of the sandbox's semantics (instrumentation, limits, host), part of the
-/// class. 1 was the per-architecture classes without instrumentation.
-pub const SANDBOX_VERSION: &str = "povc-2";
+/// class. 1 was the per-architecture classes without instrumentation; 2 charged no fuel
+/// per byte of `random_get` and `fd_write`.
+pub const SANDBOX_VERSION: &str = "povc-3";
 
 /// The CPU features code generation may use on x86-64: the x86-64-v2 level (2009+
 /// CPUs). A host without them cannot run the worker; wasmtime refuses to start there.
@@ -79,7 +80,7 @@ mod tests {
 	#[test]
 	fn the_class_names_engine_and_sandbox_version_only_and_fits_on_chain() {
 		let class = determinism_class();
-		assert_eq!(class, "wasmtime-48.0.8/povc-2");
+		assert_eq!(class, "wasmtime-48.0.8/povc-3");
 		// Nothing about the machine: one class for x86-64 and AArch64, any CPU, any build.
 		for machine in ["x86_64", "aarch64", "x86-64-v2", "armv8", "debug", "release"] {
 			assert!(!class.contains(machine), "{class} names {machine}");

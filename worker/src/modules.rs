@@ -8,7 +8,9 @@
 //!
 //! Compiling is bounded: a child process (`povc-worker compile-module`) compiles under
 //! an address-space limit and a deadline, so a compile bomb costs that child, never the
-//! worker.
+//! worker. A program that fails to compile is abstained from, and the failure is
+//! remembered by program hash (on disk, for [`FAILURE_MEMORY`]): a compile bomb costs a
+//! worker one compilation, not one per job or per block.
 
 use std::{
 	collections::HashMap,
@@ -35,8 +37,13 @@ pub fn artifacts_dir() -> String {
 	format!("{}-{}", class::ENGINE, class::SANDBOX_VERSION)
 }
 
+/// How long a failed compilation is remembered: a failure that was this host's passing
+/// trouble (a crashed compiler) is retried after it, a compile bomb costs one
+/// compilation a day. Raising the compile limits retries at once.
+pub const FAILURE_MEMORY: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Directories of artifacts of earlier versions, removed at start (they never load).
-const STALE_DIRS: &[&str] = &["same-class", "cross-class"];
+const STALE_DIRS: &[&str] = &["same-class", "cross-class", "wasmtime-48.0.8-povc-2"];
 
 /// What a run of a job depends on besides its input.
 #[derive(Clone, Debug)]
@@ -198,17 +205,26 @@ impl Programs {
 				match load(sandbox, &artifact) {
 					Some(module) => module,
 					None => {
+						let failure = failure_path(dir, hash);
+						if let Some(error) = remembered_failure(&failure, self.limits) {
+							return Err(Abstention::HostFailure(format!(
+								"the program did not compile here before: {error}"
+							))
+							.into());
+						}
 						let code = code()?;
 						// The chain validated the program, so failing to compile it here (out of
 						// time or memory, a crashed compiler) is this host's trouble: abstain,
-						// rather than retry until the commit deadline passes.
-						compile_in_child(&self.compiler, &code, &artifact, self.limits).map_err(
-							|error| {
-								Abstention::HostFailure(format!(
-									"cannot compile the program: {error}"
-								))
-							},
-						)?;
+						// rather than retry until the commit deadline passes, and remember it.
+						if let Err(error) =
+							compile_in_child(&self.compiler, &code, &artifact, self.limits)
+						{
+							remember_failure(&failure, self.limits, &error.to_string());
+							return Err(Abstention::HostFailure(format!(
+								"cannot compile the program: {error}"
+							))
+							.into());
+						}
 						load(sandbox, &artifact)
 							.ok_or("the compiler process wrote an artifact that does not load")?
 					},
@@ -239,6 +255,30 @@ fn load(sandbox: &Sandbox, artifact: &Path) -> Option<Module> {
 
 fn artifact_path(dir: &Path, hash: H256) -> PathBuf {
 	dir.join(format!("{}.cwasm", hex::encode(hash)))
+}
+
+fn failure_path(dir: &Path, hash: H256) -> PathBuf {
+	dir.join(format!("{}.failed", hex::encode(hash)))
+}
+
+/// Records that compiling failed under `limits`: "timeout_ms max_memory\nerror".
+fn remember_failure(path: &Path, limits: CompileLimits, error: &str) {
+	let record = format!("{} {}\n{error}", limits.timeout.as_millis(), limits.max_memory);
+	if let Err(write_error) = std::fs::write(path, record) {
+		tracing::warn!(path = %path.display(), %write_error, "cannot remember a failed compilation");
+	}
+}
+
+/// The error of a failed compilation recorded at `path`, if it is younger than
+/// [`FAILURE_MEMORY`] and `limits` are no more generous than those it failed under.
+fn remembered_failure(path: &Path, limits: CompileLimits) -> Option<String> {
+	let age = std::fs::metadata(path).ok()?.modified().ok()?.elapsed().unwrap_or_default();
+	let record = std::fs::read_to_string(path).ok()?;
+	let (failed_under, error) = record.split_once('\n')?;
+	let (timeout_ms, max_memory) = failed_under.split_once(' ')?;
+	let more_generous = limits.timeout.as_millis() > timeout_ms.parse().ok()?
+		|| limits.max_memory > max_memory.parse().ok()?;
+	(age < FAILURE_MEMORY && !more_generous).then(|| error.to_string())
 }
 
 /// Compile `wasm` into `artifact` in a child process under `limits`.

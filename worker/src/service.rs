@@ -10,11 +10,16 @@
 //! durable store before its commitment is sent, and each extrinsic is marked as sent
 //! before it goes out, so after a crash or a lost connection the worker picks up where it
 //! was without ever sending the same commitment or reveal twice while one is in flight.
+//! An abstention is saved the same way, so a restart sends it again rather than run the
+//! job again.
 
 use std::{
 	collections::{HashMap, HashSet},
 	path::PathBuf,
-	sync::{Arc, Mutex},
+	sync::{
+		atomic::{AtomicU32, Ordering},
+		Arc, Mutex,
+	},
 	time::{Duration, Instant},
 };
 
@@ -91,9 +96,8 @@ pub struct Worker {
 	running: Mutex<HashMap<Key, Instant>>,
 	/// Committed assignments whose saved result is missing (logged once).
 	lost: Mutex<HashSet<Key>>,
-	/// Assignments this worker abstained from (not run again while the abstention is
-	/// on its way).
-	abstained: Mutex<HashSet<Key>>,
+	/// The number of the latest best block handled.
+	best: AtomicU32,
 	/// Notified when the chain's runtime no longer takes this worker's extrinsics.
 	incompatible: Notify,
 }
@@ -116,7 +120,7 @@ impl Worker {
 			slots,
 			running: Mutex::default(),
 			lost: Mutex::default(),
-			abstained: Mutex::default(),
+			best: AtomicU32::new(0),
 			incompatible: Notify::new(),
 		})
 	}
@@ -180,39 +184,29 @@ impl Worker {
 		last: Option<BlockNumber>,
 	) -> Result<()> {
 		let (number, hash) = (header.number, header.hash());
+		self.best.store(number, Ordering::Relaxed);
 		self.note_payments_and_slashes(chain, last, number).await?;
 		let open = chain.assignments(hash).await?;
 		for assignment in &open {
-			let key = key_of(assignment);
-			let saved = self.store.get(assignment.job, assignment.role)?;
-			if assignment.committed {
-				// Revealing, or (replicas that agreed) publishing the output.
-				let action = match assignment.state {
-					JobState::Publishing => Action::Publish,
-					_ => Action::Reveal,
-				};
-				match saved {
-					Some(execution) => {
-						self.act(chain, execution, assignment, number, action).await?
-					},
-					None => {
-						if self.lost.lock().expect("not poisoned").insert(key) {
-							tracing::error!(
-								job = key.0,
-								"committed, but the saved result is gone (was the data dir \
-								 replaced?): cannot reveal"
-							);
-						}
-					},
-				}
-			} else {
-				match saved {
-					Some(execution) => {
-						self.act(chain, execution, assignment, number, Action::Commit).await?
-					},
-					None if self.abstained.lock().expect("not poisoned").contains(&key) => {},
-					None => self.start_execution(chain, assignment.clone(), hash, number),
-				}
+			match step(&self.store, assignment)? {
+				Step::Run => self.start_execution(chain, assignment.clone(), hash, number),
+				Step::Act(execution, action) => {
+					self.act(chain, execution, assignment, number, action).await?
+				},
+				Step::Abstain(sent) => {
+					if self.should_send(sent, assignment, number) {
+						self.send_abstention(chain, assignment).await?;
+					}
+				},
+				Step::Lost => {
+					if self.lost.lock().expect("not poisoned").insert(key_of(assignment)) {
+						tracing::error!(
+							job = assignment.job,
+							"committed, but the saved result is gone (was the data dir \
+							 replaced?): cannot reveal"
+						);
+					}
+				},
 			}
 		}
 		if number % PRUNE_EVERY == 0 {
@@ -341,19 +335,32 @@ impl Worker {
 		assignment: &OpenAssignment<BlockNumber>,
 		abstention: Abstention,
 	) -> Result<()> {
-		let (job, key) = (assignment.job, key_of(assignment));
-		tracing::warn!(job, role = ?assignment.role, %abstention, "abstaining");
+		tracing::warn!(job = assignment.job, role = ?assignment.role, %abstention, "abstaining");
 		self.metrics.jobs_run.with_label_values(&["abstained"]).inc();
-		self.abstained.lock().expect("not poisoned").insert(key);
+		self.send_abstention(chain, assignment).await
+	}
+
+	/// Send the abstention from `assignment`, saved (with when it was sent) before it
+	/// leaves: a restart sends it again, after `RESEND_AFTER` blocks, instead of running
+	/// the job again. If the node drops it, the next block sends it again.
+	async fn send_abstention(
+		self: &Arc<Self>,
+		chain: &Arc<Chain>,
+		assignment: &OpenAssignment<BlockNumber>,
+	) -> Result<()> {
+		let (job, role) = (assignment.job, assignment.role);
+		let at_block = self.best.load(Ordering::Relaxed);
+		let sent = Sent { phase_ends: assignment.phase_ends, at_block };
+		self.store.put_abstention(job, role, Some(sent))?;
 		let included = match chain.send(&chain_api::tx().jobs().abstain(job)).await {
 			Ok(included) => included,
 			Err(error) => {
-				self.abstained.lock().expect("not poisoned").remove(&key);
+				self.store.put_abstention(job, role, None)?;
 				self.note_incompatible(&error);
 				return Err(format!("the node refused the abstention: {error}").into());
 			},
 		};
-		let worker = self.clone();
+		let store = self.store.clone();
 		tokio::spawn(async move {
 			match included.in_block().await {
 				Ok(inclusion) => match inclusion.error {
@@ -361,9 +368,10 @@ impl Worker {
 					Some(error) => tracing::warn!(job, %error, "abstention failed on chain"),
 				},
 				Err(error) => {
-					// Dropped: the next block runs the job again.
-					worker.abstained.lock().expect("not poisoned").remove(&key);
-					tracing::warn!(job, %error, "abstention not included");
+					tracing::warn!(job, %error, "abstention not included; will send again");
+					if let Err(error) = store.put_abstention(job, role, None) {
+						tracing::error!(job, %error, "cannot update the worker state");
+					}
 				},
 			}
 		});
@@ -486,11 +494,11 @@ impl Worker {
 		}
 	}
 
-	/// Forget saved executions of jobs that no longer need this worker.
+	/// Forget saved executions and abstentions of jobs that no longer need this worker.
 	async fn prune(&self, chain: &Chain, open: &[OpenAssignment<BlockNumber>]) -> Result<()> {
 		let finalized = chain.finalized_hash().await?;
-		for execution in self.store.all()? {
-			let (job, role) = (execution.job, execution.role);
+		let executions = self.store.all()?.into_iter().map(|e| (e.job, e.role));
+		for (job, role) in executions.chain(self.store.all_abstentions()?) {
 			if open.iter().any(|a| a.job == job && a.role == role) {
 				continue;
 			}
@@ -574,6 +582,36 @@ impl Worker {
 	}
 }
 
+/// What the worker does next for an open assignment, from what its store holds.
+#[derive(Debug, PartialEq, Eq)]
+enum Step {
+	/// Run the job: nothing is saved for it.
+	Run,
+	/// Send the commitment, reveal or output of the saved execution (unless one sent may
+	/// still land).
+	Act(Execution, Action),
+	/// Send the saved abstention again (unless the one sent may still land).
+	Abstain(Option<Sent>),
+	/// Committed, but the saved result is gone.
+	Lost,
+}
+
+fn step(store: &Store, assignment: &OpenAssignment<BlockNumber>) -> Result<Step> {
+	let (job, role) = (assignment.job, assignment.role);
+	Ok(match (assignment.committed, store.get(job, role)?) {
+		(true, Some(execution)) => match assignment.state {
+			JobState::Publishing => Step::Act(execution, Action::Publish),
+			_ => Step::Act(execution, Action::Reveal),
+		},
+		(true, None) => Step::Lost,
+		(false, Some(execution)) => Step::Act(execution, Action::Commit),
+		(false, None) => match store.abstention(job, role)? {
+			Some(sent) => Step::Abstain(sent),
+			None => Step::Run,
+		},
+	})
+}
+
 /// What a run of `job` depends on.
 pub fn job_params(job: &Job) -> JobParams {
 	JobParams {
@@ -581,5 +619,38 @@ pub fn job_params(job: &Job) -> JobParams {
 		program: job.program,
 		fuel_limit: job.fuel_limit,
 		max_output_len: job.max_output_len,
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn committing(job: JobId) -> OpenAssignment<BlockNumber> {
+		OpenAssignment {
+			job,
+			role: Role::Replica,
+			state: JobState::Committing,
+			committed: false,
+			phase_ends: 50,
+		}
+	}
+
+	/// The bad luck this answers: a worker restarted before its abstention landed found
+	/// nothing saved for the job and ran it again (a compile bomb: another minute of CPU,
+	/// and another abstention). The abstention is saved before it is sent, so after a
+	/// restart the worker sends it again and never runs the job.
+	#[test]
+	fn an_abstention_outlives_a_restart() {
+		let dir = tempfile::tempdir().unwrap();
+		let sent = Sent { phase_ends: 50, at_block: 12 };
+		{
+			let store = Store::open(dir.path()).unwrap();
+			assert_eq!(step(&store, &committing(7)).unwrap(), Step::Run);
+			store.put_abstention(7, Role::Replica, Some(sent)).unwrap();
+		}
+		let store = Store::open(dir.path()).unwrap();
+		assert_eq!(step(&store, &committing(7)).unwrap(), Step::Abstain(Some(sent)));
+		assert_eq!(step(&store, &committing(8)).unwrap(), Step::Run, "other jobs still run");
 	}
 }

@@ -104,6 +104,34 @@ fn a_compile_over_its_limits_is_an_abstention() {
 	assert_eq!(fine.run(&job(hash), || Ok(wasm), b"", LIMIT).unwrap().unwrap().output, b"compiled");
 }
 
+/// The attack: a program that hits the compile limits at `fuel_limit` 1 cost each drawn
+/// worker a compilation (60 s of CPU) per job, because failures were not remembered. Now
+/// a worker (even restarted) abstains from the program's next jobs at once, without
+/// compiling it again; more generous limits try again.
+#[test]
+fn a_failed_compilation_is_remembered() {
+	let dir = tempfile::tempdir().unwrap();
+	let wasm = wat::parse_str(ECHO).unwrap();
+	let hash = H256(sp_crypto_hashing::blake2_256(&wasm));
+	let no_time = CompileLimits { timeout: Duration::ZERO, ..CompileLimits::default() };
+	let first = programs(dir.path(), no_time).run(&job(hash), || Ok(wasm.clone()), b"", LIMIT);
+	assert!(first.unwrap().unwrap_err().to_string().contains("longer than"));
+
+	let restarted = programs(dir.path(), no_time);
+	let started = std::time::Instant::now();
+	let again = restarted
+		.run(&job(hash), || Err("must not compile again".into()), b"", LIMIT)
+		.unwrap()
+		.unwrap_err()
+		.to_string();
+	assert!(again.contains("did not compile here before"), "{again}");
+	assert!(started.elapsed() < Duration::from_millis(500), "{:?}", started.elapsed());
+
+	let generous = programs(dir.path(), CompileLimits::default());
+	let outcome = generous.run(&job(hash), || Ok(wasm), b"", LIMIT).unwrap().unwrap();
+	assert_eq!(outcome.output, b"compiled");
+}
+
 #[test]
 fn invalid_code_is_an_abstention_from_the_child() {
 	let dir = tempfile::tempdir().unwrap();

@@ -1,7 +1,7 @@
 //! Audits: a verified result's score counts only after a chance to be re-run.
 //!
-//! **Rule.** A unanimously verified result is paid at once, but its score stays pending
-//! for `AuditDelay` blocks. Then, with probability [`AuditRate`] decided by randomness
+//! **Rule.** A unanimously verified result is paid at once, but its score (even none)
+//! stays pending for `AuditDelay` blocks. Then, with probability [`AuditRate`] decided by randomness
 //! nobody knew at settlement, one worker of the job's class from the referee pool (none
 //! of its workers) re-runs the job. A matching result pays the auditor its fuel's worth
 //! from the dispute fee and the score counts. A different one goes to a referee committee

@@ -2,8 +2,8 @@
 
 use crate::{
 	program::{self, ProgramError, ProgramLimits},
-	BalanceOf, BlobInfo, BlobKind, Blobs, Config, DataBlobs, Error, Event, HoldReason, Pallet,
-	Programs,
+	BalanceOf, BlobInfo, BlobInfoOf, BlobKind, Blobs, Config, DataBlobs, Error, Event, HoldReason,
+	Pallet, Programs,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -42,49 +42,69 @@ impl<T: Config> Pallet<T> {
 		let deposit = Self::blob_deposit(len);
 		T::Currency::hold(&HoldReason::BlobDeposit.into(), &who, deposit)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
-		Blobs::<T>::insert(kind, hash, BlobInfo { owner: who.clone(), deposit, len, refs: 0 });
+		let info = BlobInfo { owner: who.clone(), deposit, len, refs: 0, retiring: false };
+		Blobs::<T>::insert(kind, hash, info);
 		Self::deposit_event(Event::BlobUploaded { kind, hash, owner: who, len, deposit });
 		Ok(())
 	}
 
 	pub(crate) fn do_remove_blob(who: T::AccountId, kind: BlobKind, hash: H256) -> DispatchResult {
-		let info = Blobs::<T>::get(kind, hash).ok_or(Error::<T>::UnknownBlob)?;
+		let mut info = Blobs::<T>::get(kind, hash).ok_or(Error::<T>::UnknownBlob)?;
 		ensure!(info.owner == who, Error::<T>::NotBlobOwner);
-		ensure!(info.refs == 0, Error::<T>::BlobInUse);
-		T::Currency::release(
+		if info.refs == 0 {
+			Self::remove_blob_now(kind, hash, info);
+			return Ok(());
+		}
+		// Others' jobs must not keep the deposit held: the jobs using the blob now finish
+		// with it, and no new one may use it.
+		ensure!(!info.retiring, Error::<T>::BlobRetiring);
+		info.retiring = true;
+		let jobs = info.refs;
+		Blobs::<T>::insert(kind, hash, info);
+		Self::deposit_event(Event::BlobRetiring { kind, hash, owner: who, jobs });
+		Ok(())
+	}
+
+	/// Removes a blob no unfinished job uses and refunds its deposit.
+	fn remove_blob_now(kind: BlobKind, hash: H256, info: BlobInfoOf<T>) {
+		// Best effort releases what is held, which is the whole deposit (try_state).
+		let _ = T::Currency::release(
 			&HoldReason::BlobDeposit.into(),
-			&who,
+			&info.owner,
 			info.deposit,
 			Precision::BestEffort,
-		)?;
+		);
 		Blobs::<T>::remove(kind, hash);
 		match kind {
 			BlobKind::Program => Programs::<T>::remove(hash),
 			BlobKind::Data => DataBlobs::<T>::remove(hash),
 		}
-		Self::deposit_event(Event::BlobRemoved { kind, hash, owner: who, deposit: info.deposit });
-		Ok(())
+		let (owner, deposit) = (info.owner, info.deposit);
+		Self::deposit_event(Event::BlobRemoved { kind, hash, owner, deposit });
 	}
 
-	/// One more unfinished job uses the blob.
+	/// One more unfinished job uses the blob; a retiring one takes no new job.
 	pub(crate) fn acquire_blob(kind: BlobKind, hash: H256) -> Result<(), DispatchError> {
 		Blobs::<T>::try_mutate(kind, hash, |info| {
 			let info = info.as_mut().ok_or(match kind {
 				BlobKind::Program => Error::<T>::UnknownProgram,
 				BlobKind::Data => Error::<T>::UnknownBlob,
 			})?;
+			ensure!(!info.retiring, Error::<T>::BlobRetiring);
 			info.refs = info.refs.saturating_add(1);
 			Ok(())
 		})
 	}
 
-	/// An unfinished job that used the blob finished.
+	/// An unfinished job that used the blob finished; a retiring blob goes with its last.
 	pub(crate) fn release_blob(kind: BlobKind, hash: H256) {
-		Blobs::<T>::mutate(kind, hash, |info| {
-			if let Some(info) = info {
-				info.refs = info.refs.saturating_sub(1);
-			}
-		});
+		let Some(mut info) = Blobs::<T>::get(kind, hash) else { return };
+		info.refs = info.refs.saturating_sub(1);
+		if info.retiring && info.refs == 0 {
+			Self::remove_blob_now(kind, hash, info);
+		} else {
+			Blobs::<T>::insert(kind, hash, info);
+		}
 	}
 }
 

@@ -156,6 +156,7 @@ impl<T: Config> Pallet<T> {
 				info.refs == refs.get(&(kind, hash)).copied().unwrap_or(0),
 				"blob reference counts match the open jobs using them",
 			)?;
+			ensure(!info.retiring || info.refs > 0, "a retiring blob goes with its last job")?;
 			let len = match kind {
 				BlobKind::Program => Programs::<T>::decode_len(hash),
 				BlobKind::Data => DataBlobs::<T>::decode_len(hash),

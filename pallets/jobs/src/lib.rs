@@ -106,6 +106,9 @@ pub type JobSpecOf<T> = JobSpec<
 	<T as Config>::MaxInlineInput,
 >;
 
+/// The metadata of a stored blob.
+pub type BlobInfoOf<T> = BlobInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+
 /// The assignments of one job.
 pub type AssignmentsOf<T> =
 	BoundedVec<Assignment<<T as frame_system::Config>::AccountId>, MaxAssigneesOf<T>>;
@@ -341,14 +344,8 @@ pub mod pallet {
 
 	/// Metadata of stored blobs, by kind and blake2-256 hash.
 	#[pallet::storage]
-	pub type Blobs<T: Config> = StorageDoubleMap<
-		_,
-		Twox64Concat,
-		BlobKind,
-		Blake2_128Concat,
-		H256,
-		BlobInfo<T::AccountId, BalanceOf<T>>,
-	>;
+	pub type Blobs<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlobKind, Blake2_128Concat, H256, BlobInfoOf<T>>;
 
 	/// Code of stored programs.
 	#[pallet::storage]
@@ -464,6 +461,9 @@ pub mod pallet {
 		},
 		/// A blob was removed and its deposit refunded.
 		BlobRemoved { kind: BlobKind, hash: H256, owner: T::AccountId, deposit: BalanceOf<T> },
+		/// Its owner removed a blob that `jobs` unfinished jobs still use: no new job may use
+		/// it, and it is removed when the last of them finishes.
+		BlobRetiring { kind: BlobKind, hash: H256, owner: T::AccountId, jobs: u32 },
 		/// A job was submitted and its escrow held.
 		JobSubmitted { job: JobId, requester: T::AccountId, escrow: BalanceOf<T> },
 		/// Not enough eligible workers: the job waits in the queue.
@@ -570,8 +570,9 @@ pub mod pallet {
 		UnknownProgram,
 		/// Only the uploader can remove a blob.
 		NotBlobOwner,
-		/// The blob is used by jobs that have not finished.
-		BlobInUse,
+		/// Its owner removed the blob: it serves the unfinished jobs that already use it and
+		/// no new one, and goes (its deposit refunded) when the last of them finishes.
+		BlobRetiring,
 		/// The free balance cannot cover the deposit or escrow.
 		InsufficientBalance,
 		/// `replicas` must be between 1 and `MaxReplicas`.
@@ -712,10 +713,11 @@ pub mod pallet {
 			Self::do_upload(who, BlobKind::Data, data)
 		}
 
-		/// Removes a blob that no unfinished job uses and refunds its deposit. Only the
-		/// uploader can.
+		/// Removes a blob and refunds its deposit. Only the uploader can. A blob that
+		/// unfinished jobs use is retired instead: no new job may use it, and it is removed
+		/// when the last of them finishes, so others' jobs cannot keep the deposit held.
 		///
-		/// Emits [`Event::BlobRemoved`].
+		/// Emits [`Event::BlobRemoved`], or [`Event::BlobRetiring`] then [`Event::BlobRemoved`].
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::remove_blob())]
 		pub fn remove_blob(origin: OriginFor<T>, kind: BlobKind, hash: H256) -> DispatchResult {

@@ -71,9 +71,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The replicas agreed on `result` and its output is stored: each is paid now. A
-	/// single replica's result is unverified and the job ends. A verified result's score
-	/// is pending: the job waits `AuditDelay` blocks for its audit draw, with its replicas
-	/// free for other work and the dispute fee still in escrow to pay an audit.
+	/// single replica's result is unverified and the job ends. A verified result (even one
+	/// that credits no score) waits `AuditDelay` blocks for its audit draw, its score
+	/// pending, its replicas free for other work and the dispute fee still in escrow to pay
+	/// an audit.
 	pub(crate) fn settle_agreed(
 		job_id: JobId,
 		job: &mut JobOf<T>,
@@ -94,11 +95,9 @@ impl<T: Config> Pallet<T> {
 		if !verified {
 			return Self::finish(job_id, job, assignments, JobState::Unverified);
 		}
+		// Audited whatever it credits: a made-up output claiming 0 fuel credits no score
+		// but is still a wrong result verified (and a reputation gained).
 		let value = credits.iter().fold(0u128, |sum, (_, _, value)| sum.saturating_add(*value));
-		if value == 0 {
-			// Nothing to credit, so nothing to audit.
-			return Self::finish(job_id, job, assignments, JobState::Verified);
-		}
 		PendingCredits::<T>::insert(job_id, BoundedVec::truncate_from(credits));
 		for worker in &workers {
 			T::Workers::release(worker);

@@ -42,6 +42,9 @@ pub struct BlobInfo<AccountId, Balance> {
 	pub len: u32,
 	/// Jobs not yet finished that use it. It can be removed only at zero.
 	pub refs: u32,
+	/// Its owner removed it while jobs used it: no new job may, and it is removed when
+	/// `refs` reaches zero.
+	pub retiring: bool,
 }
 
 /// A job's input: a stored data blob, or a few bytes inline in the job itself.

@@ -94,14 +94,18 @@ impl<T: Config> Pallet<T> {
 	/// Marks `who`'s candidacy as ended (if it still has a record) and returns the session
 	/// at whose start its deposit is released.
 	pub(crate) fn end_candidacy(who: &T::AccountId) -> u32 {
-		let released_at = pallet_session::Pallet::<T>::current_index()
-			.saturating_add(T::DepositHeldSessions::get());
+		let released_at = Self::release_session();
 		Candidates::<T>::mutate(who, |candidacy| {
 			if let Some(candidacy) = candidacy {
-				candidacy.released_at = Some(candidacy.released_at.unwrap_or(released_at));
+				candidacy.released_at.get_or_insert(released_at);
 			}
 		});
 		released_at
+	}
+
+	/// The session at whose start a candidacy ended now releases its deposit.
+	pub(crate) fn release_session() -> u32 {
+		pallet_session::Pallet::<T>::current_index().saturating_add(T::DepositHeldSessions::get())
 	}
 
 	/// Releases the deposits due at the start of session `session` (reads every record:

@@ -57,8 +57,9 @@ impl<T: Config> Pallet<T> {
 				)
 				.unwrap_or_else(|_| Zero::zero());
 				candidacy.deposit = candidacy.deposit.saturating_sub(slashed);
+				// The candidacy ends (as `end_candidacy` ends it) in the same write.
+				candidacy.released_at.get_or_insert(Self::release_session());
 				Candidates::<T>::insert(offender, candidacy);
-				Self::end_candidacy(offender);
 				slashed
 			},
 			None => Zero::zero(),

@@ -41,7 +41,7 @@ impl<T: Config> RefereePool<T::AccountId> for Pallet<T> {
 			// No authority fielded referees when the session began: nothing to cap by.
 			return Some((1, 1));
 		}
-		let total = set.iter().fold(0u128, |sum, (_, w)| sum.saturating_add(u128::from(*w)));
+		let total = total_weight(&set);
 		// cap_v / W_v = (weight / total) × K / W_v
 		let cap = u128::from(weight).saturating_mul(per_share);
 		let fielded = total.saturating_mul(T::Workers::referee_weight(&validator));
@@ -49,19 +49,19 @@ impl<T: Config> RefereePool<T::AccountId> for Pallet<T> {
 	}
 }
 
-impl<T: Config> Pallet<T> {
-	/// Whether `who` is in the referee pool now.
-	pub fn is_referee(who: &T::AccountId) -> bool {
-		Self::referee_chance(who).is_some()
-	}
+/// The sum of the authority weights of `set`.
+fn total_weight<AccountId>(set: &[(AccountId, u64)]) -> u128 {
+	set.iter().fold(0u128, |sum, (_, w)| sum.saturating_add(u128::from(*w)))
+}
 
+impl<T: Config> Pallet<T> {
 	/// Fixes [`RefereeWeightPerShare`] for the session that starts: the weighted median
 	/// of `W_v × total weight / weight_v` over the current authorities that field referees
 	/// (0 if none does). Reads one referee weight per authority (pallet-workers keeps
 	/// each validator's sum), once per session.
 	pub(crate) fn fix_referee_weight_per_share() {
 		let set = Authorities::<T>::get();
-		let total = set.iter().fold(0u128, |sum, (_, w)| sum.saturating_add(u128::from(*w)));
+		let total = total_weight(&set);
 		let mut ratios: Vec<(u128, u128)> = set
 			.iter()
 			.filter(|(_, weight)| *weight > 0)

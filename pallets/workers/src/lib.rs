@@ -471,7 +471,7 @@ pub mod pallet {
 		/// - `bond`: at least [`Config::MinBond`]; the caller must keep the existential
 		///   deposit free besides.
 		/// - `capacity`: how many assignments at once, `1..=MaxCapacity`.
-		/// - `class`: the class (engine release), non-empty, e.g. `wasmtime-48.0.8/povc-2`.
+		/// - `class`: the class (engine release), non-empty, e.g. `wasmtime-48.0.8/povc-3`.
 		///
 		/// Draws see the worker from its first snapshot on, [`Config::SnapshotDelay`]
 		/// epochs after this one.

@@ -26,15 +26,19 @@ pub const HOST_STACK: usize = 8 << 20;
 pub struct Sandbox {
 	engine: Engine,
 	linker: Linker<State>,
+	/// wasmtime-wasi's own WASI functions, which ours call (`wasi::ByteMovers`).
+	wasmtime_wasi: Linker<State>,
 	config: SandboxConfig,
 }
 
 /// What a run's store holds: the program's WASI context, the limiter of its memory and
-/// tables, and whether fuel is metered (our `poll_oneoff` charges fuel only then).
+/// tables, whether fuel is metered (our WASI functions charge fuel only then), and the
+/// wasmtime-wasi functions ours call.
 pub(super) struct State {
 	pub(super) wasi: WasiP1Ctx,
 	pub(super) limiter: Limiter,
 	pub(super) metering: bool,
+	pub(super) byte_movers: Option<wasi::ByteMovers>,
 }
 
 impl Sandbox {
@@ -69,7 +73,8 @@ impl Sandbox {
 		start_epoch_ticker(&engine)?;
 
 		let linker = wasi::linker(&engine)?;
-		Ok(Self { engine, linker, config })
+		let wasmtime_wasi = wasi::wasmtime_wasi_linker(&engine)?;
+		Ok(Self { engine, linker, wasmtime_wasi, config })
 	}
 
 	/// The engine (for compiling and loading modules).
@@ -164,7 +169,11 @@ impl Sandbox {
 			host_failure: None,
 		};
 		let metering = self.config.metering;
-		let mut store = Store::new(&self.engine, State { wasi, limiter, metering });
+		let state = State { wasi, limiter, metering, byte_movers: None };
+		let mut store = Store::new(&self.engine, state);
+		let byte_movers =
+			wasi::ByteMovers::new(&self.wasmtime_wasi, &mut store).map_err(host_failure)?;
+		store.data_mut().byte_movers = Some(byte_movers);
 		store.limiter(|state| &mut state.limiter as &mut dyn ResourceLimiter);
 		if metering {
 			store.set_fuel(fuel).map_err(host_failure)?;

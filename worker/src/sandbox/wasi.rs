@@ -2,14 +2,16 @@
 //! clocks frozen at 0, randomness seeded from the job, no arguments, environment, files or
 //! network, and a `poll_oneoff` of our own that never waits. Nothing a program can observe
 //! depends on the host or on time, so every replica sees the same world; and no host call
-//! blocks, so a program cannot make an honest worker miss its deadline.
+//! blocks, so a program cannot make an honest worker miss its deadline. Host calls that
+//! move bytes (`random_get`, `fd_write`) cost fuel per byte, so fuel predicts their time
+//! as it predicts the time of instructions.
 
 use super::{runner::State, verdict::ProgramFault};
 use codec::Encode;
 use pallet_jobs::program::WASI_MODULE;
 use rand::SeedableRng;
 use std::time::Duration;
-use wasmtime::{Caller, Engine, Extern, Linker, Trap};
+use wasmtime::{Caller, Engine, Extern, Linker, Store, Trap, TypedFunc};
 use wasmtime_wasi::{
 	p1::WasiP1Ctx,
 	p2::pipe::{MemoryInputPipe, MemoryOutputPipe},
@@ -20,6 +22,14 @@ use wasmtime_wasi::{
 /// but reads and writes guest memory, so it is not free.
 const POLL_FUEL: u64 = 1_000;
 const POLL_FUEL_PER_SUBSCRIPTION: u64 = 100;
+
+/// Fuel per byte `random_get` fills, and per byte and per buffer `fd_write` is handed
+/// (charged before the call, whatever it then writes): about their cost in time at the
+/// rate instructions burn fuel (measured in `bytes_cost_fuel_in_proportion_to_time`).
+const RANDOM_FUEL_PER_BYTE: u64 = 8;
+const WRITE_FUEL_PER_BYTE: u64 = 1;
+const WRITE_FUEL_PER_BUFFER: u64 = 10;
+const CIOVEC_SIZE: usize = 8;
 
 /// WASI preview 1 errnos and event types used by our `poll_oneoff`.
 const ERRNO_SUCCESS: i32 = 0;
@@ -66,14 +76,99 @@ pub(super) fn context(input: &[u8], stdout: MemoryOutputPipe, seed: [u8; 32]) ->
 		.build_p1()
 }
 
-/// WASI preview 1 for `engine`, with our `poll_oneoff` in place of wasmtime-wasi's.
-pub(super) fn linker(engine: &Engine) -> wasmtime::Result<Linker<State>> {
+/// wasmtime-wasi's WASI preview 1 for `engine`.
+pub(super) fn wasmtime_wasi_linker(engine: &Engine) -> wasmtime::Result<Linker<State>> {
 	let mut linker = Linker::new(engine);
 	wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |state: &mut State| &mut state.wasi)?;
+	Ok(linker)
+}
+
+/// What programs link against: wasmtime-wasi's WASI preview 1 with our `poll_oneoff`,
+/// and `random_get` and `fd_write` that charge fuel per byte before calling
+/// wasmtime-wasi's ([`ByteMovers`]).
+pub(super) fn linker(engine: &Engine) -> wasmtime::Result<Linker<State>> {
+	let mut linker = wasmtime_wasi_linker(engine)?;
 	linker.allow_shadowing(true);
 	linker.func_wrap(WASI_MODULE, "poll_oneoff", poll_oneoff)?;
+	linker.func_wrap(WASI_MODULE, "random_get", random_get)?;
+	linker.func_wrap(WASI_MODULE, "fd_write", fd_write)?;
 	linker.allow_shadowing(false);
 	Ok(linker)
+}
+
+/// wasmtime-wasi's `random_get` and `fd_write` in one run's store, called by ours once
+/// they charged their fuel.
+pub(super) struct ByteMovers {
+	random_get: TypedFunc<(i32, i32), i32>,
+	fd_write: TypedFunc<(i32, i32, i32, i32), i32>,
+}
+
+impl ByteMovers {
+	/// wasmtime-wasi's functions from `wasi` (see [`wasmtime_wasi_linker`]) in `store`.
+	pub(super) fn new(wasi: &Linker<State>, store: &mut Store<State>) -> wasmtime::Result<Self> {
+		let mut get = |name: &str| match wasi.get(&mut *store, WASI_MODULE, name) {
+			Some(Extern::Func(func)) => Ok(func),
+			_ => Err(wasmtime::Error::msg(format!("wasmtime-wasi has no {name}"))),
+		};
+		let (random_get, fd_write) = (get("random_get")?, get("fd_write")?);
+		Ok(Self { random_get: random_get.typed(&*store)?, fd_write: fd_write.typed(&*store)? })
+	}
+}
+
+/// Takes `cost` fuel, or all that is left and ends the run `OutOfFuel` (when metered).
+fn charge(caller: &mut Caller<'_, State>, cost: u64) -> wasmtime::Result<()> {
+	if !caller.data().metering {
+		return Ok(());
+	}
+	let fuel = caller.get_fuel()?;
+	if fuel < cost {
+		caller.set_fuel(0)?;
+		return Err(Trap::OutOfFuel.into());
+	}
+	caller.set_fuel(fuel - cost)?;
+	Ok(())
+}
+
+fn byte_movers(caller: &Caller<'_, State>) -> wasmtime::Result<&ByteMovers> {
+	caller.data().byte_movers.as_ref().ok_or_else(|| wasmtime::Error::msg("no WASI host"))
+}
+
+/// WASI's `random_get`, at `RANDOM_FUEL_PER_BYTE` per byte asked for (filling 64 MiB
+/// takes about half a second).
+fn random_get(mut caller: Caller<'_, State>, buf: i32, len: i32) -> wasmtime::Result<i32> {
+	charge(&mut caller, RANDOM_FUEL_PER_BYTE.saturating_mul(u64::from(len as u32)))?;
+	let original = byte_movers(&caller)?.random_get.clone();
+	original.call(&mut caller, (buf, len))
+}
+
+/// WASI's `fd_write`, at `WRITE_FUEL_PER_BUFFER` per buffer and `WRITE_FUEL_PER_BYTE`
+/// per byte of the buffers it is handed. Buffers outside memory cost nothing more
+/// (wasmtime-wasi returns EFAULT for them).
+fn fd_write(
+	mut caller: Caller<'_, State>,
+	fd: i32,
+	iovs: i32,
+	iovs_len: i32,
+	nwritten: i32,
+) -> wasmtime::Result<i32> {
+	let count = iovs_len as u32 as usize;
+	charge(&mut caller, WRITE_FUEL_PER_BUFFER.saturating_mul(count as u64))?;
+	let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
+		return Err(ProgramFault("fd_write from a module that exports no memory".into()).into());
+	};
+	let iovecs = count
+		.checked_mul(CIOVEC_SIZE)
+		.and_then(|len| memory.data(&caller).get(iovs as u32 as usize..)?.get(..len));
+	let bytes = iovecs.map_or(0, |iovecs| {
+		iovecs.chunks_exact(CIOVEC_SIZE).fold(0u64, |sum, iovec| {
+			sum.saturating_add(u64::from(u32::from_le_bytes(
+				iovec[4..].try_into().expect("4 bytes"),
+			)))
+		})
+	});
+	charge(&mut caller, WRITE_FUEL_PER_BYTE.saturating_mul(bytes))?;
+	let original = byte_movers(&caller)?.fd_write.clone();
+	original.call(&mut caller, (fd, iovs, iovs_len, nwritten))
 }
 
 /// WASI's `poll_oneoff`, deterministic and never waiting: clocks are frozen, so a
@@ -92,15 +187,7 @@ fn poll_oneoff(
 	nevents: i32,
 ) -> wasmtime::Result<i32> {
 	let count = count as u32;
-	if caller.data().metering {
-		let cost = POLL_FUEL + POLL_FUEL_PER_SUBSCRIPTION * u64::from(count);
-		let fuel = caller.get_fuel()?;
-		if fuel < cost {
-			caller.set_fuel(0)?;
-			return Err(Trap::OutOfFuel.into());
-		}
-		caller.set_fuel(fuel - cost)?;
-	}
+	charge(&mut caller, POLL_FUEL + POLL_FUEL_PER_SUBSCRIPTION * u64::from(count))?;
 	if count == 0 {
 		return Ok(ERRNO_INVAL);
 	}
@@ -221,9 +308,10 @@ mod tests {
 			(i32.store (i32.const 504) (i32.const 112))
 			(drop (call $write (i32.const 1) (i32.const 500) (i32.const 1) (i32.const 508)))))"#;
 
-	/// Fuel of `SLEEPER`: its instructions and three polls of 1, 1 and 3 subscriptions.
-	/// 3,569 before the instrumentation, which adds 11 to the one call (`_start`).
-	const SLEEPER_FUEL: u64 = 3_580;
+	/// Fuel of `SLEEPER`: its instructions, three polls of 1, 1 and 3 subscriptions and
+	/// a write of one 112-byte buffer (122). 3,691 before the instrumentation, which adds
+	/// 11 to the one call (`_start`).
+	const SLEEPER_FUEL: u64 = 3_702;
 
 	#[test]
 	fn sleeping_returns_at_once_with_deterministic_fuel() {
@@ -314,6 +402,66 @@ mod tests {
 		let module = sandbox.compile(&wat::parse_str(wat).unwrap()).unwrap();
 		let outcome = sandbox.run(&module, b"", 0, 64, [0; 32], NO_GUARD).unwrap().unwrap();
 		assert_eq!(outcome.status, ExecutionStatus::Exited(21));
+	}
+
+	const MIB_64: u64 = 64 << 20;
+
+	/// `random_get` of 64 MiB, or `fd_write` of one 64 MiB buffer (then of 2^20 empty
+	/// ones) to stdout, or a loop that stores 64 MiB byte by byte.
+	fn byte_mover(call: &str) -> String {
+		format!(
+			r#"(module
+			(import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
+			(import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+			(memory (export "memory") 1040)
+			(func (export "_start") (local $i i32)
+				(i32.store (i32.const 0) (i32.const 64))
+				(i32.store (i32.const 4) (i32.const {MIB_64}))
+				{call}))"#
+		)
+	}
+
+	/// The bad luck this answers: a `random_get` of 64 MiB took about half a second and
+	/// cost a few fuel units, as did large `fd_write`s, so fuel (which sizes a worker's
+	/// time budget) did not predict a program's time. Each byte now costs fuel; the test
+	/// prints time per fuel of each call beside that of plain instructions.
+	#[test]
+	fn bytes_cost_fuel_in_proportion_to_time() {
+		let fuel = 1u64 << 40;
+		let timed = |call: &str| {
+			let started = std::time::Instant::now();
+			let outcome = run(&byte_mover(call), b"", fuel);
+			let elapsed = started.elapsed();
+			println!(
+				"{call}: {} fuel in {elapsed:?}, {:.2} ns per 1,000 fuel",
+				outcome.fuel_used,
+				elapsed.as_nanos() as f64 * 1_000.0 / outcome.fuel_used as f64
+			);
+			outcome
+		};
+		let random = timed("(drop (call $random (i32.const 1024) (i32.const 67108864)))");
+		assert!(random.fuel_used >= RANDOM_FUEL_PER_BYTE * MIB_64, "{random:?}");
+		let write =
+			timed("(drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))");
+		assert_eq!(write.status, ExecutionStatus::OutputTooLarge);
+		assert!(write.fuel_used >= WRITE_FUEL_PER_BYTE * MIB_64, "{write:?}");
+		let buffers = timed(
+			"(drop (call $write (i32.const 1) (i32.const 1024) (i32.const 1048576) (i32.const 8)))",
+		);
+		assert!(buffers.fuel_used >= WRITE_FUEL_PER_BUFFER << 20, "{buffers:?}");
+		let stores = timed(
+			"(loop (i32.store8 (local.get $i) (local.get $i))
+				(local.set $i (i32.add (local.get $i) (i32.const 1)))
+				(br_if 0 (i32.lt_u (local.get $i) (i32.const 67108864))))",
+		);
+		assert_eq!(stores.status, ExecutionStatus::Exited(0));
+		// Out of fuel midway is out of fuel, all of it, as for instructions.
+		let short = run(
+			&byte_mover("(drop (call $random (i32.const 1024) (i32.const 67108864)))"),
+			b"",
+			1_000_000,
+		);
+		assert_eq!((short.status, short.fuel_used), (ExecutionStatus::OutOfFuel, 1_000_000));
 	}
 
 	#[test]

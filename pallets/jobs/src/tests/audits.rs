@@ -114,6 +114,28 @@ fn an_audit_that_matches_credits_the_score_and_pays_the_auditor() {
 	});
 }
 
+/// The attack: replicas that all belong to one attacker agree on a made-up output and
+/// claim 0 fuel. Their result credits no score, and before it was therefore never
+/// audited: the requester got a wrong result verified, and the replicas a verified
+/// job's reputation, with no chance of being caught. Every verified result now waits
+/// for its audit draw, whatever it credits.
+#[test]
+fn a_result_claiming_no_fuel_is_audited_like_any_other() {
+	build_and_execute(|| {
+		let job = agreed_job(b"made up", 0);
+		let auditor = audit(job);
+		commit(auditor, job, b"41", 600);
+		reveal(auditor, job, b"41", 600);
+		assert!(jobs_events().contains(&Event::AuditContested { job, auditor }));
+		committee_finds(job, b"41", 600);
+		assert_eq!(
+			JobsStorage::<Test>::get(job).unwrap().state,
+			JobState::Failed(FailureReason::Overturned)
+		);
+		assert!(Jobs::result_of(job).is_none(), "the made-up output is withdrawn");
+	});
+}
+
 /// One auditor never slashes anyone on its word: a lying auditor's mismatch goes to a
 /// committee, which upholds the replicas and slashes the auditor instead.
 #[test]

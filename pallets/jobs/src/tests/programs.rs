@@ -182,8 +182,53 @@ fn insufficient_balance_for_the_deposit() {
 	});
 }
 
+/// The attack: anyone kept an uploader's deposit held for as long as it liked by
+/// submitting cheap jobs that use its blob, one after another, so that `remove_blob`
+/// always found it in use. Now the owner's removal retires the blob: the jobs using it
+/// finish with it, no new job may use it, and it goes, its deposit refunded, with the
+/// last of them.
 #[test]
-fn blobs_in_use_cannot_be_removed_and_refund_when_unused() {
+fn others_jobs_cannot_keep_a_blob_deposit_held() {
+	build_and_execute(|| {
+		let program = upload_program(1);
+		let data = vec![1u8; 100];
+		assert_ok!(Jobs::upload_blob(RuntimeOrigin::signed(1), data.clone()));
+		let input = H256(sp_crypto_hashing::blake2_256(&data));
+		let mut job_spec = spec(program, 1);
+		job_spec.input = crate::JobInput::Blob(input);
+		let first = submit(2, job_spec.clone());
+		let second = submit(2, job_spec.clone());
+
+		let before = free(1);
+		assert_ok!(Jobs::remove_blob(RuntimeOrigin::signed(1), BlobKind::Data, input));
+		let owner = 1;
+		assert!(jobs_events().contains(&crate::Event::BlobRetiring {
+			kind: BlobKind::Data,
+			hash: input,
+			owner,
+			jobs: 2
+		}));
+		assert_noop!(
+			Jobs::submit_job(RuntimeOrigin::signed(2), job_spec.clone()),
+			Error::<Test>::BlobRetiring
+		);
+		assert_noop!(
+			Jobs::remove_blob(RuntimeOrigin::signed(1), BlobKind::Data, input),
+			Error::<Test>::BlobRetiring
+		);
+		assert_ok!(Jobs::cancel_job(RuntimeOrigin::signed(2), first));
+		assert_eq!(free(1), before, "held while a job still uses it");
+		assert_ok!(Jobs::cancel_job(RuntimeOrigin::signed(2), second));
+		assert_eq!(free(1), before + 110, "refunded with the last job using it");
+		assert!(Blobs::<Test>::get(BlobKind::Data, input).is_none());
+		assert!(crate::DataBlobs::<Test>::get(input).is_none());
+		// Unused again, its content may be uploaded anew.
+		assert_ok!(Jobs::upload_blob(RuntimeOrigin::signed(2), data));
+	});
+}
+
+#[test]
+fn only_the_owner_removes_a_blob_and_gets_its_deposit_back() {
 	build_and_execute(|| {
 		let program = upload_program(1);
 		let data = vec![1u8; 100];
@@ -194,10 +239,6 @@ fn blobs_in_use_cannot_be_removed_and_refund_when_unused() {
 		let job = submit(2, job_spec);
 		assert_eq!(Blobs::<Test>::get(BlobKind::Program, program).unwrap().refs, 1);
 		assert_eq!(Blobs::<Test>::get(BlobKind::Data, input).unwrap().refs, 1);
-		assert_noop!(
-			Jobs::remove_blob(RuntimeOrigin::signed(1), BlobKind::Program, program),
-			Error::<Test>::BlobInUse
-		);
 		assert_noop!(
 			Jobs::remove_blob(RuntimeOrigin::signed(2), BlobKind::Data, input),
 			Error::<Test>::NotBlobOwner

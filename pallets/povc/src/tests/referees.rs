@@ -7,7 +7,7 @@ use povc_primitives::RefereePool;
 use sp_runtime::DispatchError;
 
 fn is_referee(who: AccountId) -> bool {
-	Povc::is_referee(&who)
+	Povc::referee_chance(&who).is_some()
 }
 
 fn chance(who: AccountId) -> Option<(u128, u128)> {
