@@ -107,7 +107,7 @@ impl ByteMovers {
 	/// wasmtime-wasi's functions from `wasi` (see [`wasmtime_wasi_linker`]) in `store`.
 	pub(super) fn new(wasi: &Linker<State>, store: &mut Store<State>) -> wasmtime::Result<Self> {
 		let mut get = |name: &str| match wasi.get(&mut *store, WASI_MODULE, name) {
-			Some(Extern::Func(func)) => Ok(func),
+			Ok(Extern::Func(func)) => Ok(func),
 			_ => Err(wasmtime::Error::msg(format!("wasmtime-wasi has no {name}"))),
 		};
 		let (random_get, fd_write) = (get("random_get")?, get("fd_write")?);
@@ -129,7 +129,7 @@ fn charge(caller: &mut Caller<'_, State>, cost: u64) -> wasmtime::Result<()> {
 	Ok(())
 }
 
-fn byte_movers(caller: &Caller<'_, State>) -> wasmtime::Result<&ByteMovers> {
+fn byte_movers<'a>(caller: &'a Caller<'_, State>) -> wasmtime::Result<&'a ByteMovers> {
 	caller.data().byte_movers.as_ref().ok_or_else(|| wasmtime::Error::msg("no WASI host"))
 }
 

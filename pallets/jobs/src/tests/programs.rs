@@ -160,6 +160,40 @@ fn too_many_locals_are_refused() {
 	});
 }
 
+/// The attack: a valid program that takes minutes and gigabytes to compile (one function
+/// of nested `if`s: 44,000 took 9.5 s, the 220,000 that fit in 2 MiB more than 150 s and
+/// 11 GiB; with 10,000 locals 10,000 `if`s take 17 s), submitted at `fuel_limit` 1, cost
+/// every drawn worker its compile limit. Such programs are refused at upload.
+#[test]
+fn compile_bombs_are_refused() {
+	build_and_execute(|| {
+		// `ifs` empty `if`s in one function with `locals` locals.
+		let ifs = |ifs: usize, locals: usize| {
+			wasm(&format!(
+				r#"(module (memory (export "memory") 1)
+					(func (export "_start") {} {}))"#,
+				"(local i32) ".repeat(locals),
+				"(if (i32.const 0) (then)) ".repeat(ifs)
+			))
+		};
+		use crate::program::{validate, ProgramError, ProgramLimits};
+		let limits = ProgramLimits::DEFAULT;
+		assert_eq!(limits.max_locals_times_blocks, 10_000 * 5_000);
+		assert_ok!(upload(ifs(5_000, 10_000)));
+		assert_noop!(upload(ifs(5_001, 10_000)), Error::<Test>::ProgramLimitExceeded);
+		// Larger than this mock chain's programs may be: checked by the validation alone.
+		assert_eq!(limits.max_blocks_squared, 22_360 * 22_360 + 30_400);
+		assert_eq!(validate(&ifs(22_360, 0), &limits), Ok(()));
+		assert_eq!(validate(&ifs(22_361, 0), &limits), Err(ProgramError::LimitExceeded));
+		// The sums are over the whole program: two functions of 16,000 `if`s are too many.
+		let two = wasm(&format!(
+			r#"(module (memory (export "memory") 1) (func (export "_start") {0}) (func {0}))"#,
+			"(if (i32.const 0) (then)) ".repeat(16_000)
+		));
+		assert_eq!(validate(&two, &limits), Err(ProgramError::LimitExceeded));
+	});
+}
+
 #[test]
 fn data_blobs_have_their_own_size_limit() {
 	build_and_execute(|| {
