@@ -101,7 +101,8 @@ impl<T: Config> Pallet<T> {
 		}
 
 		// Pending score belongs to verified jobs whose audit is not over: in an audit
-		// phase, or in the dispute a contested audit opened. One entry per paid replica.
+		// phase, or in the dispute a contested audit opened. At most one entry per paid
+		// replica (none when the result credits no score: it is audited all the same).
 		for (job_id, credits) in PendingCredits::<T>::iter() {
 			let job = Jobs::<T>::get(job_id);
 			let auditing = job.as_ref().is_some_and(|job| {
@@ -112,10 +113,7 @@ impl<T: Config> Pallet<T> {
 			});
 			ensure(auditing, "pending score belongs to a job whose audit is not over")?;
 			let replicas = job.map(|job| usize::from(job.spec.replicas)).unwrap_or_default();
-			ensure(
-				!credits.is_empty() && credits.len() <= replicas,
-				"at most one pending credit per replica",
-			)?;
+			ensure(credits.len() <= replicas, "at most one pending credit per replica")?;
 		}
 
 		ensure(

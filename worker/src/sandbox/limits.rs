@@ -283,8 +283,9 @@ mod tests {
 
 	/// Fuel of `ECHO` on "hello" before the guard and our `poll_oneoff` existed (21)
 	/// plus the instrumentation's 11 for its one call (9 to count the frame in, 2 to
-	/// count it out): epoch checks and the run thread must not change fuel.
-	const ECHO_HELLO_FUEL: u64 = 21 + 11;
+	/// count it out) plus its `fd_write` of one buffer (256) of 5 bytes: epoch checks and
+	/// the run thread must not change fuel.
+	const ECHO_HELLO_FUEL: u64 = 21 + 11 + 256 + 5;
 
 	#[test]
 	fn the_wall_clock_guard_leaves_fuel_as_it_was() {

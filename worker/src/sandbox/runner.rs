@@ -15,7 +15,7 @@ use pallet_jobs::program::WASI_MODULE;
 use povc_primitives::ExecutionStatus;
 use std::time::Duration;
 use wasmtime::{Config, Engine, Linker, Module, OptLevel, ResourceLimiter, Store};
-use wasmtime_wasi::{p1::WasiP1Ctx, p2::pipe::MemoryOutputPipe};
+use wasmtime_wasi::p1::WasiP1Ctx;
 
 /// Native stack a run's thread has beyond `max_wasm_stack`: for the host frames between
 /// the thread's start and wasm, and for WASI calls and libcalls from the deepest wasm
@@ -26,19 +26,17 @@ pub const HOST_STACK: usize = 8 << 20;
 pub struct Sandbox {
 	engine: Engine,
 	linker: Linker<State>,
-	/// wasmtime-wasi's own WASI functions, which ours call (`wasi::ByteMovers`).
-	wasmtime_wasi: Linker<State>,
 	config: SandboxConfig,
 }
 
 /// What a run's store holds: the program's WASI context, the limiter of its memory and
 /// tables, whether fuel is metered (our WASI functions charge fuel only then), and the
-/// wasmtime-wasi functions ours call.
+/// random stream and stdout of our own WASI functions.
 pub(super) struct State {
 	pub(super) wasi: WasiP1Ctx,
 	pub(super) limiter: Limiter,
 	pub(super) metering: bool,
-	pub(super) byte_movers: Option<wasi::ByteMovers>,
+	pub(super) output: wasi::Output,
 }
 
 impl Sandbox {
@@ -73,8 +71,7 @@ impl Sandbox {
 		start_epoch_ticker(&engine)?;
 
 		let linker = wasi::linker(&engine)?;
-		let wasmtime_wasi = wasi::wasmtime_wasi_linker(&engine)?;
-		Ok(Self { engine, linker, wasmtime_wasi, config })
+		Ok(Self { engine, linker, config })
 	}
 
 	/// The engine (for compiling and loading modules).
@@ -161,19 +158,16 @@ impl Sandbox {
 		time_limit: Duration,
 	) -> Result<RunOutcome, Abstention> {
 		// One byte more than allowed tells an output that is too large from one that fits.
-		let stdout = MemoryOutputPipe::new(max_output.saturating_add(1));
-		let wasi = wasi::context(input, stdout.clone(), seed);
+		let output = wasi::Output::new(seed, max_output.saturating_add(1));
+		let wasi = wasi::context(input, seed);
 		let limiter = Limiter {
 			max_memory: self.config.max_memory,
 			max_table_elements: self.config.max_table_elements,
 			host_failure: None,
 		};
 		let metering = self.config.metering;
-		let state = State { wasi, limiter, metering, byte_movers: None };
+		let state = State { wasi, limiter, metering, output };
 		let mut store = Store::new(&self.engine, state);
-		let byte_movers =
-			wasi::ByteMovers::new(&self.wasmtime_wasi, &mut store).map_err(host_failure)?;
-		store.data_mut().byte_movers = Some(byte_movers);
 		store.limiter(|state| &mut state.limiter as &mut dyn ResourceLimiter);
 		if metering {
 			store.set_fuel(fuel).map_err(host_failure)?;
@@ -190,7 +184,7 @@ impl Sandbox {
 			Ok(()) => ExecutionStatus::Exited(0),
 			Err(error) => judge(&error, time_limit)?,
 		};
-		let mut output = stdout.contents().to_vec();
+		let mut output = store.into_data().output.into_stdout();
 		if output.len() > max_output {
 			output.truncate(max_output);
 			status = ExecutionStatus::OutputTooLarge;

@@ -156,7 +156,8 @@ fn agreed_output_is_published_after_the_reveals_and_then_settles() {
 		let info =
 			Jobs::publish_output(RuntimeOrigin::signed(w[1]), job, bounded(b"a")).expect("publish");
 		assert_eq!(info.pays_fee, frame_support::dispatch::Pays::No, "free for the publisher");
-		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
+		// Verified and paid; its audit draw comes after `AuditDelay`.
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::AuditPending);
 		assert_eq!(Jobs::result_of(job).unwrap(), b"a".to_vec());
 		assert!(free(w[1]) > before, "paid");
 		assert!(jobs_events().contains(&Event::OutputPublished { job, publisher: w[1] }));
