@@ -242,10 +242,7 @@ fn poll_oneoff(
 	if count == 0 {
 		return Ok(ERRNO_INVAL);
 	}
-	let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
-		return Err(ProgramFault("poll_oneoff from a module that exports no memory".into()).into());
-	};
-	let memory = memory.data_mut(&mut caller);
+	let (memory, _) = memory_and_state(&mut caller, "poll_oneoff")?;
 	let count = count as usize;
 	let (subscriptions, events, nevents) =
 		(subscriptions as u32 as usize, events as u32 as usize, nevents as u32 as usize);

@@ -216,6 +216,20 @@ fn insufficient_balance_for_the_deposit() {
 	});
 }
 
+/// The content of the data blob of [`spec_using_blobs_of`] (deposit 10 + 100).
+const BLOB: &[u8] = &[1; 100];
+
+/// `owner` uploads a program and the data blob [`BLOB`]; returns their hashes and the
+/// spec of a one-replica job that uses both.
+fn spec_using_blobs_of(owner: AccountId) -> (H256, H256, crate::JobSpecOf<Test>) {
+	let program = upload_program(owner);
+	assert_ok!(Jobs::upload_blob(RuntimeOrigin::signed(owner), BLOB.to_vec()));
+	let input = H256(sp_crypto_hashing::blake2_256(BLOB));
+	let mut job_spec = spec(program, 1);
+	job_spec.input = crate::JobInput::Blob(input);
+	(program, input, job_spec)
+}
+
 /// The attack: anyone kept an uploader's deposit held for as long as it liked by
 /// submitting cheap jobs that use its blob, one after another, so that `remove_blob`
 /// always found it in use. Now the owner's removal retires the blob: the jobs using it
@@ -224,12 +238,7 @@ fn insufficient_balance_for_the_deposit() {
 #[test]
 fn others_jobs_cannot_keep_a_blob_deposit_held() {
 	build_and_execute(|| {
-		let program = upload_program(1);
-		let data = vec![1u8; 100];
-		assert_ok!(Jobs::upload_blob(RuntimeOrigin::signed(1), data.clone()));
-		let input = H256(sp_crypto_hashing::blake2_256(&data));
-		let mut job_spec = spec(program, 1);
-		job_spec.input = crate::JobInput::Blob(input);
+		let (_, input, job_spec) = spec_using_blobs_of(1);
 		let first = submit(2, job_spec.clone());
 		let second = submit(2, job_spec.clone());
 
@@ -257,19 +266,14 @@ fn others_jobs_cannot_keep_a_blob_deposit_held() {
 		assert!(Blobs::<Test>::get(BlobKind::Data, input).is_none());
 		assert!(crate::DataBlobs::<Test>::get(input).is_none());
 		// Unused again, its content may be uploaded anew.
-		assert_ok!(Jobs::upload_blob(RuntimeOrigin::signed(2), data));
+		assert_ok!(Jobs::upload_blob(RuntimeOrigin::signed(2), BLOB.to_vec()));
 	});
 }
 
 #[test]
 fn only_the_owner_removes_a_blob_and_gets_its_deposit_back() {
 	build_and_execute(|| {
-		let program = upload_program(1);
-		let data = vec![1u8; 100];
-		assert_ok!(Jobs::upload_blob(RuntimeOrigin::signed(1), data.clone()));
-		let input = H256(sp_crypto_hashing::blake2_256(&data));
-		let mut job_spec = spec(program, 1);
-		job_spec.input = crate::JobInput::Blob(input);
+		let (program, input, job_spec) = spec_using_blobs_of(1);
 		let job = submit(2, job_spec);
 		assert_eq!(Blobs::<Test>::get(BlobKind::Program, program).unwrap().refs, 1);
 		assert_eq!(Blobs::<Test>::get(BlobKind::Data, input).unwrap().refs, 1);
