@@ -175,6 +175,22 @@ impl Connection {
 		signed.map_err(|e| incompatible(at, call, e))
 	}
 
+	/// Whether this client can still sign `call` for the runtime of block `at`: an
+	/// [`Incompatible`] error if that runtime changed the call or the transaction
+	/// extensions this client was built for. Nothing is sent, so a long-running client
+	/// can check after an upgrade instead of waiting until it next has something to send.
+	pub async fn check_signable<P: Payload>(
+		&self,
+		signer: &Signer,
+		call: &P,
+		at: Hash,
+	) -> Result<()> {
+		let at = self.at(at).await?;
+		let birth = (at.block_number(), at.block_hash());
+		let signed = at.tx().create_signed(call, signer, tx::params(0, birth)).await;
+		signed.map(drop).map_err(|e| incompatible(&at, call, e))
+	}
+
 	/// The block (number, hash) a transaction signed at `at` counts its lifetime from
 	/// ([`tx::counts_from_finalized`]); the parent is only read when finality lags.
 	async fn birth_block(&self, at: &AtBlock) -> Result<(u64, Hash)> {

@@ -2,9 +2,10 @@
 //! agreed output it publishes. The commitment binds the worker's own account (and, for a
 //! referee or an auditor, its output bytes), so a copied one cannot be revealed.
 
-use pallet_jobs::Role;
-use povc_client::{api::povc as chain_api, tx::Pending};
-use povc_primitives::{referee_commitment, result_commitment};
+use pallet_jobs::{ExecutionResult, Role};
+use povc_client::{api::povc as chain_api, tx::Pending, types::Hash};
+use povc_primitives::{referee_commitment, result_commitment, ExecutionStatus};
+use sp_core::H256;
 use subxt::utils::Static;
 
 use crate::{chain::Chain, store::Execution, Result};
@@ -74,4 +75,22 @@ impl Action {
 			Self::Publish => "output",
 		}
 	}
+}
+
+/// An [`Incompatible`](povc_client::tx::Incompatible) error if the runtime of block `at`
+/// no longer takes one of the extrinsics a worker sends, signed as it signs them. The
+/// worker checks each new runtime version, so it stops at an incompatible upgrade even
+/// when it has nothing to send then, instead of running jobs it could not commit.
+pub(crate) async fn check_compatible(chain: &Chain, at: Hash) -> Result<()> {
+	use chain_api::runtime_types::bounded_collections::bounded_vec::BoundedVec;
+	let jobs = chain_api::tx().jobs();
+	let result = || {
+		let status = ExecutionStatus::OutOfFuel;
+		Static(ExecutionResult { output_hash: H256::zero(), fuel_used: 0, status })
+	};
+	chain.check_signable(&jobs.commit(0, H256::zero()), at).await?;
+	chain.check_signable(&jobs.reveal(0, result(), [0; 32]), at).await?;
+	chain.check_signable(&jobs.reveal_verdict(0, result(), [0; 32], BoundedVec(vec![])), at).await?;
+	chain.check_signable(&jobs.publish_output(0, BoundedVec(vec![])), at).await?;
+	chain.check_signable(&jobs.abstain(0), at).await
 }

@@ -128,6 +128,17 @@ impl Chain {
 		self.connection.send(&self.signer, call).await
 	}
 
+	/// Whether the worker can still sign `call` for the runtime of block `at` (nothing is
+	/// sent).
+	pub async fn check_signable<P: Payload>(&self, call: &P, at: Hash) -> Result<()> {
+		self.connection.check_signable(&self.signer, call, at).await
+	}
+
+	/// The spec version of the runtime of block `at`.
+	pub async fn spec_version(&self, at: Hash) -> Result<u32> {
+		Ok(self.connection.at(at).await?.spec_version())
+	}
+
 	/// The constant at `address`, as the best block's runtime sets it.
 	pub async fn constant<A: subxt::constants::Address>(&self, address: A) -> Result<A::Target> {
 		self.connection.constant(address).await

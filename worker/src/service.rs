@@ -38,7 +38,7 @@ use sp_core::H256;
 use tokio::sync::{watch, Notify, Semaphore};
 
 use crate::{
-	actions::Action,
+	actions::{self, Action},
 	chain::{Chain, Job},
 	metrics::{povc, status_label, Metrics},
 	modules::{JobParams, Programs},
@@ -96,6 +96,9 @@ pub struct Worker {
 	running: Mutex<HashMap<Key, Instant>>,
 	/// Committed assignments whose saved result is missing (logged once).
 	lost: Mutex<HashSet<Key>>,
+	/// The spec version of the last runtime found to take what this worker sends (0:
+	/// none checked yet).
+	compatible_spec: AtomicU32,
 	/// The number of the latest best block handled.
 	best: AtomicU32,
 	/// Notified when the chain's runtime no longer takes this worker's extrinsics.
@@ -120,6 +123,7 @@ impl Worker {
 			slots,
 			running: Mutex::default(),
 			lost: Mutex::default(),
+			compatible_spec: AtomicU32::new(0),
 			best: AtomicU32::new(0),
 			incompatible: Notify::new(),
 		})
@@ -185,6 +189,7 @@ impl Worker {
 	) -> Result<()> {
 		let (number, hash) = (header.number, header.hash());
 		self.best.store(number, Ordering::Relaxed);
+		self.check_runtime(chain, hash).await?;
 		self.note_payments_and_slashes(chain, last, number).await?;
 		let open = chain.assignments(hash).await?;
 		for assignment in &open {
@@ -212,6 +217,21 @@ impl Worker {
 		if number % PRUNE_EVERY == 0 {
 			self.prune(chain, &open).await?;
 		}
+		Ok(())
+	}
+
+	/// Check each new runtime version once, before anything runs under it: at an
+	/// incompatible one, wake [`Worker::incompatible`] and handle nothing more.
+	async fn check_runtime(&self, chain: &Chain, at: Hash) -> Result<()> {
+		let spec = chain.spec_version(at).await?;
+		if self.compatible_spec.load(Ordering::Relaxed) == spec {
+			return Ok(());
+		}
+		if let Err(error) = actions::check_compatible(chain, at).await {
+			self.note_incompatible(&error);
+			return Err(error);
+		}
+		self.compatible_spec.store(spec, Ordering::Relaxed);
 		Ok(())
 	}
 
