@@ -20,6 +20,8 @@ pub mod configs;
 mod consensus_tests;
 pub mod constants;
 pub mod genesis_config_presets;
+#[cfg(test)]
+mod market_tests;
 // Compiled in every runtime (the `runtime` macro names it even where it is configured
 // out), but part of the rehearsal runtimes only.
 #[cfg(test)]

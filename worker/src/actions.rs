@@ -90,7 +90,9 @@ pub(crate) async fn check_compatible(chain: &Chain, at: Hash) -> Result<()> {
 	};
 	chain.check_signable(&jobs.commit(0, H256::zero()), at).await?;
 	chain.check_signable(&jobs.reveal(0, result(), [0; 32]), at).await?;
-	chain.check_signable(&jobs.reveal_verdict(0, result(), [0; 32], BoundedVec(vec![])), at).await?;
+	chain
+		.check_signable(&jobs.reveal_verdict(0, result(), [0; 32], BoundedVec(vec![])), at)
+		.await?;
 	chain.check_signable(&jobs.publish_output(0, BoundedVec(vec![])), at).await?;
 	chain.check_signable(&jobs.abstain(0), at).await
 }

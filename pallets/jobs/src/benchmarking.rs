@@ -10,6 +10,7 @@ use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, Hooks},
+	weights::WeightMeter,
 	BoundedVec,
 };
 use frame_system::RawOrigin;
@@ -538,7 +539,7 @@ mod benchmarks {
 		frame_system::Pallet::<T>::set_block_number(at);
 		#[block]
 		{
-			Pallet::<T>::process_timeouts(at);
+			Pallet::<T>::process_timeouts(at, &mut WeightMeter::new());
 		}
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Verified));
 	}
@@ -560,13 +561,40 @@ mod benchmarks {
 		frame_system::Pallet::<T>::set_block_number(at);
 		#[block]
 		{
-			Pallet::<T>::process_timeouts(at);
+			Pallet::<T>::process_timeouts(at, &mut WeightMeter::new());
 		}
 		assert_eq!(
 			Jobs::<T>::get(job).map(|j| j.state),
 			Some(JobState::Failed(FailureReason::Overturned))
 		);
 		assert!(PendingCredits::<T>::get(job).is_empty());
+	}
+
+	/// Pruning the largest finished job: a contested audit's, decided by its committee
+	/// (replicas, an auditor and a committee, each with an index entry, and the outputs
+	/// they revealed), with `MaxReplacements` replaced workers besides.
+	#[benchmark]
+	fn prune_job() {
+		let output = vec![5u8; T::MaxOutputLen::get() as usize];
+		let found = vec![6u8; T::MaxOutputLen::get() as usize];
+		let (job, referees) = contested_audit::<T>(&output, &found);
+		for r in &referees {
+			do_reveal::<T>(job, r, &found);
+		}
+		let mut record = Jobs::<T>::get(job).expect("job");
+		assert!(!record.state.is_open(), "the committee decided");
+		let replaced: Vec<T::AccountId> =
+			(0..T::MaxReplacements::get()).map(|i| funded::<T>("replaced", i)).collect();
+		for worker in &replaced {
+			JobsByWorker::<T>::insert(worker, job, Role::Replica);
+		}
+		Replaced::<T>::insert(job, BoundedVec::truncate_from(replaced));
+		#[block]
+		{
+			Pallet::<T>::prune(job, &mut record);
+		}
+		assert!(Jobs::<T>::get(job).is_none());
+		assert!(Replaced::<T>::get(job).is_empty());
 	}
 
 	#[benchmark]
@@ -602,7 +630,7 @@ mod benchmarks {
 		frame_system::Pallet::<T>::set_block_number(at);
 		#[block]
 		{
-			Pallet::<T>::process_timeouts(at);
+			Pallet::<T>::process_timeouts(at, &mut WeightMeter::new());
 		}
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::RefereesCommitting));
 	}
@@ -622,13 +650,13 @@ mod benchmarks {
 		frame_system::Pallet::<T>::set_block_number(now);
 		#[block]
 		{
-			Pallet::<T>::assign_from_queue(now);
+			Pallet::<T>::assign_from_queue(now, &mut WeightMeter::new());
 		}
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Committing));
 	}
 
-	/// The last failed draw of a queued job at the back of a full queue's first
-	/// `MaxAssignmentsPerBlock` (the others wait for their `DrawDelay`): its reputation
+	/// The last failed draw of a queued job at the front of a full queue (the others wait
+	/// for their `DrawDelay`): its reputation
 	/// floor is above every worker's of a registry of `w`, so the draw rejects as many
 	/// candidates as it may, and the job fails `NoEligibleWorkers`: its queue fee is burned,
 	/// its escrow refunded and its entry removed from the full queue.
@@ -650,7 +678,7 @@ mod benchmarks {
 		fill_queue::<T>(program, T::MaxQueueLen::get() - 1);
 		#[block]
 		{
-			Pallet::<T>::assign_from_queue(now);
+			Pallet::<T>::assign_from_queue(now, &mut WeightMeter::new());
 		}
 		assert_eq!(
 			Jobs::<T>::get(job).map(|j| j.state),

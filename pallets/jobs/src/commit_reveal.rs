@@ -14,6 +14,14 @@
 //! Output bytes stay private until the result is agreed, so a dispute's referees have
 //! nothing to copy. Front-running: another worker's equal commitment never makes a commit
 //! fail, so a co-replica cannot get a victim slashed as a no-show.
+//!
+//! **Fees.** An assigned worker's commit, reveal, verdict, publication and abstention are
+//! free when they succeed (`Pays::No`); a failing one pays its fee. Charged, they cost a
+//! replica about 0.2 POVC a job (a reveal paid for the worst-case settlement weight), more
+//! than a cheap job pays: a requester could drain workers with 5-replica jobs at 1 planck
+//! per fuel. Only an assigned worker's first call of a phase succeeds, so free calls
+//! are bounded by the assignments. **What remains**: a cheap job still takes the
+//! workers' machine time for what it pays.
 
 use crate::{
 	Assignment, Assignments, AssignmentsOf, Config, Error, Event, ExecutionResult, JobOf, JobState,

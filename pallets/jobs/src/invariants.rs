@@ -24,7 +24,7 @@ impl<T: Config> Pallet<T> {
 		for (job_id, job) in Jobs::<T>::iter() {
 			escrow.entry(job.requester.clone()).or_default();
 			*result_deposits.entry(job.requester.clone()).or_default() += job.result_deposit;
-			// Due entries not yet handled (a burst beyond `MaxTimeoutsPerBlock`) wait at or
+			// Due entries not yet handled (a burst beyond the block hook's budget) wait at or
 			// after the cursor; every other entry is in the future.
 			let (scheduled, cursor) = if job.state.is_open() {
 				open_jobs += 1;

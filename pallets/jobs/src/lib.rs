@@ -48,10 +48,11 @@
 //! colluding, majority-of-3 accepts 10.4 % wrong results, while unanimity plus referees
 //! accepts only jobs where every replica is an attacker (0.8 % at 3 replicas).
 //!
-//! All queue entries and per-job data are bounded; `on_initialize` handles at most
-//! `MaxTimeoutsPerBlock` timeouts, as many prunings and `MaxAssignmentsPerBlock` queued
-//! jobs, and never touches the jobs that only wait (their queue fee is charged when they
-//! leave the queue). Scheduling a timeout never fails and never shortens a phase.
+//! All queue entries and per-job data are bounded; `on_initialize` ([`hook`]) handles
+//! timeouts, prunings and queued jobs within `MaxHookWeight` (half a block in povc's
+//! runtime), each charged its benchmarked worst case, and never touches the jobs that only
+//! wait (their queue fee is charged when they leave the queue). Scheduling a timeout never
+//! fails and never shortens a phase.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -66,6 +67,7 @@ pub mod commit_reveal;
 pub mod disputes;
 pub mod draw;
 pub mod escrow;
+pub mod hook;
 pub mod program;
 pub mod runtime_api;
 pub mod settlement;
@@ -135,6 +137,7 @@ pub mod pallet {
 			fungible::{Inspect, Mutate, MutateHold},
 			Randomness,
 		},
+		weights::WeightMeter,
 	};
 	use frame_system::pallet_prelude::*;
 	use povc_primitives::{
@@ -267,8 +270,8 @@ pub mod pallet {
 		/// Most queue entries one account holds at once: filling the queue takes
 		/// `MaxQueueLen / MaxQueuedPerAccount` accounts, each paying its jobs' queue fees
 		/// ([`Error::TooManyQueued`] beyond it). An account cannot get more jobs drawn than
-		/// the chain draws anyway, so set it to a few blocks' worth of
-		/// `MaxAssignmentsPerBlock`.
+		/// the chain draws anyway, so set it to a few blocks' worth of draws
+		/// ([`Config::MaxHookWeight`]).
 		#[pallet::constant]
 		type MaxQueuedPerAccount: Get<u32>;
 
@@ -290,16 +293,19 @@ pub mod pallet {
 
 		/// Failed draws after which a queued job fails `NoEligibleWorkers` (refunded less
 		/// its queue fee): a job nobody can serve (a reputation floor no worker meets)
-		/// gives its slot back. A job is tried only when it reaches the front
-		/// `MaxAssignmentsPerBlock` of the queue, at most once a block, so this is at
-		/// least as many blocks; at most `u16::MAX`.
+		/// gives its slot back. A job is tried only when the block hook's budget reaches
+		/// it in the queue, at most once a block, so this is at least as many blocks; at
+		/// most `u16::MAX`.
 		#[pallet::constant]
 		type MaxFailedDraws: Get<u32>;
 
-		/// Most timeouts (and, separately, prunings) handled in one block. More due ones
-		/// wait for the next blocks: phases then end later, never earlier.
+		/// Most weight `on_initialize` uses in a block ([`hook`]): at most half of it for
+		/// due timeouts, an eighth for prunings, the rest for draws from the queue, each
+		/// step charged its benchmarked worst case. What does not fit waits for the next
+		/// blocks: phases then end later, never earlier. Half a block leaves the other
+		/// half to extrinsics whatever the backlog.
 		#[pallet::constant]
-		type MaxTimeoutsPerBlock: Get<u32>;
+		type MaxHookWeight: Get<Weight>;
 
 		/// What a job that fails because its replicas abstained pays per abstention, as a
 		/// share of one replica's maximum payment (`fuel_limit × price_per_fuel`); burned,
@@ -307,10 +313,6 @@ pub mod pallet {
 		/// time its unfinishable job took.
 		#[pallet::constant]
 		type AbstentionFee: Get<Perbill>;
-
-		/// Most queued jobs `on_initialize` tries to assign per block.
-		#[pallet::constant]
-		type MaxAssignmentsPerBlock: Get<u32>;
 
 		/// Blocks from a job's submission to the first block that may draw its workers. At
 		/// least 2: block `n` draws with the randomness of block `n − 1`, which the author
@@ -635,32 +637,18 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		/// Ends the phases due now ([`timeouts`]), prunes finished jobs and draws queued
 		/// ones ([`draw`]), failing those whose draws failed `MaxFailedDraws` times
-		/// ([`submission`]). Emits the events of those steps: [`Event::WorkerAssigned`],
-		/// [`Event::QueueFeeCharged`], [`Event::WorkerMissedDeadline`],
-		/// [`Event::RefereesDrawn`], [`Event::AuditorDrawn`], [`Event::ScoreCredited`],
-		/// [`Event::JobFailed`], [`Event::JobPruned`] and the settlement events they lead
-		/// to.
+		/// ([`submission`]), all within `MaxHookWeight` ([`hook`]). Emits the events of
+		/// those steps: [`Event::WorkerAssigned`], [`Event::QueueFeeCharged`],
+		/// [`Event::WorkerMissedDeadline`], [`Event::RefereesDrawn`],
+		/// [`Event::AuditorDrawn`], [`Event::ScoreCredited`], [`Event::JobFailed`],
+		/// [`Event::JobPruned`] and the settlement events they lead to.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let (timeouts, prunings, blocks) = Self::process_timeouts(now);
-			let assignments = Self::assign_from_queue(now);
-			// Draws are O(log n): benchmarked with the registry's size as a component and
-			// charged at its largest. A timeout is charged as the dearest of ending a
-			// phase, deciding a contested audit, crediting an audited score and drawing a
-			// committee (an auditor is a smaller draw); a pruning like a timeout (it does
-			// less).
-			let workers = T::Workers::max_workers();
-			let timeout = T::WeightInfo::process_timeout(workers)
-				.max(T::WeightInfo::draw_referees(workers))
-				.max(T::WeightInfo::decide_contested_audit(workers))
-				.max(T::WeightInfo::conclude_audit());
-			// A queued job tried is drawn (and pays its queue fee) or fails its draw,
-			// perhaps its last: then it fails and is refunded.
-			let queued =
-				T::WeightInfo::assign_queued(workers).max(T::WeightInfo::fail_queued(workers));
-			T::WeightInfo::on_initialize_base()
-				.saturating_add(T::DbWeight::get().reads(blocks.into()))
-				.saturating_add(timeout.saturating_mul(timeouts.saturating_add(prunings).into()))
-				.saturating_add(queued.saturating_mul(assignments.into()))
+			Self::run_hook(now)
+		}
+
+		/// Prunes more finished jobs with the weight the block's extrinsics left.
+		fn on_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::run_idle(now, remaining)
 		}
 
 		fn integrity_test() {
@@ -680,6 +668,14 @@ pub mod pallet {
 			assert!(T::MaxFailedDraws::get() >= 1, "a job gets at least one draw");
 			assert!(T::MaxFailedDraws::get() <= u16::MAX.into(), "failed draws are a u16");
 			assert!(T::MaxQueuedPerAccount::get() >= 1, "an account may queue a job");
+			let hook = T::MaxHookWeight::get();
+			let block = <T as frame_system::Config>::BlockWeights::get().max_block;
+			assert!(hook.all_lte(block), "the block hook's budget fits a block");
+			let share = |part: u64| WeightMeter::with_limit(hook / part);
+			assert!(Self::room_for(&share(2), Self::timeout_weight()) >= 1, "a timeout fits");
+			assert!(Self::room_for(&share(8), T::WeightInfo::prune_job()) >= 1, "a pruning fits");
+			let draws = hook.saturating_sub(T::WeightInfo::on_initialize_base());
+			assert!(Self::draw_weight().all_lte(draws), "a draw fits");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -753,20 +749,27 @@ pub mod pallet {
 
 		/// Commits an assigned worker to its result:
 		/// `blake2_256(SCALE(job, worker, output_hash, fuel_used, status, salt))`
-		/// ([`commit_reveal`]).
+		/// ([`commit_reveal`]). Free when it succeeds, like every assigned worker's reveal,
+		/// publication and abstention: workers do not pay to work; a failing call pays.
 		///
 		/// Emits [`Event::Committed`], and [`Event::RevealStarted`] once every assigned
 		/// worker has committed.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::commit())]
-		pub fn commit(origin: OriginFor<T>, job: JobId, commitment: H256) -> DispatchResult {
+		pub fn commit(
+			origin: OriginFor<T>,
+			job: JobId,
+			commitment: H256,
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_commit(who, job, commitment)
+			Self::do_commit(who, job, commitment)?;
+			Ok(Pays::No.into())
 		}
 
 		/// A replica reveals its committed result: output hash, fuel and status, never the
 		/// output bytes (so that a dispute's referees have nothing to copy). The last reveal
-		/// asks for the output if the replicas agree, or opens a dispute.
+		/// asks for the output if the replicas agree, or opens a dispute. Free when it
+		/// succeeds.
 		///
 		/// Emits [`Event::Revealed`]; the last reveal then emits [`Event::OutputRequested`]
 		/// (replicas agree), [`Event::DisputeOpened`] (they do not), or, for an agreed empty
@@ -778,15 +781,16 @@ pub mod pallet {
 			job: JobId,
 			result: ExecutionResult,
 			salt: [u8; 32],
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_reveal(who, job, result, salt)
+			Self::do_reveal(who, job, result, salt)?;
+			Ok(Pays::No.into())
 		}
 
 		/// A referee reveals its committed result with the output bytes, which its
 		/// commitment bound to its own account
 		/// ([`povc_primitives::referee_commitment`]). The last reveal decides the dispute
-		/// ([`disputes`]) or the audit ([`audits`]).
+		/// ([`disputes`]) or the audit ([`audits`]). Free when it succeeds.
 		///
 		/// Emits [`Event::Revealed`]. The last referee's reveal then emits, per worker,
 		/// [`Event::WorkerPaid`] or [`Event::WrongResultSlashed`], then
@@ -803,9 +807,10 @@ pub mod pallet {
 			result: ExecutionResult,
 			salt: [u8; 32],
 			output: BoundedVec<u8, T::MaxOutputLen>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_reveal_verdict(who, job, result, salt, output)
+			Self::do_reveal_verdict(who, job, result, salt, output)?;
+			Ok(Pays::No.into())
 		}
 
 		/// A replica of a job whose replicas agreed publishes the output they agreed on;
@@ -842,13 +847,15 @@ pub mod pallet {
 		/// phase, gives no result: its run outlasted what its fuel predicts or the commit
 		/// period, its host failed, or the program or input it got did not match their
 		/// hashes. Costs reputation, never bond; a replica is replaced when the phase ends.
+		/// Free when it succeeds: the chain never charges a worker for giving up in time.
 		///
 		/// Emits [`Event::WorkerAbstained`].
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::abstain())]
-		pub fn abstain(origin: OriginFor<T>, job: JobId) -> DispatchResult {
+		pub fn abstain(origin: OriginFor<T>, job: JobId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_abstain(who, job)
+			Self::do_abstain(who, job)?;
+			Ok(Pays::No.into())
 		}
 
 		/// Sets the probability that a unanimously verified result is audited (root: a

@@ -5,6 +5,7 @@ use core::cell::RefCell;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU64, Hooks, Randomness},
+	weights::Weight,
 	BoundedVec,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -203,17 +204,88 @@ impl pallet_jobs::Config for Test {
 	type QueueFeePerBlock = ConstU64<QUEUE_FEE>;
 	type MaxQueueWait = ConstU64<MAX_QUEUE_WAIT>;
 	type MaxFailedDraws = ConstU32<MAX_FAILED_DRAWS>;
-	type MaxTimeoutsPerBlock = ConstU32<8>;
 	type AbstentionFee = AbstentionFee;
-	type MaxAssignmentsPerBlock = ConstU32<2>;
 	type DrawDelay = ConstU64<DRAW_DELAY>;
 	type AuditDelay = ConstU64<AUDIT_DELAY>;
 	/// No audits unless a test asks for them.
 	type DefaultAuditRate = ();
 	type MaxMinReputation = MaxMinReputation;
-	type WeightInfo = ();
+	type MaxHookWeight = MaxHookWeight;
+	type WeightInfo = HookWeights;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = RegisterWorkers;
+}
+
+parameter_types! {
+	/// With [`HookWeights`]: 8 timeouts (half), 8 prunings (an eighth) and 2 draws (when
+	/// nothing else is due) a block.
+	pub MaxHookWeight: Weight = Weight::from_parts(320, 0);
+}
+
+/// Round weights for the block hook's steps, so that the tests know how many of each fit
+/// a block ([`MaxHookWeight`]); the measured ones for everything else.
+pub struct HookWeights;
+impl pallet_jobs::WeightInfo for HookWeights {
+	fn upload_program(n: u32) -> Weight {
+		<() as pallet_jobs::WeightInfo>::upload_program(n)
+	}
+	fn upload_blob(n: u32) -> Weight {
+		<() as pallet_jobs::WeightInfo>::upload_blob(n)
+	}
+	fn remove_blob() -> Weight {
+		<() as pallet_jobs::WeightInfo>::remove_blob()
+	}
+	fn submit_job(w: u32) -> Weight {
+		<() as pallet_jobs::WeightInfo>::submit_job(w)
+	}
+	fn cancel_job() -> Weight {
+		<() as pallet_jobs::WeightInfo>::cancel_job()
+	}
+	fn commit() -> Weight {
+		<() as pallet_jobs::WeightInfo>::commit()
+	}
+	fn abstain() -> Weight {
+		<() as pallet_jobs::WeightInfo>::abstain()
+	}
+	fn reveal() -> Weight {
+		<() as pallet_jobs::WeightInfo>::reveal()
+	}
+	fn reveal_verdict(n: u32) -> Weight {
+		<() as pallet_jobs::WeightInfo>::reveal_verdict(n)
+	}
+	fn publish_output(n: u32) -> Weight {
+		<() as pallet_jobs::WeightInfo>::publish_output(n)
+	}
+	fn clear_result() -> Weight {
+		<() as pallet_jobs::WeightInfo>::clear_result()
+	}
+	fn set_audit_rate() -> Weight {
+		<() as pallet_jobs::WeightInfo>::set_audit_rate()
+	}
+	fn on_initialize_base() -> Weight {
+		Weight::zero()
+	}
+	fn process_timeout(_: u32) -> Weight {
+		Weight::from_parts(20, 0)
+	}
+	fn draw_referees(_: u32) -> Weight {
+		Weight::from_parts(20, 0)
+	}
+	fn decide_contested_audit(_: u32) -> Weight {
+		Weight::from_parts(20, 0)
+	}
+	fn conclude_audit() -> Weight {
+		Weight::from_parts(20, 0)
+	}
+	fn prune_job() -> Weight {
+		Weight::from_parts(5, 0)
+	}
+	fn assign_queued(_: u32) -> Weight {
+		Weight::from_parts(150, 0)
+	}
+	fn fail_queued(_: u32) -> Weight {
+		Weight::from_parts(150, 0)
+	}
 }
 
 /// Registers benchmark workers in the real worker registry.

@@ -4,9 +4,9 @@
 //! fuel, output size, reputation floor, and a deadline that leaves room for the draw, a
 //! replica round and a dispute), holds the whole escrow ([`crate::escrow`], with the queue
 //! allowance) and queues the job. It is never drawn in the block that includes it: from
-//! `DrawDelay` blocks after its submission, `on_initialize` tries the first
-//! `MaxAssignmentsPerBlock` queued jobs ([`crate::draw`]), and one that cannot be served
-//! yet goes to the back of the queue. A job can be cancelled, refunded less its queue fee,
+//! `DrawDelay` blocks after its submission, `on_initialize` tries as many queued jobs,
+//! front first, as its weight budget allows ([`crate::hook`], [`crate::draw`]), and one
+//! that cannot be served yet goes to the back of the queue. A job can be cancelled, refunded less its queue fee,
 //! only while it is queued. Waiting costs its occupant:
 //! - every block a job waits after its `DrawDelay` burns `QueueFeePerBlock` of its
 //!   escrow, charged when it leaves the queue (drawn, failed, cancelled or timed out);
@@ -40,7 +40,7 @@ use crate::{
 use alloc::vec::Vec;
 use frame_support::{
 	ensure, pallet_prelude::DispatchResult, storage::with_storage_layer,
-	traits::fungible::MutateHold,
+	traits::fungible::MutateHold, weights::WeightMeter,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::{JobId, VolunteerProjects};
@@ -163,26 +163,33 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Tries to draw workers for up to `MaxAssignmentsPerBlock` queued jobs, from the
-	/// front of the queue. A drawn job pays its queue fee and gets back its unused queue
-	/// allowance. A job that cannot be drawn now goes to the back, so jobs nobody can serve
-	/// yet never block those behind them (round robin), unless that was its
-	/// `MaxFailedDraws`-th failed draw: then it fails `NoEligibleWorkers`. A job submitted
-	/// less than `DrawDelay` blocks ago keeps its place. Returns how many jobs it looked at.
-	pub(crate) fn assign_from_queue(now: BlockNumberFor<T>) -> u32 {
+	/// Tries to draw workers for as many queued jobs as `meter` has room for
+	/// ([`Pallet::draw_weight`] each), from the front of the queue, and charges it. A
+	/// drawn job pays its queue fee and gets back its unused queue allowance. A job that
+	/// cannot be drawn now goes to the back, so jobs nobody can serve yet never block
+	/// those behind them (round robin), unless that was its `MaxFailedDraws`-th failed
+	/// draw: then it fails `NoEligibleWorkers`. A job submitted less than `DrawDelay`
+	/// blocks ago keeps its place (and costs a read).
+	pub(crate) fn assign_from_queue(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
 		let queue = Queue::<T>::get();
 		let mut done: Vec<JobId> = Vec::new();
 		let mut retry: Vec<JobId> = Vec::new();
-		let mut tried = 0u32;
-		for job_id in queue.iter().copied().take(T::MaxAssignmentsPerBlock::get() as usize) {
-			tried += 1;
+		let (each, read) = (Self::draw_weight(), T::DbWeight::get().reads(1));
+		for job_id in queue.iter().copied() {
+			// Charged as a draw before it is read: reading it may show it is not due yet.
+			if !meter.can_consume(each) {
+				break;
+			}
 			let Some(mut job) = Jobs::<T>::get(job_id) else {
+				meter.consume(read);
 				done.push(job_id);
 				continue;
 			};
 			if now < job.submitted_at.saturating_add(T::DrawDelay::get()) {
+				meter.consume(read);
 				continue;
 			}
+			meter.consume(each);
 			let assigned = with_storage_layer(|| {
 				let mut attempt = job.clone();
 				if Self::try_assign(job_id, &mut attempt, now)? {
@@ -218,6 +225,5 @@ impl<T: Config> Pallet<T> {
 				}
 			});
 		}
-		tried
 	}
 }

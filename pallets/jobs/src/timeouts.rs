@@ -11,23 +11,27 @@
 //! **Scheduling.** Each open job has exactly one entry in `Timeouts`, at the block its
 //! current phase ends; each finished job has one in `Prunings`, at the block it is
 //! removed. Entries are keyed by (block, job), so scheduling never fails: no other job's
-//! entries can make a commit or reveal fail, or shorten a phase. `on_initialize` handles
-//! at most `MaxTimeoutsPerBlock` due entries of each kind, oldest block first from a
-//! cursor; when more are due (a burst), the rest wait for the next blocks, so a phase can
-//! end later than scheduled, never earlier.
+//! entries can make a commit or reveal fail, or shorten a phase. The block hook
+//! ([`crate::hook`]) handles as many due entries of each kind as its weight budget allows,
+//! oldest block first from a cursor; when more are due (a burst), the rest wait for the
+//! next blocks, so a phase can end later than scheduled, never earlier.
 //!
 //! **Attacks answered.** Stalling: silence costs bond, so a worker cannot hold up a job
 //! for free. Bursts: a flood of timeouts or of finished jobs (cheap to create: submit,
 //! cancel) never ends a phase early, and pruning has its own queue and cursor, so a backlog
 //! of finished jobs never delays the phases of running jobs.
 
+use crate::weights::WeightInfo;
 use crate::{
 	Assignments, AssignmentsOf, Config, Event, FailureReason, JobOf, JobState, Jobs,
 	JobsByRequester, JobsByWorker, MaxAssigneesOf, Outputs, Pallet, PruningCursor, Prunings,
 	Replaced, Role, TimeoutCursor, Timeouts,
 };
 use alloc::vec::Vec;
-use frame_support::storage::{with_storage_layer, IterableStorageDoubleMap, StorageValue};
+use frame_support::{
+	storage::{with_storage_layer, IterableStorageDoubleMap, StorageValue},
+	weights::{Weight, WeightMeter},
+};
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::{JobId, Offence, WorkerRegistry};
 use sp_core::Get;
@@ -100,11 +104,15 @@ impl<T: Config> Pallet<T> {
 		due
 	}
 
-	/// Handles the due timeouts and prunings (at most `MaxTimeoutsPerBlock` of each).
-	/// Returns how many of each it handled and the blocks it looked at.
-	pub(crate) fn process_timeouts(now: BlockNumberFor<T>) -> (u32, u32, u32) {
-		let budget = T::MaxTimeoutsPerBlock::get();
-		let timeouts = Self::take_due::<Timeouts<T>, TimeoutCursor<T>>(now, budget);
+	/// Handles as many due timeouts as `meter` has room for ([`Pallet::timeout_weight`]
+	/// each), and charges it.
+	pub(crate) fn process_timeouts(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
+		let each = Self::timeout_weight();
+		let room = Self::room_for(meter, each);
+		if room == 0 {
+			return;
+		}
+		let timeouts = Self::take_due::<Timeouts<T>, TimeoutCursor<T>>(now, room);
 		for (block, job_id) in timeouts.jobs.iter().copied() {
 			let Some(job) = Jobs::<T>::get(job_id) else { continue };
 			if job.timeout_at != block || !job.state.is_open() {
@@ -112,18 +120,32 @@ impl<T: Config> Pallet<T> {
 			}
 			Self::on_timeout(job_id, job, now);
 		}
-		let prunings = Self::take_due::<Prunings<T>, PruningCursor<T>>(now, budget);
+		meter.consume(Self::charge(&timeouts, each));
+	}
+
+	/// Prunes as many due finished jobs as `meter` has room for, and charges it.
+	pub(crate) fn process_prunings(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
+		let each = T::WeightInfo::prune_job();
+		let room = Self::room_for(meter, each);
+		if room == 0 {
+			return;
+		}
+		let prunings = Self::take_due::<Prunings<T>, PruningCursor<T>>(now, room);
 		for (block, job_id) in prunings.jobs.iter().copied() {
 			let Some(mut job) = Jobs::<T>::get(job_id) else { continue };
 			if job.timeout_at == block && !job.state.is_open() {
 				Self::prune(job_id, &mut job);
 			}
 		}
-		(
-			timeouts.jobs.len() as u32,
-			prunings.jobs.len() as u32,
-			timeouts.steps.saturating_add(prunings.steps),
-		)
+		meter.consume(Self::charge(&prunings, each));
+	}
+
+	/// The weight of handling `due`, `each` per entry and a read per block walked: at most
+	/// what [`Pallet::room_for`] made room for, as the walk takes at most two steps per
+	/// entry it was allowed.
+	fn charge(due: &Due<BlockNumberFor<T>>, each: Weight) -> Weight {
+		each.saturating_mul(due.jobs.len() as u64)
+			.saturating_add(T::DbWeight::get().reads(due.steps.into()))
 	}
 
 	/// The current phase of an open job ended.

@@ -31,6 +31,7 @@ pub trait WeightInfo {
 	fn fail_queued(w: u32, ) -> Weight;
 	fn decide_contested_audit(w: u32, ) -> Weight;
 	fn conclude_audit() -> Weight;
+	fn prune_job() -> Weight;
 	fn set_audit_rate() -> Weight;
 }
 
@@ -147,6 +148,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
+	fn prune_job() -> Weight {
+		// Not measured yet (hand estimate, above what `decide_contested_audit`'s removals
+		// cost): a job of `MaxAssignees` assignees, `MaxReplacements` replaced workers and
+		// a stored result; rerun `scripts/benchmark-pallets.sh pallet_jobs`.
+		Weight::from_parts(150_000_000, 69053)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(28_u64))
+	}
 	fn set_audit_rate() -> Weight {
 		Weight::from_parts(19_536_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -254,6 +263,14 @@ impl WeightInfo for () {
 		Weight::from_parts(350_908_000, 69053)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
+	}
+	fn prune_job() -> Weight {
+		// Not measured yet (hand estimate, above what `decide_contested_audit`'s removals
+		// cost): a job of `MaxAssignees` assignees, `MaxReplacements` replaced workers and
+		// a stored result; rerun `scripts/benchmark-pallets.sh pallet_jobs`.
+		Weight::from_parts(150_000_000, 69053)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(28_u64))
 	}
 	fn set_audit_rate() -> Weight {
 		Weight::from_parts(19_536_000, 0)

@@ -13,6 +13,10 @@ use crate::{
 };
 
 parameter_types! {
+	/// Half a block for `on_initialize`'s timeouts, prunings and draws: the other half
+	/// stays for extrinsics whatever the backlog.
+	pub MaxHookWeight: frame_support::weights::Weight =
+		super::RuntimeBlockWeights::get().max_block / 2;
 	/// A worker bonds at least 100 POVC: its weight in draws, and what its missed deadlines
 	/// are slashed from (a wrong result costs reputation, not bond: `WrongResultSlash`).
 	pub const MinBond: Balance = 100 * UNIT;
@@ -128,25 +132,22 @@ impl pallet_jobs::Config for Runtime {
 	type MaxJobLifetime = MaxJobLifetime;
 	type JobRetention = JobRetention;
 	type MaxQueueLen = ConstU32<1024>;
-	/// Four blocks' worth of the chain's whole draw rate (`MaxAssignmentsPerBlock`, 8): one
-	/// account never gets more jobs drawn than that anyway, so an honest batch loses
-	/// nothing, and filling the queue takes 32 accounts, each paying its queue fees.
+	/// A block and a half of draws when the hook has nothing else to do (about 21 a block,
+	/// each charged its worst case at `MaxWorkers`), four blocks' worth when timeouts and
+	/// prunings take their shares: an honest batch loses little, and filling the queue
+	/// takes 32 accounts, each paying its queue fees.
 	type MaxQueuedPerAccount = ConstU32<32>;
 	type QueueFeePerBlock = QueueFeePerBlock;
 	type MaxQueueWait = MaxQueueWait;
 	/// 600 failed draws: a job alone in the queue is tried every block, so it waits an
 	/// hour (6 epochs, twice the 2–3 epochs a registration takes to reach the draws)
-	/// before it fails `NoEligibleWorkers`; in a longer queue it is tried only when it
-	/// reaches the front 8, so it waits longer still, until `MaxQueueWait`.
+	/// before it fails `NoEligibleWorkers`; in a queue longer than a block's draws it is
+	/// tried only when the hook's budget reaches it, so it waits longer still, until
+	/// `MaxQueueWait`.
 	type MaxFailedDraws = ConstU32<600>;
-	/// Each due timeout is charged the dearest step it can take at the largest registry
-	/// (a contested audit's committee decision, about 32 ms with its database accesses at
-	/// `MaxWorkers`): 40 of them stay within two thirds of a block.
-	type MaxTimeoutsPerBlock = ConstU32<40>;
 	/// A job that fails because its replicas abstained pays 1 % of one replica's maximum
 	/// payment per abstention (burned).
 	type AbstentionFee = AbstentionFee;
-	type MaxAssignmentsPerBlock = ConstU32<8>;
 	/// Block `n` draws with block `n − 1`'s VRF output: two blocks after the submission,
 	/// the submission's author no longer knows the randomness.
 	type DrawDelay = ConstU32<2>;
@@ -155,6 +156,7 @@ impl pallet_jobs::Config for Runtime {
 	type AuditDelay = ConstU32<2>;
 	type DefaultAuditRate = DefaultAuditRate;
 	type MaxMinReputation = MaxMinReputation;
+	type MaxHookWeight = MaxHookWeight;
 	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = BenchmarkWorkers;

@@ -9,9 +9,10 @@
 //! jobs without a pruning entry.
 
 use crate::{mock::*, JobState, Jobs as JobsStorage, PruningCursor, Role, TimeoutCursor};
+use frame_support::{traits::Hooks, weights::Weight};
 
-/// How many jobs the attacker submits and cancels in each block: more than
-/// `MaxTimeoutsPerBlock` (8), so that their prunings pile up.
+/// How many jobs the attacker submits and cancels in each block: more than the block hook
+/// prunes in a block (8 with the mock's weights), so that their prunings pile up.
 const PER_BLOCK: usize = 12;
 
 #[test]
@@ -109,5 +110,27 @@ fn a_burst_of_timeouts_is_handled_over_the_next_blocks_never_early() {
 		}
 		run_to_block(due + 1);
 		assert_eq!(TimeoutCursor::<Test>::get(), Some(due + 2));
+	});
+}
+
+/// `on_idle` prunes with the weight the block's extrinsics left: a backlog of finished jobs
+/// beyond the hook's eighth clears in a block with room, and a full block prunes no more.
+#[test]
+fn blocks_with_room_prune_the_backlog_beyond_the_hooks_share() {
+	build_and_execute(|| {
+		let program = upload_program(1);
+		run_to_block(2);
+		for _ in 0..PER_BLOCK {
+			let job = submit_only(3, spec(program, 1));
+			assert!(Jobs::cancel_job(RuntimeOrigin::signed(3), job).is_ok());
+		}
+		run_to_block(2 + JOB_RETENTION);
+		assert_eq!(JobsStorage::<Test>::iter().count(), PER_BLOCK - 8, "the hook pruned 8");
+		let now = System::block_number();
+		assert_eq!(Jobs::on_idle(now, Weight::zero()), Weight::zero(), "a full block");
+		assert_eq!(JobsStorage::<Test>::iter().count(), PER_BLOCK - 8);
+		let used = Jobs::on_idle(now, Weight::from_parts(1_000, 0));
+		assert_eq!(used, Weight::from_parts(5 * (PER_BLOCK as u64 - 8), 0), "charged per pruning");
+		assert_eq!(JobsStorage::<Test>::iter().count(), 0);
 	});
 }

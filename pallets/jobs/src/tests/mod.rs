@@ -7,6 +7,7 @@ mod audits;
 mod commit_reveal;
 mod congestion;
 mod disputes;
+mod fees;
 mod programs;
 mod property;
 mod queue;

@@ -273,14 +273,14 @@ fn jobs_nobody_can_serve_now_do_not_block_the_queue() {
 		}
 		let program = upload_program(1);
 		// The attack: fill the front of the queue with jobs no worker qualifies for now (the
-		// highest allowed reputation floor), which used to hold the first
-		// `MaxAssignmentsPerBlock` places forever.
+		// highest allowed reputation floor), which used to hold the places the block hook
+		// tries forever.
 		let mut picky = spec(program, 1);
 		picky.min_reputation = sp_runtime::Permill::from_percent(90);
 		let jammers = [submit_only(4, picky.clone()), submit_only(4, picky)];
 		let normal = submit_only(2, spec(program, 3));
 		assert_eq!(Queue::<Test>::get().into_inner(), vec![jammers[0], jammers[1], normal]);
-		// Block 1 + DRAW_DELAY tries the two jammers (MaxAssignmentsPerBlock = 2) and moves
+		// Block 1 + DRAW_DELAY tries the two jammers (the mock's hook draws 2) and moves
 		// them to the back; the next block draws the normal job.
 		run_to_block(1 + DRAW_DELAY);
 		assert_eq!(Queue::<Test>::get().into_inner(), vec![normal, jammers[0], jammers[1]]);

@@ -1,0 +1,84 @@
+//! The block hook: the work `on_initialize` does in each block, within a weight budget.
+//!
+//! **Rule.** `on_initialize` spends at most [`Config::MaxHookWeight`] (povc's runtime:
+//! half a block), and charges each step its benchmarked worst case before it takes it:
+//! 1. due timeouts ([`crate::timeouts`]), with at most half of the budget;
+//! 2. due prunings of finished jobs, with at most an eighth;
+//! 3. draws of queued jobs ([`crate::submission`]), front first, with all that is left (at
+//!    least three eighths): the queue drains by weight, not by a count.
+//!
+//! `on_idle` prunes more with the weight the block's extrinsics left. What does not fit
+//! waits for the next blocks: a phase then ends later than scheduled, never earlier.
+//!
+//! **Attack answered.** Blanked blocks: each pruning used to be charged like the dearest
+//! timeout, and up to 40 of each a block charged 2.6 s against a 2 s block, so a burst of
+//! finished jobs (cheap: submit, then cancel) left no room for extrinsics. Now, whatever
+//! the backlog, half of every block stays for extrinsics, and each kind of work keeps its
+//! share: a backlog of prunings never holds up phase ends or draws, nor one of timeouts
+//! the draws. **What remains**: a sustained backlog delays phase ends and draws (queued
+//! jobs pay their queue fee while they wait).
+
+use crate::{weights::WeightInfo, Config, Pallet};
+use frame_support::weights::{Weight, WeightMeter};
+use frame_system::pallet_prelude::BlockNumberFor;
+use povc_primitives::WorkerRegistry;
+use sp_core::Get;
+
+impl<T: Config> Pallet<T> {
+	/// The block hook: timeouts, prunings and draws within `MaxHookWeight`. Returns the
+	/// weight it used.
+	pub(crate) fn run_hook(now: BlockNumberFor<T>) -> Weight {
+		let limit = T::MaxHookWeight::get();
+		let mut meter = WeightMeter::with_limit(limit);
+		if meter.try_consume(T::WeightInfo::on_initialize_base()).is_err() {
+			return Weight::zero();
+		}
+		Self::within(&mut meter, limit / 2, |share| Self::process_timeouts(now, share));
+		Self::within(&mut meter, limit / 8, |share| Self::process_prunings(now, share));
+		Self::assign_from_queue(now, &mut meter);
+		meter.consumed()
+	}
+
+	/// Prunes finished jobs with the weight the block left (`on_idle`). Returns the weight
+	/// it used.
+	pub(crate) fn run_idle(now: BlockNumberFor<T>, remaining: Weight) -> Weight {
+		let mut meter = WeightMeter::with_limit(remaining);
+		Self::process_prunings(now, &mut meter);
+		meter.consumed()
+	}
+
+	/// Runs `step` with at most `share` of what `meter` has left, and charges it to
+	/// `meter`.
+	fn within(meter: &mut WeightMeter, share: Weight, step: impl FnOnce(&mut WeightMeter)) {
+		let mut part = WeightMeter::with_limit(meter.remaining().min(share));
+		step(&mut part);
+		meter.consume(part.consumed());
+	}
+
+	/// What one due timeout is charged, besides its share of the walk over blocks: the
+	/// dearest step ending a phase can take at the largest registry (deciding a contested
+	/// audit, ending a phase, crediting an audited score, drawing a committee; an auditor
+	/// is a smaller draw).
+	pub fn timeout_weight() -> Weight {
+		let workers = T::Workers::max_workers();
+		T::WeightInfo::process_timeout(workers)
+			.max(T::WeightInfo::draw_referees(workers))
+			.max(T::WeightInfo::decide_contested_audit(workers))
+			.max(T::WeightInfo::conclude_audit())
+	}
+
+	/// What one queued job tried is charged: it is drawn (and pays its queue fee) or fails
+	/// its draw, perhaps its last (then it fails and is refunded).
+	pub fn draw_weight() -> Weight {
+		let workers = T::Workers::max_workers();
+		T::WeightInfo::assign_queued(workers).max(T::WeightInfo::fail_queued(workers))
+	}
+
+	/// How many items of `weight` each, with two storage reads of walk each, fit in what
+	/// `meter` has left.
+	pub(crate) fn room_for(meter: &WeightMeter, weight: Weight) -> u32 {
+		let item = weight.saturating_add(T::DbWeight::get().reads(2));
+		let room = meter.remaining().checked_div_per_component(&item).unwrap_or(u64::MAX);
+		room.min(u32::MAX.into()) as u32
+	}
+}

@@ -1,0 +1,303 @@
+//! `scripts/bench-throughput.sh [JOBS] [WORKERS]`: the job market's latency and
+//! throughput on a dev chain with real workers, printed as figures (a benchmark, never a
+//! test: nothing here asserts a speed).
+//!
+//! It starts the dev market of the e2e tests (`povc-node --dev` with 2 s slots, real
+//! `povc-worker`s of capacity 64), then measures:
+//! - **latency**: three tiny jobs of 3 replicas submitted one at a time on the idle
+//!   chain: blocks from the block that includes the submission to the one that publishes
+//!   the agreed output, and to the one that verifies the job (after its audit delay);
+//! - **throughput**: `JOBS` tiny jobs of 3 replicas submitted at once by eight requesters
+//!   (`MaxQueuedPerAccount` jobs per batch each): verified jobs per second and per block
+//!   from the first submission's block to the last settlement, blocks per job, and how
+//!   full those blocks were (`System::BlockWeight` against the block's maximum).
+
+use std::{
+	collections::HashMap,
+	time::{Duration, Instant},
+};
+
+use codec::Decode;
+use frame_support::{dispatch::PerDispatchClass, traits::Get, weights::Weight};
+use jsonrpsee::ws_client::WsClient;
+use povc_e2e::{
+	chain,
+	market::{DevMarket, MarketConfig},
+	tx::{self, ChainContext},
+};
+use povc_runtime::{AccountId, BlockNumber, Runtime, RuntimeCall, RuntimeEvent, UNIT};
+use sp_core::{sr25519, Pair};
+use sp_keyring::Sr25519Keyring;
+
+/// A command that writes "ok\n": the tiny job.
+const TINY: &str = r#"(module
+	(import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+	(memory (export "memory") 1)
+	(data (i32.const 16) "ok\n")
+	(func (export "_start")
+		(i32.store (i32.const 0) (i32.const 16))
+		(i32.store (i32.const 4) (i32.const 3))
+		(drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
+
+/// Funded dev keys that are not the market's referees.
+const WORKER_KEYS: [&str; 8] = [
+	"//Bob",
+	"//Charlie",
+	"//Dave",
+	"//Bob//stash",
+	"//Charlie//stash",
+	"//Dave//stash",
+	"//Eve//stash",
+	"//Ferdie//stash",
+];
+const REQUESTERS: u32 = 8;
+const FUEL: u64 = 10_000;
+const PRICE: u128 = 1_000;
+
+type Result<T> = povc_e2e::Result<T>;
+
+/// How a job ended, and at which block.
+#[derive(Clone, Copy, Debug)]
+enum End {
+	Verified,
+	Unverified,
+	Failed,
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() -> Result<()> {
+	let mut args = std::env::args().skip(1);
+	let jobs: u32 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(300);
+	let workers: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(3);
+	let workers = workers.clamp(3, WORKER_KEYS.len());
+	let code = wat::parse_str(TINY)?;
+	println!("starting a dev chain and {workers} workers...");
+	let mut market =
+		DevMarket::start(MarketConfig { programs: vec![code.clone()], ..Default::default() }).await;
+	market.start_workers(&WORKER_KEYS[..workers], &["--capacity", "64"]).await;
+	let client = &market.client;
+
+	let mut latencies = Vec::new();
+	for _ in 0..3 {
+		let (submitted, ids) =
+			submit(client, &market.ctx, &Sr25519Keyring::Alice.pair(), &code, 1).await?;
+		let id = ids[0];
+		let (published, ended) = follow_one(client, submitted, id).await?;
+		latencies.push((published - submitted, ended.1 - submitted, ended.0));
+	}
+	for (published, verified, end) in &latencies {
+		println!("latency (idle chain, 3 replicas): output published {published} blocks after the submission's block, {end:?} {verified} blocks after");
+	}
+
+	let requesters = fund_requesters(&market).await?;
+	let started = Instant::now();
+	let per_requester = jobs.div_ceil(REQUESTERS);
+	let submissions = requesters.iter().enumerate().map(|(i, pair)| {
+		let count = per_requester.min(jobs.saturating_sub(i as u32 * per_requester));
+		submit_all(client, &market.ctx, pair, &code, count)
+	});
+	let submitted: Vec<Vec<(BlockNumber, u64)>> =
+		futures::future::try_join_all(submissions).await?;
+	let submitted: HashMap<u64, BlockNumber> =
+		submitted.into_iter().flatten().map(|(b, id)| (id, b)).collect();
+	println!("submitted {} jobs in {:.1} s", submitted.len(), started.elapsed().as_secs_f64());
+	let first = *submitted.values().min().ok_or("nothing submitted")?;
+	let (ends, fullness, last) = follow_all(client, &submitted, first).await?;
+	let elapsed = started.elapsed();
+	let verified = ends.values().filter(|(end, _)| matches!(end, End::Verified)).count();
+	let blocks = last - first + 1;
+	let mut took: Vec<BlockNumber> = ends.iter().map(|(id, (_, at))| at - submitted[id]).collect();
+	took.sort_unstable();
+	let mean = |values: &[f64]| values.iter().sum::<f64>() / values.len().max(1) as f64;
+	println!(
+		"throughput: {verified} of {} jobs verified ({} unverified, {} failed) with {workers} \
+		 workers in {blocks} blocks, {:.1} s: {:.2} verified jobs/s, {:.1} per block",
+		ends.len(),
+		ends.values().filter(|(end, _)| matches!(end, End::Unverified)).count(),
+		ends.values().filter(|(end, _)| matches!(end, End::Failed)).count(),
+		elapsed.as_secs_f64(),
+		verified as f64 / elapsed.as_secs_f64(),
+		verified as f64 / blocks as f64,
+	);
+	println!(
+		"blocks from submission to settlement: median {}, max {}",
+		took.get(took.len() / 2).copied().unwrap_or_default(),
+		took.last().copied().unwrap_or_default()
+	);
+	println!(
+		"block fullness (weight used / max): mean {:.1} %, max {:.1} %",
+		100.0 * mean(&fullness),
+		100.0 * fullness.iter().copied().fold(0.0, f64::max)
+	);
+	Ok(())
+}
+
+/// Submit `count` tiny jobs as `pair` in one `batch_all`; returns the including block and
+/// the jobs' ids.
+async fn submit(
+	client: &WsClient,
+	ctx: &ChainContext,
+	pair: &sr25519::Pair,
+	code: &[u8],
+	count: u32,
+) -> Result<(BlockNumber, Vec<u64>)> {
+	let account = AccountId::from(pair.public());
+	let deadline = chain::best_number(client).await? + 1_000;
+	let calls = (0..count)
+		.map(|_| tx::submit_job_call(tx::job_spec(code, b"", FUEL, PRICE, deadline)))
+		.collect();
+	let batch = RuntimeCall::Utility(pallet_utility::Call::batch_all { calls });
+	let nonce = tx::next_nonce(client, &account).await?;
+	let extrinsic = tx::signed_extrinsic(ctx, batch, &account, pair, nonce, 0);
+	let inclusion = tx::submit_and_watch(client, &extrinsic).await?;
+	if let Some(error) = inclusion.error {
+		return Err(error.into());
+	}
+	let number = chain::header(client, Some(inclusion.block)).await?.number;
+	let ids = inclusion
+		.events
+		.iter()
+		.filter_map(|event| match event {
+			RuntimeEvent::Jobs(pallet_jobs::Event::JobSubmitted { job, .. }) => Some(*job),
+			_ => None,
+		})
+		.collect();
+	Ok((number, ids))
+}
+
+/// Submit `count` jobs as `pair`, `MaxQueuedPerAccount` at a time, retrying a batch the
+/// queue has no room for yet a block later.
+async fn submit_all(
+	client: &WsClient,
+	ctx: &ChainContext,
+	pair: &sr25519::Pair,
+	code: &[u8],
+	count: u32,
+) -> Result<Vec<(BlockNumber, u64)>> {
+	let per_batch = <<Runtime as pallet_jobs::Config>::MaxQueuedPerAccount as Get<u32>>::get();
+	let mut submitted = Vec::new();
+	while (submitted.len() as u32) < count {
+		let n = per_batch.min(count - submitted.len() as u32);
+		match submit(client, ctx, pair, code, n).await {
+			Ok((block, ids)) => submitted.extend(ids.into_iter().map(|id| (block, id))),
+			Err(error) if error.to_string().contains("Queue") => {
+				tokio::time::sleep(Duration::from_secs(2)).await;
+			},
+			Err(error) => return Err(error),
+		}
+	}
+	Ok(submitted)
+}
+
+/// Eight requesters, funded by Alice in one batch.
+async fn fund_requesters(market: &DevMarket) -> Result<Vec<sr25519::Pair>> {
+	let pairs: Vec<sr25519::Pair> = (0..REQUESTERS)
+		.map(|i| sr25519::Pair::from_string(&format!("//Alice//bench//{i}"), None))
+		.collect::<std::result::Result<_, _>>()
+		.map_err(|e| format!("a requester key: {e:?}"))?;
+	let calls = pairs
+		.iter()
+		.map(|pair| tx::transfer_call(&AccountId::from(pair.public()), 10_000 * UNIT))
+		.collect();
+	market
+		.send(
+			Sr25519Keyring::Alice,
+			RuntimeCall::Utility(pallet_utility::Call::batch_all { calls }),
+		)
+		.await;
+	Ok(pairs)
+}
+
+/// The events of block `number` and how full it was.
+async fn block(client: &WsClient, number: BlockNumber) -> Result<(Vec<RuntimeEvent>, f64)> {
+	let hash = chain::block_hash(client, number).await?.ok_or("a block is missing")?;
+	let events = chain::events(client, hash).await?.into_iter().map(|r| r.event).collect();
+	let key = frame_system::BlockWeight::<Runtime>::hashed_key();
+	let used = match chain::storage(client, &key, Some(hash)).await? {
+		Some(bytes) => PerDispatchClass::<Weight>::decode(&mut &bytes[..])?.total(),
+		None => Weight::zero(),
+	};
+	let max = <Runtime as frame_system::Config>::BlockWeights::get().max_block;
+	Ok((events, used.ref_time() as f64 / max.ref_time() as f64))
+}
+
+/// How job `id`, submitted in block `from`, ended: the block that published its output,
+/// and how and where it ended.
+async fn follow_one(
+	client: &WsClient,
+	from: BlockNumber,
+	id: u64,
+) -> Result<(BlockNumber, (End, BlockNumber))> {
+	let mut published = None;
+	let mut number = from;
+	let deadline = Instant::now() + Duration::from_secs(600);
+	while Instant::now() < deadline {
+		if number > chain::best_number(client).await? {
+			tokio::time::sleep(Duration::from_millis(200)).await;
+			continue;
+		}
+		for event in block(client, number).await?.0 {
+			let RuntimeEvent::Jobs(event) = event else { continue };
+			match event {
+				pallet_jobs::Event::OutputPublished { job, .. } if job == id => {
+					published = Some(number)
+				},
+				event => {
+					if let Some((job, end)) = ending(&event) {
+						if job == id {
+							return Ok((published.unwrap_or(number), (end, number)));
+						}
+					}
+				},
+			}
+		}
+		number += 1;
+	}
+	Err(format!("job {id} did not settle in 10 minutes").into())
+}
+
+/// The job an event ends, and how.
+fn ending(event: &pallet_jobs::Event<Runtime>) -> Option<(u64, End)> {
+	match event {
+		pallet_jobs::Event::JobVerified { job, .. } => Some((*job, End::Verified)),
+		pallet_jobs::Event::JobUnverified { job, .. } => Some((*job, End::Unverified)),
+		pallet_jobs::Event::JobFailed { job, .. } => Some((*job, End::Failed)),
+		_ => None,
+	}
+}
+
+/// Follow blocks from `first` until every job of `submitted` ended: how each ended and
+/// where, each block's fullness, and the last block.
+async fn follow_all(
+	client: &WsClient,
+	submitted: &HashMap<u64, BlockNumber>,
+	first: BlockNumber,
+) -> Result<(HashMap<u64, (End, BlockNumber)>, Vec<f64>, BlockNumber)> {
+	let mut ends = HashMap::new();
+	let mut fullness = Vec::new();
+	let mut number = first;
+	let deadline = Instant::now() + Duration::from_secs(3_600);
+	while ends.len() < submitted.len() {
+		if Instant::now() > deadline {
+			return Err(
+				format!("{} of {} jobs ended within an hour", ends.len(), submitted.len()).into()
+			);
+		}
+		if number > chain::best_number(client).await? {
+			tokio::time::sleep(Duration::from_millis(200)).await;
+			continue;
+		}
+		let (events, full) = block(client, number).await?;
+		fullness.push(full);
+		for event in events {
+			let RuntimeEvent::Jobs(event) = event else { continue };
+			if let Some((job, end)) = ending(&event) {
+				if submitted.contains_key(&job) {
+					ends.insert(job, (end, number));
+				}
+			}
+		}
+		number += 1;
+	}
+	Ok((ends, fullness, number - 1))
+}
