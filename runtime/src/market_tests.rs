@@ -30,6 +30,33 @@ fn upload_noop(owner: &AccountId) -> H256 {
 	program
 }
 
+/// Bob registers as a worker with room for many jobs, Alice uploads the no-op program and
+/// submits `jobs` small one-replica jobs, and block 3 (`DrawDelay` later) draws Bob for
+/// them. Returns Alice and Bob.
+fn bob_drawn_for(jobs: u32) -> (AccountId, AccountId) {
+	System::set_block_number(1);
+	let (alice, bob) = (Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id());
+	let class = povc_primitives::RELEASE_CLASSES[0].as_bytes().to_vec();
+	// Room to spare: a draw accepts a worker with probability free slots / capacity.
+	pallet_workers::Pallet::<Runtime>::register(
+		RuntimeOrigin::signed(bob.clone()),
+		MinBond::get(),
+		256,
+		class.try_into().unwrap(),
+	)
+	.unwrap();
+	// Drawn from its first snapshot on (here at once).
+	pallet_workers::Pallet::<Runtime>::activate_all_now();
+	let program = upload_noop(&alice);
+	for _ in 0..jobs {
+		JobsPallet::submit_job(RuntimeOrigin::signed(alice.clone()), small_job(program, 1))
+			.unwrap();
+	}
+	System::set_block_number(3);
+	JobsPallet::on_initialize(3);
+	(alice, bob)
+}
+
 /// The fee `who` pays for `call`, dispatched as the transaction-payment extension
 /// charges it after dispatch (an encoded length of 100 bytes), and whether it succeeded.
 fn dispatch_paying(who: &AccountId, call: RuntimeCall) -> (u128, bool) {
@@ -46,23 +73,7 @@ fn dispatch_paying(who: &AccountId, call: RuntimeCall) -> (u128, bool) {
 #[test]
 fn a_workers_successful_calls_pay_no_fee() {
 	preset_storage(DEV_RUNTIME_PRESET).execute_with(|| {
-		System::set_block_number(1);
-		let (alice, bob) =
-			(Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id());
-		let class = povc_primitives::RELEASE_CLASSES[0].as_bytes().to_vec();
-		pallet_workers::Pallet::<Runtime>::register(
-			RuntimeOrigin::signed(bob.clone()),
-			MinBond::get(),
-			16,
-			class.try_into().unwrap(),
-		)
-		.unwrap();
-		pallet_workers::Pallet::<Runtime>::activate_all_now();
-		let program = upload_noop(&alice);
-		JobsPallet::submit_job(RuntimeOrigin::signed(alice.clone()), small_job(program, 1))
-			.unwrap();
-		System::set_block_number(3);
-		JobsPallet::on_initialize(3);
+		let (alice, bob) = bob_drawn_for(1);
 		let job = 0;
 		assert_eq!(Jobs::<Runtime>::get(job).unwrap().state, JobState::Committing);
 
@@ -93,6 +104,64 @@ fn a_workers_successful_calls_pay_no_fee() {
 		let publish = RuntimeCall::Jobs(pallet_jobs::Call::publish_output { job, output });
 		assert_eq!(dispatch_paying(&bob, publish), (0, true), "the publication is free");
 		assert_eq!(Jobs::<Runtime>::get(job).unwrap().state, JobState::Unverified);
+	});
+}
+
+/// A worker commits, reveals and publishes, for two jobs in one `utility.batch_all` each.
+#[test]
+fn a_worker_batches_commits_and_reveals_of_several_jobs() {
+	use frame_support::traits::UnfilteredDispatchable;
+
+	preset_storage(DEV_RUNTIME_PRESET).execute_with(|| {
+		let (_, bob) = bob_drawn_for(2);
+
+		let result = ExecutionResult {
+			output_hash: H256(sp_crypto_hashing::blake2_256(b"ok")),
+			fuel_used: 500,
+			status: ExecutionStatus::Exited(0),
+		};
+		let salt = [7; 32];
+		let commits = (0..2)
+			.map(|job| {
+				let commitment = result_commitment(
+					job,
+					&bob,
+					&result.output_hash,
+					result.fuel_used,
+					&result.status,
+					&salt,
+				);
+				RuntimeCall::Jobs(pallet_jobs::Call::commit { job, commitment })
+			})
+			.collect();
+		let batch = RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: commits });
+		assert!(batch.get_dispatch_info().call_weight.ref_time() > 0);
+		batch.dispatch_bypass_filter(RuntimeOrigin::signed(bob.clone())).unwrap();
+		let reveals = (0..2)
+			.map(|job| RuntimeCall::Jobs(pallet_jobs::Call::reveal { job, result, salt }))
+			.collect();
+		RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: reveals })
+			.dispatch_bypass_filter(RuntimeOrigin::signed(bob.clone()))
+			.unwrap();
+		for job in 0..2 {
+			let state = Jobs::<Runtime>::get(job).unwrap().state;
+			assert_eq!(state, JobState::Publishing, "outputs are published after the reveals");
+		}
+		let outputs = (0..2)
+			.map(|job| {
+				RuntimeCall::Jobs(pallet_jobs::Call::publish_output {
+					job,
+					output: b"ok".to_vec().try_into().unwrap(),
+				})
+			})
+			.collect();
+		RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: outputs })
+			.dispatch_bypass_filter(RuntimeOrigin::signed(bob.clone()))
+			.unwrap();
+		for job in 0..2 {
+			let state = Jobs::<Runtime>::get(job).unwrap().state;
+			assert_eq!(state, JobState::Unverified);
+		}
 	});
 }
 

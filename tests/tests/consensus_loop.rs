@@ -87,7 +87,7 @@ async fn verified_compute_raises_a_validators_babe_weight_at_the_next_epoch() {
 	// The workers are in the draws from their first snapshot on: three 20-second epochs
 	// after they registered at most.
 	let registered: Vec<_> = [Eve, Ferdie].iter().map(|w| w.to_account_id()).collect();
-	povc_e2e::chain::wait_until_drawn(&client, &registered, Duration::from_secs(120))
+	chain::wait_until_drawn(&client, &registered, Duration::from_secs(120))
 		.await
 		.expect("the workers in the draws");
 
