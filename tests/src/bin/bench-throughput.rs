@@ -74,7 +74,7 @@ async fn main() -> Result<()> {
 	println!("starting a dev chain and {workers} workers...");
 	let mut market =
 		DevMarket::start(MarketConfig { programs: vec![code.clone()], ..Default::default() }).await;
-	market.start_workers(&WORKER_KEYS[..workers], &["--capacity", "64"]).await;
+	market.start_workers(&WORKER_KEYS[..workers], &["--parallel", "64"]).await;
 	let client = &market.client;
 
 	let mut latencies = Vec::new();
