@@ -237,7 +237,7 @@ fn open_dispute<T: Config>(output: &[u8], wrong: usize) -> (JobId, Vec<T::Accoun
 fn draw_committee<T: Config>(job: JobId) -> (JobId, Vec<T::AccountId>) {
 	let at = Jobs::<T>::get(job).expect("job").timeout_at;
 	frame_system::Pallet::<T>::set_block_number(at);
-	Pallet::<T>::process_timeouts(at);
+	Pallet::<T>::process_timeouts(at, &mut WeightMeter::new());
 	let referees: Vec<T::AccountId> = Assignments::<T>::get(job)
 		.iter()
 		.filter(|a| a.role == Role::Referee)
@@ -272,7 +272,7 @@ fn silent_before_draw<T: Config>(output: &[u8]) -> JobId {
 	}
 	let at = Jobs::<T>::get(job).expect("job").timeout_at;
 	frame_system::Pallet::<T>::set_block_number(at);
-	Pallet::<T>::process_timeouts(at);
+	Pallet::<T>::process_timeouts(at, &mut WeightMeter::new());
 	assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::DrawingReferees));
 	job
 }
