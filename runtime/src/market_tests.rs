@@ -4,7 +4,7 @@
 use frame_support::{
 	dispatch::GetDispatchInfo,
 	traits::{fungible::Mutate, Get, Hooks},
-	weights::Weight,
+	weights::{Weight, WeightMeter},
 };
 use pallet_jobs::{ExecutionResult, FailureReason, JobInput, JobSpec, JobState, Jobs, Queue};
 use povc_primitives::{result_commitment, ExecutionStatus};
@@ -165,11 +165,10 @@ fn a_worker_batches_commits_and_reveals_of_several_jobs() {
 	});
 }
 
-/// How many items of `item` weight (and two reads of walk each) fit `share` of the hook's
-/// budget.
-pub(crate) fn room(share: Weight, item: Weight) -> u64 {
-	let reads = <Runtime as frame_system::Config>::DbWeight::get().reads(2);
-	share.checked_div_per_component(&item.saturating_add(reads)).unwrap()
+/// How many due timeouts the block hook handles in a block: its half of `MaxHookWeight`.
+pub(crate) fn timeouts_per_block() -> u32 {
+	let hook = <<Runtime as pallet_jobs::Config>::MaxHookWeight as Get<Weight>>::get();
+	JobsPallet::room_for(&WeightMeter::with_limit(hook / 2), JobsPallet::timeout_weight())
 }
 
 /// The attack: a backlog of due timeouts, finished jobs and queued draws all at once
@@ -268,8 +267,7 @@ fn a_backlog_never_makes_the_hook_charge_more_than_half_a_block() {
 					max_block.ref_time()
 				);
 				assert!(t > 0 && p > 0 && d > 0, "every kind of work moved");
-				let timeouts = room(hook / 2, JobsPallet::timeout_weight());
-				assert_eq!(t as u64, timeouts, "the timeouts' half is used");
+				assert_eq!(t as u32, timeouts_per_block(), "the timeouts' half is used");
 			}
 			if timed_out() == queued.len() && pruned() == cancelled.len() {
 				break;

@@ -1,9 +1,6 @@
 //! Unit tests of the runtime's own configuration: genesis presets and fees.
 
-use frame_support::{
-	traits::{fungible::Inspect, Get, OnUnbalanced},
-	weights::Weight,
-};
+use frame_support::traits::{fungible::Inspect, Get, OnUnbalanced};
 use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::BuildStorage;
@@ -207,8 +204,7 @@ fn a_blockful_of_committee_draws_stays_within_the_weight_charged() {
 	use crate::{configs::MinBond, AccountId, RuntimeOrigin, UNIT};
 
 	type JobsPallet = pallet_jobs::Pallet<Runtime>;
-	let hook = <<Runtime as pallet_jobs::Config>::MaxHookWeight as Get<Weight>>::get();
-	let timeouts = crate::market_tests::room(hook / 2, JobsPallet::timeout_weight());
+	let timeouts = u64::from(crate::market_tests::timeouts_per_block());
 	assert!(timeouts < 85, "{timeouts} jobs of 3 replicas fit 16 workers of capacity 16");
 	let mut ext = preset_storage(DEV_RUNTIME_PRESET);
 	let draw_at = ext.execute_with(|| {
@@ -385,8 +381,7 @@ fn squatting_the_job_queue_for_a_week_costs_over_ten_thousand_povc() {
 		// The blocks of one `MaxQueueWait`: every job is tried in turn, as many a block as
 		// the hook's budget allows, fails its draw and goes to the back; then all time out,
 		// as many a block as the hook's half for timeouts holds.
-		let hook = <<Runtime as pallet_jobs::Config>::MaxHookWeight as Get<Weight>>::get();
-		let per_block = crate::market_tests::room(hook / 2, JobsPallet::timeout_weight()) as u32;
+		let per_block = crate::market_tests::timeouts_per_block();
 		let mut block = 1;
 		while !Queue::<Runtime>::get().is_empty() {
 			block += 1;

@@ -76,7 +76,7 @@ impl<T: Config> Pallet<T> {
 
 	/// How many items of `weight` each, with two storage reads of walk each, fit in what
 	/// `meter` has left.
-	pub(crate) fn room_for(meter: &WeightMeter, weight: Weight) -> u32 {
+	pub fn room_for(meter: &WeightMeter, weight: Weight) -> u32 {
 		let item = weight.saturating_add(T::DbWeight::get().reads(2));
 		let room = meter.remaining().checked_div_per_component(&item).unwrap_or(u64::MAX);
 		room.min(u32::MAX.into()) as u32

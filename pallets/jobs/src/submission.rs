@@ -6,8 +6,8 @@
 //! allowance) and queues the job. It is never drawn in the block that includes it: from
 //! `DrawDelay` blocks after its submission, `on_initialize` tries as many queued jobs,
 //! front first, as its weight budget allows ([`crate::hook`], [`crate::draw`]), and one
-//! that cannot be served yet goes to the back of the queue. A job can be cancelled, refunded less its queue fee,
-//! only while it is queued. Waiting costs its occupant:
+//! that cannot be served yet goes to the back of the queue. A job can be cancelled,
+//! refunded less its queue fee, only while it is queued. Waiting costs its occupant:
 //! - every block a job waits after its `DrawDelay` burns `QueueFeePerBlock` of its
 //!   escrow, charged when it leaves the queue (drawn, failed, cancelled or timed out);
 //! - a job whose `MaxFailedDraws`-th draw finds no eligible workers fails

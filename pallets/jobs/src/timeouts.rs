@@ -108,44 +108,48 @@ impl<T: Config> Pallet<T> {
 	/// each), and charges it.
 	pub(crate) fn process_timeouts(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
 		let each = Self::timeout_weight();
-		let room = Self::room_for(meter, each);
-		if room == 0 {
-			return;
-		}
-		let timeouts = Self::take_due::<Timeouts<T>, TimeoutCursor<T>>(now, room);
-		for (block, job_id) in timeouts.jobs.iter().copied() {
-			let Some(job) = Jobs::<T>::get(job_id) else { continue };
-			if job.timeout_at != block || !job.state.is_open() {
-				continue;
+		Self::handle_due::<Timeouts<T>, TimeoutCursor<T>>(now, meter, each, |block, job_id| {
+			let Some(job) = Jobs::<T>::get(job_id) else { return };
+			if job.timeout_at == block && job.state.is_open() {
+				Self::on_timeout(job_id, job, now);
 			}
-			Self::on_timeout(job_id, job, now);
-		}
-		meter.consume(Self::charge(&timeouts, each));
+		});
 	}
 
 	/// Prunes as many due finished jobs as `meter` has room for, and charges it.
 	pub(crate) fn process_prunings(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
 		let each = T::WeightInfo::prune_job();
+		Self::handle_due::<Prunings<T>, PruningCursor<T>>(now, meter, each, |block, job_id| {
+			let Some(mut job) = Jobs::<T>::get(job_id) else { return };
+			if job.timeout_at == block && !job.state.is_open() {
+				Self::prune(job_id, &mut job);
+			}
+		});
+	}
+
+	/// Takes as many due entries of `Queue` as `meter` has room for at `each` apiece,
+	/// hands each to `handle`, and charges `meter` `each` per entry and a read per block
+	/// walked: at most what [`Pallet::room_for`] made room for, as the walk takes at most
+	/// two steps per entry it was allowed.
+	fn handle_due<Queue, Cursor>(
+		now: BlockNumberFor<T>,
+		meter: &mut WeightMeter,
+		each: Weight,
+		mut handle: impl FnMut(BlockNumberFor<T>, JobId),
+	) where
+		Queue: IterableStorageDoubleMap<BlockNumberFor<T>, JobId, ()>,
+		Cursor: StorageValue<BlockNumberFor<T>, Query = Option<BlockNumberFor<T>>>,
+	{
 		let room = Self::room_for(meter, each);
 		if room == 0 {
 			return;
 		}
-		let prunings = Self::take_due::<Prunings<T>, PruningCursor<T>>(now, room);
-		for (block, job_id) in prunings.jobs.iter().copied() {
-			let Some(mut job) = Jobs::<T>::get(job_id) else { continue };
-			if job.timeout_at == block && !job.state.is_open() {
-				Self::prune(job_id, &mut job);
-			}
+		let due = Self::take_due::<Queue, Cursor>(now, room);
+		for (block, job_id) in due.jobs.iter().copied() {
+			handle(block, job_id);
 		}
-		meter.consume(Self::charge(&prunings, each));
-	}
-
-	/// The weight of handling `due`, `each` per entry and a read per block walked: at most
-	/// what [`Pallet::room_for`] made room for, as the walk takes at most two steps per
-	/// entry it was allowed.
-	fn charge(due: &Due<BlockNumberFor<T>>, each: Weight) -> Weight {
-		each.saturating_mul(due.jobs.len() as u64)
-			.saturating_add(T::DbWeight::get().reads(due.steps.into()))
+		let walked = T::DbWeight::get().reads(due.steps.into());
+		meter.consume(each.saturating_mul(due.jobs.len() as u64).saturating_add(walked));
 	}
 
 	/// The current phase of an open job ended.

@@ -82,8 +82,10 @@ async fn main() -> Result<()> {
 		let (submitted, ids) =
 			submit(client, &market.ctx, &Sr25519Keyring::Alice.pair(), &code, 1).await?;
 		let id = ids[0];
-		let (published, ended) = follow_one(client, submitted, id).await?;
-		latencies.push((published - submitted, ended.1 - submitted, ended.0));
+		let seen = follow(client, &HashMap::from([(id, submitted)]), submitted).await?;
+		let (end, ended) = seen.ends[&id];
+		let published = seen.published.get(&id).copied().unwrap_or(ended);
+		latencies.push((published - submitted, ended - submitted, end));
 	}
 	for (published, verified, end) in &latencies {
 		println!("latency (idle chain, 3 replicas): output published {published} blocks after the submission's block, {end:?} {verified} blocks after");
@@ -102,7 +104,7 @@ async fn main() -> Result<()> {
 		submitted.into_iter().flatten().map(|(b, id)| (id, b)).collect();
 	println!("submitted {} jobs in {:.1} s", submitted.len(), started.elapsed().as_secs_f64());
 	let first = *submitted.values().min().ok_or("nothing submitted")?;
-	let (ends, fullness, last) = follow_all(client, &submitted, first).await?;
+	let Followed { ends, fullness, last, .. } = follow(client, &submitted, first).await?;
 	let elapsed = started.elapsed();
 	let verified = ends.values().filter(|(end, _)| matches!(end, End::Verified)).count();
 	let blocks = last - first + 1;
@@ -221,41 +223,6 @@ async fn block(client: &WsClient, number: BlockNumber) -> Result<(Vec<RuntimeEve
 	Ok((events, used.ref_time() as f64 / max.ref_time() as f64))
 }
 
-/// How job `id`, submitted in block `from`, ended: the block that published its output,
-/// and how and where it ended.
-async fn follow_one(
-	client: &WsClient,
-	from: BlockNumber,
-	id: u64,
-) -> Result<(BlockNumber, (End, BlockNumber))> {
-	let mut published = None;
-	let mut number = from;
-	let deadline = Instant::now() + Duration::from_secs(600);
-	while Instant::now() < deadline {
-		if number > chain::best_number(client).await? {
-			tokio::time::sleep(Duration::from_millis(200)).await;
-			continue;
-		}
-		for event in block(client, number).await?.0 {
-			let RuntimeEvent::Jobs(event) = event else { continue };
-			match event {
-				pallet_jobs::Event::OutputPublished { job, .. } if job == id => {
-					published = Some(number)
-				},
-				event => {
-					if let Some((job, end)) = ending(&event) {
-						if job == id {
-							return Ok((published.unwrap_or(number), (end, number)));
-						}
-					}
-				},
-			}
-		}
-		number += 1;
-	}
-	Err(format!("job {id} did not settle in 10 minutes").into())
-}
-
 /// The job an event ends, and how.
 fn ending(event: &pallet_jobs::Event<Runtime>) -> Option<(u64, End)> {
 	match event {
@@ -266,38 +233,55 @@ fn ending(event: &pallet_jobs::Event<Runtime>) -> Option<(u64, End)> {
 	}
 }
 
-/// Follow blocks from `first` until every job of `submitted` ended: how each ended and
-/// where, each block's fullness, and the last block.
-async fn follow_all(
+/// What [`follow`] saw.
+struct Followed {
+	/// How each job ended, and in which block.
+	ends: HashMap<u64, (End, BlockNumber)>,
+	/// The block that published each job's output, if one did.
+	published: HashMap<u64, BlockNumber>,
+	/// Each block's fullness, from the first block on.
+	fullness: Vec<f64>,
+	/// The block in which the last job ended.
+	last: BlockNumber,
+}
+
+/// Follow blocks from `first` until every job of `submitted` ended (within an hour).
+async fn follow(
 	client: &WsClient,
 	submitted: &HashMap<u64, BlockNumber>,
 	first: BlockNumber,
-) -> Result<(HashMap<u64, (End, BlockNumber)>, Vec<f64>, BlockNumber)> {
-	let mut ends = HashMap::new();
-	let mut fullness = Vec::new();
+) -> Result<Followed> {
+	let mut seen = Followed {
+		ends: HashMap::new(),
+		published: HashMap::new(),
+		fullness: Vec::new(),
+		last: first,
+	};
 	let mut number = first;
 	let deadline = Instant::now() + Duration::from_secs(3_600);
-	while ends.len() < submitted.len() {
+	while seen.ends.len() < submitted.len() {
 		if Instant::now() > deadline {
-			return Err(
-				format!("{} of {} jobs ended within an hour", ends.len(), submitted.len()).into()
-			);
+			let ended = seen.ends.len();
+			return Err(format!("{ended} of {} jobs ended within an hour", submitted.len()).into());
 		}
 		if number > chain::best_number(client).await? {
 			tokio::time::sleep(Duration::from_millis(200)).await;
 			continue;
 		}
 		let (events, full) = block(client, number).await?;
-		fullness.push(full);
+		seen.fullness.push(full);
 		for event in events {
 			let RuntimeEvent::Jobs(event) = event else { continue };
-			if let Some((job, end)) = ending(&event) {
+			if let pallet_jobs::Event::OutputPublished { job, .. } = event {
+				seen.published.insert(job, number);
+			} else if let Some((job, end)) = ending(&event) {
 				if submitted.contains_key(&job) {
-					ends.insert(job, (end, number));
+					seen.ends.insert(job, (end, number));
 				}
 			}
 		}
+		seen.last = number;
 		number += 1;
 	}
-	Ok((ends, fullness, number - 1))
+	Ok(seen)
 }
