@@ -27,8 +27,10 @@ use std::collections::{BTreeMap, BTreeSet};
 const HONEST_JOBS_PER_BLOCK: u32 = 4;
 /// Every job's fuel limit; an honest run uses between a quarter and three quarters of it.
 const FUEL_LIMIT: Fuel = 4_000_000;
-/// Planck per unit of fuel: a job pays its replicas about 0.02 POVC each.
-const PRICE_PER_FUEL: Balance = 10_000;
+/// Planck per unit of fuel: a job pays its replicas about 0.8 POVC each, from a quarter of
+/// its fuel limit on above the runtime's price floor (0.4 POVC), which is then never what
+/// a run is paid.
+const PRICE_PER_FUEL: Balance = 400_000;
 /// Blocks a simulation may run past its last submission before it gives up on the jobs
 /// still open: a day, more than any job's rounds and disputes take.
 const DRAIN_BLOCKS: BlockNumber = 14_400;

@@ -152,8 +152,12 @@ pub trait WorkerRegistry<AccountId> {
 	fn select(request: &SelectionRequest<'_, AccountId>) -> Option<Vec<AccountId>>;
 
 	/// Most workers the registry can hold: what weights that take the registry's size as
-	/// a component are charged at.
+	/// a component are charged at when it is not read (an extrinsic's declared weight).
 	fn max_workers() -> u32;
+
+	/// How many workers are registered now (one storage read): what the block hook's
+	/// draws and phase ends are charged at.
+	fn registered() -> u32;
 
 	/// The worker took an assignment: one capacity slot is used and unbonding is blocked
 	/// until [`Self::release`].

@@ -1,9 +1,12 @@
-//! The job market on the real runtime: what workers pay, and what the block hook charges
-//! whatever the backlog.
+//! The job market on the real runtime: what workers pay, the price floor that pays for
+//! their free calls, and what the block hook charges whatever the backlog.
 
 use frame_support::{
 	dispatch::GetDispatchInfo,
-	traits::{fungible::Mutate, Get, Hooks},
+	traits::{
+		fungible::{Inspect, Mutate},
+		Get, Hooks,
+	},
 	weights::{Weight, WeightMeter},
 };
 use pallet_jobs::{ExecutionResult, FailureReason, JobInput, JobSpec, JobState, Jobs, Queue};
@@ -14,7 +17,7 @@ use sp_keyring::Sr25519Keyring;
 use sp_runtime::traits::Dispatchable;
 
 use crate::{
-	configs::MinBond,
+	configs::{MinBond, MinReplicaPayment},
 	tests::{preset_storage, small_job},
 	AccountId, Balances, Runtime, RuntimeCall, RuntimeOrigin, System, UNIT,
 };
@@ -107,6 +110,69 @@ fn a_workers_successful_calls_pay_no_fee() {
 	});
 }
 
+/// Bytes a signed extrinsic adds to its call: address (33), signature (65) and the
+/// extensions (era, nonce, tip, metadata-hash mode: about 12).
+const SIGNED_OVERHEAD: u32 = 110;
+
+/// The fee a signed `call` would pay at its charged weight.
+fn fee_of(call: &RuntimeCall) -> u128 {
+	use codec::Encode;
+	let len = call.encoded_size() as u32 + SIGNED_OVERHEAD;
+	pallet_transaction_payment::Pallet::<Runtime>::compute_fee(len, &call.get_dispatch_info(), 0)
+}
+
+/// A worker's successful calls are free, so the block space they take is paid by the
+/// job's price floor: a replica's commit, reveal and publication of a 32-byte output
+/// would pay less in fees than `MinReplicaPayment`. Without the floor, a requester had
+/// three workers' calls carried for a few planck.
+#[test]
+fn the_price_floor_covers_the_fees_of_a_replicas_free_calls() {
+	preset_storage(DEV_RUNTIME_PRESET).execute_with(|| {
+		let result = ExecutionResult {
+			output_hash: H256::repeat_byte(1),
+			fuel_used: 1,
+			status: ExecutionStatus::Exited(0),
+		};
+		let calls = [
+			pallet_jobs::Call::commit { job: 0, commitment: H256::repeat_byte(2) },
+			pallet_jobs::Call::reveal { job: 0, result, salt: [3; 32] },
+			pallet_jobs::Call::publish_output { job: 0, output: vec![4; 32].try_into().unwrap() },
+		];
+		let fees: u128 = calls.into_iter().map(|call| fee_of(&RuntimeCall::Jobs(call))).sum();
+		let floor = MinReplicaPayment::get();
+		println!("a replica's calls would pay {fees} planck in fees; the floor is {floor}");
+		assert!(fees <= floor, "fees {fees} above the floor {floor}");
+		// Not far above them either: the floor is what the block space costs.
+		assert!(floor < 2 * fees, "floor {floor} more than twice the fees {fees}");
+	});
+}
+
+/// A paid job that offers a replica less than `MinReplicaPayment` is refused, nothing
+/// held; at the floor it is accepted.
+#[test]
+fn a_job_below_the_price_floor_is_refused() {
+	preset_storage(DEV_RUNTIME_PRESET).execute_with(|| {
+		System::set_block_number(1);
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let program = upload_noop(&alice);
+		let mut cheap = small_job(program, 3);
+		cheap.fuel_limit = (MinReplicaPayment::get() / cheap.price_per_fuel) as u64 - 1;
+		let before = Balances::total_balance(&alice);
+		let free = Balances::free_balance(&alice);
+		assert_eq!(
+			JobsPallet::submit_job(RuntimeOrigin::signed(alice.clone()), cheap.clone()),
+			Err(pallet_jobs::Error::<Runtime>::PriceBelowFloor.into())
+		);
+		assert_eq!(
+			(Balances::total_balance(&alice), Balances::free_balance(&alice)),
+			(before, free),
+			"nothing held"
+		);
+		cheap.fuel_limit += 1;
+		JobsPallet::submit_job(RuntimeOrigin::signed(alice), cheap).unwrap();
+	});
+}
+
 /// A worker commits, reveals and publishes, for two jobs in one `utility.batch_all` each.
 #[test]
 fn a_worker_batches_commits_and_reveals_of_several_jobs() {
@@ -168,7 +234,9 @@ fn a_worker_batches_commits_and_reveals_of_several_jobs() {
 /// How many due timeouts the block hook handles in a block: its half of `MaxHookWeight`.
 pub(crate) fn timeouts_per_block() -> u32 {
 	let hook = <<Runtime as pallet_jobs::Config>::MaxHookWeight as Get<Weight>>::get();
-	JobsPallet::room_for(&WeightMeter::with_limit(hook / 2), JobsPallet::timeout_weight())
+	let mut half = WeightMeter::with_limit(hook / 2);
+	half.consume(<Runtime as frame_system::Config>::DbWeight::get().reads(1));
+	JobsPallet::room_for(&half, JobsPallet::timeout_weight(JobsPallet::registry_size()))
 }
 
 /// The attack: a backlog of due timeouts, finished jobs and queued draws all at once
@@ -197,7 +265,7 @@ fn a_backlog_never_makes_the_hook_charge_more_than_half_a_block() {
 			input: JobInput::Inline(Default::default()),
 			fuel_limit: 1,
 			replicas: 1,
-			price_per_fuel: 1,
+			price_per_fuel: MinReplicaPayment::get(),
 			deadline,
 			min_reputation: Default::default(),
 			max_output_len: 0,

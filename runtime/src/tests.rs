@@ -21,15 +21,16 @@ pub(crate) fn preset_storage(name: &str) -> sp_io::TestExternalities {
 	config.build_storage().unwrap().into()
 }
 
-/// A job of `program` with `replicas` replicas, 1,000 fuel at 1,000 planck a unit, an
-/// empty inline input and deadline block 10,000: the small job the runtime tests submit.
+/// A job of `program` with `replicas` replicas, 1,000 fuel that pay each replica the
+/// price floor, an empty inline input and deadline block 10,000: the small job the
+/// runtime tests submit.
 pub(crate) fn small_job(program: sp_core::H256, replicas: u8) -> pallet_jobs::JobSpecOf<Runtime> {
 	pallet_jobs::JobSpec {
 		program,
 		input: pallet_jobs::JobInput::Inline(Default::default()),
 		fuel_limit: 1_000,
 		replicas,
-		price_per_fuel: 1_000,
+		price_per_fuel: crate::configs::MinReplicaPayment::get() / 1_000,
 		deadline: 10_000,
 		min_reputation: Default::default(),
 		max_output_len: 16,
@@ -189,7 +190,8 @@ fn fees_without_a_known_author_are_burned_and_issuance_stays_consistent() {
 }
 
 /// Weights of a burst of disputes: as many committees drawn in one block as the block
-/// hook's half for timeouts holds (`MaxHookWeight`), each from the real referee pool
+/// hook's half for timeouts holds (`MaxHookWeight`, each charged at the registry's size),
+/// each from the real referee pool
 /// (accepted workers of the current validator). What `on_initialize` reads (the storage
 /// proof of its trie accesses) and its native execution time stay within the weight it
 /// charges for the block.
@@ -204,10 +206,8 @@ fn a_blockful_of_committee_draws_stays_within_the_weight_charged() {
 	use crate::{configs::MinBond, AccountId, RuntimeOrigin, UNIT};
 
 	type JobsPallet = pallet_jobs::Pallet<Runtime>;
-	let timeouts = u64::from(crate::market_tests::timeouts_per_block());
-	assert!(timeouts < 85, "{timeouts} jobs of 3 replicas fit 16 workers of capacity 16");
 	let mut ext = preset_storage(DEV_RUNTIME_PRESET);
-	let draw_at = ext.execute_with(|| {
+	let (draw_at, timeouts) = ext.execute_with(|| {
 		let alice = Sr25519Keyring::Alice.to_account_id();
 		let class: pallet_workers::ClassOf<Runtime> =
 			povc_primitives::RELEASE_CLASSES[0].as_bytes().to_vec().try_into().unwrap();
@@ -237,6 +237,9 @@ fn a_blockful_of_committee_draws_stays_within_the_weight_charged() {
 		}
 		// Drawn from their first snapshot on (here at once).
 		pallet_workers::Pallet::<Runtime>::activate_all_now();
+		// Charged at this registry's size.
+		let timeouts = u64::from(crate::market_tests::timeouts_per_block());
+		assert!(timeouts < 85, "{timeouts} jobs of 3 replicas fit 16 workers of capacity 16");
 		let code =
 			wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start")))"#)
 				.unwrap();
@@ -285,7 +288,7 @@ fn a_blockful_of_committee_draws_stays_within_the_weight_charged() {
 			}
 			assert_eq!(Jobs::<Runtime>::get(job).unwrap().state, JobState::DrawingReferees);
 		}
-		block + <<Runtime as pallet_jobs::Config>::DrawDelay as Get<u32>>::get()
+		(block + <<Runtime as pallet_jobs::Config>::DrawDelay as Get<u32>>::get(), timeouts)
 	});
 	ext.commit_all().unwrap();
 
@@ -353,7 +356,7 @@ fn squatting_the_job_queue_for_a_week_costs_over_ten_thousand_povc() {
 			input: JobInput::Inline(Default::default()),
 			fuel_limit: 1,
 			replicas: 1,
-			price_per_fuel: 1,
+			price_per_fuel: crate::configs::MinReplicaPayment::get(),
 			deadline: 1 + 7 * DAYS,
 			min_reputation: <<Runtime as pallet_jobs::Config>::MaxMinReputation as Get<_>>::get(),
 			max_output_len: 0,
@@ -362,8 +365,9 @@ fn squatting_the_job_queue_for_a_week_costs_over_ten_thousand_povc() {
 			.map(|i| AccountId::from(sp_crypto_hashing::blake2_256(&i.to_le_bytes())))
 			.collect();
 		for squatter in &squatters {
-			// Each job holds its 0.36 POVC queue allowance and 0.01 POVC of result deposit.
-			Balances::mint_into(squatter, 20 * UNIT).unwrap();
+			// Each job holds the 0.4 POVC price floor, its 0.36 POVC queue allowance and
+			// 0.01 POVC of result deposit.
+			Balances::mint_into(squatter, 30 * UNIT).unwrap();
 			for _ in 0..per_account {
 				JobsPallet::submit_job(signed(squatter), unservable.clone()).unwrap();
 			}
@@ -445,7 +449,7 @@ fn an_unservable_job_leaves_the_queue_after_max_failed_draws() {
 			input: JobInput::Inline(Default::default()),
 			fuel_limit: 1_000,
 			replicas: 1,
-			price_per_fuel: 1_000,
+			price_per_fuel: crate::configs::MinReplicaPayment::get() / 1_000,
 			deadline: 1 + DAYS,
 			min_reputation: <<Runtime as pallet_jobs::Config>::MaxMinReputation as Get<_>>::get(),
 			max_output_len: 16,

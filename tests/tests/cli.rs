@@ -218,11 +218,24 @@ async fn cancel_refunds_and_bad_input_fails_clearly_without_losing_funds() {
 		"--program",
 		PRIMES,
 		"--fuel",
+		"1000000000",
+		"--price",
+		"1000",
+	];
+	povc_fails(&url, &pauper, 5, "not enough");
+	let cheap = [
+		"--key",
+		"//Alice",
+		"job",
+		"submit",
+		"--program",
+		PRIMES,
+		"--fuel",
 		"1000",
 		"--price",
 		"1",
 	];
-	povc_fails(&url, &pauper, 5, "not enough");
+	povc_fails(&url, &cheap, 2, "less than the chain's price floor of 0.4 POVC");
 	povc_fails("ws://127.0.0.1:1", &with_alice(&["balance"]), 4, "cannot reach a povc node");
 	povc_fails(&url, &["job", "cancel", "0"], 2, "needs a key");
 	// Alice authors the dev chain: her balance moves only by the block rewards meanwhile.

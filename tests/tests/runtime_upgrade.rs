@@ -85,7 +85,7 @@ fn run_job_through_the_cli(url: &str, dir: &std::path::Path, n: u32) -> Value {
 		"--fuel",
 		"100000000",
 		"--price",
-		"1000",
+		"10000",
 		"--input",
 		input.to_str().unwrap(),
 		"--wait",
@@ -147,7 +147,7 @@ async fn clients_keep_working_through_a_compatible_runtime_upgrade() {
 	let outputs = dir.join("batch");
 	let (manifest, outputs_arg) = (manifest.to_str().unwrap(), outputs.to_str().unwrap());
 	let batch = ["--key", "//Alice", "job", "submit-batch", "--program", PRIMES];
-	let batch = [&batch[..], &["--fuel", "100000000", "--price", "1000", "--chunk", "2"]];
+	let batch = [&batch[..], &["--fuel", "100000000", "--price", "10000", "--chunk", "2"]];
 	povc_ok(
 		&url,
 		&[&batch.concat()[..], &["--manifest", manifest, "--out-dir", outputs_arg]].concat(),
@@ -169,7 +169,7 @@ async fn clients_stop_at_an_incompatible_runtime_upgrade_with_exit_code_6() {
 
 	// An incompatible upgrade, right after a job the workers have to commit and reveal.
 	let submit = ["--key", "//Alice", "job", "submit", "--program", PRIMES, "--fuel", "1000"];
-	let submit = [&submit[..], &["--price", "1000"]].concat();
+	let submit = [&submit[..], &["--price", "1000000000"]].concat();
 	let submitted = json(&povc_ok(&url, &[&submit[..], &["--json"]].concat()));
 	let id = submitted["job"].to_string();
 	upgrade(&connection, &market.client, incompatible).await;

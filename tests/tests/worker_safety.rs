@@ -22,7 +22,8 @@ use povc_runtime::{Balance, RuntimeCall, RuntimeEvent, UNIT};
 use serde_json::Value;
 use sp_keyring::Sr25519Keyring::*;
 
-const PRICE: Balance = 1_000;
+/// Planck per fuel: the smallest job here (10^6 fuel) offers each replica the price floor.
+const PRICE: Balance = 400_000;
 const MINUTE: Duration = Duration::from_secs(60);
 const PRIMES: &[u8] = include_bytes!("../../examples/jobs/wasm/primes.wasm");
 

@@ -19,9 +19,12 @@ use crate::{
 	BalanceOf, Config, CostEstimate, Error, Event, HoldReason, JobOf, JobSpecOf, Outputs, Pallet,
 	QueuedByAccount,
 };
-use frame_support::traits::{
-	fungible::MutateHold,
-	tokens::{Fortitude, Precision, Restriction},
+use frame_support::{
+	ensure,
+	traits::{
+		fungible::MutateHold,
+		tokens::{Fortitude, Precision, Restriction},
+	},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use povc_primitives::{Fuel, JobId};
@@ -46,6 +49,12 @@ impl<T: Config> Pallet<T> {
 	) -> Result<CostEstimate<BalanceOf<T>>, DispatchError> {
 		let fuel: BalanceOf<T> = fuel_limit.saturated_into();
 		let per_worker = fuel.checked_mul(&price_per_fuel).ok_or(Error::<T>::Overflow)?;
+		// Volunteer work is exempt: whether its submitter may offer nothing is checked
+		// with the submitter (`NotAProject`).
+		ensure!(
+			price_per_fuel.is_zero() || per_worker >= T::MinReplicaPayment::get(),
+			Error::<T>::PriceBelowFloor
+		);
 		let times = |count: u32| per_worker.checked_mul(&count.into()).ok_or(Error::<T>::Overflow);
 		let max_payment = times(replicas.into())?;
 		// A single replica is never disputed (its result is unverified).
@@ -137,16 +146,27 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(T::ResultDepositPerByte::get().saturating_mul(len.into()))
 	}
 
-	/// Pays `worker` for `fuel` of the job from its escrow, burning the protocol fee.
-	/// Returns the burned amount (zero if nothing could be paid).
+	/// What a worker whose run used `fuel` earns: `fuel × price_per_fuel`, at least
+	/// `MinReplicaPayment` for paid work (a job's submission checked that its escrow
+	/// holds that much per replica and referee).
+	pub(crate) fn payment_for(job: &JobOf<T>, fuel: Fuel) -> BalanceOf<T> {
+		if job.spec.price_per_fuel.is_zero() {
+			return Zero::zero();
+		}
+		let fuel: BalanceOf<T> = fuel.saturated_into();
+		fuel.saturating_mul(job.spec.price_per_fuel).max(T::MinReplicaPayment::get())
+	}
+
+	/// Pays `worker` for `fuel` of the job from its escrow ([`Self::payment_for`]),
+	/// burning the protocol fee. Returns the burned amount (zero if nothing could be
+	/// paid).
 	pub(crate) fn pay_worker(
 		job_id: JobId,
 		job: &mut JobOf<T>,
 		worker: &T::AccountId,
 		fuel: Fuel,
 	) -> BalanceOf<T> {
-		let fuel: BalanceOf<T> = fuel.saturated_into();
-		let amount = fuel.saturating_mul(job.spec.price_per_fuel).min(job.escrow);
+		let amount = Self::payment_for(job, fuel).min(job.escrow);
 		let burned = T::BurnShare::get() * amount;
 		let to_worker = amount.saturating_sub(burned);
 		let reason = HoldReason::Escrow.into();

@@ -1,7 +1,8 @@
 //! The block hook: the work `on_initialize` does in each block, within a weight budget.
 //!
 //! **Rule.** `on_initialize` spends at most [`Config::MaxHookWeight`] (povc's runtime:
-//! half a block), and charges each step its benchmarked worst case before it takes it:
+//! half a block), and charges each step its benchmarked worst case at the registry's
+//! current size before it takes it:
 //! 1. due timeouts ([`crate::timeouts`]), with at most half of the budget;
 //! 2. due prunings of finished jobs, with at most an eighth;
 //! 3. draws of queued jobs ([`crate::submission`]), front first, with all that is left (at
@@ -55,22 +56,29 @@ impl<T: Config> Pallet<T> {
 		meter.consume(part.consumed());
 	}
 
+	/// The registry size the hook's steps are charged at: the workers registered now
+	/// (read once per step), which nothing in the hook changes, and at most `MaxWorkers`.
+	/// Charging at `MaxWorkers` (2 million in povc's runtime) made a draw cost about ten
+	/// times what a registry of a few thousand takes, and left most of the hook unused.
+	pub fn registry_size() -> u32 {
+		T::Workers::registered().min(T::Workers::max_workers())
+	}
+
 	/// What one due timeout is charged, besides its share of the walk over blocks: the
-	/// dearest step ending a phase can take at the largest registry (deciding a contested
-	/// audit, ending a phase, crediting an audited score, drawing a committee; an auditor
-	/// is a smaller draw).
-	pub fn timeout_weight() -> Weight {
-		let workers = T::Workers::max_workers();
+	/// dearest step ending a phase can take with `workers` registered (deciding a
+	/// contested audit, ending a phase, crediting an audited score, drawing a committee;
+	/// an auditor is a smaller draw).
+	pub fn timeout_weight(workers: u32) -> Weight {
 		T::WeightInfo::process_timeout(workers)
 			.max(T::WeightInfo::draw_referees(workers))
 			.max(T::WeightInfo::decide_contested_audit(workers))
 			.max(T::WeightInfo::conclude_audit())
 	}
 
-	/// What one queued job tried is charged: it is drawn (and pays its queue fee) or fails
-	/// its draw, perhaps its last (then it fails and is refunded).
-	pub fn draw_weight() -> Weight {
-		let workers = T::Workers::max_workers();
+	/// What one queued job tried is charged with `workers` registered: it is drawn (and
+	/// pays its queue fee) or fails its draw, perhaps its last (then it fails and is
+	/// refunded).
+	pub fn draw_weight(workers: u32) -> Weight {
 		T::WeightInfo::assign_queued(workers).max(T::WeightInfo::fail_queued(workers))
 	}
 

@@ -10,7 +10,8 @@
 //! calls in one module, which with their docs makes it about 800 lines; calls hand off to
 //! the modules.
 //! 1. **Submission** ([`submission`]): [`Pallet::submit_job`] holds the escrow
-//!    ([`escrow`]: `fuel_limit × price_per_fuel` per replica, the same per referee as the
+//!    ([`escrow`]: `fuel_limit × price_per_fuel` per replica, at least
+//!    [`Config::MinReplicaPayment`] unless it is volunteer work, the same per referee as the
 //!    dispute fee when there is more than one replica, the largest result deposit, and the
 //!    queue allowance) and queues the job, at most [`Config::MaxQueuedPerAccount`] per
 //!    account.
@@ -29,8 +30,8 @@
 //!    and is replaced.
 //! 4. **Settlement** ([`settlement`]): unanimous replicas make the result *verified*: one
 //!    of them [`Pallet::publish_output`]s the bytes, each is paid `fuel_used ×
-//!    price_per_fuel` less the burned [`Config::BurnShare`], the rest of the escrow is
-//!    refunded. A single replica's result is *unverified*.
+//!    price_per_fuel` (at least `MinReplicaPayment`) less the burned
+//!    [`Config::BurnShare`], the rest of the escrow is refunded. A single replica's result is *unverified*.
 //! 5. **Audit** ([`audits`]): a verified result's score (the fee burned on its payments)
 //!    is pending for [`Config::AuditDelay`] blocks; with probability [`AuditRate`] one
 //!    referee re-runs the job before the score counts.
@@ -50,7 +51,7 @@
 //!
 //! All queue entries and per-job data are bounded; `on_initialize` ([`hook`]) handles
 //! timeouts, prunings and queued jobs within `MaxHookWeight` (half a block in povc's
-//! runtime), each charged its benchmarked worst case, and never touches the jobs that only
+//! runtime), each charged its benchmarked worst case at the registry's size, and never touches the jobs that only
 //! wait (their queue fee is charged when they leave the queue). Scheduling a timeout never
 //! fails and never shortens a phase.
 
@@ -299,9 +300,18 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxFailedDraws: Get<u32>;
 
+		/// The least a paid job pays each replica and referee whose result counts: a job
+		/// must offer `fuel_limit × price_per_fuel` of at least this
+		/// ([`Error::PriceBelowFloor`]), and a run that used less fuel is paid this. A
+		/// worker's successful calls are free, so the floor is what prices their block space
+		/// (and a worker's time): set it at least at the fees a replica's commit, reveal and
+		/// publication would pay. Volunteer jobs (price 0) are exempt.
+		#[pallet::constant]
+		type MinReplicaPayment: Get<BalanceOf<Self>>;
+
 		/// Most weight `on_initialize` uses in a block ([`hook`]): at most half of it for
 		/// due timeouts, an eighth for prunings, the rest for draws from the queue, each
-		/// step charged its benchmarked worst case. What does not fit waits for the next
+		/// step charged its benchmarked worst case at the registry's size. What does not fit waits for the next
 		/// blocks: phases then end later, never earlier. Half a block leaves the other
 		/// half to extrinsics whatever the backlog.
 		#[pallet::constant]
@@ -591,6 +601,9 @@ pub mod pallet {
 		/// submit: offer a price per fuel, or have governance approve the project
 		/// (`povc.approve_project`).
 		NotAProject,
+		/// A paid job offers each replica less than `MinReplicaPayment`
+		/// (`fuel_limit × price_per_fuel`): raise the price or the fuel limit.
+		PriceBelowFloor,
 		/// The escrow does not fit in a balance.
 		Overflow,
 		/// The queue of jobs waiting for workers is full.
@@ -672,10 +685,15 @@ pub mod pallet {
 			let block = <T as frame_system::Config>::BlockWeights::get().max_block;
 			assert!(hook.all_lte(block), "the block hook's budget fits a block");
 			let share = |part: u64| WeightMeter::with_limit(hook / part);
-			assert!(Self::room_for(&share(2), Self::timeout_weight()) >= 1, "a timeout fits");
+			// At the largest registry, the worst case.
+			let workers = T::Workers::max_workers();
+			assert!(
+				Self::room_for(&share(2), Self::timeout_weight(workers)) >= 1,
+				"a timeout fits"
+			);
 			assert!(Self::room_for(&share(8), T::WeightInfo::prune_job()) >= 1, "a pruning fits");
 			let draws = hook.saturating_sub(T::WeightInfo::on_initialize_base());
-			assert!(Self::draw_weight().all_lte(draws), "a draw fits");
+			assert!(Self::draw_weight(workers).all_lte(draws), "a draw fits");
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -158,6 +158,8 @@ pub const COMMIT_PERIOD: u64 = 5;
 pub const DRAW_DELAY: u64 = 2;
 parameter_types! {
 	pub const MaxMinReputation: Permill = Permill::from_percent(90);
+	/// A twentieth of [`spec`]'s 2,000 per replica: a run of under 50 fuel is paid 100.
+	pub static MinReplicaPayment: Balance = 100;
 }
 /// Blocks a verified result's score stays pending.
 pub const AUDIT_DELAY: u64 = 2;
@@ -205,6 +207,7 @@ impl pallet_jobs::Config for Test {
 	type MaxQueueWait = ConstU64<MAX_QUEUE_WAIT>;
 	type MaxFailedDraws = ConstU32<MAX_FAILED_DRAWS>;
 	type AbstentionFee = AbstentionFee;
+	type MinReplicaPayment = MinReplicaPayment;
 	type DrawDelay = ConstU64<DRAW_DELAY>;
 	type AuditDelay = ConstU64<AUDIT_DELAY>;
 	/// No audits unless a test asks for them.

@@ -2,8 +2,9 @@
 //!
 //! **Rule.** When every replica has revealed (or the reveal phase ended with at least one
 //! reveal), unanimous replicas are asked to publish their output (an empty output needs
-//! no publishing); then each is paid `fuel_used × price_per_fuel` from the escrow, of
-//! which `BurnShare` is burned ([`crate::escrow`]). A single replica's result is
+//! no publishing); then each is paid `fuel_used × price_per_fuel`, at least
+//! `MinReplicaPayment` unless the job is volunteer work, from the escrow, of which
+//! `BurnShare` is burned ([`crate::escrow`]). A single replica's result is
 //! unverified and the job ends. A verified result raises its replicas' reputation and earns
 //! score worth the fee burned on their payments (a volunteer job: its project's rate),
 //! pending an audit ([`crate::audits`]). Anything but unanimity opens a dispute

@@ -164,7 +164,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Tries to draw workers for as many queued jobs as `meter` has room for
-	/// ([`Pallet::draw_weight`] each), from the front of the queue, and charges it. A
+	/// ([`Pallet::draw_weight`] each at the registry's size, read once), from the front
+	/// of the queue, and charges it. A
 	/// drawn job pays its queue fee and gets back its unused queue allowance. A job that
 	/// cannot be drawn now goes to the back, so jobs nobody can serve yet never block
 	/// those behind them (round robin), unless that was its `MaxFailedDraws`-th failed
@@ -174,7 +175,11 @@ impl<T: Config> Pallet<T> {
 		let queue = Queue::<T>::get();
 		let mut done: Vec<JobId> = Vec::new();
 		let mut retry: Vec<JobId> = Vec::new();
-		let (each, read) = (Self::draw_weight(), T::DbWeight::get().reads(1));
+		let read = T::DbWeight::get().reads(1);
+		if meter.try_consume(read).is_err() {
+			return;
+		}
+		let each = Self::draw_weight(Self::registry_size());
 		for job_id in queue.iter().copied() {
 			// Charged as a draw before it is read: reading it may show it is not due yet.
 			if !meter.can_consume(each) {

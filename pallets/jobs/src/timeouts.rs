@@ -105,9 +105,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Handles as many due timeouts as `meter` has room for ([`Pallet::timeout_weight`]
-	/// each), and charges it.
+	/// each at the registry's size, read once), and charges it.
 	pub(crate) fn process_timeouts(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
-		let each = Self::timeout_weight();
+		if meter.try_consume(T::DbWeight::get().reads(1)).is_err() {
+			return;
+		}
+		let each = Self::timeout_weight(Self::registry_size());
 		Self::handle_due::<Timeouts<T>, TimeoutCursor<T>>(now, meter, each, |block, job_id| {
 			let Some(job) = Jobs::<T>::get(job_id) else { return };
 			if job.timeout_at == block && job.state.is_open() {

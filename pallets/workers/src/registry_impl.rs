@@ -2,7 +2,7 @@
 
 use crate::{
 	selection, sortition::Tree, BalanceOf, Config, CreditOf, Error, Event, HoldReason, Pallet,
-	RefereeWeightOf, RefereesOf, WorkerInfo, Workers,
+	RefereeWeightOf, RefereesOf, WorkerCount, WorkerInfo, Workers,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -47,6 +47,10 @@ impl<T: Config> WorkerRegistry<T::AccountId> for Pallet<T> {
 
 	fn max_workers() -> u32 {
 		T::MaxWorkers::get()
+	}
+
+	fn registered() -> u32 {
+		WorkerCount::<T>::get()
 	}
 
 	fn assign(who: &T::AccountId) -> Result<(), DispatchError> {

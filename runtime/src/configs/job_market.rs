@@ -37,6 +37,11 @@ parameter_types! {
 	/// replica set that claims fuel it never ran is caught within about twenty jobs.
 	pub const DefaultAuditRate: Perbill = Perbill::from_percent(5);
 	pub const AbstentionFee: Perbill = Perbill::from_percent(1);
+	/// A paid job pays each replica at least 0.4 POVC: the fees its free commit, reveal
+	/// and publication would pay at their charged weight (about 0.39 POVC;
+	/// `market_tests.rs` holds the floor above them), so no requester gets workers'
+	/// block space for less than a transaction sender pays for it.
+	pub const MinReplicaPayment: Balance = 400 * MILLI_UNIT;
 	pub const BlobDepositBase: Balance = 10 * MILLI_UNIT;
 	pub const DepositPerByte: Balance = MICRO_UNIT;
 	pub const ResultDepositBase: Balance = 10 * MILLI_UNIT;
@@ -88,7 +93,8 @@ impl pallet_workers::Config for Runtime {
 parameter_types! {
 	/// A queued job burns 10^-4 POVC for every block it waits after `DrawDelay`: an honest
 	/// job drawn within a few blocks pays next to nothing (0.01 POVC for 100 blocks, what a
-	/// full queue takes to drain at 8 a block; 0.03 POVC for the ~300 blocks a new chain's
+	/// full queue takes to drain at `MaxWorkers`, 8 draws a block at least; 0.03 POVC for
+	/// the ~300 blocks a new chain's
 	/// first workers take to reach the draws), while holding a slot costs 1.44 POVC a day.
 	/// Keeping all 1,024 slots for a week burns over 10,000 POVC (`runtime/src/tests.rs`),
 	/// against ~190 POVC of transaction fees when waiting was free.
@@ -132,10 +138,11 @@ impl pallet_jobs::Config for Runtime {
 	type MaxJobLifetime = MaxJobLifetime;
 	type JobRetention = JobRetention;
 	type MaxQueueLen = ConstU32<1024>;
-	/// A block and a half of draws when the hook has nothing else to do (about 21 a block,
-	/// each charged its worst case at `MaxWorkers`), four blocks' worth when timeouts and
-	/// prunings take their shares: an honest batch loses little, and filling the queue
-	/// takes 32 accounts, each paying its queue fees.
+	/// Less than one block's draws (each charged its worst case at the registry's size:
+	/// about 150 a block when the hook has nothing else to do, 60 when timeouts and
+	/// prunings take their shares, up to a few thousand workers; 21 and 8 at
+	/// `MaxWorkers`): an honest batch loses little, and filling the queue takes 32
+	/// accounts, each paying its queue fees.
 	type MaxQueuedPerAccount = ConstU32<32>;
 	type QueueFeePerBlock = QueueFeePerBlock;
 	type MaxQueueWait = MaxQueueWait;
@@ -148,6 +155,7 @@ impl pallet_jobs::Config for Runtime {
 	/// A job that fails because its replicas abstained pays 1 % of one replica's maximum
 	/// payment per abstention (burned).
 	type AbstentionFee = AbstentionFee;
+	type MinReplicaPayment = MinReplicaPayment;
 	/// Block `n` draws with block `n − 1`'s VRF output: two blocks after the submission,
 	/// the submission's author no longer knows the randomness.
 	type DrawDelay = ConstU32<2>;

@@ -27,7 +27,7 @@ use crate::{
 
 pub use consensus::{EpochDuration, PovcSessions, SlotDuration};
 pub use fees::FeesToAuthor;
-pub use job_market::{BabeRandomness, MinBond};
+pub use job_market::{BabeRandomness, MinBond, MinReplicaPayment};
 
 /// Most authorities any epoch may have (BABE and GRANDPA).
 pub const MAX_AUTHORITIES: u32 = 100;

@@ -52,7 +52,8 @@ const WORKER_KEYS: [&str; 8] = [
 ];
 const REQUESTERS: u32 = 8;
 const FUEL: u64 = 10_000;
-const PRICE: u128 = 1_000;
+/// Planck per fuel: each replica is offered the price floor, 0.4 POVC.
+const PRICE: u128 = 40_000_000;
 
 type Result<T> = povc_e2e::Result<T>;
 

@@ -8,6 +8,7 @@ mod commit_reveal;
 mod congestion;
 mod disputes;
 mod fees;
+mod price_floor;
 mod programs;
 mod property;
 mod queue;

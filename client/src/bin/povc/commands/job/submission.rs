@@ -113,13 +113,23 @@ pub async fn store_program(context: &Context, program: Program) -> Outcome<H256>
 /// Print what `count` jobs with `params` cost; returns their total escrow.
 pub async fn show_cost(context: &Context, params: &JobParams, count: usize) -> Outcome<Balance> {
 	let connection = context.connection().await?;
+	let token = connection.token();
+	let floor = connection.constant(povc::constants().jobs().min_replica_payment()).await?;
+	let offered = Balance::from(params.fuel).saturating_mul(params.price());
+	if params.price() != 0 && offered < floor {
+		return Err(Failure::input(format!(
+			"--fuel × --price offers each replica {}, less than the chain's price floor of {} \
+			 (what a replica's calls would cost in fees): raise --price or --fuel",
+			token.format(offered),
+			token.format(floor)
+		)));
+	}
 	let estimate = connection
 		.estimate_cost(params.fuel, params.replicas, params.price(), params.max_output)
 		.await
 		.map_err(|e| Failure::input(format!("the chain refuses these job parameters: {e}")))?;
 	let total = estimate.escrow.saturating_mul(count as Balance);
 	let jobs = if count == 1 { "the job".to_string() } else { format!("{count} jobs") };
-	let token = connection.token();
 	context.progress(&format!(
 		"cost of {jobs}: escrow {} held until settlement; per job at most {} paid to workers, \
 		 {} to referees if disputed (of all that, at most {} burned), {} result deposit \
