@@ -97,10 +97,11 @@ fn testnet_genesis(
 	})
 }
 
-/// Compute score of the lightest `local_testnet` validator: about the value burned on
-/// half a `primes 100000` job at 1,000 planck per fuel (two replicas, 10 % burned), so a
-/// few verified jobs visibly move the weights.
-pub const LOCAL_SCORE_UNIT: u128 = 100_000_000;
+/// Compute score of the lightest `local_testnet` validator: the value burned on one
+/// replica paid the price floor (10 % of `MinReplicaPayment`, 0.4 POVC), the least a
+/// verified paid job adds, so that a few verified jobs visibly move the weights without
+/// one of them leaving the other validators below `MinScoreShare`.
+pub const LOCAL_SCORE_UNIT: u128 = 40_000_000_000;
 
 /// `development`: Alice is the only authority and root; the well-known accounts are funded.
 /// One authority needs no weighting: every slot has a block (primary or secondary).

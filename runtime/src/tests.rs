@@ -475,3 +475,12 @@ fn an_unservable_job_leaves_the_queue_after_max_failed_draws() {
 		assert!(burned < crate::UNIT / 10);
 	});
 }
+
+/// The local testnet's score unit is the least a verified paid job burns per replica, so
+/// that the genesis scores stay comparable with what verified jobs add.
+#[test]
+fn the_local_score_unit_is_the_burn_of_a_replica_paid_the_price_floor() {
+	let burn = <<Runtime as pallet_jobs::Config>::BurnShare as Get<sp_runtime::Perbill>>::get();
+	let floor = crate::configs::MinReplicaPayment::get();
+	assert_eq!(genesis_config_presets::LOCAL_SCORE_UNIT, burn * floor);
+}

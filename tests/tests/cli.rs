@@ -142,7 +142,7 @@ async fn a_batch_of_twenty_jobs_is_gathered_into_a_folder() {
 		"--fuel",
 		"100000000",
 		"--price",
-		"1000",
+		"10000",
 		"--manifest",
 		manifest.to_str().unwrap(),
 		"--out-dir",

@@ -108,8 +108,10 @@ async fn verified_compute_raises_a_validators_babe_weight_at_the_next_epoch() {
 	});
 	let fuel = u128::from(view["result"]["fuel_used"].as_u64().unwrap());
 	// Score is the value burned on each verified payment: the runtime's burn share of it.
+	// A run is paid its fuel, at least the price floor.
 	let burn_share = <povc_runtime::Runtime as pallet_jobs::Config>::BurnShare::get();
-	let burned = burn_share * (fuel * PRICE);
+	let floor = <povc_runtime::Runtime as pallet_jobs::Config>::MinReplicaPayment::get();
+	let burned = burn_share * (fuel * PRICE).max(floor);
 	let verified_at = money::best_hash(&client).await.unwrap();
 	let session_verified = testnet::authorities(&client, Some(verified_at)).await.unwrap()
 		["session"]

@@ -18,7 +18,11 @@ use std::{
 };
 
 use codec::Decode;
-use frame_support::{dispatch::PerDispatchClass, traits::Get, weights::Weight};
+use frame_support::{
+	dispatch::{DispatchClass, PerDispatchClass},
+	traits::Get,
+	weights::Weight,
+};
 use jsonrpsee::ws_client::WsClient;
 use povc_e2e::{
 	chain,
@@ -127,10 +131,21 @@ async fn main() -> Result<()> {
 		took.get(took.len() / 2).copied().unwrap_or_default(),
 		took.last().copied().unwrap_or_default()
 	);
+	let totals: Vec<f64> = fullness.iter().map(Fullness::total).collect();
+	let (fullest, most) = fullness
+		.iter()
+		.enumerate()
+		.max_by(|a, b| a.1.total().total_cmp(&b.1.total()))
+		.map(|(i, full)| (first + i as BlockNumber, *full))
+		.unwrap_or_default();
 	println!(
-		"block fullness (weight used / max): mean {:.1} %, max {:.1} %",
-		100.0 * mean(&fullness),
-		100.0 * fullness.iter().copied().fold(0.0, f64::max)
+		"block fullness (weight used / max): mean {:.1} %, max {:.1} % (block {fullest}: hooks \
+		 and inherents {:.1} %, normal {:.1} %, operational {:.1} %)",
+		100.0 * mean(&totals),
+		100.0 * most.total(),
+		100.0 * most.mandatory,
+		100.0 * most.normal,
+		100.0 * most.operational,
 	);
 	Ok(())
 }
@@ -211,17 +226,38 @@ async fn fund_requesters(market: &DevMarket) -> Result<Vec<sr25519::Pair>> {
 	Ok(pairs)
 }
 
+/// How full a block was: its weight used by class, as shares of the block's maximum.
+#[derive(Clone, Copy, Default)]
+struct Fullness {
+	/// Hooks and inherents.
+	mandatory: f64,
+	normal: f64,
+	operational: f64,
+}
+
+impl Fullness {
+	fn total(&self) -> f64 {
+		self.mandatory + self.normal + self.operational
+	}
+}
+
 /// The events of block `number` and how full it was.
-async fn block(client: &WsClient, number: BlockNumber) -> Result<(Vec<RuntimeEvent>, f64)> {
+async fn block(client: &WsClient, number: BlockNumber) -> Result<(Vec<RuntimeEvent>, Fullness)> {
 	let hash = chain::block_hash(client, number).await?.ok_or("a block is missing")?;
 	let events = chain::events(client, hash).await?.into_iter().map(|r| r.event).collect();
 	let key = frame_system::BlockWeight::<Runtime>::hashed_key();
-	let used = match chain::storage(client, &key, Some(hash)).await? {
-		Some(bytes) => PerDispatchClass::<Weight>::decode(&mut &bytes[..])?.total(),
-		None => Weight::zero(),
+	let Some(bytes) = chain::storage(client, &key, Some(hash)).await? else {
+		return Ok((events, Fullness::default()));
 	};
-	let max = <Runtime as frame_system::Config>::BlockWeights::get().max_block;
-	Ok((events, used.ref_time() as f64 / max.ref_time() as f64))
+	let used = PerDispatchClass::<Weight>::decode(&mut &bytes[..])?;
+	let max = <Runtime as frame_system::Config>::BlockWeights::get().max_block.ref_time() as f64;
+	let share = |weight: &Weight| weight.ref_time() as f64 / max;
+	let fullness = Fullness {
+		mandatory: share(used.get(DispatchClass::Mandatory)),
+		normal: share(used.get(DispatchClass::Normal)),
+		operational: share(used.get(DispatchClass::Operational)),
+	};
+	Ok((events, fullness))
 }
 
 /// The job an event ends, and how.
@@ -241,7 +277,7 @@ struct Followed {
 	/// The block that published each job's output, if one did.
 	published: HashMap<u64, BlockNumber>,
 	/// Each block's fullness, from the first block on.
-	fullness: Vec<f64>,
+	fullness: Vec<Fullness>,
 	/// The block in which the last job ended.
 	last: BlockNumber,
 }
