@@ -197,44 +197,14 @@ async fn cancel_refunds_and_bad_input_fails_clearly_without_losing_funds() {
 	let args =
 		["--key", "//Alice", "job", "submit", "--program", unknown, "--fuel", "1", "--price", "1"];
 	povc_fails(&url, &args, 2, "unknown program");
-	let greedy = [
-		"--key",
-		"//Alice",
-		"job",
-		"submit",
-		"--program",
-		PRIMES,
-		"--fuel",
-		"1000000000000",
-		"--price",
-		"100000000000",
-	];
+	let submit_primes = |key: &'static str, fuel: &'static str, price: &'static str| {
+		["--key", key, "job", "submit", "--program", PRIMES, "--fuel", fuel, "--price", price]
+	};
+	let greedy = submit_primes("//Alice", "1000000000000", "100000000000");
 	povc_fails(&url, &greedy, 5, "not enough");
-	let pauper = [
-		"--key",
-		"//Nobody",
-		"job",
-		"submit",
-		"--program",
-		PRIMES,
-		"--fuel",
-		"1000000000",
-		"--price",
-		"1000",
-	];
+	let pauper = submit_primes("//Nobody", "1000000000", "1000");
 	povc_fails(&url, &pauper, 5, "not enough");
-	let cheap = [
-		"--key",
-		"//Alice",
-		"job",
-		"submit",
-		"--program",
-		PRIMES,
-		"--fuel",
-		"1000",
-		"--price",
-		"1",
-	];
+	let cheap = submit_primes("//Alice", "1000", "1");
 	povc_fails(&url, &cheap, 2, "less than the chain's price floor of 0.4 POVC");
 	povc_fails("ws://127.0.0.1:1", &with_alice(&["balance"]), 4, "cannot reach a povc node");
 	povc_fails(&url, &["job", "cancel", "0"], 2, "needs a key");
