@@ -58,7 +58,7 @@ impl<T: Config> Pallet<T> {
 
 	/// The registry size the hook's steps are charged at: the workers registered now
 	/// (read once per step), which nothing in the hook changes, and at most `MaxWorkers`.
-	/// Charging at `MaxWorkers` (2 million in povc's runtime) made a draw cost about ten
+	/// Charging at `MaxWorkers` (2 million in povc's runtime) made a draw cost about seven
 	/// times what a registry of a few thousand takes, and left most of the hook unused.
 	pub fn registry_size() -> u32 {
 		T::Workers::registered().min(T::Workers::max_workers())
