@@ -114,20 +114,26 @@ pub async fn store_program(context: &Context, program: Program) -> Outcome<H256>
 pub async fn show_cost(context: &Context, params: &JobParams, count: usize) -> Outcome<Balance> {
 	let connection = context.connection().await?;
 	let token = connection.token();
-	let floor = connection.constant(povc::constants().jobs().min_replica_payment()).await?;
-	let offered = Balance::from(params.fuel).saturating_mul(params.price());
-	if params.price() != 0 && offered < floor {
-		return Err(Failure::input(format!(
-			"--fuel × --price offers each replica {}, less than the chain's price floor of {} \
-			 (what a replica's calls would cost in fees): raise --price or --fuel",
-			token.format(offered),
-			token.format(floor)
-		)));
-	}
-	let estimate = connection
+	let estimate = match connection
 		.estimate_cost(params.fuel, params.replicas, params.price(), params.max_output)
 		.await
-		.map_err(|e| Failure::input(format!("the chain refuses these job parameters: {e}")))?;
+	{
+		Ok(estimate) => estimate,
+		// The chain's own rule (`PriceBelowFloor`), explained with its floor.
+		Err(e) if e.to_string().contains("PriceBelowFloor") => {
+			let floor = connection.constant(povc::constants().jobs().min_replica_payment()).await?;
+			let offered = Balance::from(params.fuel).saturating_mul(params.price());
+			return Err(Failure::input(format!(
+				"--fuel × --price offers each replica {}, less than the chain's price floor of \
+					 {} (what a replica's calls would cost in fees): raise --price or --fuel",
+				token.format(offered),
+				token.format(floor)
+			)));
+		},
+		Err(e) => {
+			return Err(Failure::input(format!("the chain refuses these job parameters: {e}")))
+		},
+	};
 	let total = estimate.escrow.saturating_mul(count as Balance);
 	let jobs = if count == 1 { "the job".to_string() } else { format!("{count} jobs") };
 	context.progress(&format!(
