@@ -291,17 +291,19 @@ impl Connection {
 		Ok(self.projects().await?.iter().any(|project| project.account == *who))
 	}
 
-	/// What a job with these parameters holds in escrow.
+	/// What a job with these parameters (`tasks`: 1, or a batch's task count) holds in
+	/// escrow.
 	pub async fn estimate_cost(
 		&self,
 		fuel_limit: Fuel,
+		tasks: u32,
 		replicas: u8,
 		price_per_fuel: Balance,
 		max_output_len: u32,
 	) -> Result<CostEstimate<Balance>> {
 		// A u128 price can exceed what JSON numbers carry safely; the node takes hex too.
 		let price = format!("0x{price_per_fuel:x}");
-		let params = rpc_params![fuel_limit, replicas, price, max_output_len];
+		let params = rpc_params![fuel_limit, replicas, price, max_output_len, tasks];
 		Ok(self.rpc.request("povc_estimateCost", params).await?)
 	}
 

@@ -304,6 +304,7 @@ impl Sim {
 		JobSpec {
 			program: self.program,
 			input: JobInput::Inline(BoundedVec::truncate_from(seq.to_le_bytes().to_vec())),
+			tasks: 1,
 			fuel_limit: FUEL_LIMIT,
 			replicas: self.scenario.replicas,
 			price_per_fuel: PRICE_PER_FUEL,

@@ -12,6 +12,7 @@ extern crate alloc;
 
 #[cfg(feature = "serde")]
 pub mod amount_string;
+pub mod batch;
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};

@@ -73,11 +73,12 @@ impl_runtime_apis! {
 
 		fn estimate_cost(
 			fuel_limit: Fuel,
+			tasks: u32,
 			replicas: u8,
 			price_per_fuel: Balance,
 			max_output_len: u32,
 		) -> Result<CostEstimate<Balance>, sp_runtime::DispatchError> {
-			Jobs::cost_of(fuel_limit, replicas, price_per_fuel, max_output_len)
+			Jobs::cost_of(fuel_limit, tasks, replicas, price_per_fuel, max_output_len)
 		}
 	}
 

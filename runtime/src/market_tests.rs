@@ -263,6 +263,7 @@ fn a_backlog_never_makes_the_hook_charge_more_than_half_a_block() {
 		let spec = |deadline| JobSpec {
 			program,
 			input: JobInput::Inline(Default::default()),
+			tasks: 1,
 			fuel_limit: 1,
 			replicas: 1,
 			price_per_fuel: MinReplicaPayment::get(),

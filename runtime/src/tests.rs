@@ -28,6 +28,7 @@ pub(crate) fn small_job(program: sp_core::H256, replicas: u8) -> pallet_jobs::Jo
 	pallet_jobs::JobSpec {
 		program,
 		input: pallet_jobs::JobInput::Inline(Default::default()),
+		tasks: 1,
 		fuel_limit: 1_000,
 		replicas,
 		price_per_fuel: crate::configs::MinReplicaPayment::get() / 1_000,
@@ -354,6 +355,7 @@ fn squatting_the_job_queue_for_a_week_costs_over_ten_thousand_povc() {
 		let unservable = JobSpec {
 			program,
 			input: JobInput::Inline(Default::default()),
+			tasks: 1,
 			fuel_limit: 1,
 			replicas: 1,
 			price_per_fuel: crate::configs::MinReplicaPayment::get(),
@@ -447,6 +449,7 @@ fn an_unservable_job_leaves_the_queue_after_max_failed_draws() {
 		let spec = JobSpec {
 			program,
 			input: JobInput::Inline(Default::default()),
+			tasks: 1,
 			fuel_limit: 1_000,
 			replicas: 1,
 			price_per_fuel: crate::configs::MinReplicaPayment::get() / 1_000,

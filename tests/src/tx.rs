@@ -123,6 +123,7 @@ pub fn job_spec(
 	pallet_jobs::JobSpec {
 		program: Hash::from(sp_crypto_hashing::blake2_256(program)),
 		input: pallet_jobs::JobInput::Inline(input.to_vec().try_into().expect("a short input")),
+		tasks: 1,
 		fuel_limit,
 		replicas: 3,
 		price_per_fuel,

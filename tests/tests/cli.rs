@@ -1,6 +1,6 @@
 //! End to end: the `povc` CLI against a dev market with real workers, each test on its
 //! own chain — the README's quick start as written, upload, submit --wait, result and
-//! scores; a batch of 20 jobs; cancel, accounts, and bad inputs (clear error, non-zero
+//! scores; a sweep of 20 inputs as batch jobs; cancel, accounts, and bad inputs (clear error, non-zero
 //! exit, no funds lost).
 
 use std::process::Command;
@@ -124,12 +124,12 @@ async fn the_readme_quick_start_runs_as_written_and_submit_wait_result_agree() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_batch_of_twenty_jobs_is_gathered_into_a_folder() {
+async fn a_sweep_of_twenty_inputs_is_gathered_into_a_folder() {
 	let market = market().await;
 	let program = json(&market.povc_ok(&with_alice(&["--json", "program", "upload", PRIMES])));
 	let program = program["program"].as_str().unwrap().to_string();
 
-	// A batch of 20 inputs, in batched extrinsics, gathered into a folder.
+	// A sweep of 20 inputs as batch jobs of at most 8 tasks, gathered into a folder.
 	let manifest = market.dir.path().join("sweep.txt");
 	let sweep: Vec<usize> = (1..=20).map(|i| i * 1_000).collect();
 	std::fs::write(&manifest, sweep.iter().map(|n| format!("{n}\n")).collect::<String>()).unwrap();
@@ -157,6 +157,7 @@ async fn a_batch_of_twenty_jobs_is_gathered_into_a_folder() {
 	}
 	let summary = json(&std::fs::read(outputs.join("results.json")).unwrap());
 	assert_eq!(summary["verified"], 20);
+	assert_eq!(summary["jobs"].as_array().map(Vec::len), Some(3), "8 + 8 + 4 tasks: {summary}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -59,6 +59,7 @@ pub fn run(args: &ExecArgs) -> Result<ExitCode> {
 	let job = JobParams {
 		id: args.job_id,
 		program: H256(sp_crypto_hashing::blake2_256(&code)),
+		tasks: 1,
 		fuel_limit: args.fuel,
 		max_output_len: args.max_output,
 	};

@@ -23,12 +23,17 @@ use std::{
 	time::{Duration, Instant},
 };
 
+use codec::Encode;
+use povc_primitives::{
+	batch::{self, TaskOutput},
+	ExecutionStatus,
+};
 use sp_core::H256;
 use wasmtime::Module;
 
 use crate::{
 	class,
-	sandbox::{check_hash, job_seed, Abstention, RunOutcome, Sandbox, SandboxConfig},
+	sandbox::{check_hash, job_seed, task_seed, Abstention, RunOutcome, Sandbox, SandboxConfig},
 };
 
 /// The directory (under the cache's) of this worker's artifacts: the engine and the
@@ -51,7 +56,12 @@ pub struct JobParams {
 	/// Seeds the program's randomness.
 	pub id: povc_primitives::JobId,
 	pub program: H256,
+	/// 1, or a batch's task count: the input is then its tasks' inputs, and the output
+	/// every task's result ([`povc_primitives::batch`]).
+	pub tasks: u32,
+	/// Fuel of the run (a batch: of each task).
 	pub fuel_limit: u64,
+	/// Most stdout of the run (a batch: of each task).
 	pub max_output_len: u32,
 }
 
@@ -146,6 +156,9 @@ impl Programs {
 			Ok(module) => module,
 			Err(error) => return error.downcast::<Abstention>().map(|tampered| Err(*tampered)),
 		};
+		if job.tasks > 1 {
+			return self.run_batch(&module, job, input, time_limit);
+		}
 		let outcome = self.sandbox.run(
 			&module,
 			input,
@@ -155,6 +168,45 @@ impl Programs {
 			time_limit,
 		)?;
 		Ok(outcome)
+	}
+
+	/// Runs every task of a batch one after another, within `time_limit` in all. The
+	/// outcome's output is the tasks' [`TaskOutput`]s, its fuel their sum, its status
+	/// `Exited(0)`; any task's abstention is the batch's (a result for every task, or
+	/// none).
+	fn run_batch(
+		&self,
+		module: &Module,
+		job: &JobParams,
+		input: &[u8],
+		time_limit: Duration,
+	) -> crate::Result<Result<RunOutcome, Abstention>> {
+		let started = Instant::now();
+		let inputs = match batch::task_inputs(input) {
+			Some(inputs) if inputs.len() == job.tasks as usize => inputs,
+			// The chain counted them at submission: these are not the bytes it has.
+			_ => {
+				let tampered = format!("the input is not the batch's {} task inputs", job.tasks);
+				return Ok(Err(Abstention::Tampered(tampered)));
+			},
+		};
+		let mut tasks = Vec::with_capacity(inputs.len());
+		let mut fuel_used: u64 = 0;
+		for (index, input) in inputs.into_iter().enumerate() {
+			let left = time_limit.saturating_sub(started.elapsed());
+			let seed = task_seed(job.id, index as u32);
+			let max_output = job.max_output_len as usize;
+			let outcome =
+				match self.sandbox.run(module, input, job.fuel_limit, max_output, seed, left)? {
+					Ok(outcome) => outcome,
+					Err(abstention) => return Ok(Err(abstention)),
+				};
+			fuel_used = fuel_used.saturating_add(outcome.fuel_used);
+			let RunOutcome { status, fuel_used, output } = outcome;
+			tasks.push(TaskOutput { status, fuel_used, output });
+		}
+		let output = tasks.encode();
+		Ok(Ok(RunOutcome { status: ExecutionStatus::Exited(0), fuel_used, output }))
 	}
 
 	/// Whether the compiled program is at hand (so its code need not be downloaded).

@@ -23,6 +23,7 @@ use std::{
 	time::{Duration, Instant},
 };
 
+use codec::{Decode, Encode};
 use pallet_jobs::{
 	runtime_api::{InputView, OpenAssignment},
 	ExecutionResult, JobState, Role,
@@ -32,9 +33,11 @@ use povc_client::{
 	tx::Incompatible,
 	types::{BlockNumber, Hash, Header},
 };
-use povc_primitives::JobId;
+use povc_primitives::{
+	batch::{self, TaskOutput},
+	JobId,
+};
 use rand::TryRng;
-use sp_core::H256;
 use tokio::sync::{watch, Notify, Semaphore};
 
 use crate::{
@@ -294,7 +297,8 @@ impl Worker {
 		}
 		let max_run = self.options.max_run.unwrap_or(DEFAULT_MAX_RUN);
 		let time_left = commit_by.saturating_duration_since(Instant::now());
-		let time_limit = time_limit_for(job.fuel_limit, max_run.min(time_left));
+		let work = batch::work_fuel(job.tasks, job.fuel_limit);
+		let time_limit = time_limit_for(work, max_run.min(time_left));
 		if time_limit.is_zero() {
 			return Ok(Err(Abstention::TimedOut { limit: time_limit }));
 		}
@@ -315,13 +319,12 @@ impl Worker {
 		self.metrics.jobs_run.with_label_values(&[status_label(&outcome.status)]).inc();
 		self.metrics.fuel_used.inc_by(outcome.fuel_used);
 		if self.options.corrupt_output {
-			outcome.output.push(b'!');
+			corrupt(&mut outcome.output, job.tasks);
 		}
-		let result = ExecutionResult {
-			output_hash: H256(outcome.output_hash()),
-			fuel_used: outcome.fuel_used,
-			status: outcome.status,
-		};
+		let (output_hash, _) = batch::output_digest(job.tasks, job.max_output_len, &outcome.output)
+			.ok_or("this worker's batch output does not decode")?;
+		let result =
+			ExecutionResult { output_hash, fuel_used: outcome.fuel_used, status: outcome.status };
 		tracing::info!(
 			job = job.id,
 			status = ?result.status,
@@ -633,10 +636,24 @@ fn step(store: &Store, assignment: &OpenAssignment<BlockNumber>) -> Result<Step>
 }
 
 /// What a run of `job` depends on.
+/// Test-only lie: one more byte of output, or in a batch one wrong task (its first).
+fn corrupt(output: &mut Vec<u8>, tasks: u32) {
+	if tasks <= 1 {
+		output.push(b'!');
+		return;
+	}
+	let Ok(mut results) = Vec::<TaskOutput>::decode(&mut &output[..]) else { return };
+	if let Some(first) = results.first_mut() {
+		first.fuel_used = first.fuel_used.wrapping_add(1);
+	}
+	*output = results.encode();
+}
+
 pub fn job_params(job: &Job) -> JobParams {
 	JobParams {
 		id: job.id,
 		program: job.program,
+		tasks: job.tasks,
 		fuel_limit: job.fuel_limit,
 		max_output_len: job.max_output_len,
 	}

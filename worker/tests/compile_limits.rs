@@ -28,7 +28,7 @@ fn programs(dir: &std::path::Path, limits: CompileLimits) -> Programs {
 }
 
 fn job(program: H256) -> JobParams {
-	JobParams { id: 1, program, fuel_limit: 1_000_000, max_output_len: 64 }
+	JobParams { id: 1, program, tasks: 1, fuel_limit: 1_000_000, max_output_len: 64 }
 }
 
 #[test]

@@ -92,7 +92,7 @@ fn a_run_the_guard_stops_is_an_abstention() {
 }
 
 fn job(program: H256) -> JobParams {
-	JobParams { id: 1, program, fuel_limit: 1_000_000, max_output_len: 64 }
+	JobParams { id: 1, program, tasks: 1, fuel_limit: 1_000_000, max_output_len: 64 }
 }
 
 #[test]

@@ -81,7 +81,8 @@ pub trait JobsRpc {
 		at: Option<BlockHash>,
 	) -> RpcResult<Option<WorkerView<AccountId, Balance, BlockNumber>>>;
 
-	/// What a job with these parameters would hold in escrow and spend at most.
+	/// What a job with these parameters would hold in escrow and spend at most; `tasks`
+	/// is a batch's task count (1 when omitted).
 	#[method(name = "povc_estimateCost")]
 	fn estimate_cost(
 		&self,
@@ -89,6 +90,7 @@ pub trait JobsRpc {
 		replicas: u8,
 		price_per_fuel: NumberOrHex,
 		max_output_len: u32,
+		tasks: Option<u32>,
 		at: Option<BlockHash>,
 	) -> RpcResult<CostEstimate<Balance>>;
 }
@@ -204,6 +206,7 @@ where
 		replicas: u8,
 		price_per_fuel: NumberOrHex,
 		max_output_len: u32,
+		tasks: Option<u32>,
 		at: Option<BlockHash>,
 	) -> RpcResult<CostEstimate<Balance>> {
 		let price: Balance = price_per_fuel
@@ -211,7 +214,14 @@ where
 			.map_err(|_| invalid_params("price_per_fuel does not fit in a balance"))?;
 		self.client
 			.runtime_api()
-			.estimate_cost(self.at(at), fuel_limit, replicas, price, max_output_len)
+			.estimate_cost(
+				self.at(at),
+				fuel_limit,
+				tasks.unwrap_or(1),
+				replicas,
+				price,
+				max_output_len,
+			)
 			.map_err(runtime_error)?
 			.map_err(|error| invalid_params(describe(error)))
 	}

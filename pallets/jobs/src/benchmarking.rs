@@ -7,6 +7,7 @@ use super::*;
 #[cfg(test)]
 use crate::mock;
 use alloc::{vec, vec::Vec};
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, Hooks},
@@ -14,7 +15,10 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use povc_primitives::{result_commitment, ExecutionStatus, JobId};
+use povc_primitives::{
+	batch::{self, TaskOutput},
+	result_commitment, ExecutionStatus, Fuel, JobId,
+};
 use sp_runtime::{traits::Bounded, Permill, Saturating};
 
 /// What the benchmarks need from the worker registry and the referee pool, which are
@@ -114,6 +118,7 @@ fn max_spec<T: Config>(program: H256) -> JobSpecOf<T> {
 			7;
 			T::MaxInlineInput::get() as usize
 		])),
+		tasks: 1,
 		fuel_limit: 1_000_000,
 		replicas: T::MaxReplicas::get() as u8,
 		price_per_fuel: 1_000u32.into(),
@@ -121,6 +126,40 @@ fn max_spec<T: Config>(program: H256) -> JobSpecOf<T> {
 		min_reputation: Permill::zero(),
 		max_output_len: T::MaxOutputLen::get(),
 	}
+}
+
+/// [`max_spec`] as the batch whose submission counts the most task inputs: as many empty
+/// inputs as fit inline, each task with the most fuel and output the batch allows.
+fn max_batch_spec<T: Config>(program: H256) -> JobSpecOf<T> {
+	let mut spec = max_spec::<T>(program);
+	let inline = batch_of_empty_inputs(T::MaxInlineInput::get());
+	let tasks = batch::count_task_inputs(&inline).expect("a batch's input").min(T::MaxTasks::get());
+	let input = empty_inputs(tasks);
+	spec.input = JobInput::Inline(BoundedVec::truncate_from(input));
+	spec.tasks = tasks;
+	let work_per_task = T::MaxFuelLimit::get() / Fuel::from(tasks);
+	spec.fuel_limit =
+		work_per_task.saturating_sub(batch::TASK_START_FUEL).clamp(1, spec.fuel_limit);
+	let per_task = (T::MaxOutputLen::get() - batch::MAX_BATCH_OVERHEAD) / tasks;
+	spec.max_output_len = per_task - batch::MAX_TASK_OVERHEAD;
+	spec
+}
+
+/// `len` bytes (or one fewer) that are a batch's input of as many empty task inputs as fit:
+/// the most a count of task inputs has to read.
+fn batch_of_empty_inputs(len: u32) -> Vec<u8> {
+	let fits = (1..=5).map(|prefix| len.saturating_sub(prefix)).find(|tasks| {
+		let prefix = codec::Compact(*tasks).encoded_size() as u32;
+		prefix + tasks <= len
+	});
+	empty_inputs(fits.unwrap_or(0))
+}
+
+/// A batch's input of `tasks` empty task inputs.
+fn empty_inputs(tasks: u32) -> Vec<u8> {
+	let mut input = codec::Compact(tasks).encode();
+	input.resize(input.len() + tasks as usize, 0);
+	input
 }
 
 /// Submits `count` jobs of `program`, from as many requesters as `MaxQueuedPerAccount`
@@ -208,7 +247,7 @@ fn do_reveal<T: Config>(job: JobId, who: &T::AccountId, output: &[u8]) {
 	match JobsByWorker::<T>::get(who, job) {
 		Some(Role::Referee | Role::Auditor) => {
 			let bounded = BoundedVec::truncate_from(output.to_vec());
-			Pallet::<T>::do_reveal_verdict(who.clone(), job, result, [1; 32], bounded)
+			Pallet::<T>::do_reveal_verdict(who.clone(), job, result, [1; 32], bounded).map(|_| ())
 		},
 		_ => Pallet::<T>::do_reveal(who.clone(), job, result, [1; 32]),
 	}
@@ -353,8 +392,10 @@ mod benchmarks {
 	#[benchmark]
 	fn upload_blob(n: Linear<0, { T::MaxBlobSize::get() }>) {
 		let caller = funded::<T>("caller", 0);
+		// The most task inputs `n` bytes can hold: counting them reads the most.
+		let data = batch_of_empty_inputs(n);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller), vec![1u8; n as usize]);
+		_(RawOrigin::Signed(caller), data);
 		assert_eq!(Blobs::<T>::iter().count(), 1);
 	}
 
@@ -367,13 +408,14 @@ mod benchmarks {
 		assert!(Programs::<T>::get(program).is_none());
 	}
 
-	/// Queues the job (its draw is `on_initialize`'s): nothing grows with the registry.
+	/// Queues the job (its draw is `on_initialize`'s): nothing grows with the registry. A
+	/// batch whose inline task inputs are counted.
 	#[benchmark]
 	fn submit_job(w: Linear<100, 100_000>) {
 		fill_registry::<T>(w);
 		let requester = funded::<T>("requester", 0);
 		let program = super::upload_program::<T>(&requester);
-		let spec = max_spec::<T>(program);
+		let spec = max_batch_spec::<T>(program);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(requester), spec);
 		assert_eq!(Jobs::<T>::get(0).map(|j| j.state), Some(JobState::Queued));
@@ -488,6 +530,20 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(workers[0].clone()), job, BoundedVec::truncate_from(output));
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::AuditPending));
+	}
+
+	/// Checking a batch's output against its root: decoding and hashing `t` tasks with
+	/// empty outputs, the most tasks an output's bytes can hold.
+	#[benchmark]
+	fn hash_batch_output(t: Linear<2, { T::MaxTasks::get() }>) {
+		let task = TaskOutput { status: ExecutionStatus::Trapped, fuel_used: 1, output: vec![] };
+		let output = vec![task; t as usize].encode();
+		let digest;
+		#[block]
+		{
+			digest = batch::output_digest(t, 0, &output);
+		}
+		assert_eq!(digest.map(|(_, fuel)| fuel), Some(Some(t.into())));
 	}
 
 	#[benchmark]

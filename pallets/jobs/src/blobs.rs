@@ -26,6 +26,7 @@ impl<T: Config> Pallet<T> {
 		let len = bytes.len() as u32;
 		let hash = H256(sp_crypto_hashing::blake2_256(&bytes));
 		ensure!(!Blobs::<T>::contains_key(kind, hash), Error::<T>::AlreadyUploaded);
+		let mut task_inputs = 0;
 		match kind {
 			BlobKind::Program => {
 				let code: BoundedVec<u8, T::MaxProgramSize> =
@@ -36,13 +37,16 @@ impl<T: Config> Pallet<T> {
 			BlobKind::Data => {
 				let data: BoundedVec<u8, T::MaxBlobSize> =
 					bytes.try_into().map_err(|_| Error::<T>::BlobTooLarge)?;
+				// Counted once here, so that a batch's submission need not read its input.
+				task_inputs = povc_primitives::batch::count_task_inputs(&data).unwrap_or(0);
 				DataBlobs::<T>::insert(hash, data);
 			},
 		}
 		let deposit = Self::blob_deposit(len);
 		T::Currency::hold(&HoldReason::BlobDeposit.into(), &who, deposit)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
-		let info = BlobInfo { owner: who.clone(), deposit, len, refs: 0, retiring: false };
+		let info =
+			BlobInfo { owner: who.clone(), deposit, len, refs: 0, retiring: false, task_inputs };
 		Blobs::<T>::insert(kind, hash, info);
 		Self::deposit_event(Event::BlobUploaded { kind, hash, owner: who, len, deposit });
 		Ok(())
@@ -84,7 +88,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// One more unfinished job uses the blob; a retiring one takes no new job.
-	pub(crate) fn acquire_blob(kind: BlobKind, hash: H256) -> Result<(), DispatchError> {
+	/// Returns how many task inputs it holds ([`BlobInfo::task_inputs`]).
+	pub(crate) fn acquire_blob(kind: BlobKind, hash: H256) -> Result<u32, DispatchError> {
 		Blobs::<T>::try_mutate(kind, hash, |info| {
 			let info = info.as_mut().ok_or(match kind {
 				BlobKind::Program => Error::<T>::UnknownProgram,
@@ -92,7 +97,7 @@ impl<T: Config> Pallet<T> {
 			})?;
 			ensure!(!info.retiring, Error::<T>::BlobRetiring);
 			info.refs = info.refs.saturating_add(1);
-			Ok(())
+			Ok(info.task_inputs)
 		})
 	}
 

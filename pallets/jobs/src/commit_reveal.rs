@@ -25,12 +25,12 @@
 
 use crate::{
 	Assignment, Assignments, AssignmentsOf, Config, Error, Event, ExecutionResult, JobOf, JobState,
-	Jobs, Outputs, Pallet, Role,
+	Jobs, Outputs, Pallet, Role, WeightInfo,
 };
-use frame_support::{ensure, pallet_prelude::DispatchResult, BoundedVec};
-use povc_primitives::{referee_commitment, result_commitment, JobId, WorkerRegistry};
+use frame_support::{ensure, pallet_prelude::DispatchResult, weights::Weight, BoundedVec};
+use povc_primitives::{batch, referee_commitment, result_commitment, JobId, WorkerRegistry};
 use sp_core::{Get, H256};
-use sp_runtime::traits::Saturating;
+use sp_runtime::{traits::Saturating, DispatchError};
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_commit(who: T::AccountId, job_id: JobId, commitment: H256) -> DispatchResult {
@@ -196,14 +196,14 @@ impl<T: Config> Pallet<T> {
 		result: ExecutionResult,
 		salt: [u8; 32],
 		output: BoundedVec<u8, T::MaxOutputLen>,
-	) -> DispatchResult {
+	) -> Result<u32, DispatchError> {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		let role = match job.state {
 			JobState::RefereesRevealing => Role::Referee,
 			JobState::AuditRevealing => Role::Auditor,
 			_ => return Err(Error::<T>::WrongPhase.into()),
 		};
-		Self::check_output(&job, &result.output_hash, &output)?;
+		Self::check_output(&job, &result, &output)?;
 		let mut assignments = Assignments::<T>::get(job_id);
 		let commitment =
 			referee_commitment(job_id, &who, &output, result.fuel_used, &result.status, &salt);
@@ -217,17 +217,19 @@ impl<T: Config> Pallet<T> {
 				_ => Self::decide_dispute(job_id, &mut job, &assignments),
 			}
 		}
+		let tasks = job.spec.tasks;
 		Assignments::<T>::insert(job_id, assignments);
 		Jobs::<T>::insert(job_id, job);
-		Ok(())
+		Ok(tasks)
 	}
 
 	/// A replica of a job whose replicas agreed publishes the output; the job settles.
+	/// Returns the job's task count (what checking the output cost).
 	pub(crate) fn do_publish(
 		who: T::AccountId,
 		job_id: JobId,
 		output: BoundedVec<u8, T::MaxOutputLen>,
-	) -> DispatchResult {
+	) -> Result<u32, DispatchError> {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		ensure!(job.state == JobState::Publishing, Error::<T>::WrongPhase);
 		let result = job.result.ok_or(Error::<T>::WrongPhase)?;
@@ -236,22 +238,42 @@ impl<T: Config> Pallet<T> {
 			assignments.iter().any(|a| a.worker == who && a.role == Role::Replica),
 			Error::<T>::NotAssigned
 		);
-		Self::check_output(&job, &result.output_hash, &output)?;
+		Self::check_output(&job, &result, &output)?;
 		Outputs::<T>::insert(job_id, result.output_hash, output);
 		Self::deposit_event(Event::OutputPublished { job: job_id, publisher: who });
 		Self::settle_agreed(job_id, &mut job, &assignments, result);
+		let tasks = job.spec.tasks;
 		Jobs::<T>::insert(job_id, job);
+		Ok(tasks)
+	}
+
+	/// Checks revealed output bytes against the job and the result: their length, their
+	/// digest (a batch's: its tasks' Merkle root) and, for a batch, its tasks' fuel.
+	fn check_output(job: &JobOf<T>, result: &ExecutionResult, output: &[u8]) -> DispatchResult {
+		ensure!(output.len() as u64 <= job.spec.max_output_bytes(), Error::<T>::OutputTooLong);
+		let spec = &job.spec;
+		let (digest, tasks_fuel) = batch::output_digest(spec.tasks, spec.max_output_len, output)
+			.ok_or(Error::<T>::MalformedBatchOutput)?;
+		ensure!(digest == result.output_hash, Error::<T>::OutputHashMismatch);
+		ensure!(
+			tasks_fuel.is_none_or(|fuel| fuel == result.fuel_used),
+			Error::<T>::BatchFuelMismatch
+		);
 		Ok(())
 	}
 
-	/// Checks revealed output bytes against the job and the result's hash.
-	fn check_output(job: &JobOf<T>, output_hash: &H256, output: &[u8]) -> DispatchResult {
-		ensure!(output.len() as u32 <= job.spec.max_output_len, Error::<T>::OutputTooLong);
-		ensure!(
-			H256(sp_crypto_hashing::blake2_256(output)) == *output_hash,
-			Error::<T>::OutputHashMismatch
-		);
-		Ok(())
+	/// The weight of a call that carries `len` output bytes (`per_len`), with the hashing
+	/// of a batch's tasks: charged before dispatch for the most tasks `len` bytes can hold
+	/// (each takes at least [`batch::MIN_TASK_BYTES`], at most `MaxTasks` of them), and
+	/// after it for the job's own `tasks`.
+	pub fn output_weight(per_len: fn(u32) -> Weight, len: usize, tasks: Option<u32>) -> Weight {
+		let most = (len / batch::MIN_TASK_BYTES as usize).min(T::MaxTasks::get() as usize);
+		let tasks = tasks.unwrap_or(most as u32);
+		let hashing = match tasks {
+			0 | 1 => Weight::zero(),
+			tasks => T::WeightInfo::hash_batch_output(tasks),
+		};
+		per_len(len as u32).saturating_add(hashing)
 	}
 
 	/// Records `who`'s result if it opens `who`'s commitment in `role`.
@@ -264,7 +286,7 @@ impl<T: Config> Pallet<T> {
 		result: ExecutionResult,
 		expected: H256,
 	) -> DispatchResult {
-		ensure!(result.fuel_used <= job.spec.fuel_limit, Error::<T>::FuelAboveLimit);
+		ensure!(result.fuel_used <= job.spec.fuel_budget(), Error::<T>::FuelAboveLimit);
 		let mine = Self::assignment_of(assignments, who, role)?;
 		let commitment = mine.commitment.ok_or(Error::<T>::NotCommitted)?;
 		ensure!(mine.result.is_none(), Error::<T>::AlreadyRevealed);

@@ -37,17 +37,26 @@ use sp_runtime::{
 impl<T: Config> Pallet<T> {
 	/// What `spec` would hold and can spend at most.
 	pub fn estimate_cost(spec: &JobSpecOf<T>) -> Result<CostEstimate<BalanceOf<T>>, DispatchError> {
-		Self::cost_of(spec.fuel_limit, spec.replicas, spec.price_per_fuel, spec.max_output_len)
+		Self::cost_of(
+			spec.fuel_limit,
+			spec.tasks,
+			spec.replicas,
+			spec.price_per_fuel,
+			spec.max_output_len,
+		)
 	}
 
-	/// What a job with these parameters would hold and can spend at most.
+	/// What a job with these parameters would hold and can spend at most. A worker can
+	/// earn `fuel_limit × tasks × price_per_fuel`: a batch pays for its tasks' fuel.
 	pub fn cost_of(
 		fuel_limit: Fuel,
+		tasks: u32,
 		replicas: u8,
 		price_per_fuel: BalanceOf<T>,
 		max_output_len: u32,
 	) -> Result<CostEstimate<BalanceOf<T>>, DispatchError> {
-		let fuel: BalanceOf<T> = fuel_limit.saturated_into();
+		let fuel = fuel_limit.checked_mul(tasks.max(1).into()).ok_or(Error::<T>::Overflow)?;
+		let fuel: BalanceOf<T> = fuel.saturated_into();
 		let per_worker = fuel.checked_mul(&price_per_fuel).ok_or(Error::<T>::Overflow)?;
 		// Volunteer work is exempt: whether its submitter may offer nothing is checked
 		// with the submitter (`NotAProject`).
@@ -59,7 +68,8 @@ impl<T: Config> Pallet<T> {
 		let max_payment = times(replicas.into())?;
 		// A single replica is never disputed (its result is unverified).
 		let dispute_fee = if replicas > 1 { times(T::RefereeCount::get())? } else { Zero::zero() };
-		let max_result_deposit = Self::result_deposit(max_output_len);
+		let max_output = povc_primitives::batch::max_output_bytes(tasks, max_output_len);
+		let max_result_deposit = Self::result_deposit(max_output.saturated_into());
 		let max_queue_fee = Self::queue_allowance();
 		let escrow = max_payment
 			.checked_add(&dispute_fee)
@@ -223,7 +233,7 @@ impl<T: Config> Pallet<T> {
 	/// escrow. Nobody receives it, so an abstention is worth nothing to anyone; the
 	/// requester pays for the worker time its job took without a result.
 	pub(crate) fn charge_abstentions(job_id: JobId, job: &mut JobOf<T>) {
-		let fuel: BalanceOf<T> = job.spec.fuel_limit.saturated_into();
+		let fuel: BalanceOf<T> = job.spec.fuel_budget().saturated_into();
 		let per_abstention = T::AbstentionFee::get() * fuel.saturating_mul(job.spec.price_per_fuel);
 		let fee = per_abstention.saturating_mul(u32::from(job.abstentions).into()).min(job.escrow);
 		if fee.is_zero() {

@@ -23,6 +23,9 @@
 //!    again, until [`Config::MaxFailedDraws`] tries or [`Config::MaxQueueWait`] blocks.
 //!    Every block it waits after `DrawDelay` burns [`Config::QueueFeePerBlock`] of its
 //!    escrow, so holding a queue slot costs its occupant.
+//!    A job of `tasks` > 1 is a *batch*: the program runs once per task input, and
+//!    replicas agree on the Merkle root of every task's result
+//!    ([`povc_primitives::batch`]), so one job settles thousands of runs.
 //! 3. **Commit–reveal** ([`commit_reveal`]): each worker runs the program and
 //!    [`Pallet::commit`]s to a hash that binds its own account; once all have committed,
 //!    each [`Pallet::reveal`]s its output's hash, fuel and status. A worker that cannot
@@ -133,6 +136,7 @@ pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
 	use frame_support::{
+		dispatch::PostDispatchInfo,
 		pallet_prelude::*,
 		traits::{
 			fungible::{Inspect, Mutate, MutateHold},
@@ -206,9 +210,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxInlineInput: Get<u32>;
 
-		/// Largest output a job may ask for, in bytes.
+		/// Largest output a job may produce, in bytes: a single run's stdout, or a batch's
+		/// tasks' outputs with their statuses and fuel
+		/// ([`povc_primitives::batch::max_output_bytes`]).
 		#[pallet::constant]
 		type MaxOutputLen: Get<u32>;
+
+		/// Most tasks a batch job may have (each runs the program once).
+		#[pallet::constant]
+		type MaxTasks: Get<u32>;
 
 		/// Most replicas a job may ask for.
 		#[pallet::constant]
@@ -589,10 +599,18 @@ pub mod pallet {
 		InsufficientBalance,
 		/// `replicas` must be between 1 and `MaxReplicas`.
 		InvalidReplicas,
-		/// `fuel_limit` must be between 1 and `MaxFuelLimit`.
+		/// `fuel_limit` must be at least 1, and the job's work at most `MaxFuelLimit`: a
+		/// batch's `(fuel_limit + TASK_START_FUEL) × tasks`, since it runs its tasks within
+		/// one commit period ([`povc_primitives::batch::work_fuel`]).
 		InvalidFuelLimit,
-		/// `max_output_len` exceeds `MaxOutputLen`.
+		/// `max_output_len` exceeds `MaxOutputLen`; for a batch, its tasks' outputs of
+		/// `max_output_len` each, with their status and fuel, would.
 		OutputLimitTooLarge,
+		/// `tasks` must be between 1 and `MaxTasks`.
+		InvalidTaskCount,
+		/// A batch's input is not exactly `tasks` task inputs (a SCALE `Vec<Vec<u8>>`),
+		/// inline or in the data blob.
+		TaskInputsMismatch,
 		/// The deadline leaves too little time for a round and a dispute.
 		DeadlineTooSoon,
 		/// The deadline is further than `MaxJobLifetime`.
@@ -627,8 +645,13 @@ pub mod pallet {
 		AlreadyRevealed,
 		/// The revealed values do not hash to the caller's commitment.
 		CommitmentMismatch,
-		/// The output does not hash to `output_hash`.
+		/// The output does not hash to `output_hash` (a batch's: its tasks' Merkle root).
 		OutputHashMismatch,
+		/// A batch's output is not exactly `tasks` task outputs (a SCALE `Vec<TaskOutput>`) of
+		/// at most `max_output_len` bytes each.
+		MalformedBatchOutput,
+		/// A batch's tasks' fuel does not add up to the result's `fuel_used`.
+		BatchFuelMismatch,
 		/// The output is longer than the job's `max_output_len`.
 		OutputTooLong,
 		/// `fuel_used` exceeds the job's fuel limit.
@@ -818,7 +841,7 @@ pub mod pallet {
 		/// [`Event::ScoreCredited`] and [`Event::JobVerified`]) or [`Event::AuditContested`]
 		/// and [`Event::DisputeOpened`].
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::reveal_verdict(output.len() as u32))]
+		#[pallet::weight(Pallet::<T>::output_weight(T::WeightInfo::reveal_verdict, output.len(), None))]
 		pub fn reveal_verdict(
 			origin: OriginFor<T>,
 			job: JobId,
@@ -827,8 +850,10 @@ pub mod pallet {
 			output: BoundedVec<u8, T::MaxOutputLen>,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_reveal_verdict(who, job, result, salt, output)?;
-			Ok(Pays::No.into())
+			let len = output.len();
+			let tasks = Self::do_reveal_verdict(who, job, result, salt, output)?;
+			let weight = Self::output_weight(T::WeightInfo::reveal_verdict, len, Some(tasks));
+			Ok(PostDispatchInfo { actual_weight: Some(weight), pays_fee: Pays::No })
 		}
 
 		/// A replica of a job whose replicas agreed publishes the output they agreed on;
@@ -840,15 +865,17 @@ pub mod pallet {
 		/// [`Event::ScorePending`] (a verified result with score, waiting for its audit), or
 		/// [`Event::JobVerified`] / [`Event::JobUnverified`] with [`Event::EscrowRefunded`].
 		#[pallet::call_index(11)]
-		#[pallet::weight(T::WeightInfo::publish_output(output.len() as u32))]
+		#[pallet::weight(Pallet::<T>::output_weight(T::WeightInfo::publish_output, output.len(), None))]
 		pub fn publish_output(
 			origin: OriginFor<T>,
 			job: JobId,
 			output: BoundedVec<u8, T::MaxOutputLen>,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_publish(who, job, output)?;
-			Ok(Pays::No.into())
+			let len = output.len();
+			let tasks = Self::do_publish(who, job, output)?;
+			let weight = Self::output_weight(T::WeightInfo::publish_output, len, Some(tasks));
+			Ok(PostDispatchInfo { actual_weight: Some(weight), pays_fee: Pays::No })
 		}
 
 		/// Removes the stored result of a finished job and refunds its deposit.

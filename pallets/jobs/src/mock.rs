@@ -166,6 +166,8 @@ pub const AUDIT_DELAY: u64 = 2;
 pub const REVEAL_PERIOD: u64 = 5;
 pub const JOB_RETENTION: u64 = 50;
 pub const MAX_OUTPUT: u32 = 1024;
+/// Most tasks of a batch in the tests.
+pub const MAX_TASKS: u32 = 32;
 pub const MAX_QUEUED_PER_ACCOUNT: u32 = 3;
 /// Burned per block a job waits in the queue after `DRAW_DELAY`.
 pub const QUEUE_FEE: Balance = 10;
@@ -187,6 +189,7 @@ impl pallet_jobs::Config for Test {
 	type MaxBlobSize = ConstU32<4_096>;
 	type MaxInlineInput = ConstU32<64>;
 	type MaxOutputLen = ConstU32<MAX_OUTPUT>;
+	type MaxTasks = ConstU32<MAX_TASKS>;
 	type MaxReplicas = ConstU32<5>;
 	type RefereeCount = ConstU32<3>;
 	type MaxReplacements = ConstU32<3>;
@@ -264,6 +267,9 @@ impl pallet_jobs::WeightInfo for HookWeights {
 	}
 	fn set_audit_rate() -> Weight {
 		<() as pallet_jobs::WeightInfo>::set_audit_rate()
+	}
+	fn hash_batch_output(t: u32) -> Weight {
+		<() as pallet_jobs::WeightInfo>::hash_batch_output(t)
 	}
 	fn on_initialize_base() -> Weight {
 		Weight::zero()
@@ -468,6 +474,7 @@ pub fn spec(program: H256, replicas: u8) -> JobSpecOf<Test> {
 	crate::JobSpec {
 		program,
 		input: JobInput::Inline(BoundedVec::truncate_from(b"input".to_vec())),
+		tasks: 1,
 		fuel_limit: FUEL_LIMIT,
 		replicas,
 		price_per_fuel: PRICE,

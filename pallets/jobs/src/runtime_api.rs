@@ -36,6 +36,8 @@ pub struct JobView<AccountId, Balance, BlockNumber> {
 	pub requester: AccountId,
 	pub program: H256,
 	pub input: InputView,
+	/// 1, or a batch's task count.
+	pub tasks: u32,
 	pub fuel_limit: Fuel,
 	pub replicas: u8,
 	#[cfg_attr(
@@ -107,6 +109,7 @@ sp_api::decl_runtime_apis! {
 		/// What a job with these parameters would hold in escrow and spend at most.
 		fn estimate_cost(
 			fuel_limit: Fuel,
+			tasks: u32,
 			replicas: u8,
 			price_per_fuel: Balance,
 			max_output_len: u32,
@@ -129,6 +132,7 @@ impl<T: Config> Pallet<T> {
 			requester: job.requester,
 			program: job.spec.program,
 			input,
+			tasks: job.spec.tasks,
 			fuel_limit: job.spec.fuel_limit,
 			replicas: job.spec.replicas,
 			price_per_fuel: job.spec.price_per_fuel,

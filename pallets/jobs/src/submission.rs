@@ -1,8 +1,8 @@
 //! Submission and the queue.
 //!
 //! **Rule.** [`Pallet::submit_job`](crate::Pallet::submit_job) checks the spec (replicas,
-//! fuel, output size, reputation floor, and a deadline that leaves room for the draw, a
-//! replica round and a dispute), holds the whole escrow ([`crate::escrow`], with the queue
+//! tasks and their inputs, fuel, output size, reputation floor, and a deadline that leaves
+//! room for the draw, a replica round and a dispute), holds the whole escrow ([`crate::escrow`], with the queue
 //! allowance) and queues the job. It is never drawn in the block that includes it: from
 //! `DrawDelay` blocks after its submission, `on_initialize` tries as many queued jobs,
 //! front first, as its weight budget allows ([`crate::hook`], [`crate::draw`]), and one
@@ -43,7 +43,7 @@ use frame_support::{
 	traits::fungible::MutateHold, weights::WeightMeter,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use povc_primitives::{JobId, VolunteerProjects};
+use povc_primitives::{batch, JobId, VolunteerProjects};
 use sp_core::Get;
 use sp_runtime::{
 	traits::{Saturating, Zero},
@@ -74,11 +74,22 @@ impl<T: Config> Pallet<T> {
 			spec.replicas >= 1 && u32::from(spec.replicas) <= T::MaxReplicas::get(),
 			Error::<T>::InvalidReplicas
 		);
+		ensure!(spec.tasks >= 1 && spec.tasks <= T::MaxTasks::get(), Error::<T>::InvalidTaskCount);
+		// A batch runs its tasks one after another within one commit period, as one job.
 		ensure!(
-			spec.fuel_limit >= 1 && spec.fuel_limit <= T::MaxFuelLimit::get(),
+			spec.fuel_limit >= 1 && spec.work_fuel() <= T::MaxFuelLimit::get(),
 			Error::<T>::InvalidFuelLimit
 		);
-		ensure!(spec.max_output_len <= T::MaxOutputLen::get(), Error::<T>::OutputLimitTooLarge);
+		ensure!(
+			spec.max_output_bytes() <= T::MaxOutputLen::get().into(),
+			Error::<T>::OutputLimitTooLarge
+		);
+		if let (JobInput::Inline(bytes), true) = (&spec.input, spec.tasks > 1) {
+			ensure!(
+				batch::count_task_inputs(bytes) == Some(spec.tasks),
+				Error::<T>::TaskInputsMismatch
+			);
+		}
 		// Unpaid work is only for research projects governance vouched for: anyone else's
 		// price-0 job would take workers' time for nothing.
 		ensure!(
@@ -104,7 +115,8 @@ impl<T: Config> Pallet<T> {
 
 		Self::acquire_blob(BlobKind::Program, spec.program)?;
 		if let JobInput::Blob(hash) = &spec.input {
-			Self::acquire_blob(BlobKind::Data, *hash)?;
+			let task_inputs = Self::acquire_blob(BlobKind::Data, *hash)?;
+			ensure!(spec.tasks == 1 || task_inputs == spec.tasks, Error::<T>::TaskInputsMismatch);
 		}
 		T::Currency::hold(&HoldReason::Escrow.into(), &who, cost.escrow)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;

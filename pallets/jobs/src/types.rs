@@ -42,6 +42,9 @@ pub struct BlobInfo<AccountId, Balance> {
 	pub len: u32,
 	/// Jobs not yet finished that use it. It can be removed only at zero.
 	pub refs: u32,
+	/// How many task inputs a data blob holds when it is a batch's input (a SCALE
+	/// `Vec<Vec<u8>>`, counted at upload); 0 if it is not one, or a program.
+	pub task_inputs: u32,
 	/// Its owner removed it while jobs used it: no new job may, and it is removed when
 	/// `refs` reaches zero.
 	pub retiring: bool,
@@ -87,9 +90,14 @@ where
 {
 	/// blake2-256 of an uploaded program.
 	pub program: H256,
-	/// The program's stdin.
+	/// The program's stdin; for a batch, the tasks' inputs.
 	pub input: JobInput<MaxInline>,
-	/// Fuel each replica may use.
+	/// How many times the program runs: 1 runs it once on `input`; a batch of `tasks` > 1
+	/// runs it once per task, on the task's own input, `input` holding them all as a SCALE
+	/// `Vec<Vec<u8>>`, and its output is every task's status, fuel and stdout
+	/// ([`povc_primitives::batch`]). `fuel_limit` and `max_output_len` apply to each task.
+	pub tasks: u32,
+	/// Fuel each replica may use (in a batch: for each task).
 	pub fuel_limit: Fuel,
 	/// How many independent workers run it (1 = unverified).
 	pub replicas: u8,
@@ -99,8 +107,32 @@ where
 	pub deadline: BlockNumber,
 	/// Lowest reputation a worker must have to be assigned.
 	pub min_reputation: Permill,
-	/// Most bytes of stdout the program may produce.
+	/// Most bytes of stdout the program may produce (in a batch: each task).
 	pub max_output_len: u32,
+}
+
+impl<Balance, BlockNumber, MaxInline> JobSpec<Balance, BlockNumber, MaxInline>
+where
+	Balance: Clone + PartialEq + Eq + Debug,
+	BlockNumber: Clone + PartialEq + Eq + Debug,
+	MaxInline: Get<u32>,
+{
+	/// Fuel a replica may use for the whole job: `fuel_limit` for each of its tasks.
+	pub fn fuel_budget(&self) -> Fuel {
+		self.fuel_limit.saturating_mul(self.tasks.max(1).into())
+	}
+
+	/// The work it may take, in fuel: `fuel_limit`, or for a batch its tasks' fuel and
+	/// what starting each counts for ([`povc_primitives::batch::work_fuel`]).
+	pub fn work_fuel(&self) -> Fuel {
+		povc_primitives::batch::work_fuel(self.tasks, self.fuel_limit)
+	}
+
+	/// Most bytes its output can take: `max_output_len`, or for a batch every task's
+	/// output with its status and fuel ([`povc_primitives::batch::max_output_bytes`]).
+	pub fn max_output_bytes(&self) -> u64 {
+		povc_primitives::batch::max_output_bytes(self.tasks, self.max_output_len)
+	}
 }
 
 /// Where a job is in its life.
@@ -270,11 +302,13 @@ pub enum Role {
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct ExecutionResult {
-	/// blake2-256 of the program's stdout.
+	/// blake2-256 of the program's stdout; for a batch, the Merkle root of its tasks'
+	/// results ([`povc_primitives::batch::output_digest`]).
 	pub output_hash: H256,
-	/// Fuel the run consumed.
+	/// Fuel the run consumed (a batch: all its tasks).
 	pub fuel_used: Fuel,
-	/// How the run ended.
+	/// How the run ended (a batch reports `Exited(0)`: each task's status is in its
+	/// output).
 	pub status: ExecutionStatus,
 }
 
@@ -341,7 +375,7 @@ where
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct CostEstimate<Balance> {
-	/// Most the replicas can earn: fuel_limit × price_per_fuel × replicas.
+	/// Most the replicas can earn: fuel_limit × tasks × price_per_fuel × replicas.
 	#[cfg_attr(
 		feature = "std",
 		serde(
@@ -359,7 +393,7 @@ pub struct CostEstimate<Balance> {
 		)
 	)]
 	pub max_burn: Balance,
-	/// Most a dispute's referees can earn: fuel_limit × price_per_fuel × RefereeCount
+	/// Most a dispute's referees can earn: fuel_limit × tasks × price_per_fuel × RefereeCount
 	/// (zero for one replica: nothing to dispute). Unspent, it is refunded.
 	#[cfg_attr(
 		feature = "std",

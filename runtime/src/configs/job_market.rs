@@ -123,7 +123,9 @@ impl pallet_jobs::Config for Runtime {
 	// The compatible rehearsal upgrade changes a constant that clients read.
 	#[cfg(feature = "upgrade-rehearsal")]
 	type MaxInlineInput = ConstU32<8192>;
-	type MaxOutputLen = ConstU32<{ 64 * 1024 }>;
+	// A batch of 16,384 tasks can still return about 45 bytes each.
+	type MaxOutputLen = ConstU32<{ 1024 * 1024 }>;
+	type MaxTasks = ConstU32<16_384>;
 	type MaxReplicas = ConstU32<5>;
 	type RefereeCount = ConstU32<3>;
 	type MaxReplacements = ConstU32<3>;

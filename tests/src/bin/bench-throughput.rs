@@ -1,4 +1,4 @@
-//! `scripts/bench-throughput.sh [JOBS] [WORKERS]`: the job market's latency and
+//! `scripts/bench-throughput.sh [JOBS] [WORKERS] [TASKS]`: the job market's latency and
 //! throughput on a dev chain with real workers, printed as figures (a benchmark, never a
 //! test: nothing here asserts a speed).
 //!
@@ -10,7 +10,10 @@
 //! - **throughput**: `JOBS` tiny jobs of 3 replicas submitted at once by eight requesters
 //!   (`MaxQueuedPerAccount` jobs per batch each): verified jobs per second and per block
 //!   from the first submission's block to the last settlement, blocks per job, and how
-//!   full those blocks were (`System::BlockWeight` against the block's maximum).
+//!   full those blocks were (`System::BlockWeight` against the block's maximum);
+//! - **batches**: `TASKS` tiny tasks as batch jobs of `MaxTasks` tasks (3 replicas each),
+//!   submitted at once: verified tasks per second from the first submission's block to
+//!   the last settlement, and blocks per batch.
 
 use std::{
 	collections::HashMap,
@@ -66,7 +69,7 @@ type Result<T> = povc_e2e::Result<T>;
 enum End {
 	Verified,
 	Unverified,
-	Failed,
+	Failed(pallet_jobs::FailureReason),
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -75,6 +78,7 @@ async fn main() -> Result<()> {
 	let jobs: u32 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(300);
 	let workers: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(3);
 	let workers = workers.clamp(3, WORKER_KEYS.len());
+	let tasks: u32 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(300_000);
 	let code = wat::parse_str(TINY)?;
 	println!("starting a dev chain and {workers} workers...");
 	let mut market =
@@ -97,11 +101,30 @@ async fn main() -> Result<()> {
 	}
 
 	let requesters = fund_requesters(&market).await?;
+	if jobs > 0 {
+		singles(&market, &requesters, &code, jobs, workers).await?;
+	}
+	if tasks > 0 {
+		batches(&market, &requesters, &code, tasks).await?;
+	}
+	Ok(())
+}
+
+/// `jobs` tiny jobs submitted at once by the requesters: verified jobs/s, blocks per job
+/// and block fullness.
+async fn singles(
+	market: &DevMarket,
+	requesters: &[sr25519::Pair],
+	code: &[u8],
+	jobs: u32,
+	workers: usize,
+) -> Result<()> {
+	let client = &market.client;
 	let started = Instant::now();
 	let per_requester = jobs.div_ceil(REQUESTERS);
 	let submissions = requesters.iter().enumerate().map(|(i, pair)| {
 		let count = per_requester.min(jobs.saturating_sub(i as u32 * per_requester));
-		submit_all(client, &market.ctx, pair, &code, count)
+		submit_all(client, &market.ctx, pair, code, count)
 	});
 	let submitted: Vec<Vec<(BlockNumber, u64)>> =
 		futures::future::try_join_all(submissions).await?;
@@ -121,7 +144,7 @@ async fn main() -> Result<()> {
 		 workers in {blocks} blocks, {:.1} s: {:.2} verified jobs/s, {:.1} per block",
 		ends.len(),
 		ends.values().filter(|(end, _)| matches!(end, End::Unverified)).count(),
-		ends.values().filter(|(end, _)| matches!(end, End::Failed)).count(),
+		ends.values().filter(|(end, _)| matches!(end, End::Failed(_))).count(),
 		elapsed.as_secs_f64(),
 		verified as f64 / elapsed.as_secs_f64(),
 		verified as f64 / blocks as f64,
@@ -150,6 +173,77 @@ async fn main() -> Result<()> {
 	Ok(())
 }
 
+/// Most tasks of a batch job, and the price per fuel that offers each replica the price
+/// floor for a batch of them.
+fn batch_terms() -> (u32, u128) {
+	let max_tasks = <<Runtime as pallet_jobs::Config>::MaxTasks as Get<u32>>::get();
+	let floor = <<Runtime as pallet_jobs::Config>::MinReplicaPayment as Get<u128>>::get();
+	(max_tasks, floor.div_ceil(u128::from(FUEL) * u128::from(max_tasks)))
+}
+
+/// `tasks` tiny tasks as batch jobs of `MaxTasks` tasks, one per requester at a time:
+/// verified tasks per second and blocks per batch.
+async fn batches(
+	market: &DevMarket,
+	requesters: &[sr25519::Pair],
+	code: &[u8],
+	tasks: u32,
+) -> Result<()> {
+	let client = &market.client;
+	let (per_batch, price) = batch_terms();
+	// One blob of empty task inputs serves every batch (content-addressed).
+	let mut inputs = codec::Encode::encode(&codec::Compact(per_batch));
+	inputs.resize(inputs.len() + per_batch as usize, 0);
+	let blob = sp_core::H256(sp_crypto_hashing::blake2_256(&inputs));
+	let upload = pallet_jobs::Call::upload_blob { data: inputs };
+	market.send(Sr25519Keyring::Alice, RuntimeCall::Jobs(upload)).await;
+	let jobs = tasks.div_ceil(per_batch);
+	let deadline = chain::best_number(client).await? + 1_000;
+	let spec = {
+		let mut spec = tx::job_spec(code, b"", FUEL, price, deadline);
+		spec.input = pallet_jobs::JobInput::Blob(blob);
+		spec.tasks = per_batch;
+		spec.max_output_len = 8;
+		spec
+	};
+	let started = Instant::now();
+	// Each requester submits its share in one extrinsic (one nonce each).
+	let share = |i: usize| (i..jobs as usize).step_by(requesters.len()).count();
+	let submissions = requesters
+		.iter()
+		.enumerate()
+		.filter(|(i, _)| share(*i) > 0)
+		.map(|(i, pair)| submit_specs(client, &market.ctx, pair, vec![spec.clone(); share(i)]));
+	let submitted: Vec<(BlockNumber, Vec<u64>)> =
+		futures::future::try_join_all(submissions).await?;
+	let submitted: HashMap<u64, BlockNumber> = submitted
+		.into_iter()
+		.flat_map(|(block, ids)| ids.into_iter().map(move |id| (id, block)))
+		.collect();
+	let first = *submitted.values().min().ok_or("nothing submitted")?;
+	let Followed { ends, last, .. } = follow(client, &submitted, first).await?;
+	let elapsed = started.elapsed();
+	let verified = ends.values().filter(|(end, _)| matches!(end, End::Verified)).count();
+	let verified_tasks = verified as u64 * u64::from(per_batch);
+	let mut took: Vec<BlockNumber> = ends.iter().map(|(id, (_, at))| at - submitted[id]).collect();
+	took.sort_unstable();
+	let failures: Vec<_> = ends.values().filter(|(end, _)| matches!(end, End::Failed(_))).collect();
+	if let Some((reason, _)) = failures.first() {
+		println!("batches: {} failed, the first {reason:?}", failures.len());
+	}
+	println!(
+		"batches: {verified} of {jobs} batch jobs of {per_batch} tasks verified ({verified_tasks} \
+		 tasks) in {} blocks, {:.1} s: {:.0} verified tasks/s; blocks from submission to \
+		 settlement: median {}, max {}",
+		last - first + 1,
+		elapsed.as_secs_f64(),
+		verified_tasks as f64 / elapsed.as_secs_f64(),
+		took.get(took.len() / 2).copied().unwrap_or_default(),
+		took.last().copied().unwrap_or_default()
+	);
+	Ok(())
+}
+
 /// Submit `count` tiny jobs as `pair` in one `batch_all`; returns the including block and
 /// the jobs' ids.
 async fn submit(
@@ -159,11 +253,21 @@ async fn submit(
 	code: &[u8],
 	count: u32,
 ) -> Result<(BlockNumber, Vec<u64>)> {
-	let account = AccountId::from(pair.public());
 	let deadline = chain::best_number(client).await? + 1_000;
-	let calls = (0..count)
-		.map(|_| tx::submit_job_call(tx::job_spec(code, b"", FUEL, PRICE, deadline)))
-		.collect();
+	let specs = (0..count).map(|_| tx::job_spec(code, b"", FUEL, PRICE, deadline)).collect();
+	submit_specs(client, ctx, pair, specs).await
+}
+
+/// Submit `specs` as `pair` in one `batch_all`; returns the including block and the
+/// jobs' ids.
+async fn submit_specs(
+	client: &WsClient,
+	ctx: &ChainContext,
+	pair: &sr25519::Pair,
+	specs: Vec<pallet_jobs::JobSpecOf<Runtime>>,
+) -> Result<(BlockNumber, Vec<u64>)> {
+	let account = AccountId::from(pair.public());
+	let calls = specs.into_iter().map(tx::submit_job_call).collect();
 	let batch = RuntimeCall::Utility(pallet_utility::Call::batch_all { calls });
 	let nonce = tx::next_nonce(client, &account).await?;
 	let extrinsic = tx::signed_extrinsic(ctx, batch, &account, pair, nonce, 0);
@@ -265,7 +369,7 @@ fn ending(event: &pallet_jobs::Event<Runtime>) -> Option<(u64, End)> {
 	match event {
 		pallet_jobs::Event::JobVerified { job, .. } => Some((*job, End::Verified)),
 		pallet_jobs::Event::JobUnverified { job, .. } => Some((*job, End::Unverified)),
-		pallet_jobs::Event::JobFailed { job, .. } => Some((*job, End::Failed)),
+		pallet_jobs::Event::JobFailed { job, reason } => Some((*job, End::Failed(*reason))),
 		_ => None,
 	}
 }

@@ -33,4 +33,4 @@ mod wasi;
 pub use limits::{time_limit_for, LimitExceeded, SandboxConfig, GUARD_FACTOR, MAX_WASM_STACK};
 pub use runner::{Sandbox, HOST_STACK};
 pub use verdict::{check_hash, Abstention, RunOutcome};
-pub use wasi::job_seed;
+pub use wasi::{job_seed, task_seed};

@@ -67,6 +67,12 @@ pub fn job_seed(id: povc_primitives::JobId) -> [u8; 32] {
 	sp_crypto_hashing::blake2_256(&(b"povc/job-seed", id).encode())
 }
 
+/// The seed of task `index` of batch job `id`: the same for every replica, different
+/// for every task (a sweep of simulations wants independent randomness per task).
+pub fn task_seed(id: povc_primitives::JobId, index: u32) -> [u8; 32] {
+	sp_crypto_hashing::blake2_256(&(b"povc/task-seed", id, index).encode())
+}
+
 /// The WASI context of one run: `input` on stdin, frozen clocks and randomness from
 /// `seed`; nothing else (no arguments, environment or preopened files). Its stdout only
 /// gives fd 1 its file type: our `fd_write` keeps the output ([`Output`]).

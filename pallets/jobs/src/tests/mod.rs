@@ -4,6 +4,7 @@
 
 mod abstention;
 mod audits;
+mod batches;
 mod commit_reveal;
 mod congestion;
 mod disputes;

@@ -5,9 +5,10 @@ use std::{path::Path, time::Duration};
 
 use pallet_jobs::{JobState, Role};
 use povc_client::{connection::Job, status::describe as describe_status};
-use povc_primitives::JobId;
+use povc_primitives::{batch::TaskOutput, JobId};
 use serde_json::json;
 
+use super::tasks::task_outputs;
 use crate::{
 	context::Context,
 	failure::{Failure, Outcome},
@@ -104,9 +105,15 @@ pub fn describe_progress(job: &Job) -> String {
 	}
 }
 
-/// Write a settled job's output (to `output`, else stdout), or fail with
+/// Write a settled job's output, or one task's of a batch (to `output`, else stdout),
+/// checked against the job's result; or fail with
 /// [`crate::exit_code::ExitCode::NotVerified`].
-pub async fn finish(context: &Context, job: &Job, output: Option<&Path>) -> Outcome {
+pub async fn finish(
+	context: &Context,
+	job: &Job,
+	output: Option<&Path>,
+	task: Option<u32>,
+) -> Outcome {
 	if !job.state.has_result() {
 		return Err(Failure::not_verified(format!(
 			"job {} ended without a result: {}",
@@ -117,42 +124,94 @@ pub async fn finish(context: &Context, job: &Job, output: Option<&Path>) -> Outc
 	let bytes = context.connection().await?.result(job.id).await?.ok_or_else(|| {
 		Failure::other(format!("job {} settled but its output was cleared", job.id))
 	})?;
-	write_output(context, job, &bytes, output)
+	let mut tasks = task_outputs(job, bytes)?;
+	let count = tasks.len();
+	let index = match (task, job.tasks > 1) {
+		(Some(index), _) if index as usize >= count => {
+			return Err(Failure::input(format!(
+				"job {} has {count} tasks: --task counts from 0 to {}",
+				job.id,
+				count - 1
+			)))
+		},
+		(Some(index), _) => index as usize,
+		(None, false) => 0,
+		(None, true) if context.json() => return print_tasks(context, job, &tasks),
+		(None, true) => {
+			return Err(Failure::input(format!(
+				"job {} is a batch of {count} tasks: choose one with --task (from 0), or see all \
+				 with --json (`povc job submit-batch` writes every task's output to a folder)",
+				job.id
+			)))
+		},
+	};
+	write_output(context, job, task, tasks.swap_remove(index), output)
 }
 
-/// `bytes` on stdout, or in `output` with a summary on stderr; with `--json`, the job's
+/// Every task's result and output of a batch job, as JSON.
+fn print_tasks(context: &Context, job: &Job, tasks: &[TaskOutput]) -> Outcome {
+	let tasks: Vec<_> = tasks
+		.iter()
+		.enumerate()
+		.map(|(index, task)| {
+			json!({
+				"task": index,
+				"status": describe_status(&task.status),
+				"fuelUsed": task.fuel_used,
+				"output": std::str::from_utf8(&task.output).ok(),
+				"outputHex": format!("0x{}", hex::encode(&task.output)),
+			})
+		})
+		.collect();
+	let root = job.result.map(|r| r.output_hash);
+	context.print(
+		json!({ "job": job.id, "state": job.state, "root": root, "tasks": tasks }),
+		String::new,
+	);
+	Ok(())
+}
+
+/// The output on stdout, or in `output` with a summary on stderr; with `--json`, the
 /// result and output as JSON on stdout (and the output in `output` too, if given).
-fn write_output(context: &Context, job: &Job, bytes: &[u8], output: Option<&Path>) -> Outcome {
+fn write_output(
+	context: &Context,
+	job: &Job,
+	task: Option<u32>,
+	result: TaskOutput,
+	output: Option<&Path>,
+) -> Outcome {
+	let bytes = &result.output;
 	if let Some(path) = output {
 		std::fs::write(path, bytes)
 			.map_err(|e| Failure::other(format!("cannot write {}: {e}", path.display())))?;
 	}
-	let result = job.result.as_ref();
 	if context.json() {
 		let json = json!({
 			"job": job.id,
+			"task": task,
 			"state": job.state,
-			"status": result.map(|r| describe_status(&r.status)),
-			"fuelUsed": result.map(|r| r.fuel_used),
-			"outputHash": result.map(|r| r.output_hash),
+			"status": describe_status(&result.status),
+			"fuelUsed": result.fuel_used,
+			"outputHash": job.result.map(|r| r.output_hash),
 			"output": std::str::from_utf8(bytes).ok(),
 			"outputFile": output,
 		});
 		context.print(json, String::new);
-	} else if output.is_none() {
-		use std::io::Write;
-		std::io::stdout()
-			.write_all(bytes)
-			.map_err(|e| Failure::other(format!("cannot write the output: {e}")))?;
-	} else if let Some(result) = result {
+	} else if let Some(path) = output {
+		let task = task.map(|task| format!(" task {task}")).unwrap_or_default();
 		eprintln!(
-			"job {}: {}, {} fuel, output ({} bytes) written to {}",
+			"job {}{task}: {}, {} fuel, output ({} bytes) written to {}",
 			job.id,
 			describe_status(&result.status),
 			result.fuel_used,
 			bytes.len(),
-			output.expect("checked").display()
+			path.display()
 		);
+	} else {
+		use std::io::Write;
+		std::io::stdout()
+			.write_all(bytes)
+			.map_err(|e| Failure::other(format!("cannot write the output: {e}")))?;
 	}
 	Ok(())
 }

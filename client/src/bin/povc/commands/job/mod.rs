@@ -10,6 +10,7 @@ mod result;
 mod status;
 mod submission;
 mod submit;
+mod tasks;
 
 use std::path::PathBuf;
 
@@ -23,16 +24,20 @@ pub enum JobCommand {
 	/// Submit a job: uploads what the chain lacks, shows the cost, signs, and with
 	/// --wait follows the job to its verified output.
 	Submit(submit::SubmitArgs),
-	/// Submit one job per input of a manifest (a parameter sweep, image tiles, ...) in
-	/// batched extrinsics, wait for all, and gather their outputs in a folder.
+	/// Run the program once per input of a manifest or folder (a parameter sweep, image
+	/// tiles, ...) as the tasks of batch jobs, wait for all, and gather every task's
+	/// output in a folder.
 	SubmitBatch(batch::BatchArgs),
 	/// A job's state, workers and result.
 	Status { id: JobId },
-	/// Write a job's verified output (to stdout, or --output FILE).
+	/// Write a job's verified output (to stdout, or --output FILE); of a batch job, one
+	/// task's (--task, from 0), checked against the batch's root.
 	Result {
 		id: JobId,
 		#[arg(long)]
 		output: Option<PathBuf>,
+		#[arg(long)]
+		task: Option<u32>,
 	},
 	/// Cancel a job whose workers are not drawn yet; the escrow is refunded.
 	Cancel { id: JobId },
@@ -54,7 +59,7 @@ pub async fn run(context: &Context, command: JobCommand) -> Outcome {
 		JobCommand::Submit(args) => submit::run(context, args).await,
 		JobCommand::SubmitBatch(args) => batch::run(context, args).await,
 		JobCommand::Status { id } => status::run(context, id).await,
-		JobCommand::Result { id, output } => result::run(context, id, output).await,
+		JobCommand::Result { id, output, task } => result::run(context, id, output, task).await,
 		JobCommand::Cancel { id } => cancel::run(context, id).await,
 		JobCommand::List { account, after, limit } => {
 			list::run(context, account, after, limit).await

@@ -1,4 +1,4 @@
-//! `povc job result`: a settled job's verified output.
+//! `povc job result`: a settled job's verified output, or one task's of a batch.
 
 use std::path::PathBuf;
 
@@ -10,7 +10,12 @@ use crate::{
 	failure::{Failure, Outcome},
 };
 
-pub async fn run(context: &Context, id: JobId, output: Option<PathBuf>) -> Outcome {
+pub async fn run(
+	context: &Context,
+	id: JobId,
+	output: Option<PathBuf>,
+	task: Option<u32>,
+) -> Outcome {
 	let job = context
 		.connection()
 		.await?
@@ -23,5 +28,5 @@ pub async fn run(context: &Context, id: JobId, output: Option<PathBuf>) -> Outco
 			describe_progress(&job)
 		)));
 	}
-	finish(context, &job, output.as_deref()).await
+	finish(context, &job, output.as_deref(), task).await
 }

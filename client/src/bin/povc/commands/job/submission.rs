@@ -35,7 +35,7 @@ pub struct JobParams {
 	/// Fuel limit per replica (about one unit per WebAssembly instruction; measure with
 	/// `povc-worker exec`).
 	#[arg(long)]
-	fuel: u64,
+	pub fuel: u64,
 	/// Independent workers that must agree (1 = unverified).
 	#[arg(long, default_value_t = 3)]
 	replicas: u8,
@@ -49,9 +49,10 @@ pub struct JobParams {
 	/// Last block by which the job must be settled (default: 2 hours from now).
 	#[arg(long)]
 	deadline: Option<BlockNumber>,
-	/// Largest output in bytes.
-	#[arg(long, default_value_t = 65_536)]
-	max_output: u32,
+	/// Largest output in bytes (of each task, in a batch). Default: 65,536 bytes, or in
+	/// a batch as much as the chain's output limit leaves each task.
+	#[arg(long)]
+	pub max_output: Option<u32>,
 }
 
 impl JobParams {
@@ -59,7 +60,15 @@ impl JobParams {
 	fn price(&self) -> Balance {
 		self.price.unwrap_or(0)
 	}
+
+	/// A single job's output limit.
+	pub fn single_max_output(&self) -> u32 {
+		self.max_output.unwrap_or(DEFAULT_MAX_OUTPUT)
+	}
 }
+
+/// A single job's output limit when `--max-output` is not given.
+pub const DEFAULT_MAX_OUTPUT: u32 = 65_536;
 
 /// The program of `--program`.
 pub enum Program {
@@ -110,22 +119,32 @@ pub async fn store_program(context: &Context, program: Program) -> Outcome<H256>
 	}
 }
 
-/// Print what `count` jobs with `params` cost; returns their total escrow.
-pub async fn show_cost(context: &Context, params: &JobParams, count: usize) -> Outcome<Balance> {
+/// Print what `count` jobs with `params`, of `tasks` tasks of at most `max_output` bytes
+/// each, cost; returns their total escrow.
+pub async fn show_cost(
+	context: &Context,
+	params: &JobParams,
+	count: usize,
+	tasks: usize,
+	max_output: u32,
+) -> Outcome<Balance> {
 	let connection = context.connection().await?;
 	let token = connection.token();
+	let (fuel, price) = (params.fuel, params.price());
 	let estimate = match connection
-		.estimate_cost(params.fuel, params.replicas, params.price(), params.max_output)
+		.estimate_cost(fuel, tasks as u32, params.replicas, price, max_output)
 		.await
 	{
 		Ok(estimate) => estimate,
 		// The chain's own rule (`PriceBelowFloor`), explained with its floor.
 		Err(e) if e.to_string().contains("PriceBelowFloor") => {
 			let floor = connection.constant(povc::constants().jobs().min_replica_payment()).await?;
-			let offered = Balance::from(params.fuel).saturating_mul(params.price());
+			let offered =
+				Balance::from(fuel).saturating_mul(price).saturating_mul(tasks as Balance);
+			let tasks = if tasks > 1 { format!(" × {tasks} tasks") } else { String::new() };
 			return Err(Failure::input(format!(
-				"--fuel × --price offers each replica {}, less than the chain's price floor of \
-					 {} (what a replica's calls would cost in fees): raise --price or --fuel",
+				"--fuel × --price{tasks} offers each replica {}, less than the chain's price floor \
+				 of {} (what a replica's calls would cost in fees): raise --price or --fuel",
 				token.format(offered),
 				token.format(floor)
 			)));
@@ -135,7 +154,11 @@ pub async fn show_cost(context: &Context, params: &JobParams, count: usize) -> O
 		},
 	};
 	let total = estimate.escrow.saturating_mul(count as Balance);
-	let jobs = if count == 1 { "the job".to_string() } else { format!("{count} jobs") };
+	let jobs = match (count, tasks) {
+		(1, 1) => "the job".to_string(),
+		(1, tasks) => format!("the batch job of {tasks} tasks"),
+		(count, _) => format!("{count} jobs"),
+	};
 	context.progress(&format!(
 		"cost of {jobs}: escrow {} held until settlement; per job at most {} paid to workers, \
 		 {} to referees if disputed (of all that, at most {} burned), {} result deposit \
@@ -159,22 +182,26 @@ pub async fn job_deadline(context: &Context, params: &JobParams) -> Outcome<Bloc
 	}
 }
 
-/// The spec of one job of the submission.
+/// The spec of one job of the submission: `tasks` tasks (1: a single run) of at most
+/// `max_output` bytes of output each.
 pub fn spec(
 	params: &JobParams,
 	deadline: BlockNumber,
 	program: H256,
 	input: JobInput<Unbounded>,
+	tasks: u32,
+	max_output: u32,
 ) -> Spec {
 	JobSpec {
 		program,
 		input,
+		tasks,
 		fuel_limit: params.fuel,
 		replicas: params.replicas,
 		price_per_fuel: params.price(),
 		deadline,
 		min_reputation: Permill::zero(),
-		max_output_len: params.max_output,
+		max_output_len: max_output,
 	}
 }
 
@@ -182,7 +209,8 @@ pub fn spec(
 /// input are uploaded (the fee depends on the weight and length, not on which program).
 pub fn fee_probe(params: &JobParams) -> impl subxt::tx::Payload {
 	let input = JobInput::Inline(Default::default());
-	povc::tx().jobs().submit_job(Static(spec(params, 0, H256::zero(), input)))
+	let spec = spec(params, 0, H256::zero(), input, 1, params.single_max_output());
+	povc::tx().jobs().submit_job(Static(spec))
 }
 
 /// Ids of the jobs an extrinsic submitted, in order.

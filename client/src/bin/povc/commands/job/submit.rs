@@ -45,14 +45,15 @@ pub async fn run(context: &Context, args: SubmitArgs) -> Outcome {
 	let params = &args.params;
 	ensure_may_submit(context, params).await?;
 	let program = program_arg(connection, params).await?;
-	let escrow = show_cost(context, params, 1).await?;
+	let escrow = show_cost(context, params, 1, 1, params.single_max_output()).await?;
 	if args.dry_run {
 		return Ok(());
 	}
 	context.ensure_funds(escrow, &fee_probe(params), "the job's escrow").await?;
 	let program = store_program(context, program).await?;
 	let input = job_input(context, input).await?;
-	let spec = spec(params, job_deadline(context, params).await?, program, input);
+	let deadline = job_deadline(context, params).await?;
+	let spec = spec(params, deadline, program, input, 1, params.single_max_output());
 	let inclusion = connection.execute(signer, &povc::tx().jobs().submit_job(Static(spec))).await?;
 	let id = submitted_ids(&inclusion)?
 		.first()
@@ -64,5 +65,5 @@ pub async fn run(context: &Context, args: SubmitArgs) -> Outcome {
 	}
 	context.progress(&format!("submitted job {id}"));
 	let job = follow(context, id).await?;
-	finish(context, &job, args.output.as_deref()).await
+	finish(context, &job, args.output.as_deref(), None).await
 }
