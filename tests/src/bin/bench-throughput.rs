@@ -227,8 +227,14 @@ async fn batches(
 	let verified_tasks = verified as u64 * u64::from(per_batch);
 	let mut took: Vec<BlockNumber> = ends.iter().map(|(id, (_, at))| at - submitted[id]).collect();
 	took.sort_unstable();
-	let failures: Vec<_> = ends.values().filter(|(end, _)| matches!(end, End::Failed(_))).collect();
-	if let Some((reason, _)) = failures.first() {
+	let failures: Vec<_> = ends
+		.values()
+		.filter_map(|(end, _)| match end {
+			End::Failed(reason) => Some(reason),
+			_ => None,
+		})
+		.collect();
+	if let Some(reason) = failures.first() {
 		println!("batches: {} failed, the first {reason:?}", failures.len());
 	}
 	println!(

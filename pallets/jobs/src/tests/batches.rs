@@ -55,6 +55,17 @@ fn reveal_result(job: JobId, who: u64, result: ExecutionResult) {
 	assert_ok!(Jobs::reveal(RuntimeOrigin::signed(who), job, result, salt_of(who)));
 }
 
+/// Every replica of `job` commits to and reveals `result`.
+fn all_reveal(job: JobId, result: ExecutionResult) {
+	let replicas = assigned(job, Role::Replica);
+	for who in &replicas {
+		commit_result(job, *who, result);
+	}
+	for who in &replicas {
+		reveal_result(job, *who, result);
+	}
+}
+
 /// Workers 11–13 registered and a batch of `tasks` submitted by account 2 and drawn.
 fn drawn_batch(tasks: u32) -> JobId {
 	for w in [11, 12, 13] {
@@ -87,7 +98,7 @@ fn a_batch_asks_no_more_than_one_job_can_do_and_says_what_is_wrong() {
 			assert_noop!(Jobs::submit_job(RuntimeOrigin::signed(2), spec), error);
 		};
 		// Starting each task counts too: a fresh instance is work fuel does not meter.
-		let start = povc_primitives::batch::TASK_START_FUEL;
+		let start = batch::TASK_START_FUEL;
 		let mut too_much_fuel = batch_spec(program, 4);
 		too_much_fuel.fuel_limit = 1_000_000_000 / 4 - start + 1;
 		refused(too_much_fuel.clone(), Error::InvalidFuelLimit);
@@ -143,12 +154,7 @@ fn unanimous_replicas_settle_the_whole_batch_and_are_paid_for_its_fuel() {
 		let result = batch_result(&output, tasks);
 		let replicas = assigned(job, Role::Replica);
 		let before: Vec<Balance> = replicas.iter().map(|who| free(*who)).collect();
-		for who in &replicas {
-			commit_result(job, *who, result);
-		}
-		for who in &replicas {
-			reveal_result(job, *who, result);
-		}
+		all_reveal(job, result);
 		assert_eq!(crate::Jobs::<Test>::get(job).unwrap().state, JobState::Publishing);
 		let bounded: BoundedVec<u8, _> = output.clone().try_into().unwrap();
 		assert_ok!(Jobs::publish_output(RuntimeOrigin::signed(replicas[0]), job, bounded));
@@ -173,12 +179,7 @@ fn only_the_agreed_tasks_can_be_published() {
 		let honest = honest_outputs(tasks);
 		let result = batch_result(&honest.encode(), tasks);
 		let replicas = assigned(job, Role::Replica);
-		for who in &replicas {
-			commit_result(job, *who, result);
-		}
-		for who in &replicas {
-			reveal_result(job, *who, result);
-		}
+		all_reveal(job, result);
 		let publish = |output: Vec<u8>| {
 			Jobs::publish_output(
 				RuntimeOrigin::signed(replicas[0]),
@@ -207,12 +208,7 @@ fn a_batch_result_whose_fuel_is_not_its_tasks_sum_cannot_be_published() {
 		let output = honest_outputs(tasks).encode();
 		let mut inflated = batch_result(&output, tasks);
 		inflated.fuel_used += 1;
-		for who in assigned(job, Role::Replica) {
-			commit_result(job, who, inflated);
-		}
-		for who in assigned(job, Role::Replica) {
-			reveal_result(job, who, inflated);
-		}
+		all_reveal(job, inflated);
 		assert_noop!(
 			Jobs::publish_output(RuntimeOrigin::signed(11), job, output.try_into().unwrap()),
 			Error::<Test>::BatchFuelMismatch
