@@ -190,23 +190,23 @@ impl Programs {
 				return Ok(Err(Abstention::Tampered(tampered)));
 			},
 		};
+		let max_output = job.max_output_len as usize;
 		let mut tasks = Vec::with_capacity(inputs.len());
-		let mut fuel_used: u64 = 0;
+		let mut batch_fuel: u64 = 0;
 		for (index, input) in inputs.into_iter().enumerate() {
 			let left = time_limit.saturating_sub(started.elapsed());
 			let seed = task_seed(job.id, index as u32);
-			let max_output = job.max_output_len as usize;
 			let outcome =
 				match self.sandbox.run(module, input, job.fuel_limit, max_output, seed, left)? {
 					Ok(outcome) => outcome,
 					Err(abstention) => return Ok(Err(abstention)),
 				};
-			fuel_used = fuel_used.saturating_add(outcome.fuel_used);
 			let RunOutcome { status, fuel_used, output } = outcome;
+			batch_fuel = batch_fuel.saturating_add(fuel_used);
 			tasks.push(TaskOutput { status, fuel_used, output });
 		}
 		let output = tasks.encode();
-		Ok(Ok(RunOutcome { status: ExecutionStatus::Exited(0), fuel_used, output }))
+		Ok(Ok(RunOutcome { status: ExecutionStatus::Exited(0), fuel_used: batch_fuel, output }))
 	}
 
 	/// Whether the compiled program is at hand (so its code need not be downloaded).

@@ -65,13 +65,18 @@ impl Limits {
 		})
 	}
 
+	/// Bytes a batch's output has for its tasks' entries.
+	fn output_room(&self) -> u32 {
+		self.max_output.saturating_sub(batch::MAX_BATCH_OVERHEAD)
+	}
+
 	/// Most tasks of one job with `fuel` and `max_output` (per task, if given).
 	fn tasks_per_job(&self, fuel: u64, max_output: Option<u32>, chunk: Option<usize>) -> usize {
+		// One task's share of a batch's work (its fuel and what starting it counts for).
 		let per_task = batch::work_fuel(2, fuel) / 2;
 		let by_fuel = (self.max_fuel / per_task.max(1)) as usize;
-		let room = self.max_output.saturating_sub(batch::MAX_BATCH_OVERHEAD);
 		let by_output = match max_output {
-			Some(len) => (room / (len + batch::MAX_TASK_OVERHEAD)) as usize,
+			Some(len) => (self.output_room() / (len + batch::MAX_TASK_OVERHEAD)) as usize,
 			None => usize::MAX,
 		};
 		self.max_tasks.min(by_fuel).min(by_output).min(chunk.unwrap_or(usize::MAX)).max(1)
@@ -84,8 +89,8 @@ impl Limits {
 			if tasks <= 1 {
 				return DEFAULT_TASK_OUTPUT.min(self.max_output);
 			}
-			let room = self.max_output.saturating_sub(batch::MAX_BATCH_OVERHEAD);
-			(room / tasks as u32).saturating_sub(batch::MAX_TASK_OVERHEAD).min(DEFAULT_TASK_OUTPUT)
+			let share = self.output_room() / tasks as u32;
+			share.saturating_sub(batch::MAX_TASK_OVERHEAD).min(DEFAULT_TASK_OUTPUT)
 		})
 	}
 }
