@@ -17,10 +17,12 @@ use sp_core::H256;
 
 /// What starting one task of a batch counts for, in fuel, when the chain bounds a batch's
 /// work and a worker budgets its time: a fresh instance per task is work that fuel does
-/// not meter. A tiny task's instance took about 50 µs on the 2-core reference machine;
-/// this is 2 ms at [`crate::WORST_CASE_FUEL_PER_SECOND`]. Without it, a batch of 16,384
-/// tasks of 10,000 fuel was budgeted 3.3 s and, run beside others on a loaded worker,
-/// outlasted its guard: every replica abstained.
+/// not meter. A tiny task's run took about 50 µs on the 2-core reference machine when each
+/// had a thread and a freshly mapped instance, 8 µs since a batch's runs share a thread
+/// and pooled instances (`povc-worker`'s `batch_tasks` bench); this is 2 ms at
+/// [`crate::WORST_CASE_FUEL_PER_SECOND`], room for a loaded host. Without it, a batch of
+/// 16,384 tasks of 10,000 fuel was budgeted 3.3 s and, run beside others on a loaded
+/// worker, outlasted its guard: every replica abstained.
 pub const TASK_START_FUEL: Fuel = 100_000;
 
 /// The work a job of `tasks` tasks of `fuel_limit` each may take, in fuel: `fuel_limit`

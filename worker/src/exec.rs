@@ -55,7 +55,7 @@ pub fn run(args: &ExecArgs) -> Result<ExitCode> {
 		},
 		Some(path) => std::fs::read(path).map_err(|e| format!("cannot read input {path}: {e}"))?,
 	};
-	let programs = Programs::new(None, CompileLimits::default(), 1)?;
+	let programs = Programs::new(None, CompileLimits::default(), 1, 1)?;
 	let job = JobParams {
 		id: args.job_id,
 		program: H256(sp_crypto_hashing::blake2_256(&code)),

@@ -191,7 +191,7 @@ async fn run(args: RunArgs) -> Result<ExitCode> {
 		timeout: Duration::from_secs(args.compile_timeout),
 		..CompileLimits::default()
 	};
-	let programs = Programs::new(Some(data_dir.join("modules")), limits, 64)?;
+	let programs = Programs::new(Some(data_dir.join("modules")), limits, 64, parallel)?;
 
 	let registry = substrate_prometheus_endpoint::Registry::new();
 	let metrics = Metrics::new(&registry)?;

@@ -97,11 +97,15 @@ pub struct Programs {
 
 impl Programs {
 	/// Programs compiled in a child process and cached under `dir` (or, without `dir`,
-	/// compiled in this process and kept in memory only).
+	/// compiled in this process and kept in memory only); the `capacity` most recently
+	/// used stay loaded. `runs_at_once` is how many runs the caller makes at once: the
+	/// sandbox pools twice as many instances, so that a run its caller gave up on (a
+	/// deadline passed) but that is still ending never takes a live run's slot.
 	pub fn new(
 		dir: Option<PathBuf>,
 		limits: CompileLimits,
 		capacity: usize,
+		runs_at_once: usize,
 	) -> crate::Result<Self> {
 		let dir = match dir {
 			Some(dir) => {
@@ -114,8 +118,9 @@ impl Programs {
 			},
 			None => None,
 		};
+		let pooled_runs = u32::try_from(runs_at_once.max(1).saturating_mul(2)).unwrap_or(u32::MAX);
 		Ok(Self {
-			sandbox: Sandbox::new(SandboxConfig::default())?,
+			sandbox: Sandbox::new(SandboxConfig { pooled_runs, ..SandboxConfig::default() })?,
 			memory: Mutex::new(Lru::new(capacity)),
 			compiling: Mutex::new(HashMap::new()),
 			disk: dir,
@@ -181,7 +186,6 @@ impl Programs {
 		input: &[u8],
 		time_limit: Duration,
 	) -> crate::Result<Result<RunOutcome, Abstention>> {
-		let started = Instant::now();
 		let inputs = match batch::task_inputs(input) {
 			Some(inputs) if inputs.len() == job.tasks as usize => inputs,
 			// The chain counted them at submission: these are not the bytes it has.
@@ -190,21 +194,28 @@ impl Programs {
 				return Ok(Err(Abstention::Tampered(tampered)));
 			},
 		};
+		let seed = |index: usize| task_seed(job.id, index as u32);
 		let max_output = job.max_output_len as usize;
-		let mut tasks = Vec::with_capacity(inputs.len());
-		let mut batch_fuel: u64 = 0;
-		for (index, input) in inputs.into_iter().enumerate() {
-			let left = time_limit.saturating_sub(started.elapsed());
-			let seed = task_seed(job.id, index as u32);
-			let outcome =
-				match self.sandbox.run(module, input, job.fuel_limit, max_output, seed, left)? {
-					Ok(outcome) => outcome,
-					Err(abstention) => return Ok(Err(abstention)),
-				};
-			let RunOutcome { status, fuel_used, output } = outcome;
-			batch_fuel = batch_fuel.saturating_add(fuel_used);
-			tasks.push(TaskOutput { status, fuel_used, output });
-		}
+		let outcomes = match self.sandbox.run_each(
+			module,
+			&inputs,
+			job.fuel_limit,
+			max_output,
+			seed,
+			time_limit,
+		)? {
+			Ok(outcomes) => outcomes,
+			Err(abstention) => return Ok(Err(abstention)),
+		};
+		let batch_fuel = outcomes.iter().fold(0u64, |sum, task| sum.saturating_add(task.fuel_used));
+		let tasks: Vec<TaskOutput> = outcomes
+			.into_iter()
+			.map(|RunOutcome { status, fuel_used, output }| TaskOutput {
+				status,
+				fuel_used,
+				output,
+			})
+			.collect();
 		let output = tasks.encode();
 		Ok(Ok(RunOutcome { status: ExecutionStatus::Exited(0), fuel_used: batch_fuel, output }))
 	}
@@ -408,7 +419,7 @@ fn limit_address_space(_: &mut Command, _: u64) {}
 /// exit.
 pub fn compile_module_command(source: &Path, artifact: &Path) -> crate::Result<()> {
 	let wasm = std::fs::read(source)?;
-	let sandbox = Sandbox::new(SandboxConfig::default())?;
+	let sandbox = Sandbox::new(SandboxConfig { pooled_runs: 0, ..SandboxConfig::default() })?;
 	let compiled = sandbox.precompile(&wasm)?;
 	std::fs::write(artifact, compiled)?;
 	Ok(())

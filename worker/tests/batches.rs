@@ -41,7 +41,7 @@ fn batch_job(program: H256, tasks: u32) -> JobParams {
 fn each_task_runs_on_its_input_with_its_own_randomness_and_the_root_binds_them() {
 	let wasm = wat::parse_str(ECHO_AND_RANDOM).unwrap();
 	let program = H256(sp_crypto_hashing::blake2_256(&wasm));
-	let programs = Programs::new(None, CompileLimits::default(), 1).unwrap();
+	let programs = Programs::new(None, CompileLimits::default(), 1, 1).unwrap();
 	let inputs: Vec<Vec<u8>> = vec![b"a".to_vec(), b"a".to_vec(), b"0123456789abcdef".to_vec()];
 	let job = batch_job(program, 3);
 	let input = codec::Encode::encode(&inputs);
@@ -70,7 +70,7 @@ fn each_task_runs_on_its_input_with_its_own_randomness_and_the_root_binds_them()
 fn input_that_is_not_the_batchs_tasks_is_an_abstention() {
 	let wasm = wat::parse_str(ECHO_AND_RANDOM).unwrap();
 	let program = H256(sp_crypto_hashing::blake2_256(&wasm));
-	let programs = Programs::new(None, CompileLimits::default(), 1).unwrap();
+	let programs = Programs::new(None, CompileLimits::default(), 1, 1).unwrap();
 	let two: Vec<Vec<u8>> = vec![b"a".to_vec(), b"b".to_vec()];
 	let input = codec::Encode::encode(&two);
 	for (tasks, input) in [(3, input), (2, b"not a batch".to_vec())] {

@@ -24,7 +24,7 @@ fn compiler() -> PathBuf {
 }
 
 fn programs(dir: &std::path::Path, limits: CompileLimits) -> Programs {
-	Programs::new(Some(dir.to_path_buf()), limits, 4).unwrap().with_compiler(compiler())
+	Programs::new(Some(dir.to_path_buf()), limits, 4, 4).unwrap().with_compiler(compiler())
 }
 
 fn job(program: H256) -> JobParams {

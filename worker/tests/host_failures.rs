@@ -14,7 +14,8 @@ use sp_core::H256;
 
 /// Address space the worker gets in the low-memory test: enough to start, compile and
 /// run `exec`, too little for wasmtime's reservation of an instance's linear memory
-/// (4 GiB + 64 MiB of guard). Measured: `exec` abstains so from 64 MiB up to 4.1 GiB and
+/// (4 GiB + 64 MiB of guard), and so for the instance pool's (the sandbox then maps each
+/// run's memory anew, and that fails). Measured: `exec` abstains so from 64 MiB up to 4.1 GiB and
 /// runs the program at 5 GiB.
 const ADDRESS_SPACE: u64 = 2 << 30;
 
@@ -101,8 +102,8 @@ fn code_that_is_not_the_program_on_chain_is_tampered_and_never_compiled() {
 	let genuine = H256(sp_crypto_hashing::blake2_256(&wasm));
 	let other = H256(sp_crypto_hashing::blake2_256(b"another program"));
 	let dir = tempfile::tempdir().unwrap();
-	let in_memory = Programs::new(None, CompileLimits::default(), 4).unwrap();
-	let on_disk = Programs::new(Some(dir.path().to_path_buf()), CompileLimits::default(), 4)
+	let in_memory = Programs::new(None, CompileLimits::default(), 4, 4).unwrap();
+	let on_disk = Programs::new(Some(dir.path().to_path_buf()), CompileLimits::default(), 4, 4)
 		.unwrap()
 		.with_compiler(env!("CARGO_BIN_EXE_povc-worker").into());
 	for programs in [in_memory, on_disk] {

@@ -211,8 +211,6 @@ mod tests {
 			r#"(module (import "wasi_snapshot_preview1" "poll_oneoff" (func $p (param i32 i32 i32 i32) (result i32)))
 				(func (export "_start") (drop (call $p (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)))))"#
 				.into(),
-			r#"(module (memory (export "memory") 1) (table 1 funcref) (table 1 funcref) (func (export "_start")))"#
-				.into(),
 			r#"(module (memory (export "memory") 1) (data (i32.const 65535) "ab") (func (export "_start")))"#.into(),
 			r#"(module (memory (export "memory") 1) (func $s unreachable) (start $s) (func (export "_start")))"#
 				.into(),
