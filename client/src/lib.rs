@@ -8,6 +8,7 @@ pub mod amount;
 pub mod api;
 pub mod connection;
 pub mod funds;
+pub mod inputs;
 pub mod keys;
 pub mod rpc;
 pub mod status;

@@ -1,7 +1,7 @@
 //! A batch job on the real sandbox: every task runs on its own input with its own
 //! randomness, and the output is what the chain checks a batch's root against.
 
-use std::time::Duration;
+use std::{path::Path, time::Duration};
 
 use codec::Decode;
 use povc_primitives::{
@@ -77,4 +77,68 @@ fn input_that_is_not_the_batchs_tasks_is_an_abstention() {
 		let outcome = programs.run(&batch_job(program, tasks), || Ok(wasm.clone()), &input, LIMIT);
 		assert!(matches!(outcome.unwrap(), Err(Abstention::Tampered(_))), "{tasks} tasks");
 	}
+}
+
+/// `povc-worker exec --json` of `program` as job 7 with 10^6 fuel and 16 output bytes a
+/// task, on the tasks of `source` (`--inputs DIR` or `--manifest FILE`).
+fn exec(program: &Path, source: (&str, &Path)) -> (Option<i32>, serde_json::Value) {
+	let output = std::process::Command::new(env!("CARGO_BIN_EXE_povc-worker"))
+		.arg("exec")
+		.arg(program)
+		.args(["--job-id", "7", "--fuel", "1000000", "--max-output", "16", "--json"])
+		.arg(source.0)
+		.arg(source.1)
+		.output()
+		.unwrap();
+	let stdout = String::from_utf8_lossy(&output.stdout);
+	let report = serde_json::from_str(&stdout)
+		.unwrap_or_else(|e| panic!("{e}: {stdout}{}", String::from_utf8_lossy(&output.stderr)));
+	(output.status.code(), report)
+}
+
+#[test]
+fn exec_runs_a_sweep_as_the_batch_its_replicas_run_and_prints_their_root() {
+	let dir = tempfile::tempdir().unwrap();
+	let wasm = wat::parse_str(ECHO_AND_RANDOM).unwrap();
+	let program = dir.path().join("program.wasm");
+	std::fs::write(&program, &wasm).unwrap();
+	// Files are tasks by name; the manifest lists the same inputs in that order.
+	let folder = dir.path().join("inputs");
+	std::fs::create_dir(&folder).unwrap();
+	for (name, input) in [("b", "second"), ("a", "first"), ("c", "third")] {
+		std::fs::write(folder.join(name), input).unwrap();
+	}
+	let manifest = dir.path().join("manifest.txt");
+	std::fs::write(&manifest, "first\n\nsecond\nthird\n").unwrap();
+
+	let (code, by_folder) = exec(&program, ("--inputs", &folder));
+	assert_eq!(code, Some(0), "{by_folder}");
+	let results = by_folder["results"].as_array().unwrap();
+	let names: Vec<_> = results.iter().map(|task| task["name"].as_str().unwrap()).collect();
+	assert_eq!(names, ["a", "b", "c"]);
+	for (task, input) in results.iter().zip(["first", "second", "third"]) {
+		let output = task["outputHex"].as_str().unwrap();
+		assert!(output.starts_with(&format!("0x{}", hex::encode(input))), "{task} echoes {input}");
+	}
+
+	// What a replica of job 7 runs and commits to.
+	let programs = Programs::new(None, CompileLimits::default(), 1, 1).unwrap();
+	let job = batch_job(H256(sp_crypto_hashing::blake2_256(&wasm)), 3);
+	let inputs = vec![b"first".to_vec(), b"second".to_vec(), b"third".to_vec()];
+	let input = codec::Encode::encode(&inputs);
+	let outcome = programs.run(&job, || Ok(wasm.clone()), &input, LIMIT).unwrap().unwrap();
+	let (root, fuel) = batch::output_digest(3, 16, &outcome.output).unwrap();
+	assert_eq!(by_folder["outputHash"], format!("0x{}", hex::encode(root)));
+	assert_eq!(by_folder["fuelUsed"], fuel.unwrap());
+
+	let (code, by_manifest) = exec(&program, ("--manifest", &manifest));
+	assert_eq!(code, Some(0), "{by_manifest}");
+	assert_eq!(by_manifest["outputHash"], by_folder["outputHash"]);
+
+	// A task that does not exit with 0 (its output is too large) is exit code 3.
+	std::fs::write(folder.join("d"), "0123456789abcdef").unwrap();
+	let (code, report) = exec(&program, ("--inputs", &folder));
+	assert_eq!(code, Some(3), "{report}");
+	assert_eq!((report["tasks"].as_u64(), report["exited"].as_u64()), (Some(4), Some(3)));
+	assert_eq!(report["results"][3]["status"], "output_too_large");
 }

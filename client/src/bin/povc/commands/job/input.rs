@@ -1,12 +1,12 @@
 //! Reading job inputs (`--input`, a manifest or a folder) and placing them on chain.
 
-use std::{
-	io::Read,
-	path::{Path, PathBuf},
-};
+use std::{io::Read, path::Path};
 
 use pallet_jobs::JobInput;
-use povc_client::api::{povc, Unbounded};
+use povc_client::{
+	api::{povc, Unbounded},
+	inputs::{self, NamedInput},
+};
 
 use crate::{
 	blobs::ensure_data,
@@ -30,37 +30,14 @@ pub fn read_input(input: Option<&str>) -> Outcome<Vec<u8>> {
 	}
 }
 
-/// (name, input) of each line of `manifest` that is not blank; names are line numbers,
-/// zero-padded so they sort.
-pub fn manifest_inputs(manifest: &Path) -> Outcome<Vec<(String, Vec<u8>)>> {
-	let text = std::fs::read_to_string(manifest)
-		.map_err(|e| Failure::input(format!("cannot read {}: {e}", manifest.display())))?;
-	let lines: Vec<&str> = text.lines().filter(|line| !line.trim().is_empty()).collect();
-	let width = lines.len().to_string().len();
-	Ok(lines
-		.iter()
-		.enumerate()
-		.map(|(i, line)| (format!("{:0width$}", i + 1), line.as_bytes().to_vec()))
-		.collect())
+/// The tasks of `--manifest` ([`povc_client::inputs::manifest`]).
+pub fn manifest_inputs(manifest: &Path) -> Outcome<Vec<NamedInput>> {
+	inputs::manifest(manifest).map_err(Failure::input)
 }
 
-/// (file name, contents) of each file in `dir`, by name.
-pub fn folder_inputs(dir: &Path) -> Outcome<Vec<(String, Vec<u8>)>> {
-	let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-		.map_err(|e| Failure::input(format!("cannot read {}: {e}", dir.display())))?
-		.filter_map(|entry| entry.ok().map(|e| e.path()))
-		.filter(|path| path.is_file())
-		.collect();
-	entries.sort();
-	entries
-		.into_iter()
-		.map(|path| {
-			let name = path.file_name().expect("a file").to_string_lossy().into_owned();
-			let bytes = std::fs::read(&path)
-				.map_err(|e| Failure::input(format!("cannot read {}: {e}", path.display())))?;
-			Ok((name, bytes))
-		})
-		.collect()
+/// The tasks of `--inputs` ([`povc_client::inputs::folder`]).
+pub fn folder_inputs(dir: &Path) -> Outcome<Vec<NamedInput>> {
+	inputs::folder(dir).map_err(Failure::input)
 }
 
 /// `input` inline in the job if small enough, else stored as a blob.
