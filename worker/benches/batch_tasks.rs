@@ -9,14 +9,8 @@ use std::time::{Duration, Instant};
 
 use povc_worker::sandbox::{job_seed, Sandbox, SandboxConfig};
 
-const TINY: &str = r#"(module
-	(import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
-	(memory (export "memory") 1)
-	(data (i32.const 16) "ok\n")
-	(func (export "_start")
-		(i32.store (i32.const 0) (i32.const 16))
-		(i32.store (i32.const 4) (i32.const 3))
-		(drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
+const TINY: &str =
+	include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/jobs/wat/tiny.wat"));
 
 const TASKS: usize = 4_096;
 const FUEL: u64 = 10_000;

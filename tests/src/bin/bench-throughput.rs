@@ -11,8 +11,10 @@
 //!   the agreed output, and to the one that verifies the job (after its audit delay);
 //! - **throughput**: `JOBS` tiny jobs of 3 replicas submitted at once by eight requesters
 //!   (`MaxQueuedPerAccount` jobs per batch each): verified jobs per second and per block
-//!   from the first submission's block to the last settlement, blocks per job, and how
-//!   full those blocks were (`System::BlockWeight` against the block's maximum);
+//!   from the first submission's block to the last settlement, blocks per job, where jobs
+//!   waited (median blocks to their draw, their last commitment, their last reveal and
+//!   their publication), and how full those blocks were (`System::BlockWeight` against
+//!   the block's maximum);
 //! - **batches**: `TASKS` tiny tasks as batch jobs of `MaxTasks` tasks (3 replicas each),
 //!   submitted at once: verified tasks per second from the first submission's block to
 //!   the last settlement, and blocks per batch.
@@ -39,14 +41,8 @@ use sp_core::{sr25519, Pair};
 use sp_keyring::Sr25519Keyring;
 
 /// A command that writes "ok\n": the tiny job.
-const TINY: &str = r#"(module
-	(import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
-	(memory (export "memory") 1)
-	(data (i32.const 16) "ok\n")
-	(func (export "_start")
-		(i32.store (i32.const 0) (i32.const 16))
-		(i32.store (i32.const 4) (i32.const 3))
-		(drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
+const TINY: &str =
+	include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/jobs/wat/tiny.wat"));
 
 /// Funded dev keys that are not the market's referees.
 const WORKER_KEYS: [&str; 8] = [
@@ -97,7 +93,7 @@ async fn main() -> Result<()> {
 		let id = ids[0];
 		let seen = follow(client, &HashMap::from([(id, submitted)]), submitted).await?;
 		let (end, ended) = seen.ends[&id];
-		let published = seen.published.get(&id).copied().unwrap_or(ended);
+		let published = seen.stages.get(&(id, Stage::Published)).copied().unwrap_or(ended);
 		latencies.push((published - submitted, ended - submitted, end));
 	}
 	for (published, verified, end) in &latencies {
@@ -136,7 +132,7 @@ async fn singles(
 		submitted.into_iter().flatten().map(|(b, id)| (id, b)).collect();
 	println!("submitted {} jobs in {:.1} s", submitted.len(), started.elapsed().as_secs_f64());
 	let first = *submitted.values().min().ok_or("nothing submitted")?;
-	let Followed { ends, fullness, last, .. } = follow(client, &submitted, first).await?;
+	let Followed { ends, fullness, last, stages } = follow(client, &submitted, first).await?;
 	let elapsed = started.elapsed();
 	let verified = ends.values().filter(|(end, _)| matches!(end, End::Verified)).count();
 	let blocks = last - first + 1;
@@ -158,6 +154,26 @@ async fn singles(
 		took.get(took.len() / 2).copied().unwrap_or_default(),
 		took.last().copied().unwrap_or_default()
 	);
+	// Where jobs wait: the median blocks from the previous stage (the submission first).
+	let waits: Vec<String> = Stage::ALL
+		.iter()
+		.enumerate()
+		.map(|(i, stage)| {
+			let mut waits: Vec<BlockNumber> = submitted
+				.iter()
+				.filter_map(|(id, at)| {
+					let since = match i {
+						0 => *at,
+						_ => *stages.get(&(*id, Stage::ALL[i - 1]))?,
+					};
+					Some(stages.get(&(*id, *stage))? - since)
+				})
+				.collect();
+			waits.sort_unstable();
+			format!("{stage:?} {}", waits.get(waits.len() / 2).copied().unwrap_or_default())
+		})
+		.collect();
+	println!("median blocks from the previous stage (the submission first): {}", waits.join(", "));
 	let totals: Vec<f64> = fullness.iter().map(Fullness::total).collect();
 	let (fullest, most) = fullness
 		.iter()
@@ -385,11 +401,41 @@ fn ending(event: &pallet_jobs::Event<Runtime>) -> Option<(u64, End)> {
 }
 
 /// What [`follow`] saw.
+/// The steps of a job's life before it ends, each the first block it reached them in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Stage {
+	/// A replica was drawn.
+	Drawn,
+	/// Every replica committed: the reveal started.
+	Committed,
+	/// Every replica revealed and they agreed: the output was asked for.
+	Revealed,
+	/// A replica published the output.
+	Published,
+}
+
+impl Stage {
+	const ALL: [Self; 4] = [Self::Drawn, Self::Committed, Self::Revealed, Self::Published];
+
+	fn of(event: &pallet_jobs::Event<Runtime>) -> Option<(u64, Self)> {
+		use pallet_jobs::Event::*;
+		match event {
+			WorkerAssigned { job, role: pallet_jobs::Role::Replica, .. } => {
+				Some((*job, Self::Drawn))
+			},
+			RevealStarted { job, .. } => Some((*job, Self::Committed)),
+			OutputRequested { job, .. } => Some((*job, Self::Revealed)),
+			OutputPublished { job, .. } => Some((*job, Self::Published)),
+			_ => None,
+		}
+	}
+}
+
 struct Followed {
 	/// How each job ended, and in which block.
 	ends: HashMap<u64, (End, BlockNumber)>,
-	/// The block that published each job's output, if one did.
-	published: HashMap<u64, BlockNumber>,
+	/// The first block of each stage a job reached (its output published: `Stage::Published`).
+	stages: HashMap<(u64, Stage), BlockNumber>,
 	/// Each block's fullness, from the first block on.
 	fullness: Vec<Fullness>,
 	/// The block in which the last job ended.
@@ -404,7 +450,7 @@ async fn follow(
 ) -> Result<Followed> {
 	let mut seen = Followed {
 		ends: HashMap::new(),
-		published: HashMap::new(),
+		stages: HashMap::new(),
 		fullness: Vec::new(),
 		last: first,
 	};
@@ -423,8 +469,8 @@ async fn follow(
 		seen.fullness.push(full);
 		for event in events {
 			let RuntimeEvent::Jobs(event) = event else { continue };
-			if let pallet_jobs::Event::OutputPublished { job, .. } = event {
-				seen.published.insert(job, number);
+			if let Some((job, stage)) = Stage::of(&event) {
+				seen.stages.entry((job, stage)).or_insert(number);
 			} else if let Some((job, end)) = ending(&event) {
 				if submitted.contains_key(&job) {
 					seen.ends.insert(job, (end, number));
