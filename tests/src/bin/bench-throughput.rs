@@ -5,7 +5,7 @@
 //! It starts the dev market of the e2e tests (`povc-node --dev` with 2 s slots, real
 //! `povc-worker`s of capacity 256: a replica holds its slot from its draw to the job's
 //! settlement, idle most of that time for a tiny job, so 64 slots capped the jobs in flight
-//! at 64, 3.5 verified jobs/s; 256 gave 5.0), then measures:
+//! at 64, 3.5 verified jobs/s; 256 gave 5.0–5.4), then measures:
 //! - **latency**: three tiny jobs of 3 replicas submitted one at a time on the idle
 //!   chain: blocks from the block that includes the submission to the one that publishes
 //!   the agreed output, and to the one that verifies the job (after its audit delay);
@@ -400,7 +400,6 @@ fn ending(event: &pallet_jobs::Event<Runtime>) -> Option<(u64, End)> {
 	}
 }
 
-/// What [`follow`] saw.
 /// The steps of a job's life before it ends, each the first block it reached them in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Stage {
@@ -431,6 +430,7 @@ impl Stage {
 	}
 }
 
+/// What [`follow`] saw.
 struct Followed {
 	/// How each job ended, and in which block.
 	ends: HashMap<u64, (End, BlockNumber)>,
