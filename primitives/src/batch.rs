@@ -122,13 +122,22 @@ pub fn output_digest(
 	if tasks <= 1 {
 		return Some((H256(sp_crypto_hashing::blake2_256(output)), None));
 	}
+	let leaves = task_leaves(tasks, max_output_len, output)?;
+	let fuel = leaves.iter().try_fold(0 as Fuel, |sum, (_, fuel)| sum.checked_add(*fuel))?;
+	Some((merkle_root(leaves.into_iter().map(|(leaf, _)| leaf).collect())?, Some(fuel)))
+}
+
+/// Each task's [`task_leaf`] and fuel in a batch's output, if the bytes are exactly
+/// `tasks` task outputs of at most `max_output_len` bytes each. Two outputs agree on task
+/// `i` iff their leaves `i` are equal, which is how a disagreement is narrowed to the
+/// tasks it is about.
+pub fn task_leaves(tasks: u32, max_output_len: u32, output: &[u8]) -> Option<Vec<(H256, Fuel)>> {
 	let mut input = output;
 	let count = Compact::<u32>::decode(&mut input).ok()?.0;
 	if count != tasks {
 		return None;
 	}
 	let mut leaves = Vec::with_capacity(tasks as usize);
-	let mut fuel: Fuel = 0;
 	for index in 0..tasks {
 		let status = ExecutionStatus::decode(&mut input).ok()?;
 		let fuel_used = Fuel::decode(&mut input).ok()?;
@@ -137,13 +146,9 @@ pub fn output_digest(
 			return None;
 		}
 		let output_hash = H256(sp_crypto_hashing::blake2_256(bytes));
-		leaves.push(task_leaf(index, &status, fuel_used, &output_hash));
-		fuel = fuel.checked_add(fuel_used)?;
+		leaves.push((task_leaf(index, &status, fuel_used, &output_hash), fuel_used));
 	}
-	if !input.is_empty() {
-		return None;
-	}
-	Some((merkle_root(leaves)?, Some(fuel)))
+	input.is_empty().then_some(leaves)
 }
 
 /// The inputs of a batch's tasks, if `input` is exactly a SCALE `Vec<Vec<u8>>` (borrowed,
@@ -244,6 +249,22 @@ mod tests {
 		let mut swapped = tasks.clone();
 		swapped.swap(1, 2);
 		assert_ne!(output_digest(5, 8, &swapped.encode()).unwrap().0, root);
+	}
+
+	#[test]
+	fn two_outputs_differ_exactly_in_the_leaves_of_the_tasks_they_differ_on() {
+		let tasks: Vec<TaskOutput> =
+			(0..5u8).map(|i| task(ExecutionStatus::Exited(0), i.into(), &[i])).collect();
+		let mut lie = tasks.clone();
+		lie[3].output.push(b'!');
+		let (ours, theirs) = (
+			task_leaves(5, 8, &tasks.encode()).unwrap(),
+			task_leaves(5, 8, &lie.encode()).unwrap(),
+		);
+		let differing: Vec<usize> = (0..5).filter(|i| ours[*i] != theirs[*i]).collect();
+		assert_eq!(differing, vec![3]);
+		assert_eq!(ours.iter().map(|(_, fuel)| fuel).sum::<Fuel>(), 10);
+		assert_eq!(task_leaves(4, 8, &tasks.encode()), None, "a count that is not the job's");
 	}
 
 	#[test]

@@ -17,7 +17,8 @@ pub(crate) enum Action {
 	Commit,
 	/// Its result (and, as a referee, its output).
 	Reveal,
-	/// The output its replicas agreed on (any of them may; the first one settles the job).
+	/// The output its replicas agreed on (any of them may; the first one settles the job),
+	/// or in a narrowing its own output (once per distinct result).
 	Publish,
 }
 

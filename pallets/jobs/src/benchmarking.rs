@@ -376,6 +376,61 @@ fn contested_audit<T: Config>(output: &[u8], found: &[u8]) -> (JobId, Vec<T::Acc
 	(job, referees)
 }
 
+/// A batch of two tasks whose `MaxReplicas` replicas each revealed a different result,
+/// each task's output as long as the batch allows: the two first have published theirs
+/// (differing in one task), the others none. Returns the job in `Narrowing`.
+fn narrowing_with_two_published<T: Config>() -> JobId {
+	fill_registry::<T>(0);
+	let requester = funded::<T>("requester", 0);
+	let program = upload_program::<T>(&requester);
+	let mut spec = max_spec::<T>(program);
+	spec.input = JobInput::Inline(BoundedVec::truncate_from(empty_inputs(2)));
+	spec.tasks = 2;
+	spec.fuel_limit = T::MaxFuelLimit::get() / 2 - batch::TASK_START_FUEL;
+	spec.max_output_len =
+		(T::MaxOutputLen::get() - batch::MAX_BATCH_OVERHEAD) / 2 - batch::MAX_TASK_OVERHEAD;
+	let max_len = spec.max_output_len;
+	let job = Pallet::<T>::do_submit(requester, spec).expect("submit");
+	draw_queued::<T>();
+	let workers = replicas::<T>(job);
+	// Replica `i`'s second task's output starts with `i`: every result differs.
+	let outputs: Vec<Vec<u8>> = (0..workers.len())
+		.map(|i| {
+			let task = |first: u8| TaskOutput {
+				status: ExecutionStatus::Exited(0),
+				fuel_used: 1_000,
+				output: vec![first; max_len as usize],
+			};
+			vec![task(0), task(i as u8 + 1)].encode()
+		})
+		.collect();
+	let results: Vec<ExecutionResult> = outputs
+		.iter()
+		.map(|output| {
+			let (root, fuel) = batch::output_digest(2, max_len, output).expect("a batch");
+			ExecutionResult {
+				output_hash: root,
+				fuel_used: fuel.expect("fuel"),
+				status: ExecutionStatus::Exited(0),
+			}
+		})
+		.collect();
+	for (w, r) in workers.iter().zip(&results) {
+		let commitment =
+			result_commitment(job, w, &r.output_hash, r.fuel_used, &r.status, &[1; 32]);
+		Pallet::<T>::do_commit(w.clone(), job, commitment).expect("commit");
+	}
+	for (w, r) in workers.iter().zip(&results) {
+		Pallet::<T>::do_reveal(w.clone(), job, *r, [1; 32]).expect("reveal");
+	}
+	assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Narrowing));
+	for (w, output) in workers.iter().zip(&outputs).take(2) {
+		let bounded = BoundedVec::truncate_from(output.clone());
+		Pallet::<T>::do_publish(w.clone(), job, bounded).expect("publish");
+	}
+	job
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -744,6 +799,24 @@ mod benchmarks {
 			Jobs::<T>::get(job).map(|j| j.state),
 			Some(JobState::Failed(FailureReason::NoEligibleWorkers))
 		);
+	}
+
+	/// The end of a narrowing at its timeout with `w` workers registered: of `MaxReplicas`
+	/// replicas with different results, two published theirs (both as long as a batch's
+	/// output can be) and are paid; every other one is slashed; the job is verified with
+	/// one disputed task and the other output removed.
+	#[benchmark]
+	fn conclude_narrowing(w: Linear<100, 100_000>) {
+		let job = narrowing_with_two_published::<T>();
+		T::BenchmarkHelper::fill_class(CLASS, w);
+		let at = Jobs::<T>::get(job).expect("job").timeout_at;
+		frame_system::Pallet::<T>::set_block_number(at);
+		#[block]
+		{
+			Pallet::<T>::process_timeouts(at, &mut WeightMeter::new());
+		}
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Verified));
+		assert_eq!(Narrowings::<T>::get(job).map(|n| n.disputed_tasks), Some(1));
 	}
 
 	impl_benchmark_test_suite!(Pallet, mock::new_test_ext(), mock::Test);

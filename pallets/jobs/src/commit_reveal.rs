@@ -223,33 +223,46 @@ impl<T: Config> Pallet<T> {
 		Ok(tasks)
 	}
 
-	/// A replica of a job whose replicas agreed publishes the output; the job settles.
-	/// Returns the job's task count (what checking the output cost).
+	/// A replica of a job whose replicas agreed publishes the output; the job settles. In a
+	/// [narrowing](crate::narrowing), a replica publishes its own output instead. Returns
+	/// the job's task count (what checking the output cost) and what a narrowing added.
 	pub(crate) fn do_publish(
 		who: T::AccountId,
 		job_id: JobId,
 		output: BoundedVec<u8, T::MaxOutputLen>,
-	) -> Result<u32, DispatchError> {
+	) -> Result<(u32, Weight), DispatchError> {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-		ensure!(job.state == JobState::Publishing, Error::<T>::WrongPhase);
-		let result = job.result.ok_or(Error::<T>::WrongPhase)?;
 		let assignments = Assignments::<T>::get(job_id);
-		ensure!(
-			assignments.iter().any(|a| a.worker == who && a.role == Role::Replica),
-			Error::<T>::NotAssigned
-		);
-		Self::check_output(&job, &result, &output)?;
-		Outputs::<T>::insert(job_id, result.output_hash, output);
-		Self::deposit_event(Event::OutputPublished { job: job_id, publisher: who });
-		Self::settle_agreed(job_id, &mut job, &assignments, result);
+		let narrowing = match job.state {
+			JobState::Publishing => {
+				let result = job.result.ok_or(Error::<T>::WrongPhase)?;
+				ensure!(
+					assignments.iter().any(|a| a.worker == who && a.role == Role::Replica),
+					Error::<T>::NotAssigned
+				);
+				Self::check_output(&job, &result, &output)?;
+				Outputs::<T>::insert(job_id, result.output_hash, output);
+				Self::deposit_event(Event::OutputPublished { job: job_id, publisher: who });
+				Self::settle_agreed(job_id, &mut job, &assignments, result);
+				Weight::zero()
+			},
+			JobState::Narrowing => {
+				Self::publish_own_output(&who, job_id, &mut job, &assignments, output)?
+			},
+			_ => return Err(Error::<T>::WrongPhase.into()),
+		};
 		let tasks = job.spec.tasks;
 		Jobs::<T>::insert(job_id, job);
-		Ok(tasks)
+		Ok((tasks, narrowing))
 	}
 
 	/// Checks revealed output bytes against the job and the result: their length, their
 	/// digest (a batch's: its tasks' Merkle root) and, for a batch, its tasks' fuel.
-	fn check_output(job: &JobOf<T>, result: &ExecutionResult, output: &[u8]) -> DispatchResult {
+	pub(crate) fn check_output(
+		job: &JobOf<T>,
+		result: &ExecutionResult,
+		output: &[u8],
+	) -> DispatchResult {
 		ensure!(output.len() as u64 <= job.spec.max_output_bytes(), Error::<T>::OutputTooLong);
 		let spec = &job.spec;
 		let (digest, tasks_fuel) = batch::output_digest(spec.tasks, spec.max_output_len, output)

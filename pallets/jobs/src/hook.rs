@@ -73,6 +73,7 @@ impl<T: Config> Pallet<T> {
 			.max(T::WeightInfo::draw_referees(workers))
 			.max(T::WeightInfo::decide_contested_audit(workers))
 			.max(T::WeightInfo::conclude_audit())
+			.max(T::WeightInfo::conclude_narrowing(workers))
 	}
 
 	/// What one queued job tried is charged with `workers` registered: it is drawn (and

@@ -1,9 +1,9 @@
 //! Invariants of the job market, checked by `try_state` and after every unit test.
 
 use crate::{
-	Assignments, BlobKind, Blobs, Config, DataBlobs, HoldReason, JobInput, JobState, Jobs, Outputs,
-	Pallet, PendingCredits, Programs, PruningCursor, Prunings, Queue, QueuedByAccount, Role,
-	TimeoutCursor, Timeouts,
+	Assignments, BlobKind, Blobs, Config, DataBlobs, HoldReason, JobInput, JobState, Jobs,
+	Narrowings, Outputs, Pallet, PendingCredits, Programs, PruningCursor, Prunings, Queue,
+	QueuedByAccount, Role, TimeoutCursor, Timeouts,
 };
 use alloc::collections::btree_map::BTreeMap;
 use frame_support::traits::fungible::InspectHold;
@@ -60,7 +60,10 @@ impl<T: Config> Pallet<T> {
 			let replicas = assignments.iter().filter(|a| a.role == Role::Replica).count();
 			if matches!(
 				job.state,
-				JobState::Committing | JobState::Revealing | JobState::Publishing
+				JobState::Committing
+					| JobState::Revealing
+					| JobState::Publishing
+					| JobState::Narrowing
 			) {
 				ensure(
 					replicas == usize::from(job.spec.replicas),
@@ -98,6 +101,32 @@ impl<T: Config> Pallet<T> {
 					"a job pending its audit has its pending score",
 				)?;
 			}
+		}
+
+		// A narrowing record belongs to a batch narrowing its replicas' disagreement, or
+		// verified by it; one bit per task, as many set as it counts, its reference stored.
+		for (job_id, narrowing) in Narrowings::<T>::iter() {
+			let job = Jobs::<T>::get(job_id);
+			let state = job.as_ref().map(|job| job.state);
+			ensure(
+				matches!(state, Some(JobState::Narrowing | JobState::Verified)),
+				"a narrowing record belongs to a narrowing or verified job",
+			)?;
+			let tasks = job.map(|job| job.spec.tasks).unwrap_or_default();
+			ensure(
+				narrowing.disputed.len() == tasks.div_ceil(8) as usize,
+				"a narrowing has one bit per task",
+			)?;
+			let set = narrowing.disputed.iter().map(|byte| byte.count_ones()).sum::<u32>();
+			ensure(
+				set == narrowing.disputed_tasks && narrowing.disputed_indices().all(|i| i < tasks),
+				"a narrowing counts its disputed tasks, all of them the job's",
+			)?;
+			ensure(
+				state != Some(JobState::Narrowing)
+					|| Outputs::<T>::contains_key(job_id, narrowing.reference),
+				"a narrowing job has its reference output stored",
+			)?;
 		}
 
 		// Pending score belongs to verified jobs whose audit is not over: in an audit

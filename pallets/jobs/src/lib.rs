@@ -38,7 +38,10 @@
 //! 5. **Audit** ([`audits`]): a verified result's score (the fee burned on its payments)
 //!    is pending for [`Config::AuditDelay`] blocks; with probability [`AuditRate`] one
 //!    referee re-runs the job before the score counts.
-//! 6. **Dispute** ([`disputes`]): any disagreement, or a missing reveal, goes to a referee
+//!    A batch whose replicas all revealed different roots is *narrowed* ([`narrowing`]):
+//!    each publishes its own output, and the tasks they all agree on settle, the others
+//!    are refunded.
+//! 6. **Dispute** ([`disputes`]): any other disagreement, or a missing reveal, goes to a referee
 //!    committee that re-runs the job. Its strict majority only confirms a result: unless every
 //!    replica that revealed revealed the verdict, the job fails and is refunded. Workers it contradicts get a
 //!    fault (reputation; their bond only if the runtime sets a `WrongResultSlash`, which
@@ -72,6 +75,7 @@ pub mod disputes;
 pub mod draw;
 pub mod escrow;
 pub mod hook;
+pub mod narrowing;
 pub mod program;
 pub mod runtime_api;
 pub mod settlement;
@@ -114,6 +118,17 @@ pub type JobSpecOf<T> = JobSpec<
 
 /// The metadata of a stored blob.
 pub type BlobInfoOf<T> = BlobInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+
+/// One bit per task of the largest batch: the length of a [`Narrowing`]'s bitmap.
+pub struct TaskBitmapLen<T>(core::marker::PhantomData<T>);
+impl<T: Config> Get<u32> for TaskBitmapLen<T> {
+	fn get() -> u32 {
+		T::MaxTasks::get().div_ceil(8)
+	}
+}
+
+/// The narrowing record of a runtime.
+pub type NarrowingOf<T> = Narrowing<TaskBitmapLen<T>>;
 
 /// The assignments of one job.
 pub type AssignmentsOf<T> =
@@ -432,6 +447,11 @@ pub mod pallet {
 	pub type Outputs<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, JobId, Identity, H256, BoundedVec<u8, T::MaxOutputLen>>;
 
+	/// Batches whose replicas disagreed: the tasks their published outputs differ on
+	/// ([`narrowing`]). From the first publication until the job is pruned.
+	#[pallet::storage]
+	pub type Narrowings<T: Config> = StorageMap<_, Twox64Concat, JobId, NarrowingOf<T>>;
+
 	/// Jobs waiting for enough eligible workers, oldest first.
 	#[pallet::storage]
 	pub type Queue<T: Config> = StorageValue<_, BoundedVec<JobId, T::MaxQueueLen>, ValueQuery>;
@@ -507,8 +527,16 @@ pub mod pallet {
 		RevealStarted { job: JobId, reveal_by: BlockNumberFor<T> },
 		/// The replicas agreed: one of them must publish the output by `publish_by`.
 		OutputRequested { job: JobId, publish_by: BlockNumberFor<T> },
-		/// `publisher` published the agreed output; the job settles.
+		/// `publisher` published the agreed output; the job settles. (In a narrowing: its
+		/// own output, compared task by task with the first one published.)
 		OutputPublished { job: JobId, publisher: T::AccountId },
+		/// A batch's replicas revealed different roots: each publishes its own output by
+		/// `publish_by`, and the tasks they all agree on settle.
+		NarrowingStarted { job: JobId, publish_by: BlockNumberFor<T> },
+		/// A narrowed batch settled: `disputed` of its tasks differed between the published
+		/// outputs and are refunded; each publishing replica was paid `paid_fuel`, the
+		/// agreed tasks' fuel.
+		TasksDisputed { job: JobId, disputed: u32, paid_fuel: Fuel },
 		/// A worker revealed its result.
 		Revealed {
 			job: JobId,
@@ -667,6 +695,9 @@ pub mod pallet {
 		ReputationUnreachable,
 		/// The caller abstained from this job.
 		AlreadyAbstained,
+		/// The output of the caller's result is already published (by it, or by a
+		/// replica that revealed the same result).
+		AlreadyPublished,
 	}
 
 	#[pallet::hooks]
@@ -813,8 +844,9 @@ pub mod pallet {
 		/// succeeds.
 		///
 		/// Emits [`Event::Revealed`]; the last reveal then emits [`Event::OutputRequested`]
-		/// (replicas agree), [`Event::DisputeOpened`] (they do not), or, for an agreed empty
-		/// output, the settlement's events as [`Pallet::publish_output`] does.
+		/// (replicas agree), [`Event::NarrowingStarted`] (a batch's replicas do not),
+		/// [`Event::DisputeOpened`] (a single run's do not), or, for an agreed empty output,
+		/// the settlement's events as [`Pallet::publish_output`] does.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::reveal())]
 		pub fn reveal(
@@ -859,13 +891,23 @@ pub mod pallet {
 		/// A replica of a job whose replicas agreed publishes the output they agreed on;
 		/// every replica is paid and the job settles. Free for the publisher that succeeds.
 		/// If no replica publishes within `RevealPeriod`, all are slashed as if they had not
-		/// revealed and the job fails with a refund.
+		/// revealed and the job fails with a refund. In a [narrowing](narrowing) a replica
+		/// publishes the output of its own result, which is compared task by task with the
+		/// first one published; the last result published settles the batch (charged for
+		/// reading the first one and for the settlement too).
 		///
 		/// Emits [`Event::OutputPublished`], [`Event::WorkerPaid`] per replica, then
 		/// [`Event::ScorePending`] (a verified result with score, waiting for its audit), or
-		/// [`Event::JobVerified`] / [`Event::JobUnverified`] with [`Event::EscrowRefunded`].
+		/// [`Event::JobVerified`] / [`Event::JobUnverified`] with [`Event::EscrowRefunded`];
+		/// a narrowing's last publication [`Event::TasksDisputed`] before them, or
+		/// [`Event::JobFailed`].
 		#[pallet::call_index(11)]
-		#[pallet::weight(Pallet::<T>::output_weight(T::WeightInfo::publish_output, output.len(), None))]
+		#[pallet::weight(Pallet::<T>::output_weight(T::WeightInfo::publish_output, output.len(), None)
+			.saturating_add(Pallet::<T>::narrowing_weight(
+				T::MaxOutputLen::get() as usize,
+				None,
+				Some(T::Workers::max_workers()),
+			)))]
 		pub fn publish_output(
 			origin: OriginFor<T>,
 			job: JobId,
@@ -873,8 +915,9 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let len = output.len();
-			let tasks = Self::do_publish(who, job, output)?;
-			let weight = Self::output_weight(T::WeightInfo::publish_output, len, Some(tasks));
+			let (tasks, narrowing) = Self::do_publish(who, job, output)?;
+			let weight = Self::output_weight(T::WeightInfo::publish_output, len, Some(tasks))
+				.saturating_add(narrowing);
 			Ok(PostDispatchInfo { actual_weight: Some(weight), pays_fee: Pays::No })
 		}
 

@@ -286,6 +286,9 @@ impl pallet_jobs::WeightInfo for HookWeights {
 	fn conclude_audit() -> Weight {
 		Weight::from_parts(20, 0)
 	}
+	fn conclude_narrowing(_: u32) -> Weight {
+		Weight::from_parts(20, 0)
+	}
 	fn prune_job() -> Weight {
 		Weight::from_parts(5, 0)
 	}

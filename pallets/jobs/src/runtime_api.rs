@@ -2,7 +2,7 @@
 
 use crate::{
 	Assignment, Assignments, BalanceOf, Config, CostEstimate, ExecutionResult, JobInput, JobState,
-	Jobs, JobsByRequester, JobsByWorker, Outputs, Pallet, Replaced, Role,
+	Jobs, JobsByRequester, JobsByWorker, Narrowings, Outputs, Pallet, Replaced, Role,
 };
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
@@ -68,6 +68,10 @@ pub struct JobView<AccountId, Balance, BlockNumber> {
 	pub result: Option<ExecutionResult>,
 	/// Whether the verified output is still stored (see `result`).
 	pub output_stored: bool,
+	/// The tasks of a batch whose replicas' published outputs differed (ascending): the
+	/// stored output holds the first publication's entries for them, which nobody else
+	/// vouches for, and they were refunded, not paid. Empty unless the job was narrowed.
+	pub disputed_tasks: Vec<u32>,
 	/// The current replicas, then the referees.
 	pub assignments: Vec<Assignment<AccountId>>,
 	/// Replicas that were replaced for missing a deadline.
@@ -145,6 +149,9 @@ impl<T: Config> Pallet<T> {
 			timeout_at: job.timeout_at,
 			result: job.result,
 			output_stored,
+			disputed_tasks: Narrowings::<T>::get(id)
+				.map(|narrowing| narrowing.disputed_indices().collect())
+				.unwrap_or_default(),
 			assignments: Assignments::<T>::get(id).into_inner(),
 			replaced: Replaced::<T>::get(id).into_inner(),
 		})
@@ -166,29 +173,43 @@ impl<T: Config> Pallet<T> {
 			.filter_map(|(job_id, role)| {
 				let job = Jobs::<T>::get(job_id)?;
 				let phase_role = match job.state {
-					JobState::Committing | JobState::Revealing | JobState::Publishing => {
-						Role::Replica
-					},
+					JobState::Committing
+					| JobState::Revealing
+					| JobState::Publishing
+					| JobState::Narrowing => Role::Replica,
 					JobState::RefereesCommitting | JobState::RefereesRevealing => Role::Referee,
 					JobState::Auditing | JobState::AuditRevealing => Role::Auditor,
 					_ => return None,
 				};
 				let assignments = Assignments::<T>::get(job_id);
-				let first_replica = assignments.iter().find(|a| a.role == Role::Replica);
-				let first = first_replica.is_some_and(|a| &a.worker == who);
 				let mine = assignments
-					.into_iter()
+					.iter()
 					.find(|a| &a.worker == who && a.role == role && role == phase_role)?;
+				// The first replica with the result to publish (in a narrowing, its own).
+				let first = assignments
+					.iter()
+					.find(|a| {
+						a.role == Role::Replica
+							&& (job.state != JobState::Narrowing || a.result == mine.result)
+					})
+					.is_some_and(|a| &a.worker == who);
 				let pending = match job.state {
 					JobState::Revealing
 					| JobState::RefereesRevealing
 					| JobState::AuditRevealing => mine.commitment.is_some() && mine.result.is_none(),
 					// One publication is enough, and a failed one costs its fee: the first
 					// replica publishes, the others only if it has not within half the period.
-					JobState::Publishing => {
+					// In a narrowing, every distinct result is published, the same way.
+					JobState::Publishing | JobState::Narrowing => {
+						let unpublished = match job.state {
+							JobState::Narrowing => mine.result.is_some_and(|r| {
+								!Outputs::<T>::contains_key(job_id, r.output_hash)
+							}),
+							_ => true,
+						};
 						let half = T::RevealPeriod::get() / 2u32.into();
 						let now = frame_system::Pallet::<T>::block_number();
-						first || now >= job.timeout_at.saturating_sub(half)
+						unpublished && (first || now >= job.timeout_at.saturating_sub(half))
 					},
 					_ => mine.commitment.is_none() && !mine.abstained,
 				};

@@ -7,8 +7,9 @@
 //! `BurnShare` is burned ([`crate::escrow`]). A single replica's result is
 //! unverified and the job ends. A verified result raises its replicas' reputation and earns
 //! score worth the fee burned on their payments (a volunteer job: its project's rate),
-//! pending an audit ([`crate::audits`]). Anything but unanimity opens a dispute
-//! ([`crate::disputes`]). [`Pallet::finish`] ends every job: its output kept under a
+//! pending an audit ([`crate::audits`]). A batch whose replicas all revealed different
+//! roots settles the tasks they agree on ([`crate::narrowing`]); anything else but
+//! unanimity opens a dispute ([`crate::disputes`]). [`Pallet::finish`] ends every job: its output kept under a
 //! deposit, the rest of the escrow refunded, its blobs and replicas' capacity released,
 //! its pruning scheduled.
 //!
@@ -34,7 +35,8 @@ fn empty_output_hash() -> H256 {
 
 impl<T: Config> Pallet<T> {
 	/// Every replica revealed (or the reveal phase ended with at least one reveal):
-	/// settle if they all agree, else open a dispute.
+	/// settle if they all agree; else narrow a batch whose replicas all revealed down to
+	/// the tasks they differ on ([`crate::narrowing`]), or open a dispute.
 	pub(crate) fn settle_replicas(
 		job_id: JobId,
 		job: &mut JobOf<T>,
@@ -62,6 +64,11 @@ impl<T: Config> Pallet<T> {
 					job.state = JobState::Publishing;
 					Self::deposit_event(Event::OutputRequested { job: job_id, publish_by });
 				}
+				Ok(())
+			},
+			// A batch can be settled task by task: only the tasks they differ on are lost.
+			_ if job.spec.tasks > 1 && replicas.iter().all(|a| a.result.is_some()) => {
+				Self::start_narrowing(job_id, job);
 				Ok(())
 			},
 			_ => {

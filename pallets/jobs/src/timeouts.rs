@@ -24,8 +24,8 @@
 use crate::weights::WeightInfo;
 use crate::{
 	Assignments, AssignmentsOf, Config, Event, FailureReason, JobOf, JobState, Jobs,
-	JobsByRequester, JobsByWorker, MaxAssigneesOf, Outputs, Pallet, PruningCursor, Prunings,
-	Replaced, Role, TimeoutCursor, Timeouts,
+	JobsByRequester, JobsByWorker, MaxAssigneesOf, Narrowings, Outputs, Pallet, PruningCursor,
+	Prunings, Replaced, Role, TimeoutCursor, Timeouts,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -219,6 +219,8 @@ impl<T: Config> Pallet<T> {
 				}
 				Self::fail(job_id, job, &assignments, FailureReason::OutputWithheld);
 			},
+			// Results nobody published are slashed; the tasks the others agree on settle.
+			JobState::Narrowing => Self::conclude_narrowing(job_id, job, &assignments),
 			JobState::DrawingReferees => Self::draw_referees(job_id, job, &mut assignments)?,
 			JobState::RefereesCommitting => {
 				Self::punish_missing(job_id, &assignments, Role::Referee, false, &[]);
@@ -296,6 +298,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn prune(job_id: JobId, job: &mut JobOf<T>) {
 		Self::release_result_deposit(job);
 		let _ = Outputs::<T>::clear_prefix(job_id, MaxAssigneesOf::<T>::get(), None);
+		Narrowings::<T>::remove(job_id);
 		for assignment in Assignments::<T>::take(job_id) {
 			JobsByWorker::<T>::remove(&assignment.worker, job_id);
 		}

@@ -159,6 +159,10 @@ pub enum JobState {
 	/// The replicas agreed: one of them publishes the output, whose bytes were public
 	/// nowhere until now, and the job settles.
 	Publishing,
+	/// The replicas of a batch all revealed, and their roots differ: each publishes its
+	/// own output, the chain compares them task by task, and the tasks they all agree on
+	/// settle (see [`crate::narrowing`]).
+	Narrowing,
 	/// Replicas disagreed (or some did not reveal): the referee committee is drawn
 	/// `DrawDelay` blocks later, with randomness nobody knew when the replicas revealed.
 	DrawingReferees,
@@ -194,6 +198,7 @@ impl JobState {
 				| Self::Committing
 				| Self::Revealing
 				| Self::Publishing
+				| Self::Narrowing
 				| Self::DrawingReferees
 				| Self::RefereesCommitting
 				| Self::RefereesRevealing
@@ -218,6 +223,40 @@ impl JobState {
 	/// Whether the requester is still waiting: the job is open and has no result yet.
 	pub fn is_running(&self) -> bool {
 		self.is_open() && !self.is_verified()
+	}
+}
+
+/// A batch whose replicas disagreed, narrowed to the tasks they disagree on, from its
+/// first publication on. Kept with a verified job until it is pruned: its readers need
+/// to know which tasks of the stored output nobody vouches for.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(MaxBitmapLen))]
+pub struct Narrowing<MaxBitmapLen: Get<u32>> {
+	/// The first published output's hash: the output that is kept, whose agreed tasks are
+	/// the job's result.
+	pub reference: H256,
+	/// Bit `i % 8` of byte `i / 8` is set when task `i` differs between two published
+	/// outputs. One bit per task of the job.
+	pub disputed: BoundedVec<u8, MaxBitmapLen>,
+	/// How many bits of `disputed` are set.
+	pub disputed_tasks: u32,
+	/// The fuel the reference reports for its disputed tasks: nobody is paid for it.
+	pub disputed_fuel: Fuel,
+}
+
+impl<MaxBitmapLen: Get<u32>> Narrowing<MaxBitmapLen> {
+	/// Whether task `index` is disputed.
+	pub fn is_disputed(&self, index: u32) -> bool {
+		let byte = self.disputed.get((index / 8) as usize).copied().unwrap_or(0);
+		byte & (1 << (index % 8)) != 0
+	}
+
+	/// The disputed tasks, in order.
+	pub fn disputed_indices(&self) -> impl Iterator<Item = u32> + '_ {
+		let bits = self.disputed.len() as u32 * 8;
+		(0..bits).filter(|index| self.is_disputed(*index))
 	}
 }
 

@@ -14,7 +14,7 @@ use povc_primitives::{
 use sp_core::H256;
 
 /// A batch of `tasks` tasks, their inputs inline, each with up to 8 bytes of output.
-fn batch_spec(program: H256, tasks: u32) -> crate::JobSpecOf<Test> {
+pub(super) fn batch_spec(program: H256, tasks: u32) -> crate::JobSpecOf<Test> {
 	let inputs: Vec<Vec<u8>> = (0..tasks).map(|i| vec![i as u8]).collect();
 	let mut spec = spec(program, 3);
 	spec.input = JobInput::Inline(BoundedVec::truncate_from(inputs.encode()));
@@ -24,7 +24,7 @@ fn batch_spec(program: H256, tasks: u32) -> crate::JobSpecOf<Test> {
 }
 
 /// The tasks' outputs of an honest run: task `i` printed `[i]` and used `10 + i` fuel.
-fn honest_outputs(tasks: u32) -> Vec<TaskOutput> {
+pub(super) fn honest_outputs(tasks: u32) -> Vec<TaskOutput> {
 	(0..tasks)
 		.map(|i| TaskOutput {
 			status: ExecutionStatus::Exited(0),
@@ -35,7 +35,7 @@ fn honest_outputs(tasks: u32) -> Vec<TaskOutput> {
 }
 
 /// A replica's result for a batch output, as `povc-worker` reports it.
-fn batch_result(output: &[u8], tasks: u32) -> ExecutionResult {
+pub(super) fn batch_result(output: &[u8], tasks: u32) -> ExecutionResult {
 	let (root, fuel) = batch::output_digest(tasks, 8, output).expect("a batch's output");
 	ExecutionResult {
 		output_hash: root,
@@ -44,19 +44,19 @@ fn batch_result(output: &[u8], tasks: u32) -> ExecutionResult {
 	}
 }
 
-fn commit_result(job: JobId, who: u64, result: ExecutionResult) {
+pub(super) fn commit_result(job: JobId, who: u64, result: ExecutionResult) {
 	let salt = salt_of(who);
 	let commitment =
 		result_commitment(job, &who, &result.output_hash, result.fuel_used, &result.status, &salt);
 	assert_ok!(Jobs::commit(RuntimeOrigin::signed(who), job, commitment));
 }
 
-fn reveal_result(job: JobId, who: u64, result: ExecutionResult) {
+pub(super) fn reveal_result(job: JobId, who: u64, result: ExecutionResult) {
 	assert_ok!(Jobs::reveal(RuntimeOrigin::signed(who), job, result, salt_of(who)));
 }
 
 /// Every replica of `job` commits to and reveals `result`.
-fn all_reveal(job: JobId, result: ExecutionResult) {
+pub(super) fn all_reveal(job: JobId, result: ExecutionResult) {
 	let replicas = assigned(job, Role::Replica);
 	for who in &replicas {
 		commit_result(job, *who, result);
@@ -67,7 +67,7 @@ fn all_reveal(job: JobId, result: ExecutionResult) {
 }
 
 /// Workers 11–13 registered and a batch of `tasks` submitted by account 2 and drawn.
-fn drawn_batch(tasks: u32) -> JobId {
+pub(super) fn drawn_batch(tasks: u32) -> JobId {
 	for w in [11, 12, 13] {
 		register_worker(w, 1_000);
 	}

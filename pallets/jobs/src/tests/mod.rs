@@ -9,6 +9,7 @@ mod commit_reveal;
 mod congestion;
 mod disputes;
 mod fees;
+mod narrowing;
 mod price_floor;
 mod programs;
 mod property;

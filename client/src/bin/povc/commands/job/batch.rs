@@ -186,7 +186,9 @@ pub async fn run(context: &Context, args: BatchArgs) -> Outcome {
 		};
 		for task in 0..tasks {
 			let name = names.next().expect("a name per task");
-			let result = outputs.as_ref().map(|outputs| &outputs[task]);
+			// A disputed task's entry is one replica's word only: no result.
+			let disputed = job.disputed_tasks.contains(&(task as u32));
+			let result = outputs.as_ref().map(|outputs| &outputs[task]).filter(|_| !disputed);
 			let file = match result {
 				Some(result) => {
 					let path = args.out_dir.join(format!("{name}.out"));
@@ -202,6 +204,7 @@ pub async fn run(context: &Context, args: BatchArgs) -> Outcome {
 				"job": job.id,
 				"task": task,
 				"state": job.state,
+				"disputed": disputed,
 				"status": result.map(|r| povc_client::status::describe(&r.status)),
 				"fuelUsed": result.map(|r| r.fuel_used),
 				"output": file,

@@ -88,6 +88,11 @@ pub fn describe_progress(job: &Job) -> String {
 		JobState::Committing => format!("assigned, committing ({} committed)", count(false, false)),
 		JobState::Revealing => format!("revealing ({} revealed)", count(false, true)),
 		JobState::Publishing => "replicas agreed; a replica publishes the output".into(),
+		JobState::Narrowing => {
+			"replicas disagreed on some tasks; each publishes its output, and the tasks they \
+			 all agree on settle"
+				.into()
+		},
 		JobState::DrawingReferees => "disputed: the referee committee is drawn shortly".into(),
 		JobState::RefereesCommitting => {
 			format!("disputed: referees committing ({} committed)", count(true, false))
@@ -134,6 +139,13 @@ pub async fn finish(
 				count - 1
 			)))
 		},
+		(Some(index), _) if job.disputed_tasks.contains(&index) => {
+			return Err(Failure::not_verified(format!(
+				"task {index} of job {} is disputed: its replicas' outputs differed, so it was \
+				 refunded and nobody vouches for its output",
+				job.id
+			)))
+		},
 		(Some(index), _) => index as usize,
 		(None, false) => 0,
 		(None, true) if context.json() => return print_tasks(context, job, &tasks),
@@ -154,6 +166,9 @@ fn print_tasks(context: &Context, job: &Job, tasks: &[TaskOutput]) -> Outcome {
 		.iter()
 		.enumerate()
 		.map(|(index, task)| {
+			if job.disputed_tasks.contains(&(index as u32)) {
+				return json!({ "task": index, "disputed": true });
+			}
 			json!({
 				"task": index,
 				"status": describe_status(&task.status),

@@ -37,6 +37,14 @@ pub async fn run(context: &Context, id: JobId) -> Outcome {
 				result.output_hash
 			));
 		}
+		if !job.disputed_tasks.is_empty() {
+			lines.push(format!(
+				"disputed: {} of {} tasks, refunded (their replicas' outputs differed): {:?}",
+				job.disputed_tasks.len(),
+				job.tasks,
+				job.disputed_tasks
+			));
+		}
 		for assignment in &job.assignments {
 			lines.push(format!(
 				"  {:?} {}: {}",
