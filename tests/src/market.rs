@@ -159,11 +159,18 @@ impl DevMarket {
 	/// Start a `povc-worker run --register` with `args` for each of `keys` (dev seeds such
 	/// as `//Bob`), and wait until each is registered.
 	pub async fn start_workers(&mut self, keys: &[&str], args: &[&str]) {
-		for key in keys {
+		let workers: Vec<(&str, &[&str])> = keys.iter().map(|key| (*key, args)).collect();
+		self.start_workers_each(&workers).await;
+	}
+
+	/// [`Self::start_workers`] with arguments of their own for each worker, all started
+	/// before waiting for any (one wait for the registry's snapshot, not one per group).
+	pub async fn start_workers_each(&mut self, workers: &[(&str, &[&str])]) {
+		for (key, args) in workers {
 			let worker = self.spawn_worker(key, args);
 			self.workers.push(worker);
 		}
-		for key in keys {
+		for (key, _) in workers {
 			let who = dev_account(key);
 			let registered = wait_for(&format!("{key} to register"), 2 * MINUTE, || async {
 				Ok(chain::worker(&self.client, &who).await?.filter(|v| v["class"].is_array()))

@@ -64,10 +64,11 @@ async fn a_batch_of_ten_thousand_tasks_is_verified_and_one_task_is_fetched() {
 async fn a_batch_where_one_replica_lies_on_one_task_settles_every_other_task() {
 	const TASKS: usize = 12;
 	let mut market = DevMarket::start(MarketConfig::default()).await;
-	market.start_workers(&["//Bob", "//Charlie"], &[]).await;
 	// Dave's output for the batch's first task has one byte more, its fuel unchanged: a
 	// lie it can publish.
-	market.start_workers(&["//Dave"], &["--test-corrupt-output"]).await;
+	let honest: &[&str] = &[];
+	let liar: &[&str] = &["--test-corrupt-output"];
+	market.start_workers_each(&[("//Bob", honest), ("//Charlie", honest), ("//Dave", liar)]).await;
 	let manifest = market.dir.path().join("sweep.txt");
 	let lines: String = (0..TASKS).map(|i| format!("{}\n", sweep_input(i))).collect();
 	std::fs::write(&manifest, lines).unwrap();
@@ -75,10 +76,17 @@ async fn a_batch_where_one_replica_lies_on_one_task_settles_every_other_task() {
 	let (manifest, outputs_arg) = (manifest.to_str().unwrap(), outputs.to_str().unwrap());
 	let from = market.best().await;
 	let batch = ["--key", "//Alice", "--json", "job", "submit-batch", "--program", PRIMES];
-	let batch = [&batch[..], &["--fuel", "1000000", "--price", "1000"]].concat();
+	// 12 tasks of 10^6 fuel at 40,000 planck offer each replica the price floor.
+	let batch = [&batch[..], &["--fuel", "1000000", "--price", "40000"]].concat();
 	let args = [&batch[..], &["--manifest", manifest, "--out-dir", outputs_arg]].concat();
 	let run = market.povc(&args);
-	assert_eq!(run.status.code(), Some(3), "one task has no result: {}", market.logs());
+	assert_eq!(
+		run.status.code(),
+		Some(3),
+		"one task has no result: {}\n{}",
+		String::from_utf8_lossy(&run.stderr),
+		market.logs()
+	);
 	let summary = json(&run.stdout);
 
 	assert_eq!(summary["verified"], TASKS - 1, "{summary}");
