@@ -17,9 +17,10 @@ pub(crate) enum Action {
 	Commit,
 	/// Its result (and, as a referee, its output).
 	Reveal,
-	/// The output its replicas agreed on (any of them may; the first one settles the job),
-	/// or in a narrowing its own output (once per distinct result).
+	/// The output its replicas agreed on (any of them may; the first one settles the job).
 	Publish,
+	/// Its own output, in a batch whose replicas disagreed (once per distinct result).
+	PublishOwn,
 }
 
 impl Action {
@@ -66,6 +67,7 @@ impl Action {
 				chain.send(&jobs.reveal_verdict(job, Static(result), salt, output())).await
 			},
 			(Self::Publish, _) => chain.send(&jobs.publish_output(job, output())).await,
+			(Self::PublishOwn, _) => chain.send(&jobs.publish_own_output(job, output())).await,
 		}
 	}
 
@@ -74,6 +76,7 @@ impl Action {
 			Self::Commit => "commit",
 			Self::Reveal => "reveal",
 			Self::Publish => "output",
+			Self::PublishOwn => "own output",
 		}
 	}
 }
@@ -95,5 +98,6 @@ pub(crate) async fn check_compatible(chain: &Chain, at: Hash) -> Result<()> {
 		.check_signable(&jobs.reveal_verdict(0, result(), [0; 32], BoundedVec(vec![])), at)
 		.await?;
 	chain.check_signable(&jobs.publish_output(0, BoundedVec(vec![])), at).await?;
+	chain.check_signable(&jobs.publish_own_output(0, BoundedVec(vec![])), at).await?;
 	chain.check_signable(&jobs.abstain(0), at).await
 }

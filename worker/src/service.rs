@@ -414,7 +414,7 @@ impl Worker {
 		let sent = match action {
 			Action::Commit => &mut execution.commit_sent,
 			// The publishing phase has its own end, so a reveal's mark never holds it back.
-			Action::Reveal | Action::Publish => &mut execution.reveal_sent,
+			Action::Reveal | Action::Publish | Action::PublishOwn => &mut execution.reveal_sent,
 		};
 		if !self.should_send(*sent, assignment, best) {
 			return Ok(());
@@ -509,7 +509,9 @@ impl Worker {
 		if let Ok(Some(mut execution)) = self.store.get(job, role) {
 			match action {
 				Action::Commit => execution.commit_sent = None,
-				Action::Reveal | Action::Publish => execution.reveal_sent = None,
+				Action::Reveal | Action::Publish | Action::PublishOwn => {
+					execution.reveal_sent = None
+				},
 			}
 			if let Err(error) = self.store.put(&execution) {
 				tracing::error!(job, %error, "cannot update the worker state");
@@ -623,7 +625,8 @@ fn step(store: &Store, assignment: &OpenAssignment<BlockNumber>) -> Result<Step>
 	let (job, role) = (assignment.job, assignment.role);
 	Ok(match (assignment.committed, store.get(job, role)?) {
 		(true, Some(execution)) => match assignment.state {
-			JobState::Publishing | JobState::Narrowing => Step::Act(execution, Action::Publish),
+			JobState::Publishing => Step::Act(execution, Action::Publish),
+			JobState::Narrowing => Step::Act(execution, Action::PublishOwn),
 			_ => Step::Act(execution, Action::Reveal),
 		},
 		(true, None) => Step::Lost,

@@ -426,7 +426,7 @@ fn narrowing_with_two_published<T: Config>() -> JobId {
 	assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Narrowing));
 	for (w, output) in workers.iter().zip(&outputs).take(2) {
 		let bounded = BoundedVec::truncate_from(output.clone());
-		Pallet::<T>::do_publish(w.clone(), job, bounded).expect("publish");
+		Pallet::<T>::do_publish_own(w.clone(), job, bounded).expect("publish");
 	}
 	job
 }

@@ -15,11 +15,11 @@
 //! nothing to copy. Front-running: another worker's equal commitment never makes a commit
 //! fail, so a co-replica cannot get a victim slashed as a no-show.
 //!
-//! **Fees.** An assigned worker's commit, reveal, verdict, publication and abstention are
-//! free when they succeed (`Pays::No`); a failing one pays its fee. Charged, they cost a
-//! replica about 0.2 POVC a job (a reveal paid for the worst-case settlement weight), more
-//! than a cheap job pays: a requester could drain workers with 5-replica jobs at 1 planck
-//! per fuel. Only an assigned worker's first call of a phase succeeds, so free calls
+//! **Fees.** An assigned worker's commit, reveal, verdict, publication (its own, in a
+//! narrowing, too) and abstention are free when they succeed (`Pays::No`); a failing one
+//! pays its fee. Charged, they cost a replica about 0.2 POVC a job (a reveal paid for the
+//! worst-case settlement weight), more than a cheap job pays: a requester could drain
+//! workers with 5-replica jobs at 1 planck per fuel. Only an assigned worker's first call of a phase succeeds, so free calls
 //! are bounded by the assignments. **What remains**: a cheap job still takes the
 //! workers' machine time for what it pays.
 
@@ -223,37 +223,28 @@ impl<T: Config> Pallet<T> {
 		Ok(tasks)
 	}
 
-	/// A replica of a job whose replicas agreed publishes the output; the job settles. In a
-	/// [narrowing](crate::narrowing), a replica publishes its own output instead. Returns
-	/// the job's task count (what checking the output cost) and what a narrowing added.
+	/// A replica of a job whose replicas agreed publishes the output; the job settles.
+	/// Returns the job's task count (what checking the output cost).
 	pub(crate) fn do_publish(
 		who: T::AccountId,
 		job_id: JobId,
 		output: BoundedVec<u8, T::MaxOutputLen>,
-	) -> Result<(u32, Weight), DispatchError> {
+	) -> Result<u32, DispatchError> {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(job.state == JobState::Publishing, Error::<T>::WrongPhase);
+		let result = job.result.ok_or(Error::<T>::WrongPhase)?;
 		let assignments = Assignments::<T>::get(job_id);
-		let narrowing = match job.state {
-			JobState::Publishing => {
-				let result = job.result.ok_or(Error::<T>::WrongPhase)?;
-				ensure!(
-					assignments.iter().any(|a| a.worker == who && a.role == Role::Replica),
-					Error::<T>::NotAssigned
-				);
-				Self::check_output(&job, &result, &output)?;
-				Outputs::<T>::insert(job_id, result.output_hash, output);
-				Self::deposit_event(Event::OutputPublished { job: job_id, publisher: who });
-				Self::settle_agreed(job_id, &mut job, &assignments, result);
-				Weight::zero()
-			},
-			JobState::Narrowing => {
-				Self::publish_own_output(&who, job_id, &mut job, &assignments, output)?
-			},
-			_ => return Err(Error::<T>::WrongPhase.into()),
-		};
+		ensure!(
+			assignments.iter().any(|a| a.worker == who && a.role == Role::Replica),
+			Error::<T>::NotAssigned
+		);
+		Self::check_output(&job, &result, &output)?;
+		Outputs::<T>::insert(job_id, result.output_hash, output);
+		Self::deposit_event(Event::OutputPublished { job: job_id, publisher: who });
+		Self::settle_agreed(job_id, &mut job, &assignments, result);
 		let tasks = job.spec.tasks;
 		Jobs::<T>::insert(job_id, job);
-		Ok((tasks, narrowing))
+		Ok(tasks)
 	}
 
 	/// Checks revealed output bytes against the job and the result: their length, their

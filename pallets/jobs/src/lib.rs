@@ -891,23 +891,13 @@ pub mod pallet {
 		/// A replica of a job whose replicas agreed publishes the output they agreed on;
 		/// every replica is paid and the job settles. Free for the publisher that succeeds.
 		/// If no replica publishes within `RevealPeriod`, all are slashed as if they had not
-		/// revealed and the job fails with a refund. In a [narrowing](narrowing) a replica
-		/// publishes the output of its own result, which is compared task by task with the
-		/// first one published; the last result published settles the batch (charged for
-		/// reading the first one and for the settlement too).
+		/// revealed and the job fails with a refund.
 		///
 		/// Emits [`Event::OutputPublished`], [`Event::WorkerPaid`] per replica, then
 		/// [`Event::ScorePending`] (a verified result with score, waiting for its audit), or
-		/// [`Event::JobVerified`] / [`Event::JobUnverified`] with [`Event::EscrowRefunded`];
-		/// a narrowing's last publication [`Event::TasksDisputed`] before them, or
-		/// [`Event::JobFailed`].
+		/// [`Event::JobVerified`] / [`Event::JobUnverified`] with [`Event::EscrowRefunded`].
 		#[pallet::call_index(11)]
-		#[pallet::weight(Pallet::<T>::output_weight(T::WeightInfo::publish_output, output.len(), None)
-			.saturating_add(Pallet::<T>::narrowing_weight(
-				T::MaxOutputLen::get() as usize,
-				None,
-				Some(T::Workers::max_workers()),
-			)))]
+		#[pallet::weight(Pallet::<T>::output_weight(T::WeightInfo::publish_output, output.len(), None))]
 		pub fn publish_output(
 			origin: OriginFor<T>,
 			job: JobId,
@@ -915,7 +905,39 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let len = output.len();
-			let (tasks, narrowing) = Self::do_publish(who, job, output)?;
+			let tasks = Self::do_publish(who, job, output)?;
+			let weight = Self::output_weight(T::WeightInfo::publish_output, len, Some(tasks));
+			Ok(PostDispatchInfo { actual_weight: Some(weight), pays_fee: Pays::No })
+		}
+
+		/// A replica of a batch being [narrowed](narrowing) (its replicas revealed different
+		/// roots) publishes the output of its own result, once per distinct result; it is
+		/// compared task by task with the first one published. The last result published
+		/// settles the tasks they all agree on. Free for the publisher that succeeds.
+		/// Results nobody published within `RevealPeriod` are slashed as if they had not
+		/// been revealed. Its own call, so that an agreed output's publication is not charged
+		/// for a comparison beforehand: this one is charged for reading the largest first
+		/// output and for settling at the largest registry, refunded to what it did.
+		///
+		/// Emits [`Event::OutputPublished`]; the last publication [`Event::WorkerPaid`] per
+		/// replica whose result was published, [`Event::WorkerMissedDeadline`] per other
+		/// one, [`Event::TasksDisputed`], [`Event::JobVerified`] and
+		/// [`Event::EscrowRefunded`], or [`Event::JobFailed`].
+		#[pallet::call_index(13)]
+		#[pallet::weight(Pallet::<T>::output_weight(T::WeightInfo::publish_output, output.len(), None)
+			.saturating_add(Pallet::<T>::narrowing_weight(
+				T::MaxOutputLen::get() as usize,
+				None,
+				Some(T::Workers::max_workers()),
+			)))]
+		pub fn publish_own_output(
+			origin: OriginFor<T>,
+			job: JobId,
+			output: BoundedVec<u8, T::MaxOutputLen>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let len = output.len();
+			let (tasks, narrowing) = Self::do_publish_own(who, job, output)?;
 			let weight = Self::output_weight(T::WeightInfo::publish_output, len, Some(tasks))
 				.saturating_add(narrowing);
 			Ok(PostDispatchInfo { actual_weight: Some(weight), pays_fee: Pays::No })

@@ -2,7 +2,7 @@
 //!
 //! **Rule.** When every replica of a batch revealed and their roots differ, the job goes
 //! to [`JobState::Narrowing`], not to a dispute. Within `RevealPeriod` each distinct
-//! result is published ([`Pallet::publish_output`]) by a replica that revealed it,
+//! result is published ([`Pallet::publish_own_output`]) by a replica that revealed it,
 //! checked against that replica's own root and fuel. The first publication is the
 //! reference, which the job keeps; each later one is compared with it task by task
 //! ([`povc_primitives::batch::task_leaves`]), and the tasks where they differ are marked
@@ -34,8 +34,8 @@
 //! votes (execution proofs).
 
 use crate::{
-	AssignmentsOf, Config, Error, Event, FailureReason, JobOf, JobState, Narrowing, Narrowings,
-	Outputs, Pallet, Role, WeightInfo,
+	Assignments, AssignmentsOf, Config, Error, Event, FailureReason, JobOf, JobState, Jobs,
+	Narrowing, Narrowings, Outputs, Pallet, Role, WeightInfo,
 };
 use alloc::vec::Vec;
 use frame_support::{ensure, weights::Weight, BoundedVec};
@@ -54,11 +54,27 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::NarrowingStarted { job: job_id, publish_by });
 	}
 
+	/// `who` publishes the output of its own result in a narrowing. Returns the job's task
+	/// count and what the narrowing adds to the weight of publishing a settled job's output.
+	pub(crate) fn do_publish_own(
+		who: T::AccountId,
+		job_id: JobId,
+		output: BoundedVec<u8, T::MaxOutputLen>,
+	) -> Result<(u32, Weight), DispatchError> {
+		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+		ensure!(job.state == JobState::Narrowing, Error::<T>::WrongPhase);
+		let assignments = Assignments::<T>::get(job_id);
+		let weight = Self::compare_and_store(&who, job_id, &mut job, &assignments, output)?;
+		let tasks = job.spec.tasks;
+		Jobs::<T>::insert(job_id, job);
+		Ok((tasks, weight))
+	}
+
 	/// `who` publishes the output of the result it revealed, which is compared task by task
 	/// with the reference (the first publication); the last result published concludes the
 	/// narrowing. Returns what this adds to the weight of publishing a settled job's
 	/// output ([`Self::narrowing_weight`]).
-	pub(crate) fn publish_own_output(
+	fn compare_and_store(
 		who: &T::AccountId,
 		job_id: JobId,
 		job: &mut JobOf<T>,

@@ -43,7 +43,7 @@ fn reveal_outputs(job: JobId, outputs: [&Vec<TaskOutput>; 3]) {
 }
 
 fn publish_own(who: u64, job: JobId, outputs: &[TaskOutput]) -> DispatchResultWithPostInfo {
-	Jobs::publish_output(RuntimeOrigin::signed(who), job, outputs.encode().try_into().unwrap())
+	Jobs::publish_own_output(RuntimeOrigin::signed(who), job, outputs.encode().try_into().unwrap())
 }
 
 fn state(job: JobId) -> JobState {
@@ -186,6 +186,12 @@ fn a_replica_publishes_only_its_own_result_once() {
 		let (honest, lie) = (honest(), lie_on(2));
 		reveal_outputs(job, [&honest, &honest, &lie]);
 		assert_noop!(publish_own(13, job, &honest), Error::<Test>::OutputHashMismatch);
+		let agreed = Jobs::publish_output(
+			RuntimeOrigin::signed(11),
+			job,
+			honest.encode().try_into().unwrap(),
+		);
+		assert_noop!(agreed, Error::<Test>::WrongPhase);
 		assert_noop!(publish_own(14, job, &honest), Error::<Test>::NotAssigned);
 		let open = |who| Jobs::open_assignments_of(&who);
 		assert_eq!(open(11).len(), 1, "the first replica with a result publishes it");
@@ -205,5 +211,16 @@ fn a_single_run_s_disagreement_still_goes_to_referees() {
 		let job = job_of_three();
 		split_replicas(job);
 		assert_eq!(state(job), JobState::DrawingReferees);
+	});
+}
+
+/// An agreed output is published as the agreed one, never as one's own.
+#[test]
+fn an_agreed_output_is_not_published_as_one_s_own() {
+	build_and_execute(|| {
+		let job = drawn_batch(TASKS);
+		reveal_outputs(job, [&honest(), &honest(), &honest()]);
+		assert_eq!(state(job), JobState::Publishing);
+		assert_noop!(publish_own(11, job, &honest()), Error::<Test>::WrongPhase);
 	});
 }
