@@ -527,16 +527,8 @@ impl Worker {
 			if open.iter().any(|a| a.job == job && a.role == role) {
 				continue;
 			}
-			// Finished as a finalized block shows it: no reorg brings the job back. A job
-			// the finalized chain does not know yet is kept.
-			let still_needed = chain.job(job, finalized).await?.is_none_or(|view| {
-				view.state.is_open()
-					&& view
-						.assignments
-						.iter()
-						.any(|a| &a.worker == chain.account() && a.role == role)
-			});
-			if !still_needed {
+			let state = chain.job(job, finalized).await?.map(|view| view.state);
+			if !still_needed(state) {
 				self.store.remove(job, role)?;
 				tracing::debug!(job, "forgot a finished job");
 			}
@@ -607,6 +599,18 @@ impl Worker {
 	}
 }
 
+/// Whether a saved execution (or abstention) is still needed, from its job's state in a
+/// finalized block (`None`: that block does not know the job yet): until that block shows
+/// the job finished, which no reorg undoes. Not by whether the worker is assigned in that
+/// block: a job drawn after it is still queued there, and a replica that committed since
+/// has nothing to do (so nothing open) until the others commit. Forgetting its result
+/// then left it unable to reveal, slashed `NoReveal` although honest: under load, with
+/// finality two or three blocks behind, that slashed the bench's workers below their
+/// minimum bond and stalled the market.
+fn still_needed(finalized: Option<JobState>) -> bool {
+	finalized.is_none_or(|state| state.is_open())
+}
+
 /// What the worker does next for an open assignment, from what its store holds.
 #[derive(Debug, PartialEq, Eq)]
 enum Step {
@@ -674,6 +678,27 @@ mod tests {
 			state: JobState::Committing,
 			committed: false,
 			phase_ends: 50,
+		}
+	}
+
+	/// The bad luck this answers (no attacker needed): a replica drawn after the finalized
+	/// block committed and waited for the others; pruning saw the job queued in the finalized
+	/// block, without the replica among its workers, and forgot its result, so the honest
+	/// replica could not reveal and was slashed. Only a job the finalized chain shows
+	/// finished is forgotten.
+	#[test]
+	fn a_result_is_kept_until_the_finalized_chain_shows_its_job_finished() {
+		for open in [JobState::Queued, JobState::Committing, JobState::Revealing] {
+			assert!(still_needed(Some(open)), "{open:?}");
+		}
+		assert!(still_needed(None), "a job the finalized chain does not know yet");
+		for finished in [
+			JobState::Verified,
+			JobState::Unverified,
+			JobState::Cancelled,
+			JobState::Failed(pallet_jobs::FailureReason::Disputed),
+		] {
+			assert!(!still_needed(Some(finished)), "{finished:?}");
 		}
 	}
 
