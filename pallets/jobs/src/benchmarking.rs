@@ -249,7 +249,7 @@ fn do_reveal<T: Config>(job: JobId, who: &T::AccountId, output: &[u8]) {
 			let bounded = BoundedVec::truncate_from(output.to_vec());
 			Pallet::<T>::do_reveal_verdict(who.clone(), job, result, [1; 32], bounded).map(|_| ())
 		},
-		_ => Pallet::<T>::do_reveal(who.clone(), job, result, [1; 32]),
+		_ => Pallet::<T>::do_reveal(who.clone(), job, result, [1; 32]).map(|_| ()),
 	}
 	.expect("reveal");
 }
@@ -547,6 +547,20 @@ mod benchmarks {
 		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::AuditPending));
 	}
 
+	/// A replica reveal before the last: it opens its commitment and waits for the others.
+	#[benchmark]
+	fn reveal_before_last() {
+		let (_, job) = assigned_job::<T>();
+		let workers = replicas::<T>(job);
+		for w in &workers {
+			do_commit::<T>(job, w, b"out");
+		}
+		let first = workers[0].clone();
+		#[extrinsic_call]
+		reveal(RawOrigin::Signed(first), job, result_with(b"out"), [1; 32]);
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Revealing));
+	}
+
 	/// The last referee reveal, which decides the dispute: the verdict confirms the
 	/// revealed replicas' result, so they and the referees are paid, the replicas credited
 	/// and the output of `n` bytes stored.
@@ -729,6 +743,22 @@ mod benchmarks {
 		}
 		assert_eq!(record.state, JobState::Verified);
 		assert!(PendingCredits::<T>::get(job).is_empty());
+	}
+
+	/// The end of a verified job's audit delay with a registry of `w` workers (a timeout of
+	/// `AuditPending`), in its dearest outcome: the roll hits and an auditor is drawn.
+	#[benchmark]
+	fn start_audit(w: Linear<100, 100_000>) {
+		let job = audit_pending::<T>(&[5u8; 64]);
+		T::BenchmarkHelper::fill_class(CLASS, w);
+		AuditRate::<T>::put(sp_runtime::Perbill::one());
+		let at = Jobs::<T>::get(job).expect("job").timeout_at;
+		frame_system::Pallet::<T>::set_block_number(at);
+		#[block]
+		{
+			Pallet::<T>::process_timeouts(at, &mut WeightMeter::new());
+		}
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.state), Some(JobState::Auditing));
 	}
 
 	/// Drawing a dispute's referee committee from a registry of `w` workers (a timeout of

@@ -153,13 +153,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// A replica opens its commitment: its result (output hash, fuel, status), never the
-	/// output bytes, which stay private until the result is decided.
+	/// output bytes, which stay private until the result is decided. Returns whether it
+	/// was the last reveal, which settled the replicas.
 	pub(crate) fn do_reveal(
 		who: T::AccountId,
 		job_id: JobId,
 		result: ExecutionResult,
 		salt: [u8; 32],
-	) -> DispatchResult {
+	) -> Result<bool, DispatchError> {
 		let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 		ensure!(job.state == JobState::Revealing, Error::<T>::WrongPhase);
 		let mut assignments = Assignments::<T>::get(job_id);
@@ -180,12 +181,13 @@ impl<T: Config> Pallet<T> {
 			result,
 			commitment,
 		)?;
-		if Self::all_revealed(&assignments, Role::Replica) {
+		let last = Self::all_revealed(&assignments, Role::Replica);
+		if last {
 			Self::settle_replicas(job_id, &mut job, &mut assignments)?;
 		}
 		Assignments::<T>::insert(job_id, assignments);
 		Jobs::<T>::insert(job_id, job);
-		Ok(())
+		Ok(last)
 	}
 
 	/// A referee or an auditor opens its commitment, which binds the output bytes to it

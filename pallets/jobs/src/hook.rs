@@ -1,12 +1,15 @@
 //! The block hook: the work `on_initialize` does in each block, within a weight budget.
 //!
 //! **Rule.** `on_initialize` spends at most [`Config::MaxHookWeight`] (povc's runtime:
-//! half a block), and charges each step its benchmarked worst case at the registry's
-//! current size before it takes it:
-//! 1. due timeouts ([`crate::timeouts`]), with at most half of the budget;
+//! half a block). A step is taken only if the budget has room for its benchmarked worst
+//! case at the registry's current size, and is charged that worst case:
+//! 1. due timeouts ([`crate::timeouts`]), with at most half of the budget; each is
+//!    charged the end of its own job's phase ([`Pallet::timeout_weight_of`]), learned
+//!    with one read;
 //! 2. due prunings of finished jobs, with at most an eighth;
 //! 3. draws of queued jobs ([`crate::submission`]), front first, with all that is left (at
-//!    least three eighths): the queue drains by weight, not by a count.
+//!    least three eighths): the queue drains by weight, not by a count. A draw needs room
+//!    for its dearest outcome and is charged the outcome it had (drawn, or not).
 //!
 //! `on_idle` prunes more with the weight the block's extrinsics left. What does not fit
 //! waits for the next blocks: a phase then ends later than scheduled, never earlier.
@@ -16,8 +19,10 @@
 //! finished jobs (cheap: submit, then cancel) left no room for extrinsics. Now, whatever
 //! the backlog, half of every block stays for extrinsics, and each kind of work keeps its
 //! share: a backlog of prunings never holds up phase ends or draws, nor one of timeouts
-//! the draws. **What remains**: a sustained backlog delays phase ends and draws (queued
-//! jobs pay their queue fee while they wait).
+//! the draws. Throughput: charged the dearest timeout (a contested audit's verdict), the
+//! end of each verified job's audit delay capped the market at about 40 jobs a block;
+//! charged its own benchmark, about a fifth of that. **What remains**: a sustained
+//! backlog delays phase ends and draws (queued jobs pay their queue fee while they wait).
 
 use crate::{weights::WeightInfo, Config, Pallet};
 use frame_support::weights::{Weight, WeightMeter};
@@ -64,16 +69,39 @@ impl<T: Config> Pallet<T> {
 		T::Workers::registered().min(T::Workers::max_workers())
 	}
 
-	/// What one due timeout is charged, besides its share of the walk over blocks: the
-	/// dearest step ending a phase can take with `workers` registered (deciding a
-	/// contested audit, ending a phase, crediting an audited score, drawing a committee;
-	/// an auditor is a smaller draw).
+	/// The dearest step ending a phase can take with `workers` registered: what a due
+	/// timeout whose phase is not known yet may cost.
 	pub fn timeout_weight(workers: u32) -> Weight {
 		T::WeightInfo::process_timeout(workers)
 			.max(T::WeightInfo::draw_referees(workers))
 			.max(T::WeightInfo::decide_contested_audit(workers))
 			.max(T::WeightInfo::conclude_audit())
 			.max(T::WeightInfo::conclude_narrowing(workers))
+			.max(T::WeightInfo::start_audit(workers))
+	}
+
+	/// What ending a phase of `state` is charged with `workers` registered, besides the
+	/// read that learned the phase: the benchmark of that phase's end where one measures
+	/// all its outcomes, else the dearest ([`Pallet::timeout_weight`]). The end of every
+	/// verified job's audit delay, the one timeout of the honest path, costs about a fifth
+	/// of the dearest (a contested audit's verdict): charged the dearest, it capped the
+	/// market at about 40 verified jobs a block.
+	pub fn timeout_weight_of(state: &crate::JobState, workers: u32) -> Weight {
+		use crate::JobState;
+		match state {
+			JobState::AuditPending => T::WeightInfo::start_audit(workers),
+			JobState::DrawingReferees => T::WeightInfo::draw_referees(workers),
+			JobState::Narrowing => T::WeightInfo::conclude_narrowing(workers),
+			_ => Self::timeout_weight(workers),
+		}
+	}
+
+	/// The least [`Pallet::timeout_weight_of`] charges with `workers` registered.
+	pub(crate) fn cheapest_timeout(workers: u32) -> Weight {
+		T::WeightInfo::start_audit(workers)
+			.min(T::WeightInfo::draw_referees(workers))
+			.min(T::WeightInfo::conclude_narrowing(workers))
+			.min(Self::timeout_weight(workers))
 	}
 
 	/// What one queued job tried is charged with `workers` registered: it is drawn (and

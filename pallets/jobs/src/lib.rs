@@ -57,8 +57,10 @@
 //!
 //! All queue entries and per-job data are bounded; `on_initialize` ([`hook`]) handles
 //! timeouts, prunings and queued jobs within `MaxHookWeight` (half a block in povc's
-//! runtime), each charged its benchmarked worst case at the registry's size, and never touches the jobs that only
-//! wait (their queue fee is charged when they leave the queue). Scheduling a timeout never
+//! runtime): a step is taken only with room for its benchmarked worst case at the
+//! registry's size; a timeout is charged the end of its own job's phase, a draw the
+//! outcome it had. The hook never touches the jobs that only wait (their queue fee is
+//! charged when they leave the queue). Scheduling a timeout never
 //! fails and never shortens a phase.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -336,7 +338,8 @@ pub mod pallet {
 
 		/// Most weight `on_initialize` uses in a block ([`hook`]): at most half of it for
 		/// due timeouts, an eighth for prunings, the rest for draws from the queue, each
-		/// step charged its benchmarked worst case at the registry's size. What does not fit waits for the next
+		/// step taken only with room for its benchmarked worst case at the registry's size
+		/// (a timeout's: that of its job's phase). What does not fit waits for the next
 		/// blocks: phases then end later, never earlier. Half a block leaves the other
 		/// half to extrinsics whatever the backlog.
 		#[pallet::constant]
@@ -802,9 +805,11 @@ pub mod pallet {
 		/// Emits [`Event::JobSubmitted`] and [`Event::JobQueued`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::submit_job(T::Workers::max_workers()))]
-		pub fn submit_job(origin: OriginFor<T>, spec: JobSpecOf<T>) -> DispatchResult {
+		pub fn submit_job(origin: OriginFor<T>, spec: JobSpecOf<T>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_submit(who, spec).map(|_| ())
+			Self::do_submit(who, spec)?;
+			// Charged at the largest registry up front, at the actual one after.
+			Ok(Some(T::WeightInfo::submit_job(Self::registry_size())).into())
 		}
 
 		/// Cancels a job whose workers have not been drawn yet, refunding its escrow less
@@ -856,8 +861,12 @@ pub mod pallet {
 			salt: [u8; 32],
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_reveal(who, job, result, salt)?;
-			Ok(Pays::No.into())
+			let settled = Self::do_reveal(who, job, result, salt)?;
+			// Charged the last reveal's settlement up front; the others cost what a commit
+			// does, and the block gets the difference back.
+			let weight =
+				if settled { T::WeightInfo::reveal() } else { T::WeightInfo::reveal_before_last() };
+			Ok(PostDispatchInfo { actual_weight: Some(weight), pays_fee: Pays::No })
 		}
 
 		/// A referee reveals its committed result with the output bytes, which its

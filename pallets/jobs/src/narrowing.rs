@@ -39,7 +39,7 @@ use crate::{
 };
 use alloc::vec::Vec;
 use frame_support::{ensure, weights::Weight, BoundedVec};
-use povc_primitives::{batch, JobId, Offence, WorkerRegistry};
+use povc_primitives::{batch, JobId};
 use sp_core::Get;
 use sp_runtime::{traits::Saturating, DispatchError};
 
@@ -145,7 +145,6 @@ impl<T: Config> Pallet<T> {
 		job: &mut JobOf<T>,
 		assignments: &AssignmentsOf<T>,
 	) {
-		let requester = [job.requester.clone()];
 		let mut published = Vec::new();
 		for replica in assignments.iter().filter(|a| a.role == Role::Replica) {
 			let Some(result) = replica.result else { continue };
@@ -153,12 +152,7 @@ impl<T: Config> Pallet<T> {
 				published.push((replica.worker.clone(), result));
 				continue;
 			}
-			let slashed = T::Workers::slash(&replica.worker, Offence::NoReveal, &requester);
-			Self::deposit_event(Event::WorkerMissedDeadline {
-				job: job_id,
-				worker: replica.worker.clone(),
-				slashed,
-			});
+			Self::punish_withheld_output(job_id, job, &replica.worker);
 		}
 		let narrowing = Narrowings::<T>::get(job_id);
 		let reference = narrowing.as_ref().and_then(|narrowing| {

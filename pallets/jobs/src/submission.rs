@@ -33,9 +33,9 @@
 //! retried as squatting jobs leave.
 
 use crate::{
-	Assignments, AssignmentsOf, BlobKind, Config, Error, Event, FailureReason, HoldReason, Job,
-	JobInput, JobOf, JobSpecOf, JobState, Jobs, JobsByRequester, NextJobId, Pallet, Queue,
-	QueuedByAccount,
+	weights::WeightInfo, Assignments, AssignmentsOf, BlobKind, Config, Error, Event, FailureReason,
+	HoldReason, Job, JobInput, JobOf, JobSpecOf, JobState, Jobs, JobsByRequester, NextJobId,
+	Pallet, Queue, QueuedByAccount,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -175,9 +175,9 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Tries to draw workers for as many queued jobs as `meter` has room for
-	/// ([`Pallet::draw_weight`] each at the registry's size, read once), from the front
-	/// of the queue, and charges it. A
+	/// Tries to draw workers for as many queued jobs as `meter` has room for (room for
+	/// [`Pallet::draw_weight`] each at the registry's size, read once; charged the draw's
+	/// outcome: `assign_queued` drawn, `fail_queued` not), from the front of the queue. A
 	/// drawn job pays its queue fee and gets back its unused queue allowance. A job that
 	/// cannot be drawn now goes to the back, so jobs nobody can serve yet never block
 	/// those behind them (round robin), unless that was its `MaxFailedDraws`-th failed
@@ -191,9 +191,13 @@ impl<T: Config> Pallet<T> {
 		if meter.try_consume(read).is_err() {
 			return;
 		}
-		let each = Self::draw_weight(Self::registry_size());
+		let workers = Self::registry_size();
+		let (drawn, not_drawn) =
+			(T::WeightInfo::assign_queued(workers), T::WeightInfo::fail_queued(workers));
+		let each = Self::draw_weight(workers);
 		for job_id in queue.iter().copied() {
-			// Charged as a draw before it is read: reading it may show it is not due yet.
+			// Room for its dearest outcome before it is read: reading it may show it is not
+			// due yet.
 			if !meter.can_consume(each) {
 				break;
 			}
@@ -206,7 +210,6 @@ impl<T: Config> Pallet<T> {
 				meter.consume(read);
 				continue;
 			}
-			meter.consume(each);
 			let assigned = with_storage_layer(|| {
 				let mut attempt = job.clone();
 				if Self::try_assign(job_id, &mut attempt, now)? {
@@ -219,9 +222,11 @@ impl<T: Config> Pallet<T> {
 				}
 			});
 			if assigned.is_ok() {
+				meter.consume(drawn);
 				done.push(job_id);
 				continue;
 			}
+			meter.consume(not_drawn);
 			job.failed_draws = job.failed_draws.saturating_add(1);
 			if u32::from(job.failed_draws) >= T::MaxFailedDraws::get() {
 				// Nobody could serve it in all those tries: it gives its place back.

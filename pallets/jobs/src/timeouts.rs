@@ -104,19 +104,55 @@ impl<T: Config> Pallet<T> {
 		due
 	}
 
-	/// Handles as many due timeouts as `meter` has room for ([`Pallet::timeout_weight`]
-	/// each at the registry's size, read once), and charges it.
+	/// Handles due timeouts, oldest block first, while `meter` has room for the next one:
+	/// each is charged what ending its job's phase costs at the registry's size (read
+	/// once; [`Pallet::timeout_weight_of`]) and a read to learn that phase, and each block
+	/// walked a read. The first one that does not fit stays due, with those behind it.
 	pub(crate) fn process_timeouts(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
-		if meter.try_consume(T::DbWeight::get().reads(1)).is_err() {
+		let read = T::DbWeight::get().reads(1);
+		if meter.try_consume(read).is_err() {
 			return;
 		}
-		let each = Self::timeout_weight(Self::registry_size());
-		Self::handle_due::<Timeouts<T>, TimeoutCursor<T>>(now, meter, each, |block, job_id| {
-			let Some(job) = Jobs::<T>::get(job_id) else { return };
-			if job.timeout_at == block && job.state.is_open() {
-				Self::on_timeout(job_id, job, now);
+		let workers = Self::registry_size();
+		// Each entry costs at least a phase's end and a read: no block holds more that fit.
+		let cheapest = Self::cheapest_timeout(workers).saturating_add(read);
+		let mut block = TimeoutCursor::<T>::get().unwrap_or(now).min(now);
+		'blocks: while block <= now && meter.try_consume(read).is_ok() {
+			let room = Self::room_for(meter, cheapest);
+			if room == 0 {
+				break;
 			}
-		});
+			let due: Vec<JobId> =
+				Timeouts::<T>::iter_key_prefix(block).take(room as usize).collect();
+			let whole_block = (due.len() as u32) < room;
+			for job_id in due {
+				let Some(job) = Jobs::<T>::get(job_id) else {
+					// Nothing to end: the entry of a job already removed.
+					meter.consume(read);
+					Timeouts::<T>::remove(block, job_id);
+					continue;
+				};
+				let current = job.timeout_at == block && job.state.is_open();
+				let cost = if current {
+					Self::timeout_weight_of(&job.state, workers)
+				} else {
+					Weight::zero()
+				};
+				if meter.try_consume(cost.saturating_add(read)).is_err() {
+					break 'blocks;
+				}
+				Timeouts::<T>::remove(block, job_id);
+				if current {
+					Self::on_timeout(job_id, job, now);
+				}
+			}
+			if !whole_block {
+				// The block may hold more than the room that was left: look again.
+				continue;
+			}
+			block = block.saturating_add(1u32.into());
+		}
+		TimeoutCursor::<T>::put(block);
 	}
 
 	/// Prunes as many due finished jobs as `meter` has room for, and charges it.
@@ -206,16 +242,7 @@ impl<T: Config> Pallet<T> {
 				// Every replica had the output and none published it: all are slashed like
 				// a missing reveal, to the requester, who gets no result and a refund.
 				for replica in assignments.iter().filter(|a| a.role == Role::Replica) {
-					let slashed = T::Workers::slash(
-						&replica.worker,
-						Offence::NoReveal,
-						core::slice::from_ref(&job.requester),
-					);
-					Self::deposit_event(Event::WorkerMissedDeadline {
-						job: job_id,
-						worker: replica.worker.clone(),
-						slashed,
-					});
+					Self::punish_withheld_output(job_id, job, &replica.worker);
 				}
 				Self::fail(job_id, job, &assignments, FailureReason::OutputWithheld);
 			},
@@ -283,6 +310,18 @@ impl<T: Config> Pallet<T> {
 			});
 		}
 		missing
+	}
+
+	/// Slashes a replica that revealed a result but never published its output, like a
+	/// missing reveal, to the requester, who is left without that output.
+	pub(crate) fn punish_withheld_output(job_id: JobId, job: &JobOf<T>, worker: &T::AccountId) {
+		let requester = core::slice::from_ref(&job.requester);
+		let slashed = T::Workers::slash(worker, Offence::NoReveal, requester);
+		Self::deposit_event(Event::WorkerMissedDeadline {
+			job: job_id,
+			worker: worker.clone(),
+			slashed,
+		});
 	}
 
 	/// The workers of `role` that abstained in this phase.

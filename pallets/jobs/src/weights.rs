@@ -35,6 +35,8 @@ pub trait WeightInfo {
 	fn set_audit_rate() -> Weight;
 	fn hash_batch_output(t: u32, ) -> Weight;
 	fn conclude_narrowing(w: u32, ) -> Weight;
+	fn reveal_before_last() -> Weight;
+	fn start_audit(w: u32, ) -> Weight;
 }
 
 /// Measured weights, with the runtime's database weights.
@@ -177,6 +179,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// `MaxReplicas` replicas, credits nothing, and finishes it the same way).
 		Self::process_timeout(w)
 	}
+	fn reveal_before_last() -> Weight {
+		// Not measured by frame-omni-bencher yet (hand estimate: `commit`, which reads and
+		// writes the same job and assignments, and a fifth more for the commitment's hash).
+		Weight::from_parts(120_000_000, 7806)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// `w` in `[100, 100000]`.
+	fn start_audit(w: u32, ) -> Weight {
+		// Not measured by frame-omni-bencher yet (hand estimate: `draw_referees`, which
+		// draws a committee of `RefereeCount` from the same pool where this draws one
+		// auditor, or else `conclude_audit`, what a job the roll does not audit costs).
+		Self::draw_referees(w).max(Self::conclude_audit())
+	}
 }
 
 /// The same measurements with RocksDB weights, for tests.
@@ -307,5 +323,19 @@ impl WeightInfo for () {
 		// `MaxReplicas` + 2 before finishing the job; this slashes or pays each of up to
 		// `MaxReplicas` replicas, credits nothing, and finishes it the same way).
 		Self::process_timeout(w)
+	}
+	fn reveal_before_last() -> Weight {
+		// Not measured by frame-omni-bencher yet (hand estimate: `commit`, which reads and
+		// writes the same job and assignments, and a fifth more for the commitment's hash).
+		Weight::from_parts(120_000_000, 7806)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	/// `w` in `[100, 100000]`.
+	fn start_audit(w: u32, ) -> Weight {
+		// Not measured by frame-omni-bencher yet (hand estimate: `draw_referees`, which
+		// draws a committee of `RefereeCount` from the same pool where this draws one
+		// auditor, or else `conclude_audit`, what a job the roll does not audit costs).
+		Self::draw_referees(w).max(Self::conclude_audit())
 	}
 }

@@ -140,11 +140,12 @@ impl pallet_jobs::Config for Runtime {
 	type MaxJobLifetime = MaxJobLifetime;
 	type JobRetention = JobRetention;
 	type MaxQueueLen = ConstU32<1024>;
-	/// Less than one block's draws (each charged its worst case at the registry's size:
-	/// about 150 a block when the hook has nothing else to do, 60 when timeouts and
-	/// prunings take their shares, up to a few thousand workers; 21 and 8 at
-	/// `MaxWorkers`): an honest batch loses little, and filling the queue takes 32
-	/// accounts, each paying its queue fees.
+	/// Less than one block's draws (each needs room for its dearest outcome at the
+	/// registry's size, about 6 ms up to a few thousand workers, and a drawn job is
+	/// charged about 4 ms: over 200 a block when the hook has nothing else to do, at
+	/// least 60 when timeouts and prunings take their shares; 21 and 8 at `MaxWorkers`):
+	/// an honest batch loses little, and filling the queue takes 32 accounts, each paying
+	/// its queue fees.
 	type MaxQueuedPerAccount = ConstU32<32>;
 	type QueueFeePerBlock = QueueFeePerBlock;
 	type MaxQueueWait = MaxQueueWait;

@@ -3,13 +3,13 @@
 //! test: nothing here asserts a speed).
 //!
 //! It starts the dev market of the e2e tests (`povc-node --dev` with 2 s slots, real
-//! `povc-worker`s of capacity 256: a replica holds its slot from its draw to the job's
-//! settlement, idle most of that time for a tiny job, so 64 slots capped the jobs in flight
-//! at 64, 3.5 verified jobs/s; 256 gave 5.0–5.4), then measures:
+//! `povc-worker`s of capacity 256, each bonding 1,000 POVC: a replica holds its slot from
+//! its draw to the job's settlement, idle most of that time for a tiny job, so 64 slots
+//! capped the jobs in flight at 64, 3.5 verified jobs/s; 256 gave 5.0–5.4), then measures:
 //! - **latency**: three tiny jobs of 3 replicas submitted one at a time on the idle
 //!   chain: blocks from the block that includes the submission to the one that publishes
 //!   the agreed output, and to the one that verifies the job (after its audit delay);
-//! - **throughput**: `JOBS` tiny jobs of 3 replicas submitted at once by eight requesters
+//! - **throughput**: `JOBS` tiny jobs of 3 replicas submitted at once by 24 requesters
 //!   (`MaxQueuedPerAccount` jobs per batch each): verified jobs per second and per block
 //!   from the first submission's block to the last settlement, blocks per job, where jobs
 //!   waited (median blocks to their draw, their last commitment, their last reveal and
@@ -55,9 +55,15 @@ const WORKER_KEYS: [&str; 8] = [
 	"//Eve//stash",
 	"//Ferdie//stash",
 ];
-const REQUESTERS: u32 = 8;
+/// Requesters submitting at once: each keeps at most `MaxQueuedPerAccount` (32) jobs
+/// queued, for at least `DrawDelay` blocks, so eight could not submit more than about
+/// 40 jobs/s; 24 can about 130.
+const REQUESTERS: u32 = 24;
 /// Each worker's `--parallel`: the slots it declares and the runs it makes at once.
 const WORKER_CAPACITY: &str = "256";
+/// Each worker's bond: ten times `MinBond`, so that a missed deadline's slash (1–2 %)
+/// never takes a worker out of the draws mid-run, as it did with the minimum.
+const WORKER_BOND: &str = "1000";
 const FUEL: u64 = 10_000;
 /// Planck per fuel: each replica is offered the price floor, 0.4 POVC.
 const PRICE: u128 = 40_000_000;
@@ -83,6 +89,7 @@ async fn main() -> Result<()> {
 	println!("starting a dev chain and {workers} workers...");
 	let mut market =
 		DevMarket::start(MarketConfig { programs: vec![code.clone()], ..Default::default() }).await;
+	register_workers(&market.url(), &WORKER_KEYS[..workers])?;
 	market.start_workers(&WORKER_KEYS[..workers], &["--parallel", WORKER_CAPACITY]).await;
 	let client = &market.client;
 
@@ -337,7 +344,29 @@ async fn submit_all(
 	Ok(submitted)
 }
 
-/// Eight requesters, funded by Alice in one batch.
+/// Registers each worker with `WORKER_BOND` and `WORKER_CAPACITY` slots (`povc-worker
+/// register`, all at once), before `run --register` finds it registered.
+fn register_workers(node: &str, keys: &[&str]) -> Result<()> {
+	let registering: Vec<_> = keys
+		.iter()
+		.map(|key| {
+			std::process::Command::new(povc_e2e::worker::worker_binary())
+				.args(["register", "--node", node, "--bond", WORKER_BOND])
+				.args(["--capacity", WORKER_CAPACITY])
+				.env("POVC_KEY", key)
+				.spawn()
+		})
+		.collect::<std::io::Result<_>>()?;
+	for (mut child, key) in registering.into_iter().zip(keys) {
+		let status = child.wait()?;
+		if !status.success() {
+			return Err(format!("povc-worker register {key}: {status}").into());
+		}
+	}
+	Ok(())
+}
+
+/// The requesters, funded by Alice in one batch.
 async fn fund_requesters(market: &DevMarket) -> Result<Vec<sr25519::Pair>> {
 	let pairs: Vec<sr25519::Pair> = (0..REQUESTERS)
 		.map(|i| sr25519::Pair::from_string(&format!("//Alice//bench//{i}"), None))

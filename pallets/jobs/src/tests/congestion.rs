@@ -9,7 +9,8 @@
 //! jobs without a pruning entry.
 
 use crate::{mock::*, JobState, Jobs as JobsStorage, PruningCursor, Role, TimeoutCursor};
-use frame_support::{traits::Hooks, weights::Weight};
+use frame_support::{assert_ok, traits::Hooks, weights::Weight};
+use sp_runtime::Perbill;
 
 /// How many jobs the attacker submits and cancels in each block: more than the block hook
 /// prunes in a block (8 with the mock's weights), so that their prunings pile up.
@@ -132,5 +133,52 @@ fn blocks_with_room_prune_the_backlog_beyond_the_hooks_share() {
 		let used = Jobs::on_idle(now, Weight::from_parts(1_000, 0));
 		assert_eq!(used, Weight::from_parts(5 * (PER_BLOCK as u64 - 8), 0), "charged per pruning");
 		assert_eq!(JobsStorage::<Test>::iter().count(), 0);
+	});
+}
+
+/// Throughput of the honest path, whose one timeout is the end of a verified job's audit
+/// delay. Charged the dearest timeout (a contested audit's verdict: 20 with the mock's
+/// weights), 8 of them ended in a block's half for timeouts and the rest waited: the whole
+/// market verified at most that many jobs a block. Charged their own benchmark (5), all
+/// twelve end in the block they are due.
+#[test]
+fn audit_delays_are_charged_their_own_cost_not_the_dearest_timeout() {
+	build_and_execute(|| {
+		for w in 11..=22 {
+			register_worker(w, 1_000);
+		}
+		assert_ok!(Jobs::set_audit_rate(RuntimeOrigin::root(), Perbill::zero()));
+		let program = upload_program(1);
+		let mut jobs = Vec::new();
+		while jobs.len() < 12 {
+			while crate::Queue::<Test>::get().len() < 4 && jobs.len() < 12 {
+				jobs.push(submit_only(2 + jobs.len() as u64 % 2, spec(program, 2)));
+			}
+			run_to_block(System::block_number() + 1);
+		}
+		while !crate::Queue::<Test>::get().is_empty() {
+			run_to_block(System::block_number() + 1);
+		}
+		for job in &jobs {
+			for w in assigned(*job, Role::Replica) {
+				commit(w, *job, b"42", 600);
+			}
+		}
+		// The last reveal of each publishes too: all twelve settle in this block.
+		for job in &jobs {
+			for w in assigned(*job, Role::Replica) {
+				reveal(w, *job, b"42", 600);
+			}
+		}
+		let due = System::block_number() + AUDIT_DELAY;
+		for job in &jobs {
+			let record = JobsStorage::<Test>::get(job).unwrap();
+			assert_eq!((record.state, record.timeout_at), (JobState::AuditPending, due));
+		}
+		run_to_block(due);
+		for job in &jobs {
+			assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Verified);
+		}
+		assert_eq!(TimeoutCursor::<Test>::get(), Some(due + 1));
 	});
 }

@@ -89,3 +89,42 @@ fn a_referees_verdict_is_free() {
 		}
 	});
 }
+
+/// Block space: every reveal was charged the last one's settlement, so a job's three
+/// reveals took three settlements' room. A reveal before the last is charged what it
+/// costs (`reveal_before_last`, about a commit), and the block gets the rest back; the
+/// last one is charged the settlement it does. A submission is charged at the registry
+/// it drew from, not the largest one.
+#[test]
+fn reveals_before_the_last_and_submissions_are_charged_what_they_cost() {
+	use crate::weights::WeightInfo;
+	use frame_support::dispatch::{GetDispatchInfo, PostDispatchInfo};
+	type Weights = <Test as crate::Config>::WeightInfo;
+	let actual = |info: PostDispatchInfo| info.actual_weight.expect("an actual weight");
+	build_and_execute(|| {
+		for w in [11, 12, 13] {
+			register_worker(w, 1_000);
+		}
+		let program = upload_program(1);
+		let call = crate::Call::<Test>::submit_job { spec: spec(program, 3) };
+		let charged = call.get_dispatch_info().total_weight();
+		let submitted = Jobs::submit_job(RuntimeOrigin::signed(2), spec(program, 3)).unwrap();
+		let registry = crate::Pallet::<Test>::registry_size();
+		assert_eq!(actual(submitted), Weights::submit_job(registry));
+		assert!(actual(submitted).all_lte(charged));
+		let job = crate::NextJobId::<Test>::get() - 1;
+		run_to_block(System::block_number() + DRAW_DELAY);
+		let w = assigned(job, Role::Replica);
+		for who in &w {
+			commit(*who, job, b"42", 600);
+		}
+		let (result, _) = result_of(b"42", 600);
+		let reveal = |who: u64| Jobs::reveal(RuntimeOrigin::signed(who), job, result, salt_of(who));
+		for who in &w[..2] {
+			assert_eq!(actual(reveal(*who).unwrap()), Weights::reveal_before_last());
+		}
+		assert_eq!(actual(reveal(w[2]).unwrap()), Weights::reveal());
+		assert!(Weights::reveal_before_last().all_lt(Weights::reveal()));
+		assert_eq!(JobsStorage::<Test>::get(job).unwrap().state, JobState::Publishing);
+	});
+}
