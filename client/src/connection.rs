@@ -66,9 +66,26 @@ pub struct Connection {
 	rpc: Arc<WsClient>,
 	api: OnlineClient<ChainConfig>,
 	token: Token,
-	/// Held from reading an account's next nonce until the node accepted the
-	/// extrinsic, so two extrinsics sent at once never get the same nonce.
-	nonce_lock: Mutex<()>,
+	/// What signing read from the best block last time. Held from reading an account's
+	/// next nonce until the node accepted the extrinsic, so two extrinsics sent at once
+	/// never get the same nonce.
+	signing: Mutex<Option<SigningContext>>,
+}
+
+/// What signing an extrinsic needs from the best block, read once per best block and
+/// signer: a worker sends hundreds of extrinsics a block, and reading these anew for
+/// each (seven round trips to the node, under the nonce lock) capped what it sent.
+struct SigningContext {
+	/// The best block it was read at.
+	best: Hash,
+	signer: AccountId,
+	/// The chain at `best`: the runtime that checks the extrinsic.
+	at: AtBlock,
+	/// The block the transaction's lifetime counts from.
+	birth: (u64, Hash),
+	/// The signer's next nonce: the node's (pool included) at `best`, plus what was sent
+	/// since.
+	next_nonce: crate::types::Nonce,
 }
 
 impl Connection {
@@ -93,7 +110,7 @@ impl Connection {
 		let api = OnlineClient::from_backend(Arc::new(backend)).await?;
 		let properties: serde_json::Value = rpc.request("system_properties", rpc_params![]).await?;
 		let token = Token::from_properties(&properties)?;
-		Ok(Self { rpc, api, token, nonce_lock: Mutex::new(()) })
+		Ok(Self { rpc, api, token, signing: Mutex::new(None) })
 	}
 
 	/// The JSON-RPC client.
@@ -140,25 +157,46 @@ impl Connection {
 	/// It is encoded and signed for the runtime of the best block, which is the one that
 	/// checks it; if the runtime is upgraded between signing and submission, it is signed
 	/// again. A call this client's types no longer match is refused with [`Incompatible`]
-	/// before anything is sent.
+	/// before anything is sent. What signing reads from the best block (runtime, lifetime,
+	/// nonce) is read once per best block; a refused submission reads it afresh.
 	pub async fn send<P: Payload>(&self, signer: &Signer, call: &P) -> Result<Pending> {
-		let _nonce = self.nonce_lock.lock().await;
+		let mut signing = self.signing.lock().await;
 		let mut attempts = 0;
 		loop {
 			attempts += 1;
-			let at = self.at_best().await?;
-			let signed = self.sign(&at, signer, call).await?;
+			let best: Hash = self.rpc.request("chain_getBlockHash", rpc_params![]).await?;
+			let mut context = match signing.take() {
+				Some(context) if context.best == best && &context.signer == signer.account() => {
+					context
+				},
+				_ => self.signing_context(best, signer.account()).await?,
+			};
+			let params = tx::params(context.next_nonce, context.birth);
+			let signed = context.at.tx().create_signed(call, signer, params).await;
+			let signed = signed.map_err(|e| incompatible(&context.at, call, e))?;
 			match signed.submit_and_watch().await {
-				Ok(progress) => return Ok(Pending::new(progress)),
+				Ok(progress) => {
+					context.next_nonce += 1;
+					*signing = Some(context);
+					return Ok(Pending::new(progress));
+				},
 				Err(error) if attempts < 3 => {
 					let now = self.at_best().await?;
-					if now.spec_version() == at.spec_version() {
+					if now.spec_version() == context.at.spec_version() {
 						return Err(error.into());
 					}
 				},
 				Err(error) => return Err(error.into()),
 			}
 		}
+	}
+
+	/// What signing as `signer` needs from block `best`.
+	async fn signing_context(&self, best: Hash, signer: &AccountId) -> Result<SigningContext> {
+		let at = self.at(best).await?;
+		let next_nonce = self.next_nonce(signer).await?;
+		let birth = self.birth_block(&at).await?;
+		Ok(SigningContext { best, signer: signer.clone(), at, birth, next_nonce })
 	}
 
 	/// `call` signed by `signer` for the runtime at `at`, with `signer`'s next nonce

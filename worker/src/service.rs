@@ -24,6 +24,7 @@ use std::{
 };
 
 use codec::{Decode, Encode};
+use futures::FutureExt;
 use pallet_jobs::{
 	runtime_api::{InputView, OpenAssignment},
 	ExecutionResult, JobState, Role,
@@ -53,6 +54,8 @@ use crate::{
 /// A sent extrinsic that the best chain does not hold after this many blocks is sent
 /// again (it was dropped, or its block was reorganised away).
 const RESEND_AFTER: BlockNumber = 3;
+/// What [`Worker::pending`] calls an abstention.
+const ABSTENTION: &str = "abstention";
 /// Saved executions of jobs a finalized block shows finished are removed every this many
 /// blocks.
 const PRUNE_EVERY: BlockNumber = 20;
@@ -99,6 +102,9 @@ pub struct Worker {
 	running: Mutex<HashMap<Key, Instant>>,
 	/// Committed assignments whose saved result is missing (logged once).
 	lost: Mutex<HashSet<Key>>,
+	/// Extrinsics the node holds and has not yet included or dropped, by assignment and
+	/// what they do ([`Action::name`], or "abstention").
+	pending: Mutex<HashSet<(Key, &'static str)>>,
 	/// The spec version of the last runtime found to take what this worker sends (0:
 	/// none checked yet).
 	compatible_spec: AtomicU32,
@@ -126,6 +132,7 @@ impl Worker {
 			slots,
 			running: Mutex::default(),
 			lost: Mutex::default(),
+			pending: Mutex::default(),
 			compatible_spec: AtomicU32::new(0),
 			best: AtomicU32::new(0),
 			incompatible: Notify::new(),
@@ -167,13 +174,20 @@ impl Worker {
 		let mut heads = chain.best_heads().await?;
 		let mut last: Option<BlockNumber> = None;
 		loop {
-			let header = tokio::select! {
+			let mut header = tokio::select! {
 				head = heads.next() => match head {
 					Some(header) => header?,
 					None => return Err("the best-heads subscription ended".into()),
 				},
 				_ = shutdown.changed() => return Ok(()),
 			};
+			// Heads that came while the last one was handled are already stale: acting on
+			// their state would send again what a newer block holds (and pay for its
+			// failure). Only the newest is handled; payments and slashes of the skipped
+			// blocks are still counted.
+			while let Some(Some(newer)) = heads.next().now_or_never() {
+				header = newer?;
+			}
 			if let Err(error) = self.on_best(&chain, &header, last).await {
 				if !chain.is_connected() {
 					return Err(error);
@@ -202,7 +216,7 @@ impl Worker {
 					self.act(chain, execution, assignment, number, action).await?
 				},
 				Step::Abstain(sent) => {
-					if self.should_send(sent, assignment, number) {
+					if self.should_send(sent, assignment, number, ABSTENTION) {
 						self.send_abstention(chain, assignment).await?;
 					}
 				},
@@ -375,17 +389,22 @@ impl Worker {
 		let at_block = self.best.load(Ordering::Relaxed);
 		let sent = Sent { phase_ends: assignment.phase_ends, at_block };
 		self.store.put_abstention(job, role, Some(sent))?;
+		self.set_pending(job, role, ABSTENTION, true);
 		let included = match chain.send(&chain_api::tx().jobs().abstain(job)).await {
 			Ok(included) => included,
 			Err(error) => {
+				self.set_pending(job, role, ABSTENTION, false);
 				self.store.put_abstention(job, role, None)?;
 				self.note_incompatible(&error);
 				return Err(format!("the node refused the abstention: {error}").into());
 			},
 		};
-		let store = self.store.clone();
+		let worker = self.clone();
 		tokio::spawn(async move {
-			match included.in_block().await {
+			let included = included.in_block().await;
+			worker.set_pending(job, role, ABSTENTION, false);
+			let store = &worker.store;
+			match included {
 				Ok(inclusion) => match inclusion.error {
 					None => tracing::info!(job, block = ?inclusion.block, "abstention included"),
 					Some(error) => tracing::warn!(job, %error, "abstention failed on chain"),
@@ -416,7 +435,7 @@ impl Worker {
 			// The publishing phase has its own end, so a reveal's mark never holds it back.
 			Action::Reveal | Action::Publish | Action::PublishOwn => &mut execution.reveal_sent,
 		};
-		if !self.should_send(*sent, assignment, best) {
+		if !self.should_send(*sent, assignment, best, action.name()) {
 			return Ok(());
 		}
 		*sent = Some(Sent { phase_ends: assignment.phase_ends, at_block: best });
@@ -426,25 +445,34 @@ impl Worker {
 		self.send(chain, execution, action).await
 	}
 
-	/// Whether to send now: not if one sent in this phase may still land.
+	/// Whether to send `what` for `assignment` now: not if one sent in this phase may
+	/// still land ([`send_due`]).
 	fn should_send(
 		&self,
 		sent: Option<Sent>,
 		assignment: &OpenAssignment<BlockNumber>,
 		best: BlockNumber,
+		what: &'static str,
 	) -> bool {
-		if best > assignment.phase_ends {
-			return false;
+		let pending = self.is_pending(assignment.job, assignment.role, what);
+		let due = send_due(sent, pending, assignment.phase_ends, best);
+		if due && sent.is_some_and(|sent| sent.phase_ends == assignment.phase_ends) {
+			tracing::warn!(job = assignment.job, "still not on chain; sending again");
 		}
-		match sent {
-			Some(sent) if sent.phase_ends == assignment.phase_ends => {
-				let resend = best >= sent.at_block + RESEND_AFTER;
-				if resend {
-					tracing::warn!(job = assignment.job, "still not on chain; sending again");
-				}
-				resend
-			},
-			_ => true,
+		due
+	}
+
+	fn is_pending(&self, job: JobId, role: Role, what: &'static str) -> bool {
+		self.pending.lock().expect("not poisoned").contains(&((job, role as u8), what))
+	}
+
+	/// Notes that the node holds (`true`) or no longer holds an extrinsic.
+	fn set_pending(&self, job: JobId, role: Role, what: &'static str, pending: bool) {
+		let mut all = self.pending.lock().expect("not poisoned");
+		if pending {
+			all.insert(((job, role as u8), what));
+		} else {
+			all.remove(&((job, role as u8), what));
 		}
 	}
 
@@ -457,9 +485,11 @@ impl Worker {
 		action: Action,
 	) -> Result<()> {
 		let (job, role) = (execution.job, execution.role);
+		self.set_pending(job, role, action.name(), true);
 		let included = match action.send(chain, &execution).await {
 			Ok(included) => included,
 			Err(error) => {
+				self.set_pending(job, role, action.name(), false);
 				self.clear_sent(job, role, action);
 				self.metrics.failures.with_label_values(&["submit"]).inc();
 				self.note_incompatible(&error);
@@ -469,7 +499,9 @@ impl Worker {
 		tracing::info!(job, role = ?role, "{} sent", action.name());
 		let worker = self.clone();
 		tokio::spawn(async move {
-			match included.in_block().await {
+			let included = included.in_block().await;
+			worker.set_pending(job, role, action.name(), false);
+			match included {
 				Ok(inclusion) => match inclusion.error {
 					None => {
 						worker.metrics.extrinsics.with_label_values(&[action.name()]).inc();
@@ -642,6 +674,24 @@ fn step(store: &Store, assignment: &OpenAssignment<BlockNumber>) -> Result<Step>
 	})
 }
 
+/// Whether to send something for an assignment whose phase ends at `phase_ends`, seen at
+/// best block `best`: never after the phase, else if nothing was sent in this phase, or
+/// what was sent is not `pending` in the node and the best chain still lacks it
+/// `RESEND_AFTER` blocks after it left (dropped, or its block reorganised away). While the
+/// node holds it, full blocks only delay it: sending it again would land too, fail and
+/// pay its fee (under load, thousands did).
+fn send_due(sent: Option<Sent>, pending: bool, phase_ends: BlockNumber, best: BlockNumber) -> bool {
+	if best > phase_ends {
+		return false;
+	}
+	match sent {
+		Some(sent) if sent.phase_ends == phase_ends => {
+			!pending && best >= sent.at_block + RESEND_AFTER
+		},
+		_ => true,
+	}
+}
+
 /// What a run of `job` depends on.
 /// Test-only lie: one more byte of output, or in a batch one wrong task (its first, whose
 /// output gets that byte: its fuel, and so the batch's, stays true, a lie it can publish).
@@ -700,6 +750,23 @@ mod tests {
 		] {
 			assert!(!still_needed(Some(finished)), "{finished:?}");
 		}
+	}
+
+	/// The waste this answers (load, no attacker): under full blocks a commitment waited in
+	/// the pool more than `RESEND_AFTER` blocks, so the worker sent it again; both landed and
+	/// the second failed `WrongPhase`, paying its fee (2,855 resends by one worker in a
+	/// 3,000-job bench). While the node holds it, nothing is sent again; once it is dropped
+	/// or its block is gone, it is.
+	#[test]
+	fn nothing_is_sent_again_while_the_node_holds_it() {
+		let sent = Some(Sent { phase_ends: 50, at_block: 10 });
+		assert!(send_due(None, false, 50, 10), "nothing sent yet");
+		assert!(!send_due(sent, false, 50, 12), "it may still land");
+		assert!(!send_due(sent, true, 50, 30), "the node holds it: full blocks delay it");
+		assert!(send_due(sent, false, 50, 13), "not held, not on chain: sent again");
+		assert!(!send_due(sent, false, 50, 51), "the phase is over");
+		let earlier = Some(Sent { phase_ends: 40, at_block: 10 });
+		assert!(send_due(earlier, true, 50, 11), "sent in an earlier phase");
 	}
 
 	/// The bad luck this answers: a worker restarted before its abstention landed found

@@ -320,6 +320,10 @@ async fn submit_specs(
 	Ok((number, ids))
 }
 
+/// Errors after which a batch is submitted again: the queue is full (`QueueFull`,
+/// `TooManyQueued`), or the pool has not let go of the last one.
+const RETRIED: [&str; 4] = ["Queue", "Already Imported", "Priority is too low", "Stale"];
+
 /// Submit `count` jobs as `pair`, `MaxQueuedPerAccount` at a time, retrying a batch the
 /// queue has no room for yet a block later.
 async fn submit_all(
@@ -335,7 +339,9 @@ async fn submit_all(
 		let n = per_batch.min(count - submitted.len() as u32);
 		match submit(client, ctx, pair, code, n).await {
 			Ok((block, ids)) => submitted.extend(ids.into_iter().map(|id| (block, id))),
-			Err(error) if error.to_string().contains("Queue") => {
+			// No room in the queue yet, or the pool still holds this requester's last batch
+			// (24 of them submitting at once): a block later, with a fresh nonce.
+			Err(error) if RETRIED.iter().any(|e| error.to_string().contains(e)) => {
 				tokio::time::sleep(Duration::from_secs(2)).await;
 			},
 			Err(error) => return Err(error),
@@ -354,6 +360,7 @@ fn register_workers(node: &str, keys: &[&str]) -> Result<()> {
 				.args(["register", "--node", node, "--bond", WORKER_BOND])
 				.args(["--capacity", WORKER_CAPACITY])
 				.env("POVC_KEY", key)
+				.env("RUST_LOG", "error")
 				.spawn()
 		})
 		.collect::<std::io::Result<_>>()?;
