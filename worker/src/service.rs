@@ -102,9 +102,9 @@ pub struct Worker {
 	running: Mutex<HashMap<Key, Instant>>,
 	/// Committed assignments whose saved result is missing (logged once).
 	lost: Mutex<HashSet<Key>>,
-	/// Extrinsics the node holds and has not yet included or dropped, by assignment and
-	/// what they do ([`Action::name`], or "abstention").
-	pending: Mutex<HashSet<(Key, &'static str)>>,
+	/// Extrinsics the node holds, or included lately, by assignment and what they do
+	/// ([`Action::name`], or "abstention").
+	held: Mutex<HashMap<(Key, &'static str), Held>>,
 	/// The spec version of the last runtime found to take what this worker sends (0:
 	/// none checked yet).
 	compatible_spec: AtomicU32,
@@ -132,7 +132,7 @@ impl Worker {
 			slots,
 			running: Mutex::default(),
 			lost: Mutex::default(),
-			pending: Mutex::default(),
+			held: Mutex::default(),
 			compatible_spec: AtomicU32::new(0),
 			best: AtomicU32::new(0),
 			incompatible: Notify::new(),
@@ -389,11 +389,11 @@ impl Worker {
 		let at_block = self.best.load(Ordering::Relaxed);
 		let sent = Sent { phase_ends: assignment.phase_ends, at_block };
 		self.store.put_abstention(job, role, Some(sent))?;
-		self.set_pending(job, role, ABSTENTION, true);
+		self.set_held(job, role, ABSTENTION, Some(Held::InPool));
 		let included = match chain.send(&chain_api::tx().jobs().abstain(job)).await {
 			Ok(included) => included,
 			Err(error) => {
-				self.set_pending(job, role, ABSTENTION, false);
+				self.set_held(job, role, ABSTENTION, None);
 				self.store.put_abstention(job, role, None)?;
 				self.note_incompatible(&error);
 				return Err(format!("the node refused the abstention: {error}").into());
@@ -402,7 +402,7 @@ impl Worker {
 		let worker = self.clone();
 		tokio::spawn(async move {
 			let included = included.in_block().await;
-			worker.set_pending(job, role, ABSTENTION, false);
+			worker.note_outcome(job, role, ABSTENTION, included.is_ok());
 			let store = &worker.store;
 			match included {
 				Ok(inclusion) => match inclusion.error {
@@ -454,26 +454,30 @@ impl Worker {
 		best: BlockNumber,
 		what: &'static str,
 	) -> bool {
-		let pending = self.is_pending(assignment.job, assignment.role, what);
-		let due = send_due(sent, pending, assignment.phase_ends, best);
+		let held = self.held(assignment.job, assignment.role, what);
+		let due = send_due(sent, held, assignment.phase_ends, best);
 		if due && sent.is_some_and(|sent| sent.phase_ends == assignment.phase_ends) {
 			tracing::warn!(job = assignment.job, "still not on chain; sending again");
 		}
 		due
 	}
 
-	fn is_pending(&self, job: JobId, role: Role, what: &'static str) -> bool {
-		self.pending.lock().expect("not poisoned").contains(&((job, role as u8), what))
+	fn held(&self, job: JobId, role: Role, what: &'static str) -> Option<Held> {
+		self.held.lock().expect("not poisoned").get(&((job, role as u8), what)).copied()
 	}
 
-	/// Notes that the node holds (`true`) or no longer holds an extrinsic.
-	fn set_pending(&self, job: JobId, role: Role, what: &'static str, pending: bool) {
-		let mut all = self.pending.lock().expect("not poisoned");
-		if pending {
-			all.insert(((job, role as u8), what));
-		} else {
-			all.remove(&((job, role as u8), what));
-		}
+	fn set_held(&self, job: JobId, role: Role, what: &'static str, held: Option<Held>) {
+		let mut all = self.held.lock().expect("not poisoned");
+		match held {
+			Some(held) => all.insert(((job, role as u8), what), held),
+			None => all.remove(&((job, role as u8), what)),
+		};
+	}
+
+	/// The node included (`true`) or dropped what it held.
+	fn note_outcome(&self, job: JobId, role: Role, what: &'static str, included: bool) {
+		let landed = Held::Landed(self.best.load(Ordering::Relaxed));
+		self.set_held(job, role, what, included.then_some(landed));
 	}
 
 	/// Send `action` for `execution`; follow it in the background. If the node drops it,
@@ -485,11 +489,11 @@ impl Worker {
 		action: Action,
 	) -> Result<()> {
 		let (job, role) = (execution.job, execution.role);
-		self.set_pending(job, role, action.name(), true);
+		self.set_held(job, role, action.name(), Some(Held::InPool));
 		let included = match action.send(chain, &execution).await {
 			Ok(included) => included,
 			Err(error) => {
-				self.set_pending(job, role, action.name(), false);
+				self.set_held(job, role, action.name(), None);
 				self.clear_sent(job, role, action);
 				self.metrics.failures.with_label_values(&["submit"]).inc();
 				self.note_incompatible(&error);
@@ -500,7 +504,7 @@ impl Worker {
 		let worker = self.clone();
 		tokio::spawn(async move {
 			let included = included.in_block().await;
-			worker.set_pending(job, role, action.name(), false);
+			worker.note_outcome(job, role, action.name(), included.is_ok());
 			match included {
 				Ok(inclusion) => match inclusion.error {
 					None => {
@@ -553,6 +557,12 @@ impl Worker {
 
 	/// Forget saved executions and abstentions of jobs that no longer need this worker.
 	async fn prune(&self, chain: &Chain, open: &[OpenAssignment<BlockNumber>]) -> Result<()> {
+		// What landed long enough ago no longer holds anything back.
+		let best = self.best.load(Ordering::Relaxed);
+		self.held.lock().expect("not poisoned").retain(|_, held| match held {
+			Held::InPool => true,
+			Held::Landed(at) => best < *at + RESEND_AFTER,
+		});
 		let finalized = chain.finalized_hash().await?;
 		let executions = self.store.all()?.into_iter().map(|e| (e.job, e.role));
 		for (job, role) in executions.chain(self.store.all_abstentions()?) {
@@ -674,19 +684,34 @@ fn step(store: &Store, assignment: &OpenAssignment<BlockNumber>) -> Result<Step>
 	})
 }
 
+/// Where an extrinsic the worker sent is, as far as the node told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Held {
+	/// In the node's pool: full blocks delay it, it was not lost.
+	InPool,
+	/// In a block, seen while the worker's best block was this one.
+	Landed(BlockNumber),
+}
+
 /// Whether to send something for an assignment whose phase ends at `phase_ends`, seen at
 /// best block `best`: never after the phase, else if nothing was sent in this phase, or
-/// what was sent is not `pending` in the node and the best chain still lacks it
-/// `RESEND_AFTER` blocks after it left (dropped, or its block reorganised away). While the
-/// node holds it, full blocks only delay it: sending it again would land too, fail and
-/// pay its fee (under load, thousands did).
-fn send_due(sent: Option<Sent>, pending: bool, phase_ends: BlockNumber, best: BlockNumber) -> bool {
+/// the best chain still lacks what was sent `RESEND_AFTER` blocks after it left and after
+/// it landed (dropped, or its block reorganised away). Never while the node holds it:
+/// sending it again would land too, fail and pay its fee (under load, thousands did).
+fn send_due(
+	sent: Option<Sent>,
+	held: Option<Held>,
+	phase_ends: BlockNumber,
+	best: BlockNumber,
+) -> bool {
 	if best > phase_ends {
 		return false;
 	}
-	match sent {
-		Some(sent) if sent.phase_ends == phase_ends => {
-			!pending && best >= sent.at_block + RESEND_AFTER
+	match (sent, held) {
+		(Some(sent), held) if sent.phase_ends == phase_ends => match held {
+			Some(Held::InPool) => false,
+			Some(Held::Landed(at)) => best >= at.max(sent.at_block) + RESEND_AFTER,
+			None => best >= sent.at_block + RESEND_AFTER,
 		},
 		_ => true,
 	}
@@ -760,13 +785,18 @@ mod tests {
 	#[test]
 	fn nothing_is_sent_again_while_the_node_holds_it() {
 		let sent = Some(Sent { phase_ends: 50, at_block: 10 });
-		assert!(send_due(None, false, 50, 10), "nothing sent yet");
-		assert!(!send_due(sent, false, 50, 12), "it may still land");
-		assert!(!send_due(sent, true, 50, 30), "the node holds it: full blocks delay it");
-		assert!(send_due(sent, false, 50, 13), "not held, not on chain: sent again");
-		assert!(!send_due(sent, false, 50, 51), "the phase is over");
+		let pool = Some(Held::InPool);
+		assert!(send_due(None, None, 50, 10), "nothing sent yet");
+		assert!(!send_due(sent, None, 50, 12), "it may still land");
+		assert!(!send_due(sent, pool, 50, 30), "the node holds it: full blocks delay it");
+		assert!(send_due(sent, None, 50, 13), "dropped, not on chain: sent again");
+		// Landed at 20 after waiting in the pool, while the worker handled an older head.
+		let landed = Some(Held::Landed(20));
+		assert!(!send_due(sent, landed, 50, 21), "its block is newer than the state seen");
+		assert!(send_due(sent, landed, 50, 23), "its block was reorganised away");
+		assert!(!send_due(sent, None, 50, 51), "the phase is over");
 		let earlier = Some(Sent { phase_ends: 40, at_block: 10 });
-		assert!(send_due(earlier, true, 50, 11), "sent in an earlier phase");
+		assert!(send_due(earlier, pool, 50, 11), "sent in an earlier phase");
 	}
 
 	/// The bad luck this answers: a worker restarted before its abstention landed found
