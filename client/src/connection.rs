@@ -88,6 +88,20 @@ struct SigningContext {
 	next_nonce: crate::types::Nonce,
 }
 
+impl SigningContext {
+	/// `call` signed by `signer` for the runtime at `best`, with the next nonce
+	/// (`create_signed` checks the call's shape hash against that runtime first).
+	async fn sign<P: Payload>(
+		&self,
+		signer: &Signer,
+		call: &P,
+	) -> Result<SubmittableTransaction<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>> {
+		let params = tx::params(self.next_nonce, self.birth);
+		let signed = self.at.tx().create_signed(call, signer, params).await;
+		signed.map_err(|e| incompatible(&self.at, call, e))
+	}
+}
+
 impl Connection {
 	/// Connect to the node at `url` (`ws://…`).
 	pub async fn connect(url: &str) -> Result<Self> {
@@ -140,8 +154,12 @@ impl Connection {
 
 	/// The chain as of the best block.
 	pub async fn at_best(&self) -> Result<AtBlock> {
-		let best: Hash = self.rpc.request("chain_getBlockHash", rpc_params![]).await?;
-		self.at(best).await
+		self.at(self.best_hash().await?).await
+	}
+
+	/// The hash of the best block.
+	async fn best_hash(&self) -> Result<Hash> {
+		Ok(self.rpc.request("chain_getBlockHash", rpc_params![]).await?)
 	}
 
 	/// The chain as of block `at`, or of the best block.
@@ -164,16 +182,14 @@ impl Connection {
 		let mut attempts = 0;
 		loop {
 			attempts += 1;
-			let best: Hash = self.rpc.request("chain_getBlockHash", rpc_params![]).await?;
+			let best = self.best_hash().await?;
 			let mut context = match signing.take() {
 				Some(context) if context.best == best && &context.signer == signer.account() => {
 					context
 				},
 				_ => self.signing_context(best, signer.account()).await?,
 			};
-			let params = tx::params(context.next_nonce, context.birth);
-			let signed = context.at.tx().create_signed(call, signer, params).await;
-			let signed = signed.map_err(|e| incompatible(&context.at, call, e))?;
+			let signed = context.sign(signer, call).await?;
 			match signed.submit_and_watch().await {
 				Ok(progress) => {
 					context.next_nonce += 1;
@@ -197,20 +213,6 @@ impl Connection {
 		let next_nonce = self.next_nonce(signer).await?;
 		let birth = self.birth_block(&at).await?;
 		Ok(SigningContext { best, signer: signer.clone(), at, birth, next_nonce })
-	}
-
-	/// `call` signed by `signer` for the runtime at `at`, with `signer`'s next nonce
-	/// (`create_signed` checks the call's shape hash against that runtime first).
-	async fn sign<P: Payload>(
-		&self,
-		at: &AtBlock,
-		signer: &Signer,
-		call: &P,
-	) -> Result<SubmittableTransaction<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>> {
-		let nonce = self.next_nonce(signer.account()).await?;
-		let birth = self.birth_block(at).await?;
-		let signed = at.tx().create_signed(call, signer, tx::params(nonce, birth)).await;
-		signed.map_err(|e| incompatible(at, call, e))
 	}
 
 	/// Whether this client can still sign `call` for the runtime of block `at`: an
@@ -268,8 +270,8 @@ impl Connection {
 
 	/// The fee `signer` would pay for `call` now (`TransactionPaymentApi_query_info`).
 	pub async fn estimate_fee<P: Payload>(&self, signer: &Signer, call: &P) -> Result<Balance> {
-		let signed = self.sign(&self.at_best().await?, signer, call).await?;
-		Ok(signed.partial_fee_estimate().await?)
+		let context = self.signing_context(self.best_hash().await?, signer.account()).await?;
+		Ok(context.sign(signer, call).await?.partial_fee_estimate().await?)
 	}
 
 	/// The constant at `address`, as the best block's runtime sets it.

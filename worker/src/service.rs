@@ -54,7 +54,7 @@ use crate::{
 /// A sent extrinsic that the best chain does not hold after this many blocks is sent
 /// again (it was dropped, or its block was reorganised away).
 const RESEND_AFTER: BlockNumber = 3;
-/// What [`Worker::pending`] calls an abstention.
+/// What [`Worker::held`] calls an abstention.
 const ABSTENTION: &str = "abstention";
 /// Saved executions of jobs a finalized block shows finished are removed every this many
 /// blocks.
@@ -707,8 +707,8 @@ fn send_due(
 	if best > phase_ends {
 		return false;
 	}
-	match (sent, held) {
-		(Some(sent), held) if sent.phase_ends == phase_ends => match held {
+	match sent {
+		Some(sent) if sent.phase_ends == phase_ends => match held {
 			Some(Held::InPool) => false,
 			Some(Held::Landed(at)) => best >= at.max(sent.at_block) + RESEND_AFTER,
 			None => best >= sent.at_block + RESEND_AFTER,

@@ -2,11 +2,11 @@
 //!
 //! **Rule.** `on_initialize` spends at most [`Config::MaxHookWeight`] (povc's runtime:
 //! half a block). A step is taken only if the budget has room for its benchmarked worst
-//! case at the registry's current size, and is charged that worst case:
+//! case at the registry's current size:
 //! 1. due timeouts ([`crate::timeouts`]), with at most half of the budget; each is
 //!    charged the end of its own job's phase ([`Pallet::timeout_weight_of`]), learned
 //!    with one read;
-//! 2. due prunings of finished jobs, with at most an eighth;
+//! 2. due prunings of finished jobs, with at most an eighth, each charged its worst case;
 //! 3. draws of queued jobs ([`crate::submission`]), front first, with all that is left (at
 //!    least three eighths): the queue drains by weight, not by a count. A draw needs room
 //!    for its dearest outcome and is charged the outcome it had (drawn, or not).
@@ -98,10 +98,11 @@ impl<T: Config> Pallet<T> {
 
 	/// The least [`Pallet::timeout_weight_of`] charges with `workers` registered.
 	pub(crate) fn cheapest_timeout(workers: u32) -> Weight {
-		T::WeightInfo::start_audit(workers)
-			.min(T::WeightInfo::draw_referees(workers))
-			.min(T::WeightInfo::conclude_narrowing(workers))
-			.min(Self::timeout_weight(workers))
+		use crate::JobState;
+		[JobState::AuditPending, JobState::DrawingReferees, JobState::Narrowing]
+			.iter()
+			.map(|phase| Self::timeout_weight_of(phase, workers))
+			.fold(Self::timeout_weight(workers), |least, weight| least.min(weight))
 	}
 
 	/// What one queued job tried is charged with `workers` registered: it is drawn (and
